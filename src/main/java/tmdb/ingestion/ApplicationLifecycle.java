@@ -1,0 +1,77 @@
+package tmdb.ingestion;
+
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.MainSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tmdb.ingestion.config.PropertySources;
+import tmdb.ingestion.config.Settings;
+import tmdb.ingestion.ledger.FileLedgers;
+import tmdb.ingestion.loader.InFlightBudget;
+import tmdb.ingestion.monitor.ProgressReporter;
+import tmdb.ingestion.monitor.RunCompletion;
+
+/**
+ * The application's start and stop: environment variables as a property source, the end of a once run, a
+ * drain before stopping (readers stop at their next line, records in flight get their acknowledgements), and the
+ * summary at the end.
+ */
+final class ApplicationLifecycle extends MainListenerSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApplicationLifecycle.class);
+
+    private volatile RunCompletion completion;
+    private volatile ProgressReporter reporter;
+
+    @Override
+    public void beforeInitialize(BaseMainSupport main) {
+        PropertySources.installEnvironment(main.getCamelContext());
+    }
+
+    @Override
+    public void afterStart(BaseMainSupport main) {
+        completion = bean(main.getCamelContext(), "runCompletion", RunCompletion.class);
+        reporter = bean(main.getCamelContext(), "progressReporter", ProgressReporter.class);
+        if (main instanceof MainSupport stoppable) {
+            completion.onComplete(stoppable::completed);
+        }
+    }
+
+    @Override
+    public void beforeStop(BaseMainSupport main) {
+        CamelContext context = main.getCamelContext();
+        if (completion == null) {
+            return;
+        }
+        bean(context, "fileLedgers", FileLedgers.class).stopReading();
+        InFlightBudget budget = bean(context, "inFlightBudget", InFlightBudget.class);
+        long timeoutMs = new Settings(context).longValue("ingestion.shutdown.drain-timeout-ms");
+        try {
+            if (!budget.awaitDrained(timeoutMs, TimeUnit.MILLISECONDS)) {
+                LOG.warn("Stopping with {} bytes of records still unacknowledged after {} ms: their files stay in "
+                        + "place and are read again at the next start", budget.bytesInFlight(), timeoutMs);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void afterStop(BaseMainSupport main) {
+        if (reporter != null) {
+            reporter.logSummary();
+        }
+    }
+
+    int exitCode() {
+        return completion == null ? 1 : completion.exitCode();
+    }
+
+    private static <T> T bean(CamelContext context, String name, Class<T> type) {
+        return context.getRegistry().lookupByNameAndType(name, type);
+    }
+}

@@ -1,0 +1,108 @@
+package tmdb.ingestion;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tmdb.ingestion.broker.EmbeddedBrokerService;
+import tmdb.ingestion.config.EventTimeWindows;
+import tmdb.ingestion.config.FolderRoutes;
+import tmdb.ingestion.config.FolderRoutes.FolderRoute;
+import tmdb.ingestion.config.RecordType;
+import tmdb.ingestion.config.RunMode;
+import tmdb.ingestion.config.Seed;
+import tmdb.ingestion.config.Settings;
+import tmdb.ingestion.config.TypeCatalog;
+import tmdb.ingestion.ledger.FileLedgers;
+import tmdb.ingestion.ledger.RecordOutcomes;
+import tmdb.ingestion.loader.InFlightBudget;
+import tmdb.ingestion.loader.RecordAdmission;
+import tmdb.ingestion.monitor.IngestionStats;
+import tmdb.ingestion.monitor.ProgressReporter;
+import tmdb.ingestion.monitor.RunCompletion;
+import tmdb.ingestion.preprocessor.EventTimestamp;
+import tmdb.ingestion.preprocessor.IngestionMetadata;
+import tmdb.ingestion.preprocessor.RecordEnricher;
+import tmdb.ingestion.preprocessor.RecordParser;
+import tmdb.ingestion.preprocessor.TimestampPolicy;
+import tmdb.ingestion.producer.RecordAddressing;
+
+/**
+ * Reads the settings, checks that they fit together, and binds the pipeline's beans for the routes to use.
+ * Also connects the Kafka component: to {@code kafka.bootstrap-servers}, or to the embedded broker when that is
+ * empty.
+ */
+@Configuration
+public class PipelineConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        RunMode mode = settings.choice("ingestion.mode", RunMode.class);
+        TypeCatalog types = TypeCatalog.from(settings);
+        EventTimeWindows windows = EventTimeWindows.from(settings);
+        TimestampPolicy policy = settings.choice("ingestion.timestamp.policy", TimestampPolicy.class);
+        List<FolderRoute> folders = FolderRoutes.from(settings);
+        for (FolderRoute folder : folders) {
+            types.require(folder.type());
+            if (policy == TimestampPolicy.EVENT_WINDOW) {
+                windows.require(folder.label());
+            }
+        }
+        Seed seed = new Seed(settings.longValue("ingestion.seed"));
+        String runId = UUID.randomUUID().toString();
+        int maxLineBytes = settings.integer("ingestion.max-line-bytes");
+        Path dataDir = Path.of(settings.string("ingestion.data-dir"));
+
+        IngestionStats stats = new IngestionStats();
+        InFlightBudget budget = new InFlightBudget(settings.integer("ingestion.in-flight.max-bytes"));
+        FileLedgers ledgers = new FileLedgers(dataDir, maxLineBytes, stats);
+        Set<String> folderRouteIds = folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
+
+        Registry registry = context.getRegistry();
+        registry.bind("ingestionStats", stats);
+        registry.bind("inFlightBudget", budget);
+        registry.bind("fileLedgers", ledgers);
+        registry.bind("recordAdmission", new RecordAdmission(budget, seed, stats));
+        registry.bind("recordOutcomes", new RecordOutcomes(ledgers, budget, stats,
+                settings.integer("ingestion.rejections.log-per-second")));
+        registry.bind("ingestionMetadata", new IngestionMetadata(runId));
+        registry.bind("recordParser", new RecordParser(types, maxLineBytes));
+        registry.bind("eventTimestamp", new EventTimestamp(policy, windows, seed));
+        registry.bind("recordEnricher", new RecordEnricher());
+        registry.bind("recordAddressing", new RecordAddressing(types));
+        registry.bind("progressReporter", new ProgressReporter(stats, ledgers));
+        registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, ledgers, budget, stats));
+
+        connectKafka(context, settings, types);
+        LOG.info("Run {}: mode {}, {} folders under {}, types {}, seed {}, timestamp policy {}", runId,
+                mode.name().toLowerCase(), folders.size(), dataDir.toAbsolutePath().normalize(),
+                types.all().keySet(), seed.value(), policy.name().toLowerCase().replace('_', '-'));
+    }
+
+    private static void connectKafka(CamelContext context, Settings settings, TypeCatalog types) throws Exception {
+        String bootstrap = settings.string("kafka.bootstrap-servers");
+        if (bootstrap.isEmpty()) {
+            EmbeddedBrokerService broker = new EmbeddedBrokerService(Path.of(settings.string("kafka.embedded.data-dir")),
+                    settings.integer("kafka.embedded.port"), settings.integer("kafka.embedded.partitions"),
+                    types.all().values().stream().map(RecordType::topic).toList());
+            context.addService(broker, true, true);
+            if (!broker.isStarted()) {
+                broker.start();
+            }
+            bootstrap = broker.bootstrapServers();
+        }
+        context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
+    }
+}

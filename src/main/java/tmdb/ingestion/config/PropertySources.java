@@ -1,0 +1,81 @@
+package tmdb.ingestion.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Ordered;
+import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.spi.PropertiesSource;
+import org.apache.camel.util.IOHelper;
+
+/**
+ * Where properties come from, highest precedence first: {@code --name=value} arguments, environment variables
+ * (the property name in upper case, dots and dashes as underscores: {@code ingestion.data-dir} is
+ * {@code INGESTION_DATA_DIR}), the profile's {@code config/<profile>.properties}, the top-level
+ * {@code application.properties}, and the copy of it inside the jar, which holds every default.
+ */
+public final class PropertySources {
+
+    /** The argument, environment variable and system property that choose the profile. */
+    public static final String PROFILE_ARGUMENT = "profile";
+    public static final String PROFILE_VARIABLE = "INGESTION_PROFILE";
+
+    private PropertySources() {
+    }
+
+    /** Parses {@code --name=value} arguments; anything else is an error that says what is expected. */
+    public static Map<String, String> parseArguments(String... args) {
+        Map<String, String> answer = new LinkedHashMap<>();
+        for (String arg : args) {
+            int equals = arg.indexOf('=');
+            if (!arg.startsWith("--") || equals < 3) {
+                throw new ConfigurationException("Unrecognised argument '" + arg + "': arguments are properties "
+                        + "given as --name=value, e.g. --ingestion.mode=once or --profile=dev");
+            }
+            answer.put(arg.substring(2, equals), arg.substring(equals + 1));
+        }
+        return answer;
+    }
+
+    /** The profile chosen by argument or environment, or null for none. */
+    public static String profile(Map<String, String> arguments) {
+        String profile = arguments.get(PROFILE_ARGUMENT);
+        if (profile == null) {
+            profile = System.getenv(PROFILE_VARIABLE);
+        }
+        return profile == null || profile.isBlank() ? null : profile.trim();
+    }
+
+    /** The property file locations, highest precedence first. */
+    public static String locations(String profile) {
+        String defaults = "file:application.properties;optional=true,classpath:application.properties";
+        return profile == null ? defaults : "file:config/" + profile + ".properties," + defaults;
+    }
+
+    /** Makes environment variables override the property files, but not the command-line arguments. */
+    public static void installEnvironment(CamelContext context) {
+        PropertiesComponent properties = (PropertiesComponent) context.getPropertiesComponent();
+        properties.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+        properties.addPropertiesSource(new EnvironmentVariables());
+    }
+
+    /** Environment variables as a property source ahead of the files. */
+    private static final class EnvironmentVariables implements PropertiesSource, Ordered {
+
+        @Override
+        public String getName() {
+            return "ENV";
+        }
+
+        @Override
+        public String getProperty(String name) {
+            return IOHelper.lookupEnvironmentVariable(name);
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST;
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Generator of realistic TMDB-shaped JSONL data sets, for tests and benchmarks. */
+package tmdb.ingestion.datagen;

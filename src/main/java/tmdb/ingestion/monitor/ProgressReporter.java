@@ -1,0 +1,74 @@
+package tmdb.ingestion.monitor;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tmdb.ingestion.ledger.FileLedgers;
+
+/** Logs a progress line while records flow, and the run's summary at the end. */
+public final class ProgressReporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
+
+    private final IngestionStats stats;
+    private final FileLedgers ledgers;
+    private long lastResolved;
+    private long lastNanos = System.nanoTime();
+
+    public ProgressReporter(IngestionStats stats, FileLedgers ledgers) {
+        this.stats = stats;
+        this.ledgers = ledgers;
+    }
+
+    /** Logs one progress line, unless nothing happened since the last one. */
+    public synchronized void report() {
+        long resolved = stats.published() + stats.rejected() + stats.failed();
+        long now = System.nanoTime();
+        if (resolved == lastResolved) {
+            lastNanos = now;
+            return;
+        }
+        double seconds = Math.max(1e-3, (now - lastNanos) / 1e9);
+        long rate = Math.round((resolved - lastResolved) / seconds);
+        lastResolved = resolved;
+        lastNanos = now;
+        LOG.info("Progress: {} records/s | published {} | rejected {} | failed {} | by type/label {} | files done {}, "
+                        + "failed {}, reading {}",
+                rate, stats.published(), stats.rejected(), stats.failed(), inline(stats.publishedByStream()),
+                stats.filesDone(), stats.filesFailed(), ledgers.openFiles());
+    }
+
+    /** The summary of the run so far, several lines. */
+    public String summary() {
+        Duration elapsed = stats.elapsed();
+        double seconds = Math.max(1e-3, elapsed.toMillis() / 1000.0);
+        StringBuilder text = new StringBuilder("Ingestion summary\n");
+        text.append(String.format("  elapsed           %.1f s%n", seconds));
+        text.append(String.format("  published         %d records, %.1f MB (mean %.0f records/s, %.1f MB/s)%n",
+                stats.published(), stats.publishedBytes() / 1e6, stats.published() / seconds,
+                stats.publishedBytes() / 1e6 / seconds));
+        stats.publishedByTopic().forEach((topic, count) ->
+                text.append(String.format("    %-28s %d%n", topic, count)));
+        text.append(String.format("  by type/label     %s%n", inline(stats.publishedByStream())));
+        text.append(String.format("  rejected lines    %d%n", stats.rejected()));
+        stats.rejectedByReason().forEach((reason, count) ->
+                text.append(String.format("    %-28s %d%n", reason, count)));
+        text.append(String.format("  blank lines       %d skipped%n", stats.skipped()));
+        text.append(String.format("  not delivered     %d%n", stats.failed()));
+        text.append(String.format("  files             %d done, %d failed", stats.filesDone(), stats.filesFailed()));
+        return text.toString();
+    }
+
+    public void logSummary() {
+        LOG.info(summary());
+    }
+
+    private static String inline(Map<String, Long> counts) {
+        StringJoiner joiner = new StringJoiner(" ");
+        counts.forEach((key, count) -> joiner.add(key + "=" + count));
+        return joiner.length() == 0 ? "-" : joiner.toString();
+    }
+}

@@ -1,0 +1,60 @@
+package tmdb.ingestion.monitor;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import tmdb.ingestion.ledger.FileLedgers;
+import tmdb.ingestion.loader.InFlightBudget;
+
+/**
+ * Ends a {@code once} run: when every folder has been polled and found nothing new, no file is open and no record
+ * is in flight, everything that was there has been delivered (or reported). Does nothing in {@code watch} mode.
+ */
+public final class RunCompletion {
+
+    private final boolean once;
+    private final Set<String> folderRoutes;
+    private final FileLedgers ledgers;
+    private final InFlightBudget budget;
+    private final IngestionStats stats;
+    private final Set<String> idleFolders = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean completed = new AtomicBoolean();
+    private volatile Runnable onComplete = () -> { };
+
+    public RunCompletion(boolean once, Set<String> folderRoutes, FileLedgers ledgers, InFlightBudget budget,
+                         IngestionStats stats) {
+        this.once = once;
+        this.folderRoutes = Set.copyOf(folderRoutes);
+        this.ledgers = ledgers;
+        this.budget = budget;
+        this.stats = stats;
+    }
+
+    /** What to do when a once run is complete (the application stops). */
+    public void onComplete(Runnable action) {
+        this.onComplete = action;
+    }
+
+    /** A folder route polled and found no new file. */
+    public void folderIdle(String routeId) {
+        idleFolders.add(routeId);
+    }
+
+    /** Checks whether a once run is complete, and if so triggers the completion action once. */
+    public void check() {
+        if (once && idleFolders.containsAll(folderRoutes) && ledgers.openFiles() == 0
+                && budget.bytesInFlight() == 0 && completed.compareAndSet(false, true)) {
+            onComplete.run();
+        }
+    }
+
+    public boolean completed() {
+        return completed.get();
+    }
+
+    /** 0 when every record was delivered or rejected and every file finished; 1 otherwise. */
+    public int exitCode() {
+        return stats.failed() > 0 || stats.filesFailed() > 0 ? 1 : 0;
+    }
+}

@@ -1,0 +1,84 @@
+package tmdb.ingestion.preprocessor;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import tmdb.ingestion.RecordHeaders;
+import tmdb.ingestion.RecordProperties;
+
+/**
+ * Writes {@code data_type}, {@code data_label} and {@code timestamp} into the record's JSON value. The fields are
+ * spliced in before the closing brace, so every original byte is kept as it was; only a record that already
+ * carries one of these fields is rebuilt, so the ingester's values replace the old ones instead of duplicating
+ * the key.
+ */
+public final class RecordEnricher implements Processor {
+
+    private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Override
+    public void process(Exchange exchange) throws IOException {
+        Message message = exchange.getIn();
+        byte[] value = message.getBody(byte[].class);
+        String type = message.getHeader(RecordHeaders.DATA_TYPE, String.class);
+        String label = message.getHeader(RecordHeaders.DATA_LABEL, String.class);
+        String timestamp = message.getHeader(RecordHeaders.TIMESTAMP, String.class);
+        RecordParser.Parsed parsed = exchange.getProperty(RecordProperties.PARSED, RecordParser.Parsed.class);
+        message.setBody(parsed.hasReservedFields()
+                ? rebuild(value, type, label, timestamp)
+                : splice(value, type, label, timestamp));
+    }
+
+    static byte[] splice(byte[] value, String type, String label, String timestamp) {
+        int close = value.length - 1;
+        while (close >= 0 && value[close] != '}') {
+            close--;
+        }
+        int previous = close - 1;
+        while (previous >= 0 && isWhitespace(value[previous])) {
+            previous--;
+        }
+        boolean empty = previous >= 0 && value[previous] == '{';
+        ByteArrayOutputStream out = new ByteArrayOutputStream(value.length + 96);
+        out.write(value, 0, close);
+        if (!empty) {
+            out.write(',');
+        }
+        field(out, RecordHeaders.DATA_TYPE, type);
+        out.write(',');
+        field(out, RecordHeaders.DATA_LABEL, label);
+        out.write(',');
+        field(out, RecordHeaders.TIMESTAMP, timestamp);
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    private byte[] rebuild(byte[] value, String type, String label, String timestamp) throws IOException {
+        ObjectNode record = (ObjectNode) mapper.readTree(value);
+        record.put(RecordHeaders.DATA_TYPE, type);
+        record.put(RecordHeaders.DATA_LABEL, label);
+        record.put(RecordHeaders.TIMESTAMP, timestamp);
+        return mapper.writeValueAsBytes(record);
+    }
+
+    private static void field(ByteArrayOutputStream out, String name, String value) {
+        out.write('"');
+        out.writeBytes(name.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes("\":\"".getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(ENCODER.quoteAsUTF8(value));
+        out.write('"');
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+}
