@@ -12,20 +12,17 @@ import tmdb.ingestion.config.PropertySources;
 import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.ledger.FileLedgers;
 import tmdb.ingestion.loader.InFlightBudget;
-import tmdb.ingestion.monitor.ProgressReporter;
 import tmdb.ingestion.monitor.RunCompletion;
 
 /**
- * The application's start and stop: environment variables as a property source, the end of a once run, a
- * drain before stopping (readers stop at their next line, records in flight get their acknowledgements), and the
- * summary at the end.
+ * The application's start and stop: environment variables as a property source, the end of a once run, and a
+ * drain before stopping (readers stop at their next line, records in flight get their acknowledgements).
  */
 final class ApplicationLifecycle extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApplicationLifecycle.class);
 
     private volatile RunCompletion completion;
-    private volatile ProgressReporter reporter;
 
     @Override
     public void beforeInitialize(BaseMainSupport main) {
@@ -35,7 +32,6 @@ final class ApplicationLifecycle extends MainListenerSupport {
     @Override
     public void afterStart(BaseMainSupport main) {
         completion = bean(main.getCamelContext(), "runCompletion", RunCompletion.class);
-        reporter = bean(main.getCamelContext(), "progressReporter", ProgressReporter.class);
         if (main instanceof MainSupport stoppable) {
             completion.onComplete(stoppable::completed);
         }
@@ -57,13 +53,6 @@ final class ApplicationLifecycle extends MainListenerSupport {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public void afterStop(BaseMainSupport main) {
-        if (reporter != null) {
-            reporter.logSummary();
         }
     }
 

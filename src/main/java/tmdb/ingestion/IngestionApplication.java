@@ -9,6 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.PropertySources;
+import tmdb.ingestion.loader.FolderRouteTemplate;
+import tmdb.ingestion.loader.MixingRoute;
+import tmdb.ingestion.monitor.MonitoringRoutes;
+import tmdb.ingestion.preprocessor.PreprocessRoute;
+import tmdb.ingestion.producer.PublishRoute;
 
 /**
  * Runs the ingestion: {@code java -jar tmdb-ingestion.jar [--name=value ...]}. Exit status 0 when every record was
@@ -42,7 +47,13 @@ public final class IngestionApplication {
         }
         arguments.remove(PropertySources.PROFILE_ARGUMENT);
 
-        Main main = new Main(IngestionApplication.class);
+        Main main = new Main();
+        main.configure().addConfiguration(PipelineConfiguration.class);
+        main.configure().addRoutesBuilder(new FolderRouteTemplate());
+        main.configure().addRoutesBuilder(new MixingRoute());
+        main.configure().addRoutesBuilder(new PreprocessRoute());
+        main.configure().addRoutesBuilder(new PublishRoute());
+        main.configure().addRoutesBuilder(new MonitoringRoutes());
         main.setPropertyPlaceholderLocations(PropertySources.locations(profile));
         arguments.forEach(main::addOverrideProperty);
         ApplicationLifecycle lifecycle = new ApplicationLifecycle();

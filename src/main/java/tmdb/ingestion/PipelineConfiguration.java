@@ -82,7 +82,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("eventTimestamp", new EventTimestamp(policy, windows, seed));
         registry.bind("recordEnricher", new RecordEnricher());
         registry.bind("recordAddressing", new RecordAddressing(types));
-        registry.bind("progressReporter", new ProgressReporter(stats, ledgers));
+        ProgressReporter reporter = new ProgressReporter(stats, ledgers);
+        registry.bind("progressReporter", reporter);
+        context.addService(reporter, true, true);
         registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, ledgers, budget, stats));
 
         connectKafka(context, settings, types);

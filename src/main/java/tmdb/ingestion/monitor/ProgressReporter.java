@@ -4,12 +4,16 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
 
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.ledger.FileLedgers;
 
-/** Logs a progress line while records flow, and the run's summary at the end. */
-public final class ProgressReporter {
+/**
+ * Logs a progress line while records flow, and the run's summary when it stops: as a service of the Camel
+ * context, it stops after the routes, when the counts are final, and before the JVM exits on SIGTERM.
+ */
+public final class ProgressReporter extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
@@ -62,7 +66,8 @@ public final class ProgressReporter {
         return text.toString();
     }
 
-    public void logSummary() {
+    @Override
+    protected void doStop() {
         LOG.info(summary());
     }
 

@@ -1,0 +1,86 @@
+package tmdb.ingestion.config;
+
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import tmdb.ingestion.preprocessor.TimestampPolicy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SettingsTest {
+
+    private static Settings settings(String... keysAndValues) {
+        Properties properties = new Properties();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.setProperty(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        DefaultCamelContext context = new DefaultCamelContext();
+        context.getPropertiesComponent().setInitialProperties(properties);
+        return new Settings(context);
+    }
+
+    @Test
+    void readsTypesWithTheirTopicsAndIdFieldsAndDefaultsTheIdFieldToTypeId() {
+        TypeCatalog types = TypeCatalog.from(settings(
+                "ingestion.type.movie.topic", "tmdb.movies.raw",
+                "ingestion.type.movie.id-field", "movie_id",
+                "ingestion.type.collection.topic", "tmdb.collections.raw"));
+
+        assertThat(types.require("movie")).isEqualTo(new RecordType("movie", "tmdb.movies.raw", "movie_id"));
+        assertThat(types.require("collection"))
+                .isEqualTo(new RecordType("collection", "tmdb.collections.raw", "collection_id"));
+    }
+
+    @Test
+    void aTypeWithoutATopicIsAnErrorThatNamesTheProperty() {
+        assertThatThrownBy(() -> TypeCatalog.from(settings("ingestion.type.collection.id-field", "collection_id")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("ingestion.type.collection.topic");
+        TypeCatalog empty = TypeCatalog.from(settings());
+        assertThatThrownBy(() -> empty.require("collection")).hasMessageContaining("ingestion.type.collection.topic");
+    }
+
+    @Test
+    void readsEventTimeWindowsAndRejectsMalformedOnes() {
+        EventTimeWindows windows = EventTimeWindows.from(settings(
+                "ingestion.label.old.event-time-window", "2025-01-01T00:00:00Z/2025-12-31T23:59:59Z"));
+
+        assertThat(windows.require("old").seconds()).isEqualTo(365L * 24 * 3600);
+        assertThatThrownBy(() -> EventTimeWindows.from(settings("ingestion.label.old.event-time-window", "2025")))
+                .hasMessageContaining("ingestion.label.old.event-time-window").hasMessageContaining("<start>/<end>");
+        assertThatThrownBy(() -> EventTimeWindows.from(settings(
+                "ingestion.label.old.event-time-window", "2025-01-01/2025-02-01")))
+                .hasMessageContaining("ISO-8601");
+    }
+
+    @Test
+    void readsTheFolderRoutesOfTheTemplate() {
+        List<FolderRoutes.FolderRoute> routes = FolderRoutes.from(settings(
+                "camel.route-template[movie-new].template-id", "jsonl-folder",
+                "camel.route-template[movie-new].type", "movie",
+                "camel.route-template[movie-new].label", "new",
+                "camel.route-template[movie-new].folder", "data/movie/new",
+                "camel.route-template[other].template-id", "something-else"));
+
+        assertThat(routes).containsExactly(new FolderRoutes.FolderRoute("movie-new", "movie", "new", "data/movie/new"));
+        assertThatThrownBy(() -> FolderRoutes.from(settings(
+                "camel.route-template[x].template-id", "jsonl-folder", "camel.route-template[x].type", "movie")))
+                .hasMessageContaining("camel.route-template[x].label");
+    }
+
+    @Test
+    void badValuesGiveMessagesThatNameThePropertyAndTheValue() {
+        Settings settings = settings("ingestion.mix.window", "lots", "ingestion.timestamp.policy", "sometimes");
+
+        assertThatThrownBy(() -> settings.integer("ingestion.mix.window"))
+                .hasMessage("Property ingestion.mix.window must be a whole number, not 'lots'");
+        assertThatThrownBy(() -> settings.choice("ingestion.timestamp.policy", TimestampPolicy.class))
+                .hasMessage("Property ingestion.timestamp.policy must be one of event-window, processing-time, "
+                        + "not 'sometimes'");
+        assertThat(settings("ingestion.timestamp.policy", "processing-time")
+                .choice("ingestion.timestamp.policy", TimestampPolicy.class)).isEqualTo(TimestampPolicy.PROCESSING_TIME);
+    }
+}

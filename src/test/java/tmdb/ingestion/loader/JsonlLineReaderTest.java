@@ -1,0 +1,109 @@
+package tmdb.ingestion.loader;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JsonlLineReaderTest {
+
+    private static List<SourceLine> readAll(JsonlLineReader reader) {
+        List<SourceLine> lines = new ArrayList<>();
+        reader.forEachRemaining(lines::add);
+        return lines;
+    }
+
+    private static JsonlLineReader reader(byte[] content, int max) throws IOException {
+        return new JsonlLineReader(new ByteArrayInputStream(content), max, () -> false);
+    }
+
+    private static String text(SourceLine line) {
+        return new String(line.bytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void stripsByteOrderMarkAndCarriageReturnsAndReadsALastLineWithoutNewline() throws IOException {
+        byte[] content = ("\uFEFF{\"a\":1}\r\n{\"b\":\"Người Mẹ\"}\r\n{\"c\":3}").getBytes(StandardCharsets.UTF_8);
+
+        List<SourceLine> lines = readAll(reader(content, 1024));
+
+        assertThat(lines).extracting(JsonlLineReaderTest::text)
+                .containsExactly("{\"a\":1}", "{\"b\":\"Người Mẹ\"}", "{\"c\":3}");
+        assertThat(lines).extracting(SourceLine::number).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void skipsAndCountsBlankLinesButKeepsTheFileLineNumbers() throws IOException {
+        byte[] content = "{\"a\":1}\n\n   \n\t\r\n{\"b\":2}\n".getBytes(StandardCharsets.UTF_8);
+        JsonlLineReader reader = reader(content, 1024);
+
+        List<SourceLine> lines = readAll(reader);
+
+        assertThat(lines).extracting(SourceLine::number).containsExactly(1L, 5L);
+        assertThat(reader.blankLines()).isEqualTo(3);
+        assertThat(reader.linesRead()).isEqualTo(5);
+    }
+
+    @Test
+    void keepsOnlyTheFirstBytesOfAnOversizedLineAndResumesAtTheNextLine() throws IOException {
+        String huge = "x".repeat(300_000);
+        byte[] content = ("{\"a\":1}\n" + huge + "\n{\"b\":2}\n").getBytes(StandardCharsets.UTF_8);
+
+        List<SourceLine> lines = readAll(reader(content, 1000));
+
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1).oversized()).isTrue();
+        assertThat(lines.get(1).bytes()).hasSize(1000);
+        assertThat(lines.get(1).length()).isEqualTo(300_000);
+        assertThat(text(lines.get(2))).isEqualTo("{\"b\":2}");
+        assertThat(lines.get(2).number()).isEqualTo(3);
+    }
+
+    @Test
+    void readsLinesThatSpanManyReadBuffersByteForByte() throws IOException {
+        String longLine = "{\"v\":\"" + "Сталкер千と千尋".repeat(20_000) + "\"}";
+        byte[] content = (longLine + "\n" + longLine).getBytes(StandardCharsets.UTF_8);
+
+        List<SourceLine> lines = readAll(reader(content, 16 << 20));
+
+        assertThat(lines).extracting(JsonlLineReaderTest::text).containsExactly(longLine, longLine);
+        assertThat(lines.get(0).oversized()).isFalse();
+    }
+
+    @Test
+    void keepsInvalidUtf8BytesAsTheyAre() throws IOException {
+        byte[] content = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'};
+
+        List<SourceLine> lines = readAll(reader(content, 1024));
+
+        assertThat(lines.get(0).bytes()).containsExactly(0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D);
+    }
+
+    @Test
+    void endsEarlyWhenAStopIsRequested() throws IOException {
+        AtomicBoolean stop = new AtomicBoolean();
+        JsonlLineReader reader = new JsonlLineReader(
+                new ByteArrayInputStream("{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n".getBytes(StandardCharsets.UTF_8)), 1024, stop::get);
+
+        assertThat(reader.next().number()).isEqualTo(1);
+        stop.set(true);
+
+        assertThat(reader.hasNext()).isFalse();
+        assertThat(reader.stoppedEarly()).isTrue();
+    }
+
+    @Test
+    void anEmptyFileHasNoLines() throws IOException {
+        JsonlLineReader reader = reader(new byte[0], 1024);
+
+        assertThat(reader.hasNext()).isFalse();
+        assertThat(reader.linesRead()).isZero();
+        assertThat(reader.stoppedEarly()).isFalse();
+    }
+}

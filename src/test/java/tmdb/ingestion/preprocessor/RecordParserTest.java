@@ -1,0 +1,92 @@
+package tmdb.ingestion.preprocessor;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import tmdb.ingestion.RecordProperties;
+import tmdb.ingestion.config.RecordType;
+import tmdb.ingestion.config.TypeCatalog;
+import tmdb.ingestion.loader.SourceLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RecordParserTest {
+
+    private final RecordParser parser = new RecordParser(
+            new TypeCatalog(Map.of("movie", new RecordType("movie", "tmdb.movies.raw", "movie_id"))), 100);
+
+    private Exchange parse(byte[] bytes, long length) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(RecordProperties.TYPE, "movie");
+        exchange.setProperty(RecordProperties.SOURCE_LINE, new SourceLine(7, bytes, length));
+        exchange.getIn().setBody(bytes);
+        parser.process(exchange);
+        return exchange;
+    }
+
+    private Exchange parse(String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        return parse(bytes, bytes.length);
+    }
+
+    @Test
+    void acceptsAnObjectWithAnIntegerIdAndFindsTheId() {
+        Exchange exchange = parse("{\"movie_id\": 603, \"movie_detail\": {\"title\": \"The Matrix\"}, \"casts_info\": []}");
+
+        assertThat(exchange.getProperty(RecordProperties.REJECTION)).isNull();
+        assertThat(exchange.getProperty(RecordProperties.TMDB_ID, Long.class)).isEqualTo(603L);
+        assertThat(exchange.getProperty(RecordProperties.PARSED, RecordParser.Parsed.class).hasReservedFields()).isFalse();
+    }
+
+    @Test
+    void notesWhenTheRecordAlreadyCarriesAFieldTheIngesterSets() {
+        Exchange exchange = parse("{\"movie_id\": 1, \"timestamp\": \"x\"}");
+
+        assertThat(exchange.getProperty(RecordProperties.PARSED, RecordParser.Parsed.class).hasReservedFields()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "truncated line              | {\"movie_id\": 603, \"movie_detail\": {\"title\": \"The Ma | MALFORMED_JSON",
+        "garbage                     | <html>502 Bad Gateway</html>                         | MALFORMED_JSON",
+        "two objects on one line     | {\"movie_id\": 1} {\"movie_id\": 2}                  | MALFORMED_JSON",
+        "array                       | [1, 2, 3]                                            | NOT_AN_OBJECT",
+        "string                      | \"just text\"                                        | NOT_AN_OBJECT",
+        "id missing                  | {\"movie_detail\": {}}                               | ID_MISSING",
+        "id of another type          | {\"person_id\": 5}                                   | ID_MISSING",
+        "id is a float               | {\"movie_id\": 603.5}                                | ID_NOT_INTEGER",
+        "id is null                  | {\"movie_id\": null}                                 | ID_NOT_INTEGER",
+        "id is an object             | {\"movie_id\": {\"id\": 1}}                          | ID_NOT_INTEGER",
+        "id beyond a long            | {\"movie_id\": 123456789012345678901234567890}       | ID_NOT_INTEGER"})
+    void rejectsWithTheReason(String name, String line, Rejection expected) {
+        Exchange exchange = parse(line);
+
+        assertThat(exchange.getProperty(RecordProperties.REJECTION)).isEqualTo(expected);
+        assertThat(exchange.getProperty(RecordProperties.REJECTION_DETAIL, String.class)).isNotBlank();
+        assertThat(exchange.getProperty(RecordProperties.TMDB_ID)).isNull();
+    }
+
+    @Test
+    void rejectsInvalidUtf8AsMalformed() {
+        byte[] bytes = {'{', '"', 'm', 'o', 'v', 'i', 'e', '_', 'i', 'd', '"', ':', '1', ',', '"', 't', '"', ':', '"',
+            (byte) 0xC3, (byte) 0x28, '"', '}'};
+
+        assertThat(parse(bytes, bytes.length).getProperty(RecordProperties.REJECTION)).isEqualTo(Rejection.MALFORMED_JSON);
+    }
+
+    @Test
+    void rejectsAnOversizedLineWithItsLength() {
+        byte[] prefix = "{\"movie_id\": 1, \"x\": \"".getBytes(StandardCharsets.UTF_8);
+
+        Exchange exchange = parse(prefix, 5_000_000);
+
+        assertThat(exchange.getProperty(RecordProperties.REJECTION)).isEqualTo(Rejection.LINE_TOO_LONG);
+        assertThat(exchange.getProperty(RecordProperties.REJECTION_DETAIL, String.class)).contains("5000000");
+    }
+}

@@ -1,0 +1,104 @@
+package tmdb.ingestion.support;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads topics back from the beginning with a plain consumer, as the platform's consumers do (read_committed). */
+public final class TopicReader {
+
+    private static final Duration QUIET_PERIOD = Duration.ofMillis(1500);
+
+    private TopicReader() {
+    }
+
+    private record Reading(List<ConsumerRecord<String, byte[]>> records, long expectedReachedAt) {
+    }
+
+    /**
+     * Reads until {@code expected} records arrived, then a quiet period more to catch any extra (duplicate) ones,
+     * or until the timeout; returns everything read.
+     */
+    public static List<ConsumerRecord<String, byte[]>> read(String bootstrap, Collection<String> topics, int expected,
+                                                           Duration timeout) {
+        return poll(bootstrap, topics, expected, timeout, QUIET_PERIOD).records();
+    }
+
+    /** Polls until {@code expected} records are readable; returns {@link System#nanoTime()} at that moment. */
+    public static long awaitCount(String bootstrap, String topic, int expected, Duration timeout) {
+        Reading reading = poll(bootstrap, List.of(topic), expected, timeout, Duration.ZERO);
+        if (reading.records().size() < expected) {
+            throw new AssertionError("only " + reading.records().size() + " of " + expected + " records arrived on "
+                    + topic + " within " + timeout);
+        }
+        return reading.expectedReachedAt();
+    }
+
+    public static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Reading poll(String bootstrap, Collection<String> topics, int expected, Duration timeout,
+                                Duration quietPeriod) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 << 20);
+        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        long reachedAt = -1;
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<TopicPartition> partitions = partitionsOnceCreated(consumer, topics, deadline);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (System.nanoTime() < deadline && (reachedAt < 0 || System.nanoTime() < reachedAt + quietPeriod.toNanos())) {
+                consumer.poll(Duration.ofMillis(50)).forEach(records::add);
+                if (records.size() >= expected && reachedAt < 0) {
+                    reachedAt = System.nanoTime();
+                }
+            }
+        }
+        return new Reading(records, reachedAt);
+    }
+
+    /** The topics' partitions, waiting (until the deadline) for topics the producer has not created yet. */
+    private static List<TopicPartition> partitionsOnceCreated(KafkaConsumer<?, ?> consumer, Collection<String> topics,
+                                                             long deadline) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+            while (infos.isEmpty() && System.nanoTime() < deadline) {
+                sleep();
+                infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+            }
+            infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        return partitions;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
