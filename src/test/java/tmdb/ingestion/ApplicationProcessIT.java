@@ -1,0 +1,94 @@
+package tmdb.ingestion;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tmdb.ingestion.datagen.TmdbDataGenerator;
+import tmdb.ingestion.support.ApplicationProcess;
+import tmdb.ingestion.support.TestBroker;
+import tmdb.ingestion.support.TopicReader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The application as its own process: environment variables, arguments, the embedded default, startup errors. */
+class ApplicationProcessIT {
+
+    @TempDir
+    Path dir;
+
+    private final String topic = "proc-" + System.nanoTime() + ".movies";
+
+    @Test
+    void environmentVariablesChooseTheClusterTheFolderTheModeAndAnyProperty() throws Exception {
+        TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(1).generate(dir.resolve("data"), List.of("movie"), 30, 100);
+        Map<String, String> environment = Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", TestBroker.bootstrapServers(),
+                "INGESTION_DATA_DIR", dir.resolve("data").toString(),
+                "INGESTION_MODE", "once",
+                "INGESTION_TYPE_MOVIE_TOPIC", topic);
+
+        try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), environment)) {
+            assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isZero();
+            assertThat(application.output()).contains("Ingestion summary").doesNotContain("Embedded Kafka broker");
+        }
+        assertThat(TopicReader.read(TestBroker.bootstrapServers(), List.of(topic), (int) manifest.totalRecords(),
+                Duration.ofSeconds(30))).hasSize((int) manifest.totalRecords());
+    }
+
+    @Test
+    void argumentsOverrideEnvironmentVariables() throws Exception {
+        new TmdbDataGenerator(1).generate(dir.resolve("data"), List.of("movie"), 6, 100);
+        Map<String, String> environment = Map.of("KAFKA_BOOTSTRAP_SERVERS", TestBroker.bootstrapServers(),
+                "INGESTION_MODE", "watch", "INGESTION_DATA_DIR", dir.resolve("elsewhere").toString());
+
+        try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), environment,
+                "--ingestion.mode=once", "--ingestion.data-dir=" + dir.resolve("data"),
+                "--ingestion.type.movie.topic=" + topic)) {
+            assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isZero();
+            assertThat(application.output()).contains("mode once").contains("published         6 records");
+        }
+    }
+
+    @Test
+    void withoutAClusterTheApplicationStartsTheEmbeddedBrokerAndPublishesToIt() throws Exception {
+        TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(2).generate(dir.resolve("data"), TmdbDataGenerator.TYPES, 27, 100);
+
+        try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
+                "--ingestion.data-dir=" + dir.resolve("data"), "--kafka.embedded.port=0",
+                "--kafka.embedded.data-dir=" + dir.resolve("kafka"))) {
+            String bootstrap = application.awaitLog(
+                    Pattern.compile("development default.*listening on (127\\.0\\.0\\.1:\\d+)"), Duration.ofSeconds(90));
+            List<ConsumerRecord<String, byte[]>> records = TopicReader.read(bootstrap,
+                    List.of("tmdb.movies.raw", "tmdb.tv_series.raw", "tmdb.people.raw"),
+                    (int) manifest.totalRecords(), Duration.ofSeconds(60));
+            assertThat(records).hasSize((int) manifest.totalRecords());
+            application.terminate();
+            application.awaitExit(Duration.ofSeconds(60));
+            assertThat(application.output()).contains("Embedded Kafka broker stopped");
+        }
+        assertThat(dir.resolve("kafka/log/meta.properties")).exists();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "--profile=staging                 | Profile 'staging' has no file config/staging.properties",
+        "--ingestion.max-line-bytes=lots   | Property ingestion.max-line-bytes must be a whole number, not 'lots'",
+        "--ingestion.timestamp.policy=now  | Property ingestion.timestamp.policy must be one of event-window, processing-time",
+        "--ingestion.label.old.event-time-window=2025 | Property ingestion.label.old.event-time-window must be <start>/<end>",
+        "once                              | Unrecognised argument 'once'"})
+    void aConfigurationErrorExitsWithStatusTwoAndOneClearMessage(String argument, String message) throws Exception {
+        try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"),
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"), argument)) {
+            assertThat(application.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(application.output()).contains(message).doesNotContain("\tat ");
+        }
+    }
+}
