@@ -68,9 +68,11 @@ public final class PropertySources {
             return "ENV";
         }
 
+        /** An empty variable counts as unset, as when a compose file passes along a variable nobody set. */
         @Override
         public String getProperty(String name) {
-            return IOHelper.lookupEnvironmentVariable(name);
+            String value = IOHelper.lookupEnvironmentVariable(name);
+            return value == null || value.isBlank() ? null : value;
         }
 
         @Override

@@ -107,7 +107,7 @@ public final class TmdbDataGenerator {
     /** Writes records until the data set holds about {@code megabytes} MB. */
     public Manifest generateMegabytes(Path root, List<String> types, long megabytes, int linesPerFile)
             throws IOException {
-        long estimatedRecordBytes = 5_000;
+        long estimatedRecordBytes = 4_000;
         long records = Math.max(types.size() * 3L, megabytes * 1_000_000 / estimatedRecordBytes);
         return generate(root, types, records, linesPerFile);
     }
