@@ -192,6 +192,12 @@ abstract class AbstractIngestionIT {
         List<String> args = args("--ingestion.mode=watch");
         try (ApplicationProcess application = ApplicationProcess.start(log, Map.of(), args.toArray(String[]::new))) {
             application.awaitLog(Pattern.compile("started in"), Duration.ofSeconds(60));
+            Path sample = staging.resolve("movie/new/part-00001.jsonl");
+            List<Path> ignored = List.of(dataDir.resolve("movie/new/.hidden.jsonl"),
+                    dataDir.resolve("movie/new/writing.jsonl.tmp"), dataDir.resolve("movie/new/notes.txt"));
+            for (Path path : ignored) {
+                Files.copy(sample, path);
+            }
             Path temporary = dataDir.resolve("movie/new/drop.jsonl.part");
             Files.copy(staging.resolve("movie/new/part-00001.jsonl"), temporary);
             long expected = Files.readAllLines(temporary).size();
@@ -210,6 +216,8 @@ abstract class AbstractIngestionIT {
             assertThat(latency).as("from rename to readable on Kafka").isLessThan(Duration.ofSeconds(2));
             application.awaitLog(Pattern.compile("Done movie/new/drop.jsonl"), Duration.ofSeconds(10));
             assertThat(dataDir.resolve("movie/new/.done/drop.jsonl")).exists();
+            assertThat(ignored).allSatisfy(path -> assertThat(path).exists());
+            assertThat(application.output()).doesNotContain("hidden").doesNotContain("writing").doesNotContain("notes");
 
             application.terminate();
             assertThat(application.awaitExit(Duration.ofSeconds(60))).isNotEqualTo(-1);

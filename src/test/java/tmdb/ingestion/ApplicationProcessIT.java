@@ -77,6 +77,25 @@ class ApplicationProcessIT {
         assertThat(dir.resolve("kafka/log/meta.properties")).exists();
     }
 
+    @Test
+    void aRecordThatCannotBeDeliveredIsRetriedThenReportedTheFileFailsAndTheRunExitsWithOne() throws Exception {
+        new TmdbDataGenerator(1).generate(dir.resolve("data"), List.of("movie"), 6, 100);
+
+        try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
+                "--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(), "--ingestion.mode=once",
+                "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.type.movie.topic=not a valid topic!",
+                "--ingestion.delivery.redelivery-delay-ms=10")) {
+            assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isEqualTo(1);
+            assertThat(application.output())
+                    .contains("Could not deliver movie/old/part-00001.jsonl:1 to topic not a valid topic!")
+                    .contains("not delivered     6")
+                    .contains("files             0 done, 3 failed");
+        }
+        try (var failed = java.nio.file.Files.list(dir.resolve("data/movie/old/.error"))) {
+            assertThat(failed).hasSize(1);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "--profile=staging                 | Profile 'staging' has no file config/staging.properties",

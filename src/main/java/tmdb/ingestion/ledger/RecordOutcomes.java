@@ -58,7 +58,7 @@ public final class RecordOutcomes {
         FileLedger ledger = ledgerOf(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         stats.recordFailed();
-        LOG.error("Could not deliver {}:{} (topic {}), retries exhausted: {}", ledger.identity(), lineNumber(exchange),
+        LOG.error("Could not deliver {}:{} to topic {}: {}", ledger.identity(), lineNumber(exchange),
                 exchange.getProperty(RecordProperties.TOPIC), cause == null ? "unknown error" : cause.toString());
         release(exchange);
         if (ledger.failed()) {
