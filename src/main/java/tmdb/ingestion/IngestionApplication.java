@@ -9,15 +9,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.PropertySources;
+import tmdb.ingestion.deadletter.DeadLetterRoute;
 import tmdb.ingestion.loader.FolderRouteTemplate;
 import tmdb.ingestion.loader.MixingRoute;
 import tmdb.ingestion.monitor.MonitoringRoutes;
 import tmdb.ingestion.preprocessor.PreprocessRoute;
+import tmdb.ingestion.producer.KafkaDelivery;
 import tmdb.ingestion.producer.PublishRoute;
 
 /**
  * Runs the ingestion: {@code java -jar tmdb-ingestion.jar [--name=value ...]}. Exit status 0 when every record was
- * delivered or rejected with a reason, 1 when some record could not be delivered or a file failed, 2 when the
+ * published or dead-lettered with a reason, 1 when some record could not be delivered or a file failed, 2 when the
  * configuration is wrong.
  */
 public final class IngestionApplication {
@@ -52,7 +54,9 @@ public final class IngestionApplication {
         main.configure().addRoutesBuilder(new FolderRouteTemplate());
         main.configure().addRoutesBuilder(new MixingRoute());
         main.configure().addRoutesBuilder(new PreprocessRoute());
+        main.configure().addRoutesBuilder(new KafkaDelivery());
         main.configure().addRoutesBuilder(new PublishRoute());
+        main.configure().addRoutesBuilder(new DeadLetterRoute());
         main.configure().addRoutesBuilder(new MonitoringRoutes());
         main.setPropertyPlaceholderLocations(PropertySources.locations(profile));
         arguments.forEach(main::addOverrideProperty);

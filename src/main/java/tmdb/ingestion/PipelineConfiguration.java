@@ -1,6 +1,7 @@
 package tmdb.ingestion;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.broker.EmbeddedBrokerService;
 import tmdb.ingestion.config.EventTimeWindows;
+import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.config.FolderRoutes;
 import tmdb.ingestion.config.FolderRoutes.FolderRoute;
 import tmdb.ingestion.config.RecordType;
@@ -82,23 +84,28 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("eventTimestamp", new EventTimestamp(policy, windows, seed));
         registry.bind("recordEnricher", new RecordEnricher());
         registry.bind("recordAddressing", new RecordAddressing(types));
-        ProgressReporter reporter = new ProgressReporter(stats, ledgers);
+        String deadLetterTopic = settings.string("ingestion.dead-letter.topic");
+        registry.bind("deadLetterRecord", new DeadLetterRecord(deadLetterTopic,
+                settings.integer("ingestion.dead-letter.max-value-bytes")));
+        ProgressReporter reporter = new ProgressReporter(stats, ledgers, deadLetterTopic);
         registry.bind("progressReporter", reporter);
         context.addService(reporter, true, true);
         registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, ledgers, budget, stats));
 
-        connectKafka(context, settings, types);
+        List<String> topics = new ArrayList<>(types.all().values().stream().map(RecordType::topic).toList());
+        topics.add(deadLetterTopic);
+        connectKafka(context, settings, topics);
         LOG.info("Run {}: mode {}, {} folders under {}, types {}, seed {}, timestamp policy {}", runId,
                 mode.name().toLowerCase(), folders.size(), dataDir.toAbsolutePath().normalize(),
                 types.all().keySet(), seed.value(), policy.name().toLowerCase().replace('_', '-'));
     }
 
-    private static void connectKafka(CamelContext context, Settings settings, TypeCatalog types) throws Exception {
+    private static void connectKafka(CamelContext context, Settings settings, List<String> topics) throws Exception {
         String bootstrap = settings.string("kafka.bootstrap-servers");
         if (bootstrap.isEmpty()) {
             EmbeddedBrokerService broker = new EmbeddedBrokerService(Path.of(settings.string("kafka.embedded.data-dir")),
                     settings.integer("kafka.embedded.port"), settings.integer("kafka.embedded.partitions"),
-                    types.all().values().stream().map(RecordType::topic).toList());
+                    topics);
             context.addService(broker, true, true);
             if (!broker.isStarted()) {
                 broker.start();

@@ -4,8 +4,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The record types, read from {@code ingestion.type.<type>.topic} and {@code ingestion.type.<type>.id-field}
- * (default {@code <type>_id}). A new type takes properties only.
+ * The record types, read from {@code ingestion.type.<type>.topic}, {@code ingestion.type.<type>.id-field}
+ * (default {@code <type>_id}) and {@code ingestion.type.<type>.detail-field} (default {@code <type>_detail}).
+ * A new type takes properties only.
  */
 public final class TypeCatalog {
 
@@ -33,7 +34,8 @@ public final class TypeCatalog {
                             + "topic its records go to");
                 }
                 String idField = entries.getOrDefault(name + ".id-field", name + "_id");
-                return new RecordType(name, topic, idField);
+                String detailField = entries.getOrDefault(name + ".detail-field", name + "_detail");
+                return new RecordType(name, topic, idField, detailField);
             });
         }
         return new TypeCatalog(types);

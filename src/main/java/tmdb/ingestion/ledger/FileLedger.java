@@ -11,7 +11,7 @@ public final class FileLedger {
 
     /** How a settled file ended. */
     public enum Outcome {
-        /** Every line was published, rejected or skipped. */
+        /** Every line was published, dead-lettered or skipped. */
         DONE,
         /** Reading failed or at least one record could not be delivered. */
         FAILED,
@@ -26,7 +26,7 @@ public final class FileLedger {
 
     private long admitted;
     private long published;
-    private long rejected;
+    private long deadLettered;
     private long failed;
     private long linesRead;
     private long blankLines;
@@ -69,8 +69,8 @@ public final class FileLedger {
         return settleIfComplete();
     }
 
-    public synchronized boolean rejected() {
-        rejected++;
+    public synchronized boolean deadLettered() {
+        deadLettered++;
         return settleIfComplete();
     }
 
@@ -106,7 +106,7 @@ public final class FileLedger {
         StringBuilder text = new StringBuilder()
                 .append(linesRead).append(" lines: ")
                 .append(published).append(" published, ")
-                .append(rejected).append(" rejected, ")
+                .append(deadLettered).append(" dead-lettered, ")
                 .append(blankLines).append(" blank skipped");
         if (failed > 0) {
             text.append(", ").append(failed).append(" NOT delivered");
@@ -121,8 +121,8 @@ public final class FileLedger {
         return published;
     }
 
-    public synchronized long rejectedCount() {
-        return rejected;
+    public synchronized long deadLetteredCount() {
+        return deadLettered;
     }
 
     public synchronized long failedCount() {
@@ -138,7 +138,7 @@ public final class FileLedger {
     }
 
     private boolean settleIfComplete() {
-        if (!settled && readingEnded && published + rejected + failed == admitted) {
+        if (!settled && readingEnded && published + deadLettered + failed == admitted) {
             settled = true;
             return true;
         }

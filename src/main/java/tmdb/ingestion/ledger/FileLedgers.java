@@ -1,7 +1,9 @@
 package tmdb.ingestion.ledger;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -12,12 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.loader.JsonlLineReader;
+import tmdb.ingestion.loader.TextFileCheck;
 import tmdb.ingestion.monitor.IngestionStats;
 
 /**
  * Opens a ledger and a line reader for every file the folder routes pick up, and finishes each file once its
- * ledger is settled: to {@code .done/} beside it when every line is accounted for, to {@code .error/} when reading
- * failed or a record could not be delivered, or left in place when the application stopped mid-file.
+ * ledger is settled: to {@code .done/} beside it when every line is accounted for, to {@code .error/} when the
+ * file could not be read (unreadable, not UTF-8 text) or a record could not be delivered, or left in place when
+ * the application stopped mid-file.
  */
 public final class FileLedgers {
 
@@ -46,6 +50,7 @@ public final class FileLedgers {
         FileLedger ledger = new FileLedger(file, identityOf(file), type, label);
         open.add(ledger);
         exchange.setProperty(RecordProperties.LEDGER, ledger);
+        TextFileCheck.requireUtf8Text(file);
         LOG.info("Reading {} ({} bytes)", ledger.identity(), Files.size(file));
         exchange.getIn().setBody(new JsonlLineReader(file, maxLineBytes, () -> stopping));
     }
@@ -68,8 +73,9 @@ public final class FileLedgers {
         FileLedger ledger = exchange.getProperty(RecordProperties.LEDGER, FileLedger.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = cause == null ? "unknown error" : describe(cause);
+        Throwable root = rootOf(cause);
         if (ledger == null) {
-            LOG.error("Could not open {}: {}. The file was left in place.",
+            LOG.error("Could not start {}: {}. The file was left in place.",
                     exchange.getIn().getHeader(Exchange.FILE_PATH), reason);
             return;
         }
@@ -80,7 +86,7 @@ public final class FileLedgers {
         if (stopping) {
             settled = ledger.readingFinished(lines, blank, true);
         } else {
-            LOG.error("Reading {} failed after line {}: {}", ledger.identity(), lines, reason);
+            LOG.error("Reading {} failed after line {}: {}", ledger.identity(), lines, describeFailure(root, reason));
             settled = ledger.readingFailed(lines, blank, reason);
         }
         if (settled) {
@@ -119,6 +125,11 @@ public final class FileLedgers {
 
     private Path moveBeside(FileLedger ledger, String folderName) {
         Path file = ledger.file();
+        if (!Files.exists(file)) {
+            LOG.error("{} vanished before it could be moved to {}/ (deleted or moved by someone else)",
+                    ledger.identity(), folderName);
+            return file;
+        }
         Path folder = file.resolveSibling(folderName);
         try {
             Files.createDirectories(folder);
@@ -145,11 +156,29 @@ public final class FileLedgers {
         return file.startsWith(dataRoot) ? dataRoot.relativize(file).toString() : file.toString();
     }
 
+    private static String describeFailure(Throwable cause, String reason) {
+        if (cause instanceof TextFileCheck.NotTextException) {
+            return cause.getMessage();
+        }
+        if (cause instanceof NoSuchFileException) {
+            return "the file vanished (deleted or moved by someone else)";
+        }
+        if (cause instanceof AccessDeniedException) {
+            return "permission denied; give the application read access to the file";
+        }
+        return reason;
+    }
+
     private static String describe(Throwable cause) {
+        Throwable root = rootOf(cause);
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static Throwable rootOf(Throwable cause) {
         Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (root != null && root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
+        return root;
     }
 }

@@ -10,7 +10,7 @@ import tmdb.ingestion.monitor.IngestionStats;
 import tmdb.ingestion.preprocessor.Rejection;
 
 /**
- * Resolves a record: published, rejected or failed. Each record is resolved exactly once; resolving it updates
+ * Resolves a record: published, dead-lettered or failed. Each record is resolved exactly once; resolving it updates
  * its file's ledger and the run's counters, gives its in-flight budget back, and finishes the file when it was
  * the last one outstanding.
  */
@@ -42,14 +42,14 @@ public final class RecordOutcomes {
         }
     }
 
-    public void rejected(Exchange exchange) {
+    public void deadLettered(Exchange exchange) {
         FileLedger ledger = ledgerOf(exchange);
         Rejection rejection = exchange.getProperty(RecordProperties.REJECTION, Rejection.class);
-        stats.recordRejected(rejection.code());
-        rejectionLog.warn("Rejected {}:{} ({}): {}", ledger.identity(), lineNumber(exchange), rejection.code(),
+        stats.recordDeadLettered(rejection.code());
+        rejectionLog.warn("Dead-lettered {}:{} ({}): {}", ledger.identity(), lineNumber(exchange), rejection.code(),
                 exchange.getProperty(RecordProperties.REJECTION_DETAIL, String.class));
         release(exchange);
-        if (ledger.rejected()) {
+        if (ledger.deadLettered()) {
             ledgers.finish(ledger);
         }
     }

@@ -4,7 +4,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bounds the bytes of records read but not yet resolved (published, rejected or failed). The mixing stage
+ * Bounds the bytes of records read but not yet resolved (published, dead-lettered or failed). The mixing stage
  * queues without limit, so readers wait here instead: memory stays bounded whatever the size of the files and
  * however slow the broker.
  */

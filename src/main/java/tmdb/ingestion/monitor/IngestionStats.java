@@ -16,10 +16,10 @@ public final class IngestionStats {
     private final ConcurrentMap<String, LongAdder> readByStream = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> publishedByStream = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> publishedByTopic = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, LongAdder> rejectedByReason = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LongAdder> deadLetteredByReason = new ConcurrentHashMap<>();
     private final LongAdder published = new LongAdder();
     private final LongAdder publishedBytes = new LongAdder();
-    private final LongAdder rejected = new LongAdder();
+    private final LongAdder deadLettered = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder skipped = new LongAdder();
     private final LongAdder filesDone = new LongAdder();
@@ -36,9 +36,9 @@ public final class IngestionStats {
         publishedBytes.add(bytes);
     }
 
-    public void recordRejected(String reason) {
-        counter(rejectedByReason, reason).increment();
-        rejected.increment();
+    public void recordDeadLettered(String reason) {
+        counter(deadLetteredByReason, reason).increment();
+        deadLettered.increment();
     }
 
     public void recordFailed() {
@@ -65,6 +65,15 @@ public final class IngestionStats {
         return Duration.between(started, Instant.now());
     }
 
+    /** Lines read from files: records admitted into the pipeline plus blank lines skipped. */
+    public long linesRead() {
+        long records = 0;
+        for (LongAdder counter : readByStream.values()) {
+            records += counter.sum();
+        }
+        return records + skipped.sum();
+    }
+
     public long published() {
         return published.sum();
     }
@@ -73,8 +82,8 @@ public final class IngestionStats {
         return publishedBytes.sum();
     }
 
-    public long rejected() {
-        return rejected.sum();
+    public long deadLettered() {
+        return deadLettered.sum();
     }
 
     public long failed() {
@@ -107,8 +116,8 @@ public final class IngestionStats {
         return snapshot(publishedByTopic);
     }
 
-    public SortedMap<String, Long> rejectedByReason() {
-        return snapshot(rejectedByReason);
+    public SortedMap<String, Long> deadLetteredByReason() {
+        return snapshot(deadLetteredByReason);
     }
 
     private static String stream(String type, String label) {

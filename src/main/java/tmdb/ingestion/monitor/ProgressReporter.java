@@ -19,17 +19,19 @@ public final class ProgressReporter extends ServiceSupport {
 
     private final IngestionStats stats;
     private final FileLedgers ledgers;
+    private final String deadLetterTopic;
     private long lastResolved;
     private long lastNanos = System.nanoTime();
 
-    public ProgressReporter(IngestionStats stats, FileLedgers ledgers) {
+    public ProgressReporter(IngestionStats stats, FileLedgers ledgers, String deadLetterTopic) {
         this.stats = stats;
         this.ledgers = ledgers;
+        this.deadLetterTopic = deadLetterTopic;
     }
 
     /** Logs one progress line, unless nothing happened since the last one. */
     public synchronized void report() {
-        long resolved = stats.published() + stats.rejected() + stats.failed();
+        long resolved = stats.published() + stats.deadLettered() + stats.failed();
         long now = System.nanoTime();
         if (resolved == lastResolved) {
             lastNanos = now;
@@ -39,26 +41,32 @@ public final class ProgressReporter extends ServiceSupport {
         long rate = Math.round((resolved - lastResolved) / seconds);
         lastResolved = resolved;
         lastNanos = now;
-        LOG.info("Progress: {} records/s | published {} | rejected {} | failed {} | by type/label {} | files done {}, "
-                        + "failed {}, reading {}",
-                rate, stats.published(), stats.rejected(), stats.failed(), inline(stats.publishedByStream()),
-                stats.filesDone(), stats.filesFailed(), ledgers.openFiles());
+        LOG.info("Progress: {} records/s | published {} | dead-lettered {} {}| not delivered {} | by type/label {} | "
+                        + "files done {}, failed {}, reading {}",
+                rate, stats.published(), stats.deadLettered(), byReason(stats.deadLetteredByReason()), stats.failed(),
+                inline(stats.publishedByStream()), stats.filesDone(), stats.filesFailed(), ledgers.openFiles());
     }
 
     /** The summary of the run so far, several lines. */
     public String summary() {
         Duration elapsed = stats.elapsed();
         double seconds = Math.max(1e-3, elapsed.toMillis() / 1000.0);
+        long read = stats.linesRead();
+        long accounted = stats.published() + stats.deadLettered() + stats.skipped() + stats.failed();
         StringBuilder text = new StringBuilder("Ingestion summary\n");
         text.append(String.format("  elapsed           %.1f s%n", seconds));
+        text.append(String.format("  lines read        %d = %d published + %d dead-lettered + %d blank skipped + %d "
+                + "not delivered%s%n", read, stats.published(), stats.deadLettered(), stats.skipped(), stats.failed(),
+                read == accounted ? "" : " (" + (read - accounted) + " not accounted for: still in flight when "
+                        + "stopped; their files stay in place)"));
         text.append(String.format("  published         %d records, %.1f MB (mean %.0f records/s, %.1f MB/s)%n",
                 stats.published(), stats.publishedBytes() / 1e6, stats.published() / seconds,
                 stats.publishedBytes() / 1e6 / seconds));
         stats.publishedByTopic().forEach((topic, count) ->
                 text.append(String.format("    %-28s %d%n", topic, count)));
         text.append(String.format("  by type/label     %s%n", inline(stats.publishedByStream())));
-        text.append(String.format("  rejected lines    %d%n", stats.rejected()));
-        stats.rejectedByReason().forEach((reason, count) ->
+        text.append(String.format("  dead-lettered     %d, to %s%n", stats.deadLettered(), deadLetterTopic));
+        stats.deadLetteredByReason().forEach((reason, count) ->
                 text.append(String.format("    %-28s %d%n", reason, count)));
         text.append(String.format("  blank lines       %d skipped%n", stats.skipped()));
         text.append(String.format("  not delivered     %d%n", stats.failed()));
@@ -69,6 +77,10 @@ public final class ProgressReporter extends ServiceSupport {
     @Override
     protected void doStop() {
         LOG.info(summary());
+    }
+
+    private static String byReason(Map<String, Long> counts) {
+        return counts.isEmpty() ? "" : "(" + inline(counts) + ") ";
     }
 
     private static String inline(Map<String, Long> counts) {

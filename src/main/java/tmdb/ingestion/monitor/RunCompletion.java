@@ -53,7 +53,7 @@ public final class RunCompletion {
         return completed.get();
     }
 
-    /** 0 when every record was delivered or rejected and every file finished; 1 otherwise. */
+    /** 0 when every record was published or dead-lettered and every file finished; 1 otherwise. */
     public int exitCode() {
         return stats.failed() > 0 || stats.filesFailed() > 0 ? 1 : 0;
     }

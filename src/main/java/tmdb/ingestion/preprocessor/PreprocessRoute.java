@@ -5,7 +5,7 @@ import tmdb.ingestion.RecordProperties;
 
 /**
  * Enriches each mixed record: metadata headers, parsing and validation, event time, and the added value fields.
- * A rejected line is resolved here; a good record goes on to the producer.
+ * A rejected line goes to the dead-letter route; a good record goes on to the producer.
  */
 public class PreprocessRoute extends RouteBuilder {
 
@@ -19,7 +19,7 @@ public class PreprocessRoute extends RouteBuilder {
                 .process("recordParser")
                 .choice()
                     .when(exchangeProperty(RecordProperties.REJECTION).isNotNull())
-                        .bean("recordOutcomes", "rejected")
+                        .to("direct:dead-letter")
                     .otherwise()
                         .process("eventTimestamp")
                         .process("recordEnricher")

@@ -17,7 +17,7 @@ import tmdb.ingestion.RecordProperties;
  * Writes {@code data_type}, {@code data_label} and {@code timestamp} into the record's JSON value. The fields are
  * spliced in before the closing brace, so every original byte is kept as it was; only a record that already
  * carries one of these fields is rebuilt, so the ingester's values replace the old ones instead of duplicating
- * the key.
+ * the key. An id given as a string of digits is replaced, in place, by the number.
  */
 public final class RecordEnricher implements Processor {
 
@@ -33,9 +33,20 @@ public final class RecordEnricher implements Processor {
         String label = message.getHeader(RecordHeaders.DATA_LABEL, String.class);
         String timestamp = message.getHeader(RecordHeaders.TIMESTAMP, String.class);
         RecordParser.Parsed parsed = exchange.getProperty(RecordProperties.PARSED, RecordParser.Parsed.class);
+        if (parsed.idNeedsNormalising()) {
+            value = normaliseId(value, parsed);
+        }
         message.setBody(parsed.hasReservedFields()
                 ? rebuild(value, type, label, timestamp)
                 : splice(value, type, label, timestamp));
+    }
+
+    private static byte[] normaliseId(byte[] value, RecordParser.Parsed parsed) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(value.length);
+        out.write(value, 0, parsed.idTextStart());
+        out.writeBytes(Long.toString(parsed.id()).getBytes(StandardCharsets.US_ASCII));
+        out.write(value, parsed.idTextEnd(), value.length - parsed.idTextEnd());
+        return out.toByteArray();
     }
 
     static byte[] splice(byte[] value, String type, String label, String timestamp) {

@@ -2,6 +2,7 @@ package tmdb.ingestion.preprocessor;
 
 import java.io.IOException;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -11,22 +12,42 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.RecordProperties;
+import tmdb.ingestion.config.RecordType;
 import tmdb.ingestion.config.TypeCatalog;
 import tmdb.ingestion.loader.SourceLine;
 
 /**
  * Parses and validates a line with a streaming parser: it must be one JSON object holding an integer id in its
- * type's id field. The value is not rebuilt: the parse only checks it and finds the id. A line that fails gets a
- * {@link Rejection} and a human explanation, never an exception.
+ * type's id field, and a detail that is neither {@code null} nor TMDB's error object. The value is not rebuilt:
+ * the parse only checks it, finds the id, and notes what the enricher must change. An id given as a string of
+ * digits ({@code "603"}) is accepted and normalised to the number. A line that fails gets a {@link Rejection}
+ * and a human explanation, never an exception.
  */
 public final class RecordParser implements Processor {
 
-    /** What validation learned about a good record. */
-    public record Parsed(long id, boolean hasReservedFields) {
+    /**
+     * What validation learned about a good record.
+     *
+     * @param id                the TMDB id
+     * @param hasReservedFields the record already has a field the ingester sets
+     * @param idTextStart       when the id was a string of digits: where its token (quotes included) starts, in
+     *                          bytes; -1 otherwise
+     * @param idTextEnd         where that token ends (exclusive)
+     */
+    public record Parsed(long id, boolean hasReservedFields, int idTextStart, int idTextEnd) {
+
+        public Parsed(long id, boolean hasReservedFields) {
+            this(id, hasReservedFields, -1, -1);
+        }
+
+        public boolean idNeedsNormalising() {
+            return idTextStart >= 0;
+        }
     }
 
     static final Set<String> RESERVED_FIELDS =
             Set.of(RecordHeaders.DATA_TYPE, RecordHeaders.DATA_LABEL, RecordHeaders.TIMESTAMP);
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
 
     private final JsonFactory json = JsonFactory.builder().build();
     private final TypeCatalog types;
@@ -40,15 +61,14 @@ public final class RecordParser implements Processor {
     @Override
     public void process(Exchange exchange) {
         SourceLine line = exchange.getProperty(RecordProperties.SOURCE_LINE, SourceLine.class);
-        String type = exchange.getProperty(RecordProperties.TYPE, String.class);
         if (line.oversized()) {
             reject(exchange, Rejection.LINE_TOO_LONG, "the line is " + line.length() + " bytes, more than the "
                     + "maximum of " + maxLineBytes + " (ingestion.max-line-bytes)");
             return;
         }
-        String idField = types.require(type).idField();
+        RecordType type = types.require(exchange.getProperty(RecordProperties.TYPE, String.class));
         try {
-            validate(exchange, exchange.getIn().getBody(byte[].class), idField);
+            validate(exchange, exchange.getIn().getBody(byte[].class), type);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
             reject(exchange, Rejection.MALFORMED_JSON, e.getOriginalMessage() + where);
@@ -57,29 +77,48 @@ public final class RecordParser implements Processor {
         }
     }
 
-    private void validate(Exchange exchange, byte[] value, String idField) throws IOException {
+    private void validate(Exchange exchange, byte[] value, RecordType type) throws IOException {
         try (JsonParser parser = json.createParser(value)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 parser.skipChildren();
                 requireEnd(parser);
-                reject(exchange, Rejection.NOT_AN_OBJECT, "the line is a JSON " + describe(first)
-                        + ", not an object");
+                reject(exchange, Rejection.NOT_AN_OBJECT, "the line is a JSON " + describe(first) + ", not an object");
                 return;
             }
             Long id = null;
+            int idTextStart = -1;
+            int idTextEnd = -1;
             String idProblem = null;
+            Rejection detailProblem = null;
+            String detailText = null;
             boolean reserved = false;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken token = parser.nextToken();
-                if (name.equals(idField)) {
-                    if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                if (name.equals(type.idField())) {
+                    idProblem = null;
+                    idTextStart = -1;
+                    if (token == JsonToken.VALUE_NUMBER_INT
+                            && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
                         id = parser.getLongValue();
-                        idProblem = null;
+                    } else if (token == JsonToken.VALUE_STRING && DIGITS.matcher(parser.getText()).matches()) {
+                        id = Long.parseLong(parser.getText());
+                        idTextStart = (int) parser.currentTokenLocation().getByteOffset();
+                        idTextEnd = (int) parser.currentLocation().getByteOffset();
                     } else {
-                        idProblem = "the id field " + idField + " holds " + describe(token) + " "
+                        id = null;
+                        idProblem = "the id field " + type.idField() + " holds " + describe(token) + " "
                                 + abbreviate(parser.getText()) + ", not an integer";
+                    }
+                } else if (name.equals(type.detailField())) {
+                    if (token == JsonToken.VALUE_NULL) {
+                        detailProblem = Rejection.DETAIL_NULL;
+                        detailText = "the detail field " + type.detailField() + " is null: TMDB had no such record";
+                    } else if (token == JsonToken.START_OBJECT) {
+                        detailText = tmdbError(parser);
+                        detailProblem = detailText == null ? null : Rejection.DETAIL_ERROR;
+                        continue;
                     }
                 } else if (RESERVED_FIELDS.contains(name)) {
                     reserved = true;
@@ -87,15 +126,45 @@ public final class RecordParser implements Processor {
                 parser.skipChildren();
             }
             requireEnd(parser);
+            if (id != null) {
+                exchange.setProperty(RecordProperties.TMDB_ID, id);
+            }
             if (idProblem != null) {
                 reject(exchange, Rejection.ID_NOT_INTEGER, idProblem);
             } else if (id == null) {
-                reject(exchange, Rejection.ID_MISSING, "the object has no " + idField + " field");
+                reject(exchange, Rejection.ID_MISSING, "the object has no " + type.idField() + " field");
+            } else if (detailProblem != null) {
+                reject(exchange, detailProblem, detailText);
             } else {
-                exchange.setProperty(RecordProperties.TMDB_ID, id);
-                exchange.setProperty(RecordProperties.PARSED, new Parsed(id, reserved));
+                exchange.setProperty(RecordProperties.PARSED, new Parsed(id, reserved, idTextStart, idTextEnd));
             }
         }
+    }
+
+    /**
+     * Reads the detail object to its end; returns a description when it is TMDB's error object
+     * ({@code success: false} or a {@code status_code}), null otherwise.
+     */
+    private static String tmdbError(JsonParser parser) throws IOException {
+        boolean failed = false;
+        String statusCode = null;
+        String statusMessage = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            switch (name) {
+                case "success" -> failed |= token == JsonToken.VALUE_FALSE;
+                case "status_code" -> statusCode = token.isScalarValue() ? parser.getText() : "?";
+                case "status_message" -> statusMessage = token.isScalarValue() ? parser.getText() : null;
+                default -> { }
+            }
+            parser.skipChildren();
+        }
+        if (!failed && statusCode == null) {
+            return null;
+        }
+        return "the detail is TMDB's error object" + (statusCode == null ? "" : ", status_code " + statusCode)
+                + (statusMessage == null ? "" : ": " + abbreviate(statusMessage));
     }
 
     private static void requireEnd(JsonParser parser) throws IOException {
@@ -131,6 +200,6 @@ public final class RecordParser implements Processor {
         if (text == null) {
             return "";
         }
-        return text.length() <= 40 ? "'" + text + "'" : "'" + text.substring(0, 40) + "...'";
+        return text.length() <= 60 ? "'" + text + "'" : "'" + text.substring(0, 60) + "...'";
     }
 }

@@ -23,15 +23,16 @@ class SettingsTest {
     }
 
     @Test
-    void readsTypesWithTheirTopicsAndIdFieldsAndDefaultsTheIdFieldToTypeId() {
+    void readsTypesWithTheirTopicsAndFieldsAndDefaultsTheFieldsToTheTypesName() {
         TypeCatalog types = TypeCatalog.from(settings(
                 "ingestion.type.movie.topic", "tmdb.movies.raw",
                 "ingestion.type.movie.id-field", "movie_id",
+                "ingestion.type.movie.detail-field", "movie_detail",
                 "ingestion.type.collection.topic", "tmdb.collections.raw"));
 
-        assertThat(types.require("movie")).isEqualTo(new RecordType("movie", "tmdb.movies.raw", "movie_id"));
+        assertThat(types.require("movie")).isEqualTo(new RecordType("movie", "tmdb.movies.raw", "movie_id", "movie_detail"));
         assertThat(types.require("collection"))
-                .isEqualTo(new RecordType("collection", "tmdb.collections.raw", "collection_id"));
+                .isEqualTo(new RecordType("collection", "tmdb.collections.raw", "collection_id", "collection_detail"));
     }
 
     @Test

@@ -14,12 +14,12 @@ class FileLedgerTest {
         ledger.admitted();
         ledger.admitted();
         assertThat(ledger.published()).isFalse();
-        assertThat(ledger.rejected()).isFalse();
+        assertThat(ledger.deadLettered()).isFalse();
         assertThat(ledger.readingFinished(4, 1, false)).isFalse();
 
         assertThat(ledger.published()).isTrue();
         assertThat(ledger.outcome()).isEqualTo(FileLedger.Outcome.DONE);
-        assertThat(ledger.summary()).isEqualTo("4 lines: 2 published, 1 rejected, 1 blank skipped");
+        assertThat(ledger.summary()).isEqualTo("4 lines: 2 published, 1 dead-lettered, 1 blank skipped");
     }
 
     @Test

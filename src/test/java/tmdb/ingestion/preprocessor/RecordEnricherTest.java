@@ -18,12 +18,16 @@ class RecordEnricherTest {
     private final ObjectMapper mapper = new ObjectMapper();
 
     private byte[] enrich(String line, boolean reserved) throws Exception {
+        return enrich(line, new RecordParser.Parsed(603, reserved));
+    }
+
+    private byte[] enrich(String line, RecordParser.Parsed parsed) throws Exception {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getIn().setBody(line.getBytes(StandardCharsets.UTF_8));
         exchange.getIn().setHeader(RecordHeaders.DATA_TYPE, "movie");
         exchange.getIn().setHeader(RecordHeaders.DATA_LABEL, "change");
         exchange.getIn().setHeader(RecordHeaders.TIMESTAMP, "2026-01-14T08:03:11Z");
-        exchange.setProperty(RecordProperties.PARSED, new RecordParser.Parsed(603, reserved));
+        exchange.setProperty(RecordProperties.PARSED, parsed);
         new RecordEnricher().process(exchange);
         return exchange.getIn().getBody(byte[].class);
     }
@@ -51,6 +55,18 @@ class RecordEnricherTest {
         assertThat(record.get("data_type").asText()).isEqualTo("movie");
         assertThat(record.get("data_label").asText()).isEqualTo("change");
         assertThat(record.size()).isEqualTo(4);
+    }
+
+    @Test
+    void replacesAnIdGivenAsAStringByTheNumberAndKeepsTheRest() throws Exception {
+        String line = "{\"movie_id\": \"603\", \"movie_detail\": {\"title\": \"Сталкер\"}}";
+        int start = line.indexOf("\"603\"");
+
+        String enriched = new String(enrich(line, new RecordParser.Parsed(603, false, start, start + 5)),
+                StandardCharsets.UTF_8);
+
+        assertThat(enriched).startsWith("{\"movie_id\": 603, \"movie_detail\": {\"title\": \"Сталкер\"},\"data_type\"");
+        assertThat(mapper.readTree(enriched).get("movie_id").isIntegralNumber()).isTrue();
     }
 
     @Test

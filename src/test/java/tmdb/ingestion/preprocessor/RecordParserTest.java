@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecordParserTest {
 
     private final RecordParser parser = new RecordParser(
-            new TypeCatalog(Map.of("movie", new RecordType("movie", "tmdb.movies.raw", "movie_id"))), 100);
+            new TypeCatalog(Map.of("movie", new RecordType("movie", "tmdb.movies.raw", "movie_id", "movie_detail"))), 100);
 
     private Exchange parse(byte[] bytes, long length) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
@@ -63,13 +63,46 @@ class RecordParserTest {
         "id is a float               | {\"movie_id\": 603.5}                                | ID_NOT_INTEGER",
         "id is null                  | {\"movie_id\": null}                                 | ID_NOT_INTEGER",
         "id is an object             | {\"movie_id\": {\"id\": 1}}                          | ID_NOT_INTEGER",
-        "id beyond a long            | {\"movie_id\": 123456789012345678901234567890}       | ID_NOT_INTEGER"})
+        "id beyond a long            | {\"movie_id\": 123456789012345678901234567890}       | ID_NOT_INTEGER",
+        "id a string of words        | {\"movie_id\": \"six hundred\"}                    | ID_NOT_INTEGER",
+        "id a signed string          | {\"movie_id\": \"-603\"}                           | ID_NOT_INTEGER",
+        "control byte in a string    | {\"movie_id\": 1, \"t\": \"a\u0001b\"}               | MALFORMED_JSON"})
     void rejectsWithTheReason(String name, String line, Rejection expected) {
         Exchange exchange = parse(line);
 
         assertThat(exchange.getProperty(RecordProperties.REJECTION)).isEqualTo(expected);
         assertThat(exchange.getProperty(RecordProperties.REJECTION_DETAIL, String.class)).isNotBlank();
         assertThat(exchange.getProperty(RecordProperties.TMDB_ID)).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "detail null                 | {\"movie_id\": 1, \"movie_detail\": null}           | DETAIL_NULL",
+        "detail TMDB error           | {\"movie_id\": 1, \"movie_detail\": {\"success\": false, \"status_code\": 34, \"status_message\": \"The resource you requested could not be found.\"}} | DETAIL_ERROR",
+        "detail with status code     | {\"movie_id\": 1, \"movie_detail\": {\"status_code\": 25}} | DETAIL_ERROR"})
+    void rejectsABadDetailButKeepsTheIdSoTheDeadLetterIsKeyed(String name, String line, Rejection expected) {
+        Exchange exchange = parse(line);
+
+        assertThat(exchange.getProperty(RecordProperties.REJECTION)).isEqualTo(expected);
+        assertThat(exchange.getProperty(RecordProperties.REJECTION_DETAIL, String.class)).isNotBlank();
+        assertThat(exchange.getProperty(RecordProperties.TMDB_ID, Long.class)).isEqualTo(1L);
+    }
+
+    @Test
+    void acceptsADetailThatMerelyHasAStatus() {
+        Exchange exchange = parse("{\"movie_id\": 1, \"movie_detail\": {\"status\": \"Released\", \"success\": true}}");
+
+        assertThat(exchange.getProperty(RecordProperties.REJECTION)).isNull();
+    }
+
+    @Test
+    void acceptsAnIdGivenAsAStringOfDigitsAndLocatesItForNormalising() {
+        String line = "{\"movie_detail\": {}, \"movie_id\": \"603\", \"x\": 1}";
+
+        RecordParser.Parsed parsed = parse(line).getProperty(RecordProperties.PARSED, RecordParser.Parsed.class);
+
+        assertThat(parsed.id()).isEqualTo(603L);
+        assertThat(line.substring(parsed.idTextStart(), parsed.idTextEnd())).isEqualTo("\"603\"");
     }
 
     @Test

@@ -29,8 +29,14 @@ public final class ApplicationProcess implements AutoCloseable {
     }
 
     public static ApplicationProcess start(Path log, Map<String, String> environment, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), IngestionApplication.class.getName()));
+        return start(log, environment, List.of("-Xmx512m"), args);
+    }
+
+    public static ApplicationProcess start(Path log, Map<String, String> environment, List<String> jvmOptions,
+                                           String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), IngestionApplication.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
