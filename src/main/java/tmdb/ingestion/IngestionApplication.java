@@ -15,6 +15,7 @@ import tmdb.ingestion.loader.MixingRoute;
 import tmdb.ingestion.monitor.MonitoringRoutes;
 import tmdb.ingestion.preprocessor.PreprocessRoute;
 import tmdb.ingestion.producer.KafkaDelivery;
+import tmdb.ingestion.producer.KafkaSendRoute;
 import tmdb.ingestion.producer.PublishRoute;
 
 /**
@@ -56,6 +57,7 @@ public final class IngestionApplication {
         main.configure().addRoutesBuilder(new PreprocessRoute());
         main.configure().addRoutesBuilder(new KafkaDelivery());
         main.configure().addRoutesBuilder(new PublishRoute());
+        main.configure().addRoutesBuilder(new KafkaSendRoute());
         main.configure().addRoutesBuilder(new DeadLetterRoute());
         main.configure().addRoutesBuilder(new MonitoringRoutes());
         main.setPropertyPlaceholderLocations(PropertySources.locations(profile));

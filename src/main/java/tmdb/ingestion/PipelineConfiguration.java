@@ -3,8 +3,12 @@ package tmdb.ingestion;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.apache.camel.CamelConfiguration;
@@ -12,9 +16,13 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.broker.EmbeddedBrokerService;
+import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.EventTimeWindows;
 import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.config.FolderRoutes;
@@ -102,7 +110,9 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     private static void connectKafka(CamelContext context, Settings settings, List<String> topics) throws Exception {
         String bootstrap = settings.string("kafka.bootstrap-servers");
-        if (bootstrap.isEmpty()) {
+        if (!bootstrap.isEmpty()) {
+            requireReachable(bootstrap, settings.integer("kafka.connect-timeout-ms"));
+        } else {
             EmbeddedBrokerService broker = new EmbeddedBrokerService(Path.of(settings.string("kafka.embedded.data-dir")),
                     settings.integer("kafka.embedded.port"), settings.integer("kafka.embedded.partitions"),
                     topics);
@@ -113,5 +123,26 @@ public class PipelineConfiguration implements CamelConfiguration {
             bootstrap = broker.bootstrapServers();
         }
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
+    }
+
+    /** Fails fast, with a message that says what to check, when the cluster does not answer. */
+    private static void requireReachable(String bootstrap, int timeoutMs) {
+        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        try (Admin admin = Admin.create(config)) {
+            admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ConfigurationException("Kafka is not reachable at " + bootstrap + " (kafka.bootstrap-servers, "
+                    + "KAFKA_BOOTSTRAP_SERVERS) within " + timeoutMs + " ms (kafka.connect-timeout-ms). Check the "
+                    + "address and that the brokers run, or unset KAFKA_BOOTSTRAP_SERVERS to use the embedded "
+                    + "development broker.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigurationException("Interrupted while connecting to Kafka at " + bootstrap);
+        } catch (KafkaException e) {
+            throw new ConfigurationException("Kafka client settings are wrong for " + bootstrap
+                    + " (kafka.bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS): " + e.getMessage());
+        }
     }
 }

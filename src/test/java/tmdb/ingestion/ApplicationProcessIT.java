@@ -102,7 +102,8 @@ class ApplicationProcessIT {
         "--ingestion.max-line-bytes=lots   | Property ingestion.max-line-bytes must be a whole number, not 'lots'",
         "--ingestion.timestamp.policy=now  | Property ingestion.timestamp.policy must be one of event-window, processing-time",
         "--ingestion.label.old.event-time-window=2025 | Property ingestion.label.old.event-time-window must be <start>/<end>",
-        "once                              | Unrecognised argument 'once'"})
+        "once                              | Unrecognised argument 'once'",
+        "--kafka.connect-timeout-ms=1500   | Kafka is not reachable at 127.0.0.1:1 (kafka.bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS) within 1500 ms"})
     void aConfigurationErrorExitsWithStatusTwoAndOneClearMessage(String argument, String message) throws Exception {
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"),
                 Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"), argument)) {

@@ -31,7 +31,16 @@ public final class RecordOutcomes {
         this.rejectionLog = new RateLimitedLog(LOG, rejectionWarningsPerSecond);
     }
 
-    public void published(Exchange exchange) {
+    /** Kafka acknowledged the record: a published record or a dead letter. */
+    public void delivered(Exchange exchange) {
+        if (exchange.getProperty(RecordProperties.REJECTION) == null) {
+            published(exchange);
+        } else {
+            deadLettered(exchange);
+        }
+    }
+
+    private void published(Exchange exchange) {
         FileLedger ledger = ledgerOf(exchange);
         byte[] value = exchange.getIn().getBody(byte[].class);
         stats.recordPublished(ledger.type(), ledger.label(), exchange.getProperty(RecordProperties.TOPIC, String.class),
@@ -42,7 +51,7 @@ public final class RecordOutcomes {
         }
     }
 
-    public void deadLettered(Exchange exchange) {
+    private void deadLettered(Exchange exchange) {
         FileLedger ledger = ledgerOf(exchange);
         Rejection rejection = exchange.getProperty(RecordProperties.REJECTION, Rejection.class);
         stats.recordDeadLettered(rejection.code());

@@ -2,13 +2,17 @@ package tmdb.ingestion.producer;
 
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
+import tmdb.ingestion.RecordProperties;
+import tmdb.ingestion.preprocessor.Rejection;
 
 /**
- * Error handling of every route that sends to Kafka. The Kafka client retries within its delivery timeout; a
- * send that still fails with a retriable error (or any non-Kafka error) is redelivered with back-off, and only
- * then resolved as not delivered: reported, counted, and its file goes to {@code .error/}. An error Kafka calls
- * final (an invalid topic, an authorisation failure) is resolved at once.
+ * Error handling of the route that sends to Kafka. The Kafka client retries within its delivery timeout; a send
+ * that still fails with a retriable error (or any non-Kafka error) is redelivered with back-off, and only then
+ * resolved as not delivered: reported, counted, and its file goes to {@code .error/}. An error Kafka calls final
+ * (an invalid topic, an authorisation failure) is resolved at once. A record the broker refuses as too large is
+ * dead-lettered instead (its dead letter holds only its first bytes, so it fits).
  */
 public class KafkaDelivery extends RouteConfigurationBuilder {
 
@@ -17,6 +21,13 @@ public class KafkaDelivery extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         routeConfiguration(ID)
+                .onException(RecordTooLargeException.class)
+                    .onWhen(exchangeProperty(RecordProperties.REJECTION).isNull())
+                    .handled(true)
+                    .setProperty(RecordProperties.REJECTION, constant(Rejection.RECORD_TOO_LARGE))
+                    .setProperty(RecordProperties.REJECTION_DETAIL, simple("the record was refused: ${exception.message}"))
+                    .to("direct:dead-letter")
+                .end()
                 .onException(RetriableException.class, Exception.class).handled(true)
                     .maximumRedeliveries("{{ingestion.delivery.redeliveries}}")
                     .redeliveryDelay("{{ingestion.delivery.redelivery-delay-ms}}")
