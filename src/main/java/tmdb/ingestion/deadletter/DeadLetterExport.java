@@ -149,22 +149,20 @@ public final class DeadLetterExport {
         }
         String bootstrap = options.getOrDefault("bootstrap",
                 System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"));
+        String topic = options.getOrDefault("topic", "tmdb.ingestion.dlq");
+        String group = options.getOrDefault("group", "tmdb-ingestion-dead-letter-export");
         Set<String> reasons = options.containsKey("reason") ? Set.of(options.get("reason").split(",")) : Set.of();
-        DeadLetterExport export = new DeadLetterExport(bootstrap, options.getOrDefault("topic", "tmdb.ingestion.dlq"),
-                options.getOrDefault("group", "tmdb-ingestion-dead-letter-export"), reasons, Path.of(options.get("out")));
-        Result result = export.export();
+        Result result = new DeadLetterExport(bootstrap, topic, group, reasons, Path.of(options.get("out"))).export();
         result.files().forEach((file, count) -> System.out.println("Wrote " + count + " dead letters to " + file));
         if (result.truncated() > 0) {
             System.out.println(result.truncated() + " dead letters hold only the first bytes of their line and cannot "
                     + "be replayed from Kafka; their source files and lines are listed in " + result.truncatedReport());
         }
-        if (result.files().isEmpty() && result.truncated() == 0) {
-            System.out.println("No new dead letters on " + topic(options) + " for group "
-                    + options.getOrDefault("group", "tmdb-ingestion-dead-letter-export"));
+        if (result.skipped() > 0) {
+            System.out.println(result.skipped() + " dead letters of other reasons were passed over");
         }
-    }
-
-    private static String topic(Map<String, String> options) {
-        return options.getOrDefault("topic", "tmdb.ingestion.dlq");
+        if (result.files().isEmpty() && result.truncated() == 0) {
+            System.out.println("No new dead letters on " + topic + " for group " + group);
+        }
     }
 }
