@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,7 +35,8 @@ import tmdb.ingestion.RecordHeaders;
  * line (too long) cannot be replayed from Kafka; they are listed, with their source file and line, in a
  * {@code truncated} report instead.
  * <p>
- * A consumer group remembers what was exported, so each run exports only the dead letters that arrived since.
+ * A consumer group remembers what was exported, so each run exports only the dead letters that arrived since; an
+ * export limited to some reasons has a group of its own.
  * <p>
  * Usage: {@code java -cp tmdb-ingestion.jar tmdb.ingestion.deadletter.DeadLetterExport --out=DIR
  * [--bootstrap=HOST:PORT] [--topic=tmdb.ingestion.dlq] [--reason=CODE[,CODE...]] [--group=NAME]}
@@ -150,8 +152,8 @@ public final class DeadLetterExport {
         String bootstrap = options.getOrDefault("bootstrap",
                 System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"));
         String topic = options.getOrDefault("topic", "tmdb.ingestion.dlq");
-        String group = options.getOrDefault("group", "tmdb-ingestion-dead-letter-export");
         Set<String> reasons = options.containsKey("reason") ? Set.of(options.get("reason").split(",")) : Set.of();
+        String group = options.getOrDefault("group", defaultGroup(reasons));
         Result result = new DeadLetterExport(bootstrap, topic, group, reasons, Path.of(options.get("out"))).export();
         result.files().forEach((file, count) -> System.out.println("Wrote " + count + " dead letters to " + file));
         if (result.truncated() > 0) {
@@ -164,5 +166,10 @@ public final class DeadLetterExport {
         if (result.files().isEmpty() && result.truncated() == 0) {
             System.out.println("No new dead letters on " + topic + " for group " + group);
         }
+    }
+
+    /** One group per set of reasons: an export of some reasons must not mark the others as exported. */
+    private static String defaultGroup(Set<String> reasons) {
+        return "tmdb-ingestion-dead-letter-export" + (reasons.isEmpty() ? "" : "-" + String.join("-", new TreeSet<>(reasons)));
     }
 }
