@@ -54,12 +54,16 @@ import tmdb.ingestion.producer.RecordAddressing;
 @Configuration
 public class PipelineConfiguration implements CamelConfiguration {
 
+    /** Derived from {@code ingestion.mode}: true in a once run, for the routes that only a once run needs. */
+    public static final String ONCE = "ingestion.once";
+
     private static final Logger LOG = LoggerFactory.getLogger(PipelineConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         RunMode mode = settings.choice("ingestion.mode", RunMode.class);
+        context.getPropertiesComponent().addOverrideProperty(ONCE, Boolean.toString(mode == RunMode.ONCE));
         TypeCatalog types = TypeCatalog.from(settings);
         EventTimeWindows windows = EventTimeWindows.from(settings);
         TimestampPolicy policy = settings.choice("ingestion.timestamp.policy", TimestampPolicy.class);

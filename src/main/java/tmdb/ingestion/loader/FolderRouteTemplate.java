@@ -1,6 +1,7 @@
 package tmdb.ingestion.loader;
 
 import org.apache.camel.builder.RouteBuilder;
+import tmdb.ingestion.PipelineConfiguration;
 import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.FolderRoutes;
 
@@ -12,7 +13,8 @@ import tmdb.ingestion.config.FolderRoutes;
  * The file consumer never moves or deletes a file itself ({@code noop}): the mixing stage completes the file's
  * exchange long before its records reach Kafka, so the file's ledger moves it once every record is resolved.
  * Hidden files and temporary names ({@code .part}, {@code .tmp}) do not match and are left alone; a file still
- * being written in place is read only once it has not changed for {@code ingestion.poll.min-file-age-ms}.
+ * being written in place is read only once it has not changed for {@code ingestion.poll.min-file-age-ms}. In a
+ * once run, a poll that finds nothing new says so, for the run to know when it is complete.
  */
 public class FolderRouteTemplate extends RouteBuilder {
 
@@ -30,7 +32,7 @@ public class FolderRouteTemplate extends RouteBuilder {
                         + "&readLockMinAge={{ingestion.poll.min-file-age-ms}}"
                         + "&readLockCheckInterval={{ingestion.poll.read-lock-check-ms}}"
                         + "&initialDelay=0&delay={{ingestion.poll.delay-ms}}"
-                        + "&sortBy=file:name&sendEmptyMessageWhenIdle=true")
+                        + "&sortBy=file:name&sendEmptyMessageWhenIdle={{" + PipelineConfiguration.ONCE + "}}")
                 .routeGroup(GROUP)
                 .onException(Exception.class).handled(true)
                     .bean("fileLedgers", "readingFailed")
@@ -42,6 +44,7 @@ public class FolderRouteTemplate extends RouteBuilder {
                         .bean("runCompletion", "folderIdle(${routeId})")
                     .otherwise()
                         .bean("fileLedgers", "open")
+                        .removeHeaders("*")
                         .split(body()).streaming()
                             .process("recordAdmission")
                             .to("direct:mix")

@@ -1,8 +1,9 @@
 package tmdb.ingestion.monitor;
 
 import org.apache.camel.builder.RouteBuilder;
+import tmdb.ingestion.PipelineConfiguration;
 
-/** Timers for the progress line and for detecting the end of a {@code once} run. */
+/** Timers for the progress line and, in a once run only, for detecting its end. */
 public class MonitoringRoutes extends RouteBuilder {
 
     @Override
@@ -13,6 +14,7 @@ public class MonitoringRoutes extends RouteBuilder {
 
         from("timer:run-completion?period=200")
                 .routeId("run-completion")
+                .autoStartup("{{" + PipelineConfiguration.ONCE + "}}")
                 .bean("runCompletion", "check");
     }
 }

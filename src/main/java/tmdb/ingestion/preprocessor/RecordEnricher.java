@@ -3,6 +3,7 @@ package tmdb.ingestion.preprocessor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,18 +60,20 @@ public final class RecordEnricher implements Processor {
             previous--;
         }
         boolean empty = previous >= 0 && value[previous] == '{';
-        ByteArrayOutputStream out = new ByteArrayOutputStream(value.length + 96);
-        out.write(value, 0, close);
+        ByteArrayOutputStream fields = new ByteArrayOutputStream(96);
         if (!empty) {
-            out.write(',');
+            fields.write(',');
         }
-        field(out, RecordHeaders.DATA_TYPE, type);
-        out.write(',');
-        field(out, RecordHeaders.DATA_LABEL, label);
-        out.write(',');
-        field(out, RecordHeaders.TIMESTAMP, timestamp);
-        out.write('}');
-        return out.toByteArray();
+        field(fields, RecordHeaders.DATA_TYPE, type);
+        fields.write(',');
+        field(fields, RecordHeaders.DATA_LABEL, label);
+        fields.write(',');
+        field(fields, RecordHeaders.TIMESTAMP, timestamp);
+        fields.write('}');
+        byte[] added = fields.toByteArray();
+        byte[] enriched = Arrays.copyOf(value, close + added.length);
+        System.arraycopy(added, 0, enriched, close, added.length);
+        return enriched;
     }
 
     private byte[] rebuild(byte[] value, String type, String label, String timestamp) throws IOException {

@@ -26,6 +26,7 @@ class MixingRouteTest extends CamelTestSupport {
         Properties properties = new Properties();
         properties.setProperty("ingestion.mix.window", "1000");
         properties.setProperty("ingestion.mix.timeout-ms", "200");
+        properties.setProperty("ingestion.workers", "1");
         return properties;
     }
 

@@ -1,0 +1,307 @@
+#!/usr/bin/env bash
+# Throughput of tmdb-ingestion next to the raw pipe, on one local KRaft broker and the same files.
+#
+#   src/bench/benchmark.sh [--megabytes=1000] [--seed=5] [--work=/tmp/tmdb-bench] [--skip-latency]
+#
+# Generates the data set with the project's generator, then for each contender starts a fresh single-node broker
+# (Kafka's own jars, KRaft), runs the contender, checks that every record arrived (end offsets per topic), and
+# prints a table: records/s, MB/s, wall seconds, peak RSS, ratio to kcat. Contenders: kcat -P piping the raw
+# lines; Kafka's ProducerPerformance with the files as payloads; the original module's logic
+# (../shared/anchors/original_ingest.py, where python3-confluent-kafka is installed); this application in once
+# mode with its defaults, and again with -Xmx256m. Then, in watch mode: CPU used while idle, and the time from
+# renaming a file into a watched folder to its first record on Kafka.
+set -euo pipefail
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+
+MEGABYTES=1000
+SEED=5
+WORK=/tmp/tmdb-bench
+LATENCY=yes
+for arg in "$@"; do
+    case "$arg" in
+        --megabytes=*) MEGABYTES=${arg#*=} ;;
+        --seed=*) SEED=${arg#*=} ;;
+        --work=*) WORK=${arg#*=} ;;
+        --skip-latency) LATENCY=no ;;
+        *) echo "Unrecognised argument '$arg'; see the header of $0" >&2; exit 2 ;;
+    esac
+done
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ORIGINAL=${ORIGINAL:-$ROOT/../shared/anchors/original_ingest.py}
+PORT=19192
+CONTROLLER_PORT=19193
+BOOTSTRAP=127.0.0.1:$PORT
+TYPES=(movie tv_series person)
+declare -A TOPIC=([movie]=tmdb.movies.raw [tv_series]=tmdb.tv_series.raw [person]=tmdb.people.raw)
+# The same producer settings for every contender that takes them: those of the application's defaults.
+ACKS=all
+COMPRESSION=$(sed -n 's/^camel.component.kafka.compression-codec=//p' "$ROOT/application.properties")
+LINGER=$(sed -n 's/^camel.component.kafka.linger-ms=//p' "$ROOT/application.properties")
+BATCH=$(sed -n 's/^camel.component.kafka.producer-batch-size=//p' "$ROOT/application.properties")
+MAX_REQUEST=$(sed -n 's/^camel.component.kafka.max-request-size=//p' "$ROOT/application.properties")
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+install_tools() {
+    if ! command -v kcat >/dev/null; then
+        log "installing kcat"
+        apt-get update -qq && apt-get install -y -qq kcat >/dev/null
+    fi
+    [[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+}
+
+build() {
+    mkdir -p "$WORK"
+    if [[ ! -f $ROOT/target/tmdb-ingestion.jar ]]; then
+        log "building the application"
+        (cd "$ROOT" && mvn -q -B -ntp package -DskipTests)
+    fi
+    # A copy: rebuilding the project while the benchmark runs must not pull classes from under the broker.
+    cp "$ROOT/target/tmdb-ingestion.jar" "$WORK/app.jar"
+    local kafka_version
+    kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$ROOT/pom.xml")
+    mkdir -p "$WORK/tools"
+    cat > "$WORK/tools/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId><artifactId>kafka-tools</artifactId><version>1</version>
+  <dependencies><dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId>
+    <version>$kafka_version</version></dependency></dependencies></project>
+POM
+    (cd "$WORK/tools" && mvn -q -B -ntp dependency:build-classpath -Dmdep.outputFile=cp.txt >/dev/null)
+    TOOLS_CP=$(cat "$WORK/tools/cp.txt")
+}
+
+generate() {
+    local marker=$WORK/data/.generated-$MEGABYTES-$SEED
+    if [[ ! -f $marker ]]; then
+        log "generating about $MEGABYTES MB (seed $SEED)"
+        rm -rf "$WORK/data"
+        java -cp "$WORK/app.jar" tmdb.ingestion.datagen.TmdbDataGenerator --out="$WORK/data" \
+            --megabytes="$MEGABYTES" --seed="$SEED" >&2
+        touch "$marker"
+    fi
+    declare -gA EXPECTED
+    TOTAL=0
+    for type in "${TYPES[@]}"; do
+        EXPECTED[$type]=$(cat "$WORK"/data/"$type"/*/*.jsonl | wc -l)
+        TOTAL=$((TOTAL + EXPECTED[$type]))
+    done
+    BYTES=$(cat "$WORK"/data/*/*/*.jsonl | wc -c)
+    log "data set: $TOTAL records, $((BYTES / 1000000)) MB in $(find "$WORK/data" -name '*.jsonl' | wc -l) files"
+}
+
+broker_start() {
+    local dir=$WORK/broker
+    if kcat -b "$BOOTSTRAP" -L -m 1 >/dev/null 2>&1; then
+        log "something already listens on $BOOTSTRAP; stop it first (a broker left from an interrupted run?)"
+        exit 1
+    fi
+    rm -rf "$dir" && mkdir -p "$dir"
+    cat > "$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/log
+num.partitions=3
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+PROPS
+    java -cp "$WORK/app.jar" kafka.tools.StorageTool format -t "$(java -cp "$WORK/app.jar" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)" \
+        -c "$dir/server.properties" >/dev/null 2>&1
+    java -Xmx1g -cp "$WORK/app.jar" kafka.Kafka "$dir/server.properties" > "$dir/broker.log" 2>&1 &
+    BROKER_PID=$!
+    for _ in $(seq 1 100); do
+        kcat -b "$BOOTSTRAP" -L -m 1 >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    log "the broker did not start; see $dir/broker.log"
+    exit 1
+}
+
+broker_stop() {
+    kill "$BROKER_PID" 2>/dev/null || true
+    wait "$BROKER_PID" 2>/dev/null || true
+}
+
+# Records on a topic: the sum of its partitions' end offsets.
+topic_count() {
+    java -cp "$TOOLS_CP" org.apache.kafka.tools.GetOffsetShell --bootstrap-server "$BOOTSTRAP" --topic "$1" 2>/dev/null \
+        | awk -F: '{ sum += $3 } END { print sum + 0 }'
+}
+
+# timed COMMAND...: runs it with its output in contender.log, wall seconds and peak RSS (KB) in time.txt
+timed() {
+    /usr/bin/time -o "$WORK/time.txt" -f '%e %M' "$@" > "$WORK/contender.log" 2>&1 \
+        || log "$1 exited with $?; see $WORK/contender.log"
+}
+
+RESULTS=()
+KCAT_RATE=
+
+# record NAME SECONDS PEAK_KB COUNT_CHECK [RECORDS BYTES]: a row of the table; records and bytes default to the data set's
+record() {
+    local name=$1 seconds=$2 peak_kb=$3 check=$4 records=${5:-$TOTAL} bytes=${6:-$BYTES}
+    local rate mbs ratio
+    rate=$(awk -v n="$records" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
+    mbs=$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { printf "%.1f", b / 1e6 / s }')
+    [[ -n $KCAT_RATE ]] || KCAT_RATE=$rate
+    ratio=$(awk -v r="$rate" -v k="$KCAT_RATE" 'BEGIN { printf "%.2f", r / k }')
+    RESULTS+=("$(printf '| %-36s | %9s | %7s | %7s | %8s | %6s | %s |' "$name" "$rate" "$mbs" "$seconds" \
+        "$((peak_kb / 1024))" "$ratio" "$check")")
+    log "$name: $rate records/s, $mbs MB/s, $seconds s, peak RSS $((peak_kb / 1024)) MB, $ratio x kcat, $check"
+}
+
+# check_counts TOPIC_PREFIX|- [EXPECTED_TOTAL]: compares the records on the type topics with the lines sent
+check_counts() {
+    local expected=${2:-$TOTAL} found=0 type topic
+    for type in "${TYPES[@]}"; do
+        topic=${TOPIC[$type]}
+        [[ $1 == - ]] || topic=$1.$type
+        found=$((found + $(topic_count "$topic")))
+    done
+    if ((found == expected)); then echo "all $expected arrived"; else echo "INCOMPLETE: $((expected - found)) missing"; fi
+}
+
+run_kcat() {
+    broker_start
+    local seconds=0 peak=0 type out
+    for type in "${TYPES[@]}"; do
+        cat "$WORK"/data/"$type"/*/*.jsonl | timed kcat -P -b "$BOOTSTRAP" -t "kcat.$type" -X acks=$ACKS \
+            -X compression.codec="$COMPRESSION" -X linger.ms="$LINGER" -X batch.size="$BATCH" \
+            -X message.max.bytes="$MAX_REQUEST"
+        out=$(cat "$WORK/time.txt")
+        seconds=$(awk -v a="$seconds" -v b="${out% *}" 'BEGIN { printf "%.2f", a + b }')
+        peak=$(( ${out#* } > peak ? ${out#* } : peak ))
+    done
+    record "kcat -P (raw lines, no key)" "$seconds" "$peak" "$(check_counts kcat)"
+    broker_stop
+}
+
+run_perf_test() {
+    broker_start
+    cat "$WORK"/data/*/*/*.jsonl > "$WORK/payloads.txt"
+    local out
+    timed java -Xmx4g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance \
+        --topic perf.all --num-records "$TOTAL" --payload-file "$WORK/payloads.txt" --throughput -1 \
+        --producer-props bootstrap.servers="$BOOTSTRAP" acks=$ACKS compression.type="$COMPRESSION" \
+        linger.ms="$LINGER" batch.size="$BATCH" max.request.size="$MAX_REQUEST"
+    out=$(cat "$WORK/time.txt")
+    local count
+    count=$(topic_count perf.all)
+    record "kafka-producer-perf-test (payloads)" "${out% *}" "${out#* }" \
+        "$([[ $count == "$TOTAL" ]] && echo "all $TOTAL arrived" || echo "INCOMPLETE: $((TOTAL - count)) missing")"
+    rm -f "$WORK/payloads.txt"
+    broker_stop
+}
+
+run_original() {
+    if [[ ! -f $ORIGINAL ]] || ! /usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null; then
+        log "skipping the original module: needs $ORIGINAL and python3-confluent-kafka"
+        return
+    fi
+    # The original cannot send a record over librdkafka's default 1 MB (it crashes on the first one): it gets a copy
+    # of the data set without those lines, and its rate is counted on what it was given.
+    rm -rf "$WORK/data-under-1mb"
+    local file small_records small_bytes
+    for file in "$WORK"/data/*/*/*.jsonl; do
+        mkdir -p "$(dirname "${file/data/data-under-1mb}")"
+        LC_ALL=C awk 'length($0) < 1000000' "$file" > "${file/data/data-under-1mb}"
+    done
+    small_records=$(cat "$WORK"/data-under-1mb/*/*/*.jsonl | wc -l)
+    small_bytes=$(cat "$WORK"/data-under-1mb/*/*/*.jsonl | wc -c)
+    broker_start
+    local out
+    timed /usr/bin/python3 "$ORIGINAL" "$WORK/data-under-1mb" "$BOOTSTRAP"
+    out=$(cat "$WORK/time.txt")
+    record "original_ingest.py (confluent-kafka)" "${out% *}" "${out#* }" \
+        "$(check_counts - "$small_records"), given $((TOTAL - small_records)) fewer (over 1 MB)" "$small_records" "$small_bytes"
+    broker_stop
+}
+
+run_application() {
+    local name=$1; shift
+    broker_start
+    rm -rf "$WORK/run" && cp -al "$WORK/data" "$WORK/run"
+    local out
+    timed java "$@" -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
+        --ingestion.mode=once
+    out=$(cat "$WORK/time.txt")
+    cp "$WORK/contender.log" "$WORK/application.log"
+    record "$name" "${out% *}" "${out#* }" "$(check_counts -)"
+    broker_stop
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+run_watch_measures() {
+    broker_start
+    rm -rf "$WORK/watch" "$WORK/staging" && mkdir -p "$WORK/watch/movie/new" "$WORK/staging"
+    java -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/watch" \
+        > "$WORK/watch.log" 2>&1 &
+    local app=$!
+    for _ in $(seq 1 100); do grep -q "started in" "$WORK/watch.log" && break; sleep 0.2; done
+    sleep 5
+    local hz ticks_before ticks_after
+    hz=$(getconf CLK_TCK)
+    ticks_before=$(cpu_ticks $app)
+    sleep 30
+    ticks_after=$(cpu_ticks $app)
+    IDLE_CPU=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$hz" 'BEGIN { printf "%.2f", 100 * t / hz / 30 }')
+    log "idle in watch mode: $IDLE_CPU% of one core"
+
+    head -n 10 "$WORK/data/movie/new/part-00001.jsonl" > "$WORK/staging/sample.jsonl"
+    cp "$WORK/staging/sample.jsonl" "$WORK/watch/movie/new/warm-up.jsonl"
+    for _ in $(seq 1 100); do grep -q "Done movie/new/warm-up.jsonl" "$WORK/watch.log" && break; sleep 0.2; done
+    LATENCIES=()
+    for i in $(seq 1 7); do
+        cp "$WORK/staging/sample.jsonl" "$WORK/staging/drop-$i.jsonl"
+        kcat -C -b "$BOOTSTRAP" -t tmdb.movies.raw -o end -c 1 -q -X fetch.wait.max.ms=10 > /dev/null &
+        local consumer=$!
+        sleep 2
+        local start end
+        start=$(date +%s%N)
+        mv "$WORK/staging/drop-$i.jsonl" "$WORK/watch/movie/new/drop-$i.jsonl"
+        wait $consumer
+        end=$(date +%s%N)
+        LATENCIES+=("$(( (end - start) / 1000000 ))")
+    done
+    MEDIAN_LATENCY=$(printf '%s\n' "${LATENCIES[@]}" | sort -n | sed -n 4p)
+    log "rename to first record on Kafka (ms): ${LATENCIES[*]}; median $MEDIAN_LATENCY"
+    kill $app; wait $app 2>/dev/null || true
+    broker_stop
+}
+
+install_tools
+build
+generate
+log "producer settings for every contender: acks=$ACKS compression=$COMPRESSION linger.ms=$LINGER batch.size=$BATCH"
+run_kcat
+run_perf_test
+run_original
+run_application "tmdb-ingestion (once, defaults)"
+run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
+[[ $LATENCY == yes ]] && run_watch_measures
+
+echo
+echo "Data set: $TOTAL records, $((BYTES / 1000000)) MB (generator seed $SEED); $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB;" \
+    "broker and clients on this machine"
+echo "Producer settings: acks=$ACKS compression=$COMPRESSION linger.ms=$LINGER batch.size=$BATCH"
+echo
+echo "| contender                            | records/s |    MB/s |  wall s | RSS MB |  x kcat | check |"
+echo "|--------------------------------------|----------:|--------:|--------:|-------:|--------:|-------|"
+printf '%s\n' "${RESULTS[@]}"
+if [[ $LATENCY == yes ]]; then
+    echo
+    echo "Watch mode: idle CPU $IDLE_CPU% of one core over 30 s; rename to first record on Kafka, median" \
+        "$MEDIAN_LATENCY ms (runs: ${LATENCIES[*]} ms)"
+fi
