@@ -1,0 +1,49 @@
+#!/usr/bin/python3
+"""Where the application's CPU time goes, from a JFR recording: each CPU sample is attributed to the innermost
+frame of a known component (Kafka client, Jackson, the project's own code, Camel's routing engine...).
+
+  jfr print --stack-depth 512 --events jdk.ExecutionSample,jdk.NativeMethodSample rec.jfr > samples.txt
+  jfr_breakdown.py samples.txt
+"""
+import collections
+import re
+import sys
+
+COMPONENTS = [
+    ("compression (snappy, native)", ("org.xerial.snappy",)),
+    ("Kafka client (serialize, batch, network)", ("org.apache.kafka.",)),
+    ("JSON validation (Jackson streaming parse)", ("com.fasterxml.jackson",)),
+    ("our processors (splice, headers, event time, outcomes)",
+     ("tmdb.ingestion.preprocessor", "tmdb.ingestion.ledger", "tmdb.ingestion.producer", "tmdb.ingestion.deadletter")),
+    ("line reading and admission", ("tmdb.ingestion.loader",)),
+    ("camel-kafka producer (headers, callbacks)", ("org.apache.camel.component.kafka",)),
+    ("Camel dynamic endpoint resolution (toD)", ("org.apache.camel.processor.SendDynamicProcessor",)),
+    ("Camel resequencer (exchange copies, sort)", ("org.apache.camel.processor.Resequencer",)),
+    ("Camel routing engine (exchanges, properties, headers)", ("org.apache.camel",)),
+]
+
+
+def component(frames):
+    for frame in frames:
+        for name, prefixes in COMPONENTS:
+            if frame.startswith(prefixes):
+                return name
+    return "JDK, GC, other"
+
+
+def main():
+    text = open(sys.argv[1], encoding="utf-8").read()
+    samples = [e for e in text.split("jdk.")[1:] if e.startswith(("ExecutionSample", "NativeMethodSample"))]
+    counts = collections.Counter()
+    for sample in samples:
+        frames = [line.strip() for line in sample.splitlines() if re.match(r"\s+[a-z]", line) and "(" in line]
+        counts[component(frames)] += 1
+    print(f"{len(samples)} samples")
+    print("| component | share of CPU samples |")
+    print("|---|---:|")
+    for name, count in counts.most_common():
+        print(f"| {name} | {100 * count / len(samples):.0f}% |")
+
+
+if __name__ == "__main__":
+    main()
