@@ -1,6 +1,5 @@
 package tmdb.ingestion.config;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
@@ -26,16 +25,11 @@ public final class PropertySources {
 
     /** Parses {@code --name=value} arguments; anything else is an error that says what is expected. */
     public static Map<String, String> parseArguments(String... args) {
-        Map<String, String> answer = new LinkedHashMap<>();
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            if (!arg.startsWith("--") || equals < 3) {
-                throw new ConfigurationException("Unrecognised argument '" + arg + "': arguments are properties "
-                        + "given as --name=value, e.g. --ingestion.mode=once or --profile=dev");
-            }
-            answer.put(arg.substring(2, equals), arg.substring(equals + 1));
+        try {
+            return CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage() + ", e.g. --ingestion.mode=once or --profile=dev");
         }
-        return answer;
     }
 
     /** The profile chosen by argument or environment, or null for none. */

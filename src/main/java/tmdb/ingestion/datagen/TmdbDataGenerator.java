@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import tmdb.ingestion.config.CommandLine;
 
 /**
  * Writes realistic TMDB-shaped JSONL data sets in the collector's layout ({@code <root>/<type>/<label>/part-NNNNN.jsonl}):
@@ -281,16 +282,8 @@ public final class TmdbDataGenerator {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            if (!arg.startsWith("--") || equals < 0) {
-                System.err.println("Unrecognised argument '" + arg + "'. Usage: --out=DIR [--records=N | --megabytes=M]"
-                        + " [--seed=S] [--lines-per-file=L] [--types=movie,tv_series,person]");
-                System.exit(2);
-            }
-            options.put(arg.substring(2, equals), arg.substring(equals + 1));
-        }
+        Map<String, String> options = CommandLine.parseOrExit("--out=DIR [--records=N | --megabytes=M] [--seed=S] "
+                + "[--lines-per-file=L] [--types=movie,tv_series,person]", args);
         Path out = Path.of(options.getOrDefault("out", "generated-data"));
         long seed = Long.parseLong(options.getOrDefault("seed", "1"));
         int linesPerFile = Integer.parseInt(options.getOrDefault("lines-per-file", "500000"));

@@ -27,6 +27,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import tmdb.ingestion.RecordHeaders;
+import tmdb.ingestion.config.CommandLine;
 
 /**
  * Writes the dead letters back into JSONL files, in the collector's layout ({@code <out>/<type>/<label>/}), so
@@ -135,16 +136,8 @@ public final class DeadLetterExport {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> options = new HashMap<>();
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            if (!arg.startsWith("--") || equals < 0) {
-                System.err.println("Unrecognised argument '" + arg + "'. Usage: --out=DIR [--bootstrap=HOST:PORT] "
-                        + "[--topic=tmdb.ingestion.dlq] [--reason=CODE[,CODE...]] [--group=NAME]");
-                System.exit(2);
-            }
-            options.put(arg.substring(2, equals), arg.substring(equals + 1));
-        }
+        Map<String, String> options = CommandLine.parseOrExit("--out=DIR [--bootstrap=HOST:PORT] "
+                + "[--topic=tmdb.ingestion.dlq] [--reason=CODE[,CODE...]] [--group=NAME]", args);
         if (!options.containsKey("out")) {
             System.err.println("--out=DIR is required: the folder to write the dead letters to");
             System.exit(2);
