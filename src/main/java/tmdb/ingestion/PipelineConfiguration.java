@@ -1,5 +1,6 @@
 package tmdb.ingestion;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ import tmdb.ingestion.config.TypeCatalog;
 import tmdb.ingestion.ledger.FileLedgers;
 import tmdb.ingestion.ledger.RecordOutcomes;
 import tmdb.ingestion.loader.InFlightBudget;
+import tmdb.ingestion.loader.Pacer;
 import tmdb.ingestion.loader.RecordAdmission;
 import tmdb.ingestion.monitor.IngestionStats;
 import tmdb.ingestion.monitor.ProgressReporter;
@@ -77,7 +79,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         Seed seed = new Seed(settings.longValue("ingestion.seed"));
         String runId = UUID.randomUUID().toString();
         int maxLineBytes = settings.integer("ingestion.max-line-bytes");
-        Path dataDir = Path.of(settings.string("ingestion.data-dir"));
+        Path dataDir = requireDataFolder(settings.string("ingestion.data-dir"));
 
         IngestionStats stats = new IngestionStats();
         InFlightBudget budget = new InFlightBudget(settings.integer("ingestion.in-flight.max-bytes"));
@@ -89,6 +91,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("inFlightBudget", budget);
         registry.bind("fileLedgers", ledgers);
         registry.bind("recordAdmission", new RecordAdmission(budget, seed, stats));
+        registry.bind("pacer", new Pacer(settings.integer("ingestion.pace.records-per-second")));
         registry.bind("recordOutcomes", new RecordOutcomes(ledgers, budget, stats,
                 settings.integer("ingestion.rejections.log-per-second")));
         registry.bind("ingestionMetadata", new IngestionMetadata(runId));
@@ -127,6 +130,21 @@ public class PipelineConfiguration implements CamelConfiguration {
             bootstrap = broker.bootstrapServers();
         }
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
+    }
+
+    /** The root of the watched folders must exist and be readable; the type and label folders are created. */
+    private static Path requireDataFolder(String setting) {
+        Path folder = Path.of(setting);
+        String where = folder.toAbsolutePath().normalize() + " (ingestion.data-dir, INGESTION_DATA_DIR)";
+        if (!Files.exists(folder)) {
+            throw new ConfigurationException("Data folder " + where + " does not exist: create it, or point "
+                    + "INGESTION_DATA_DIR at the collector's output.");
+        }
+        if (!Files.isDirectory(folder) || !Files.isReadable(folder) || !Files.isExecutable(folder)) {
+            throw new ConfigurationException("Data folder " + where + " is not a folder the application can read: "
+                    + "check its permissions.");
+        }
+        return folder;
     }
 
     /** Fails fast, with a message that says what to check, when the cluster does not answer. */

@@ -30,6 +30,7 @@ import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.TopicReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static tmdb.ingestion.support.TopicReader.header;
 
 /**
@@ -155,6 +156,24 @@ abstract class AbstractIngestionIT {
         }
         assertThat(typeSwitches).as("type changes in ingest order").isGreaterThan(records.size() / 10);
         assertThat(labelSwitches).as("label changes in ingest order").isGreaterThan(records.size() / 10);
+    }
+
+    @Test
+    void aPacedRunReleasesRecordsAtTheConfiguredRate() throws Exception {
+        TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(13).generate(dataDir, TYPES, 900, 1000);
+        int rate = 400;
+
+        int status = IngestionApplication.run(args("--ingestion.pace.records-per-second=" + rate)
+                .toArray(String[]::new));
+
+        assertThat(status).isZero();
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.read(bootstrapServers(),
+                TYPES.stream().map(this::topic).toList(), (int) manifest.totalRecords(), Duration.ofSeconds(60));
+        assertThat(records).hasSize((int) manifest.totalRecords());
+        List<Instant> ingested = records.stream().map(record -> Instant.parse(header(record, "ingest_time")))
+                .sorted().toList();
+        double seconds = Duration.between(ingested.get(0), ingested.get(ingested.size() - 1)).toMillis() / 1000.0;
+        assertThat((ingested.size() - 1) / seconds).as("records per second").isCloseTo(rate, withinPercentage(10));
     }
 
     @Test

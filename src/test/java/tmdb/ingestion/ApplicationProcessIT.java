@@ -103,6 +103,7 @@ class ApplicationProcessIT {
         "--ingestion.timestamp.policy=now  | Property ingestion.timestamp.policy must be one of event-window, processing-time",
         "--ingestion.label.old.event-time-window=2025 | Property ingestion.label.old.event-time-window must be <start>/<end>",
         "once                              | Unrecognised argument 'once'",
+        "--ingestion.data-dir=/nonexistent/collector | Data folder /nonexistent/collector (ingestion.data-dir, INGESTION_DATA_DIR) does not exist",
         "--kafka.connect-timeout-ms=1500   | Kafka is not reachable at 127.0.0.1:1 (kafka.bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS) within 1500 ms"})
     void aConfigurationErrorExitsWithStatusTwoAndOneClearMessage(String argument, String message) throws Exception {
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"),

@@ -9,7 +9,8 @@ import tmdb.ingestion.RecordProperties;
  * records by the random key drawn once per record at admission. Duplicates are allowed so that records whose
  * keys collide are both kept (see CAMEL-NOTES: without it the resequencer silently drops one). The resequencer
  * releases records on a single thread; a pool of workers takes them from there, so that parsing, enriching and
- * compressing use every core (the order stays random; the in-flight budget bounds the pool's queue).
+ * compressing use every core (the order stays random; the in-flight budget bounds the pool's queue). The pacer,
+ * before the pool, can hold the mixed stream to a live rate.
  */
 public class MixingRoute extends RouteBuilder {
 
@@ -22,6 +23,7 @@ public class MixingRoute extends RouteBuilder {
 
         from("direct:mix").routeId("mixer")
                 .resequence(exchangeProperty(RecordProperties.MIX_KEY)).batch(window)
+                    .process("pacer")
                     .threads().poolSize("{{ingestion.workers}}").maxPoolSize("{{ingestion.workers}}")
                         .maxQueueSize("{{ingestion.mix.window}}").callerRunsWhenRejected(true).threadName("Worker")
                     .to("direct:preprocess")

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -20,6 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MixingRouteTest extends CamelTestSupport {
 
     private static final String[] STREAMS = {"movie/new", "person/old", "tv_series/change"};
+
+    @BindToRegistry("pacer")
+    private final Pacer unpaced = new Pacer(0);
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
