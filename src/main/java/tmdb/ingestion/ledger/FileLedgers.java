@@ -82,6 +82,7 @@ public final class FileLedgers {
         Object body = exchange.getIn().getBody();
         long lines = body instanceof JsonlLineReader reader ? reader.linesRead() : 0;
         long blank = body instanceof JsonlLineReader reader ? reader.blankLines() : 0;
+        stats.linesSkipped(blank);
         boolean settled;
         if (stopping) {
             settled = ledger.readingFinished(lines, blank, true);
