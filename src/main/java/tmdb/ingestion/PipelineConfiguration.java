@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,6 +47,7 @@ import tmdb.ingestion.preprocessor.IngestionMetadata;
 import tmdb.ingestion.preprocessor.RecordEnricher;
 import tmdb.ingestion.preprocessor.RecordParser;
 import tmdb.ingestion.preprocessor.TimestampPolicy;
+import tmdb.ingestion.producer.KafkaAvailability;
 import tmdb.ingestion.producer.RecordAddressing;
 
 /**
@@ -109,13 +111,16 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         List<String> topics = new ArrayList<>(types.all().values().stream().map(RecordType::topic).toList());
         topics.add(deadLetterTopic);
-        connectKafka(context, settings, topics);
+        String bootstrap = connectKafka(context, settings, topics);
+        KafkaAvailability availability = new KafkaAvailability(bootstrap, budget);
+        registry.bind("kafkaDelivered", (Processor) exchange -> availability.delivered());
+        registry.bind("kafkaRedelivery", (Processor) availability::sendFailed);
         LOG.info("Run {}: mode {}, {} folders under {}, types {}, seed {}, timestamp policy {}", runId,
                 mode.name().toLowerCase(), folders.size(), dataDir.toAbsolutePath().normalize(),
                 types.all().keySet(), seed.value(), policy.name().toLowerCase().replace('_', '-'));
     }
 
-    private static void connectKafka(CamelContext context, Settings settings, List<String> topics) throws Exception {
+    private static String connectKafka(CamelContext context, Settings settings, List<String> topics) throws Exception {
         String bootstrap = settings.string("kafka.bootstrap-servers");
         if (!bootstrap.isEmpty()) {
             requireReachable(bootstrap, settings.integer("kafka.connect-timeout-ms"));
@@ -130,6 +135,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             bootstrap = broker.bootstrapServers();
         }
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
+        return bootstrap;
     }
 
     /** The root of the watched folders must exist and be readable; the type and label folders are created. */

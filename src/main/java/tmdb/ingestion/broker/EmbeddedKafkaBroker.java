@@ -56,13 +56,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         boundPort = port == 0 ? freePort() : requireFree(port);
         Path logDir = dataDir.resolve("log");
         Files.createDirectories(logDir);
-        Properties config = brokerConfig(logDir, boundPort, freePort());
+        Properties config = serverConfig(logDir, boundPort, freePort(), partitions);
         Path configFile = dataDir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(configFile)) {
             config.store(out, "embedded development broker of tmdb-ingestion; written at every start");
         }
         if (!Files.exists(logDir.resolve("meta.properties"))) {
-            format(configFile);
+            format(configFile, dataDir);
         }
         server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
         server.startup();
@@ -96,7 +96,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private Properties brokerConfig(Path logDir, int clientPort, int controllerPort) {
+    /** The configuration of a single-node KRaft broker (combined broker and controller) on 127.0.0.1. */
+    public static Properties serverConfig(Path logDir, int clientPort, int controllerPort, int partitions) {
         Properties config = new Properties();
         config.put("process.roles", "broker,controller");
         config.put("node.id", "1");
@@ -120,7 +121,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return config;
     }
 
-    private void format(Path configFile) throws IOException {
+    /** Formats the broker's storage, as {@code kafka-storage.sh format} does; once, before the first start. */
+    public static void format(Path configFile, Path dataDir) throws IOException {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int status;
         try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
@@ -136,7 +138,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

@@ -15,6 +15,7 @@ public class KafkaSendRoute extends RouteBuilder {
         from("direct:kafka").routeId("kafka-sender")
                 .routeConfigurationId(KafkaDelivery.ID)
                 .toD("kafka:${exchangeProperty." + RecordProperties.TOPIC + "}")
+                .process("kafkaDelivered")
                 .bean("recordOutcomes", "delivered");
     }
 }
