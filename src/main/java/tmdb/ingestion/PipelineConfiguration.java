@@ -39,6 +39,7 @@ import tmdb.ingestion.ledger.RecordOutcomes;
 import tmdb.ingestion.loader.InFlightBudget;
 import tmdb.ingestion.loader.Pacer;
 import tmdb.ingestion.loader.RecordAdmission;
+import tmdb.ingestion.monitor.FileStatusEvents;
 import tmdb.ingestion.monitor.IngestionStats;
 import tmdb.ingestion.monitor.ProgressReporter;
 import tmdb.ingestion.monitor.RunCompletion;
@@ -85,7 +86,9 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         IngestionStats stats = new IngestionStats();
         InFlightBudget budget = new InFlightBudget(settings.integer("ingestion.in-flight.max-bytes"));
-        FileLedgers ledgers = new FileLedgers(dataDir, maxLineBytes, stats);
+        FileStatusEvents events = new FileStatusEvents(context.createProducerTemplate(),
+                settings.string("ingestion.status.topic"), runId);
+        FileLedgers ledgers = new FileLedgers(dataDir, maxLineBytes, stats, events);
         Set<String> folderRouteIds = folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
 
         Registry registry = context.getRegistry();
@@ -111,6 +114,9 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         List<String> topics = new ArrayList<>(types.all().values().stream().map(RecordType::topic).toList());
         topics.add(deadLetterTopic);
+        if (!settings.string("ingestion.status.topic").isEmpty()) {
+            topics.add(settings.string("ingestion.status.topic"));
+        }
         String bootstrap = connectKafka(context, settings, topics);
         KafkaAvailability availability = new KafkaAvailability(bootstrap, budget);
         registry.bind("kafkaDelivered", (Processor) exchange -> availability.delivered());

@@ -159,6 +159,35 @@ abstract class AbstractIngestionIT {
     }
 
     @Test
+    void fileStatusEventsTellWhenEachFileIsFullyDeliveredOrWhyItFailed() throws Exception {
+        TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(19).generate(dataDir, List.of("movie"), 30, 100);
+        Files.writeString(dataDir.resolve("movie/new/utf16.jsonl"), "\uFEFF{\"movie_id\": 1}\n",
+                StandardCharsets.UTF_16LE);
+        String statusTopic = topicPrefix + ".status";
+
+        int status = IngestionApplication.run(args("--ingestion.status.topic=" + statusTopic).toArray(String[]::new));
+
+        assertThat(status).as("a file failed").isEqualTo(1);
+        Map<String, List<JsonNode>> events = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : TopicReader.read(bootstrapServers(), List.of(statusTopic), 11,
+                Duration.ofSeconds(30))) {
+            events.computeIfAbsent(record.key(), key -> new ArrayList<>()).add(MAPPER.readTree(record.value()));
+        }
+        assertThat(events.keySet()).containsExactlyInAnyOrder("movie/old/part-00001.jsonl",
+                "movie/change/part-00001.jsonl", "movie/new/part-00001.jsonl", "movie/new/utf16.jsonl");
+        long oldRecords = manifest.records().get("movie/old");
+        assertThat(events.get("movie/old/part-00001.jsonl")).extracting(event -> event.get("event").asText())
+                .containsExactly("discovered", "started", "completed");
+        JsonNode completed = events.get("movie/old/part-00001.jsonl").get(2);
+        assertThat(completed.get("lines").asLong()).isEqualTo(oldRecords);
+        assertThat(completed.get("published").asLong()).isEqualTo(oldRecords);
+        assertThat(completed.get("dead_lettered").asLong()).isZero();
+        List<JsonNode> failed = events.get("movie/new/utf16.jsonl");
+        assertThat(failed).extracting(event -> event.get("event").asText()).containsExactly("discovered", "failed");
+        assertThat(failed.get(1).get("reason").asText()).contains("UTF-16");
+    }
+
+    @Test
     void aPacedRunReleasesRecordsAtTheConfiguredRate() throws Exception {
         TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(13).generate(dataDir, TYPES, 900, 1000);
         int rate = 400;

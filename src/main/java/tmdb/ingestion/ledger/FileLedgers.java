@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.loader.JsonlLineReader;
 import tmdb.ingestion.loader.TextFileCheck;
+import tmdb.ingestion.monitor.FileStatusEvents;
 import tmdb.ingestion.monitor.IngestionStats;
 
 /**
@@ -33,13 +34,15 @@ public final class FileLedgers {
     private final Path dataRoot;
     private final int maxLineBytes;
     private final IngestionStats stats;
+    private final FileStatusEvents events;
     private final Set<FileLedger> open = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    public FileLedgers(Path dataRoot, int maxLineBytes, IngestionStats stats) {
+    public FileLedgers(Path dataRoot, int maxLineBytes, IngestionStats stats, FileStatusEvents events) {
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.maxLineBytes = maxLineBytes;
         this.stats = stats;
+        this.events = events;
     }
 
     /** Starts a file: its ledger goes into a property and a streaming line reader becomes the body. */
@@ -50,8 +53,10 @@ public final class FileLedgers {
         FileLedger ledger = new FileLedger(file, identityOf(file), type, label);
         open.add(ledger);
         exchange.setProperty(RecordProperties.LEDGER, ledger);
+        events.discovered(ledger);
         TextFileCheck.requireUtf8Text(file);
         LOG.info("Reading {} ({} bytes)", ledger.identity(), Files.size(file));
+        events.started(ledger);
         exchange.getIn().setBody(new JsonlLineReader(file, maxLineBytes, () -> stopping));
     }
 
@@ -103,15 +108,20 @@ public final class FileLedgers {
                 stats.fileDone();
                 Path target = moveBeside(ledger, DONE_FOLDER);
                 LOG.info("Done {}: {}; moved to {}", ledger.identity(), ledger.summary(), dataRoot.relativize(target));
+                events.completed(ledger);
             }
             case FAILED -> {
                 stats.fileFailed();
                 Path target = moveBeside(ledger, ERROR_FOLDER);
                 LOG.error("Failed {}: {}; moved to {}", ledger.identity(), ledger.summary(),
                         dataRoot.relativize(target));
+                events.failed(ledger, ledger.summary());
             }
-            case INTERRUPTED -> LOG.warn("Stopped while reading {} at line {}: the file was left in place and will "
-                    + "be read again from its first line at the next start", ledger.identity(), ledger.linesRead());
+            case INTERRUPTED -> {
+                LOG.warn("Stopped while reading {} at line {}: the file was left in place and will be read again "
+                        + "from its first line at the next start", ledger.identity(), ledger.linesRead());
+                events.interrupted(ledger);
+            }
         }
     }
 
