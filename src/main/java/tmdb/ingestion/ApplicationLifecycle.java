@@ -3,6 +3,7 @@ package tmdb.ingestion;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.MainSupport;
@@ -13,10 +14,11 @@ import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.ledger.FileLedgers;
 import tmdb.ingestion.loader.InFlightBudget;
 import tmdb.ingestion.monitor.RunCompletion;
+import tmdb.ingestion.producer.KafkaReachability;
 
 /**
- * The application's start and stop: environment variables as a property source, the end of a once run, and a
- * drain before stopping (readers stop at their next line, records in flight get their acknowledgements).
+ * The application's start and stop: environment variables as a property source, a check that the cluster
+ * answers, the end of a once run, and a drain before stopping (readers stop at their next line, records in flight get their acknowledgements).
  */
 final class ApplicationLifecycle extends MainListenerSupport {
 
@@ -27,6 +29,17 @@ final class ApplicationLifecycle extends MainListenerSupport {
     @Override
     public void beforeInitialize(BaseMainSupport main) {
         PropertySources.installEnvironment(main.getCamelContext());
+    }
+
+    /** Components are configured now: check the cluster with the producer's own settings. */
+    @Override
+    public void afterConfigure(BaseMainSupport main) {
+        CamelContext context = main.getCamelContext();
+        Settings settings = new Settings(context);
+        if (!settings.string("kafka.bootstrap-servers").isEmpty()) {
+            KafkaReachability.require(context.getComponent("kafka", KafkaComponent.class).getConfiguration(),
+                    settings.string("kafka.bootstrap-servers"), settings.integer("kafka.connect-timeout-ms"));
+        }
     }
 
     @Override

@@ -4,12 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.apache.camel.CamelConfiguration;
@@ -18,9 +14,6 @@ import org.apache.camel.Configuration;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.Registry;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.broker.EmbeddedBrokerService;
@@ -53,7 +46,7 @@ import tmdb.ingestion.producer.RecordAddressing;
 
 /**
  * Reads the settings, checks that they fit together, and binds the pipeline's beans for the routes to use.
- * Also connects the Kafka component: to {@code kafka.bootstrap-servers}, or to the embedded broker when that is
+ * Also points the Kafka component at {@code kafka.bootstrap-servers}, or at the embedded broker when that is
  * empty.
  */
 @Configuration
@@ -128,9 +121,7 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     private static String connectKafka(CamelContext context, Settings settings, List<String> topics) throws Exception {
         String bootstrap = settings.string("kafka.bootstrap-servers");
-        if (!bootstrap.isEmpty()) {
-            requireReachable(bootstrap, settings.integer("kafka.connect-timeout-ms"));
-        } else {
+        if (bootstrap.isEmpty()) {
             EmbeddedBrokerService broker = new EmbeddedBrokerService(Path.of(settings.string("kafka.embedded.data-dir")),
                     settings.integer("kafka.embedded.port"), settings.integer("kafka.embedded.partitions"),
                     topics);
@@ -157,26 +148,5 @@ public class PipelineConfiguration implements CamelConfiguration {
                     + "check its permissions.");
         }
         return folder;
-    }
-
-    /** Fails fast, with a message that says what to check, when the cluster does not answer. */
-    private static void requireReachable(String bootstrap, int timeoutMs) {
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-        try (Admin admin = Admin.create(config)) {
-            admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ConfigurationException("Kafka is not reachable at " + bootstrap + " (kafka.bootstrap-servers, "
-                    + "KAFKA_BOOTSTRAP_SERVERS) within " + timeoutMs + " ms (kafka.connect-timeout-ms). Check the "
-                    + "address and that the brokers run, or unset KAFKA_BOOTSTRAP_SERVERS to use the embedded "
-                    + "development broker.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConfigurationException("Interrupted while connecting to Kafka at " + bootstrap);
-        } catch (KafkaException e) {
-            throw new ConfigurationException("Kafka client settings are wrong for " + bootstrap
-                    + " (kafka.bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS): " + e.getMessage());
-        }
     }
 }

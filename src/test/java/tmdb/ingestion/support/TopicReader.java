@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,12 +34,18 @@ public final class TopicReader {
      */
     public static List<ConsumerRecord<String, byte[]>> read(String bootstrap, Collection<String> topics, int expected,
                                                            Duration timeout) {
-        return poll(bootstrap, topics, expected, timeout, QUIET_PERIOD).records();
+        return read(bootstrap, topics, expected, timeout, Map.of());
+    }
+
+    /** The same, with more consumer settings (security, for example). */
+    public static List<ConsumerRecord<String, byte[]>> read(String bootstrap, Collection<String> topics, int expected,
+                                                           Duration timeout, Map<String, Object> settings) {
+        return poll(bootstrap, topics, expected, timeout, QUIET_PERIOD, settings).records();
     }
 
     /** Polls until {@code expected} records are readable; returns {@link System#nanoTime()} at that moment. */
     public static long awaitCount(String bootstrap, String topic, int expected, Duration timeout) {
-        Reading reading = poll(bootstrap, List.of(topic), expected, timeout, Duration.ZERO);
+        Reading reading = poll(bootstrap, List.of(topic), expected, timeout, Duration.ZERO, Map.of());
         if (reading.records().size() < expected) {
             throw new AssertionError("only " + reading.records().size() + " of " + expected + " records arrived on "
                     + topic + " within " + timeout);
@@ -52,8 +59,9 @@ public final class TopicReader {
     }
 
     private static Reading poll(String bootstrap, Collection<String> topics, int expected, Duration timeout,
-                                Duration quietPeriod) {
+                                Duration quietPeriod, Map<String, Object> settings) {
         Properties config = new Properties();
+        config.putAll(settings);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
