@@ -1,5 +1,6 @@
 package tmdb.ingestion;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,29 @@ class SecureKafkaIT {
                 "--kafka.bootstrap-servers=" + broker.bootstrapServers(), "--ingestion.mode=once",
                 "--ingestion.data-dir=" + dir.resolve("data"), "--kafka.connect-timeout-ms=10000",
                 "--kafka.security-protocol=SASL_PLAINTEXT", "--kafka.sasl-mechanism=PLAIN");
+    }
+
+    @Test
+    void theSecretCanComeFromAFileThroughKafkasFileConfigProvider() throws Exception {
+        TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(29).generate(dir.resolve("data"), List.of("movie"),
+                6, 100);
+        Path secrets = Files.writeString(dir.resolve("kafka-secrets.properties"),
+                "jaas=" + BrokerProcess.jaas(BrokerProcess.INGEST_USER, BrokerProcess.INGEST_PASSWORD).replace("\"", "\\\"") + "\n");
+        try (BrokerProcess broker = BrokerProcess.createWithSasl(dir.resolve("broker")).start();
+             ApplicationProcess application = ApplicationProcess.start(dir.resolve("file.log"), Map.of(),
+                     "--kafka.bootstrap-servers=" + broker.bootstrapServers(), "--ingestion.mode=once",
+                     "--ingestion.data-dir=" + dir.resolve("data"), "--kafka.connect-timeout-ms=10000",
+                     "--kafka.security-protocol=SASL_PLAINTEXT", "--kafka.sasl-mechanism=PLAIN",
+                     "--camel.component.kafka.additional-properties[config.providers]=file",
+                     "--camel.component.kafka.additional-properties[config.providers.file.class]="
+                             + "org.apache.kafka.common.config.provider.FileConfigProvider",
+                     "--kafka.sasl-jaas-config=${file:" + secrets + ":jaas}")) {
+            assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isZero();
+            assertThat(application.output()).doesNotContain(BrokerProcess.INGEST_PASSWORD);
+            assertThat(TopicReader.read(broker.bootstrapServers(), List.of("tmdb.movies.raw"),
+                    (int) manifest.totalRecords(), Duration.ofSeconds(30), broker.clientSecurity()))
+                    .hasSize((int) manifest.totalRecords());
+        }
     }
 
     @Test

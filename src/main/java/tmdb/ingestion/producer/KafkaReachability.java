@@ -21,13 +21,17 @@ import tmdb.ingestion.config.ConfigurationException;
  */
 public final class KafkaReachability {
 
+    /** Kafka's config providers ({@code ${file:path:key}} in any setting), for secrets kept in files. */
+    private static final String CONFIG_PROVIDERS = "config.providers";
+
     private KafkaReachability() {
     }
 
     public static void require(KafkaConfiguration producer, String bootstrap, int timeoutMs) {
         Properties config = new Properties();
         producer.createProducerProperties().forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key.toString())) {
+            if (AdminClientConfig.configNames().contains(key.toString())
+                    || key.toString().startsWith(CONFIG_PROVIDERS)) {
                 config.put(key, value);
             }
         });
