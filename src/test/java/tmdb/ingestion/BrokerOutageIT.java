@@ -1,15 +1,12 @@
 package tmdb.ingestion;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -17,10 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.BrokerProcess;
+import tmdb.ingestion.support.SourceLines;
 import tmdb.ingestion.support.TopicReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static tmdb.ingestion.support.TopicReader.header;
 
 /** The broker goes away mid-run for longer than the producer's delivery timeout, comes back: nothing is lost. */
 class BrokerOutageIT {
@@ -32,15 +29,7 @@ class BrokerOutageIT {
     void aRunOutlivesABrokerOutageLongerThanTheDeliveryTimeoutAndLosesNothing() throws Exception {
         List<String> types = TmdbDataGenerator.TYPES;
         new TmdbDataGenerator(17).generate(dir.resolve("data"), types, 24_000, 2000);
-        Set<String> expected = new HashSet<>();
-        try (Stream<Path> files = Files.walk(dir.resolve("data"))) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
-                long count = Files.lines(file).count();
-                for (long line = 1; line <= count; line++) {
-                    expected.add(dir.resolve("data").relativize(file) + ":" + line);
-                }
-            }
-        }
+        Set<String> expected = SourceLines.of(dir.resolve("data"));
 
         try (BrokerProcess broker = BrokerProcess.create(dir.resolve("broker")).start()) {
             List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + broker.bootstrapServers(),
@@ -69,9 +58,7 @@ class BrokerOutageIT {
             List<ConsumerRecord<String, byte[]>> records = TopicReader.read(broker.bootstrapServers(),
                     List.of("tmdb.movies.raw", "tmdb.tv_series.raw", "tmdb.people.raw"), expected.size(),
                     Duration.ofSeconds(60));
-            Set<String> delivered = new HashSet<>();
-            records.forEach(record -> delivered.add(header(record, "source_file") + ":" + header(record, "source_line")));
-            assertThat(delivered).containsAll(expected);
+            assertThat(SourceLines.of(records)).containsAll(expected);
         }
     }
 }

@@ -1,26 +1,23 @@
 package tmdb.ingestion;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
+import tmdb.ingestion.support.SourceLines;
 import tmdb.ingestion.support.TestBroker;
 import tmdb.ingestion.support.TopicReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static tmdb.ingestion.support.TopicReader.header;
 
 /**
  * The application stopped abruptly or by SIGTERM in the middle of a run loses nothing: a file leaves its folder
@@ -49,47 +46,16 @@ class CrashRecoveryIT {
         return ApplicationProcess.start(dir.resolve(log), Map.of(), args.toArray(String[]::new));
     }
 
-    /** Every "file:line" of the data set, wherever the file is now (in place or in .done/). */
-    private Set<String> allLines() throws Exception {
-        Set<String> lines = new HashSet<>();
-        Path data = dir.resolve("data");
-        try (Stream<Path> files = Files.walk(data)) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
-                String name = data.relativize(file).toString().replace("/.done/", "/");
-                long count = Files.lines(file).count();
-                for (long line = 1; line <= count; line++) {
-                    lines.add(name + ":" + line);
-                }
-            }
-        }
-        return lines;
-    }
-
-    private static Set<String> delivered(List<ConsumerRecord<String, byte[]>> records) {
-        Set<String> lines = new HashSet<>();
-        records.forEach(record -> lines.add(header(record, "source_file") + ":" + header(record, "source_line")));
-        return lines;
-    }
-
     private void assertFilesInDoneAreFullyDelivered() throws Exception {
-        Set<String> delivered = delivered(TopicReader.read(TestBroker.bootstrapServers(), topics(), Integer.MAX_VALUE,
-                Duration.ofSeconds(5)));
-        Path data = dir.resolve("data");
-        try (Stream<Path> files = Files.walk(data)) {
-            for (Path file : files.filter(p -> p.getParent().getFileName().toString().equals(".done")).toList()) {
-                String name = data.relativize(file).toString().replace("/.done/", "/");
-                long count = Files.lines(file).count();
-                for (long line = 1; line <= count; line++) {
-                    assertThat(delivered).as("%s is in .done/, so its line %d was acknowledged", name, line)
-                            .contains(name + ":" + line);
-                }
-            }
-        }
+        Set<String> delivered = SourceLines.of(TopicReader.read(TestBroker.bootstrapServers(), topics(),
+                Integer.MAX_VALUE, Duration.ofSeconds(5)));
+        assertThat(delivered).as("files in .done/ had all their lines acknowledged")
+                .containsAll(SourceLines.of(dir.resolve("data"), SourceLines::inDone));
     }
 
     private void stopMidRunRestartAndCheck(boolean kill) throws Exception {
         new TmdbDataGenerator(8).generate(dir.resolve("data"), TYPES, 30_000, 2000);
-        Set<String> expected = allLines();
+        Set<String> expected = SourceLines.of(dir.resolve("data"));
 
         try (ApplicationProcess first = start("first.log")) {
             first.awaitLog(Pattern.compile("Done \\S+"), Duration.ofSeconds(60));
@@ -111,11 +77,8 @@ class CrashRecoveryIT {
         }
         List<ConsumerRecord<String, byte[]>> records = TopicReader.read(TestBroker.bootstrapServers(), topics(),
                 expected.size(), Duration.ofSeconds(60));
-        assertThat(delivered(records)).as("lines on Kafka after the restart").containsAll(expected);
-        try (Stream<Path> left = Files.walk(dir.resolve("data"))) {
-            assertThat(left.filter(p -> p.toString().endsWith(".jsonl"))
-                    .filter(p -> !p.getParent().getFileName().toString().equals(".done")).toList()).isEmpty();
-        }
+        assertThat(SourceLines.of(records)).as("lines on Kafka after the restart").containsAll(expected);
+        assertThat(SourceLines.of(dir.resolve("data"), file -> !SourceLines.inDone(file))).as("files left").isEmpty();
     }
 
     @Test

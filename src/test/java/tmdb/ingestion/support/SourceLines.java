@@ -1,0 +1,58 @@
+package tmdb.ingestion.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import static tmdb.ingestion.support.TopicReader.header;
+
+/**
+ * Lines named as the application names them, {@code <type>/<label>/<file>:<line>}: those of a data set's files
+ * (wherever they are now, in place or in {@code .done/}), and those the records on Kafka came from.
+ */
+public final class SourceLines {
+
+    private SourceLines() {
+    }
+
+    /** Every line of every {@code .jsonl} file under the data folder. */
+    public static Set<String> of(Path data) throws IOException {
+        return of(data, file -> true);
+    }
+
+    /** Every line of the {@code .jsonl} files under the data folder that the filter accepts. */
+    public static Set<String> of(Path data, Predicate<Path> filter) throws IOException {
+        Set<String> lines = new HashSet<>();
+        try (Stream<Path> files = Files.walk(data)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".jsonl")).filter(filter).toList()) {
+                String name = data.relativize(file).toString().replace("/.done/", "/");
+                long count;
+                try (Stream<String> content = Files.lines(file)) {
+                    count = content.count();
+                }
+                for (long line = 1; line <= count; line++) {
+                    lines.add(name + ":" + line);
+                }
+            }
+        }
+        return lines;
+    }
+
+    /** The source lines the records came from, from their headers. */
+    public static Set<String> of(List<ConsumerRecord<String, byte[]>> records) {
+        Set<String> lines = new HashSet<>();
+        records.forEach(record -> lines.add(header(record, "source_file") + ":" + header(record, "source_line")));
+        return lines;
+    }
+
+    public static boolean inDone(Path file) {
+        return file.getParent().getFileName().toString().equals(".done");
+    }
+}
