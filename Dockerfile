@@ -7,6 +7,8 @@ COPY src src
 RUN mvn -B -ntp package -DskipTests
 
 FROM eclipse-temurin:17-jre
+# curl for the health check below
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --create-home --home-dir /app ingestion
 WORKDIR /app
 COPY --from=build /build/target/tmdb-ingestion.jar /app/tmdb-ingestion.jar
@@ -19,4 +21,11 @@ VOLUME ["/app/data", "/app/config"]
 ENV INGESTION_DATA_DIR=/app/data
 # Set KAFKA_BOOTSTRAP_SERVERS (docker run -e) to your cluster; unset, an embedded single-node broker runs inside
 # the container, on its loopback only
+# Health and Prometheus metrics (ingestion.management.port): /observe/health, /observe/health/live,
+# /observe/health/ready (down while Kafka is unreachable), /observe/metrics
+EXPOSE 9876
+# Liveness, not readiness: a container should not be restarted because Kafka is away (the pipeline waits for it);
+# orchestrators that route or gate traffic should probe /observe/health/ready instead
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+    CMD curl -fsS http://127.0.0.1:9876/observe/health/live || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/tmdb-ingestion.jar"]

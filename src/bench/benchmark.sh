@@ -228,13 +228,17 @@ run_original() {
     broker_stop
 }
 
+# run_application NAME [JVM options...] [-- application arguments...]
 run_application() {
     local name=$1; shift
+    local jvm=() args=()
+    while [[ $# -gt 0 && $1 != -- ]]; do jvm+=("$1"); shift; done
+    [[ $# -gt 0 ]] && shift && args=("$@")
     broker_start
     rm -rf "$WORK/run" && cp -al "$WORK/data" "$WORK/run"
     local out
-    timed java "$@" -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
-        --ingestion.mode=once
+    timed java "${jvm[@]}" -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
+        --ingestion.mode=once --ingestion.management.enabled=false "${args[@]}"
     out=$(cat "$WORK/time.txt")
     cp "$WORK/contender.log" "$WORK/application.log"
     record "$name" "${out% *}" "${out#* }" "$(check_counts -)"
@@ -290,6 +294,7 @@ run_perf_test
 run_original
 run_application "tmdb-ingestion (once, defaults)"
 run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
+run_application "tmdb-ingestion (once, exactly-once)" -- --ingestion.delivery.guarantee=exactly-once
 [[ $LATENCY == yes ]] && run_watch_measures
 
 echo

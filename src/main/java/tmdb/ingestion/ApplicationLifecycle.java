@@ -15,6 +15,7 @@ import tmdb.ingestion.ledger.FileLedgers;
 import tmdb.ingestion.loader.InFlightBudget;
 import tmdb.ingestion.monitor.RunCompletion;
 import tmdb.ingestion.producer.KafkaReachability;
+import tmdb.ingestion.producer.TransactionalSender;
 
 /**
  * The application's start and stop: environment variables as a property source, a check that the cluster
@@ -47,6 +48,10 @@ final class ApplicationLifecycle extends MainListenerSupport {
         completion = bean(main.getCamelContext(), "runCompletion", RunCompletion.class);
         if (main instanceof MainSupport stoppable) {
             completion.onComplete(stoppable::completed);
+        }
+        TransactionalSender sender = bean(main.getCamelContext(), "transactionalSender", TransactionalSender.class);
+        if (sender != null) {
+            sender.onFenced(completion::abort);
         }
     }
 

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.PropertySources;
+import tmdb.ingestion.checkpoint.CheckpointRoute;
 import tmdb.ingestion.deadletter.DeadLetterRoute;
 import tmdb.ingestion.loader.FolderRouteTemplate;
 import tmdb.ingestion.loader.MixingRoute;
@@ -60,6 +61,7 @@ public final class IngestionApplication {
         main.configure().addRoutesBuilder(new KafkaSendRoute());
         main.configure().addRoutesBuilder(new DeadLetterRoute());
         main.configure().addRoutesBuilder(new MonitoringRoutes());
+        main.configure().addRoutesBuilder(new CheckpointRoute());
         main.setPropertyPlaceholderLocations(PropertySources.locations(profile));
         arguments.forEach(main::addOverrideProperty);
         ApplicationLifecycle lifecycle = new ApplicationLifecycle();

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -14,10 +15,13 @@ import org.apache.camel.Configuration;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.broker.EmbeddedBrokerService;
+import tmdb.ingestion.checkpoint.CheckpointStore;
 import tmdb.ingestion.config.ConfigurationException;
+import tmdb.ingestion.config.DeliveryGuarantee;
 import tmdb.ingestion.config.EventTimeWindows;
 import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.config.FolderRoutes;
@@ -33,7 +37,10 @@ import tmdb.ingestion.loader.InFlightBudget;
 import tmdb.ingestion.loader.Pacer;
 import tmdb.ingestion.loader.RecordAdmission;
 import tmdb.ingestion.monitor.FileStatusEvents;
+import tmdb.ingestion.monitor.IngestionMetrics;
 import tmdb.ingestion.monitor.IngestionStats;
+import tmdb.ingestion.monitor.KafkaHealthCheck;
+import tmdb.ingestion.monitor.ManagementServer;
 import tmdb.ingestion.monitor.ProgressReporter;
 import tmdb.ingestion.monitor.RunCompletion;
 import tmdb.ingestion.preprocessor.EventTimestamp;
@@ -42,6 +49,9 @@ import tmdb.ingestion.preprocessor.RecordEnricher;
 import tmdb.ingestion.preprocessor.RecordParser;
 import tmdb.ingestion.preprocessor.TimestampPolicy;
 import tmdb.ingestion.producer.KafkaAvailability;
+import tmdb.ingestion.producer.KafkaReachability;
+import tmdb.ingestion.producer.MeteredKafkaClientFactory;
+import tmdb.ingestion.producer.TransactionalSender;
 import tmdb.ingestion.producer.RecordAddressing;
 
 /**
@@ -55,6 +65,9 @@ public class PipelineConfiguration implements CamelConfiguration {
     /** Derived from {@code ingestion.mode}: true in a once run, for the routes that only a once run needs. */
     public static final String ONCE = "ingestion.once";
 
+    /** Derived from {@code ingestion.delivery.guarantee}: true in exactly-once mode, for the send route. */
+    public static final String TRANSACTIONAL = "ingestion.transactional";
+
     private static final Logger LOG = LoggerFactory.getLogger(PipelineConfiguration.class);
 
     @Override
@@ -62,6 +75,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         Settings settings = new Settings(context);
         RunMode mode = settings.choice("ingestion.mode", RunMode.class);
         context.getPropertiesComponent().addOverrideProperty(ONCE, Boolean.toString(mode == RunMode.ONCE));
+        boolean exactlyOnce = settings.choice("ingestion.delivery.guarantee", DeliveryGuarantee.class)
+                == DeliveryGuarantee.EXACTLY_ONCE;
+        context.getPropertiesComponent().addOverrideProperty(TRANSACTIONAL, Boolean.toString(exactlyOnce));
         TypeCatalog types = TypeCatalog.from(settings);
         EventTimeWindows windows = EventTimeWindows.from(settings);
         TimestampPolicy policy = settings.choice("ingestion.timestamp.policy", TimestampPolicy.class);
@@ -77,11 +93,18 @@ public class PipelineConfiguration implements CamelConfiguration {
         int maxLineBytes = settings.integer("ingestion.max-line-bytes");
         Path dataDir = requireDataFolder(settings.string("ingestion.data-dir"));
 
-        IngestionStats stats = new IngestionStats();
+        IngestionMetrics metrics = new IngestionMetrics();
+        IngestionStats stats = new IngestionStats(metrics.registry());
         InFlightBudget budget = new InFlightBudget(settings.integer("ingestion.in-flight.max-bytes"));
         FileStatusEvents events = new FileStatusEvents(context.createProducerTemplate(),
                 settings.string("ingestion.status.topic"), runId);
-        FileLedgers ledgers = new FileLedgers(dataDir, maxLineBytes, stats, events);
+        KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
+        String checkpointTopic = settings.string("ingestion.checkpoint.topic");
+        CheckpointStore checkpoints = new CheckpointStore(checkpointTopic, () -> KafkaReachability.adminConfig(
+                kafka.getConfiguration(), kafka.getConfiguration().getBrokers(),
+                settings.integer("kafka.connect-timeout-ms")), context.createProducerTemplate(), runId, exactlyOnce);
+        FileLedgers ledgers = new FileLedgers(dataDir, maxLineBytes, stats, events, checkpoints);
+        metrics.watch(stats, budget, ledgers, folders);
         Set<String> folderRouteIds = folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
 
         Registry registry = context.getRegistry();
@@ -89,9 +112,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("inFlightBudget", budget);
         registry.bind("fileLedgers", ledgers);
         registry.bind("recordAdmission", new RecordAdmission(budget, seed, stats));
+        registry.bind("recordLeftMixing", (Processor) exchange -> stats.recordLeftMixing());
         registry.bind("pacer", new Pacer(settings.integer("ingestion.pace.records-per-second")));
-        registry.bind("recordOutcomes", new RecordOutcomes(ledgers, budget, stats,
-                settings.integer("ingestion.rejections.log-per-second")));
+        RecordOutcomes outcomes = new RecordOutcomes(ledgers, budget, stats,
+                settings.integer("ingestion.rejections.log-per-second"));
+        registry.bind("recordOutcomes", outcomes);
         registry.bind("ingestionMetadata", new IngestionMetadata(runId));
         registry.bind("recordParser", new RecordParser(types, maxLineBytes));
         registry.bind("eventTimestamp", new EventTimestamp(policy, windows, seed));
@@ -114,6 +139,25 @@ public class PipelineConfiguration implements CamelConfiguration {
         KafkaAvailability availability = new KafkaAvailability(bootstrap, budget);
         registry.bind("kafkaDelivered", (Processor) exchange -> availability.delivered());
         registry.bind("kafkaRedelivery", (Processor) availability::sendFailed);
+        if (exactlyOnce) {
+            TransactionalSender sender = new TransactionalSender(() -> producerConfig(kafka),
+                    settings.string("ingestion.exactly-once.transactional-id"),
+                    settings.integer("ingestion.exactly-once.commit-interval-ms"), checkpoints, outcomes, availability,
+                    context.createProducerTemplate());
+            registry.bind("transactionalSender", sender);
+            context.addService(sender, true, true);
+        }
+        context.addService(checkpoints, true, true);
+        kafka.setKafkaClientFactory(new MeteredKafkaClientFactory(metrics.registry()));
+        if (settings.bool("ingestion.management.enabled")) {
+            int probeTimeoutMs = settings.integer("ingestion.management.kafka-probe-timeout-ms");
+            KafkaHealthCheck kafkaCheck = new KafkaHealthCheck(() -> KafkaReachability.adminConfig(
+                    kafka.getConfiguration(), bootstrap, probeTimeoutMs), availability, probeTimeoutMs);
+            ManagementServer management = new ManagementServer(context, metrics, kafkaCheck,
+                    settings.string("ingestion.management.host"), settings.integer("ingestion.management.port"));
+            registry.bind("managementServer", management);
+            context.addService(management, true, true);
+        }
         LOG.info("Run {}: mode {}, {} folders under {}, types {}, seed {}, timestamp policy {}", runId,
                 mode.name().toLowerCase(), folders.size(), dataDir.toAbsolutePath().normalize(),
                 types.all().keySet(), seed.value(), policy.name().toLowerCase().replace('_', '-'));
@@ -133,6 +177,13 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
         return bootstrap;
+    }
+
+    /** The Kafka component's producer settings, for a producer of our own. */
+    private static Properties producerConfig(KafkaComponent kafka) {
+        Properties config = kafka.getConfiguration().createProducerProperties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getConfiguration().getBrokers());
+        return config;
     }
 
     /** The root of the watched folders must exist and be readable; the type and label folders are created. */

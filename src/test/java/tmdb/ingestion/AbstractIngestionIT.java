@@ -58,6 +58,8 @@ abstract class AbstractIngestionIT {
                 "--kafka.bootstrap-servers=" + bootstrapServers(),
                 "--ingestion.data-dir=" + dataDir,
                 "--ingestion.mode=once",
+                "--ingestion.management.port=0",
+                "--ingestion.checkpoint.topic=" + topicPrefix + ".checkpoints",
                 "--ingestion.progress.interval-ms=1000",
                 "--ingestion.poll.min-file-age-ms=0"));
         for (String type : TYPES) {

@@ -112,4 +112,18 @@ class ApplicationProcessIT {
             assertThat(application.output()).contains(message).doesNotContain("\tat ");
         }
     }
+
+    @Test
+    void aManagementPortInUseExitsWithStatusTwoAndSaysWhichSetting() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0);
+             ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"),
+                     Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"),
+                     "--ingestion.management.port=" + taken.getLocalPort())) {
+            assertThat(application.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(application.output())
+                    .contains("Property ingestion.management.port port " + taken.getLocalPort() + " on 0.0.0.0 is "
+                            + "taken by another process")
+                    .doesNotContain("\tat ");
+        }
+    }
 }

@@ -46,6 +46,14 @@ public final class Settings {
         }
     }
 
+    public boolean bool(String key) {
+        String value = string(key);
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new ConfigurationException(key, "must be true or false, not '" + value + "'");
+    }
+
     public Instant instant(String key, String value) {
         try {
             return Instant.parse(value.trim());

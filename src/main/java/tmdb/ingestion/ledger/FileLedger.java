@@ -1,6 +1,18 @@
 package tmdb.ingestion.ledger;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import tmdb.ingestion.checkpoint.Checkpoint;
+import tmdb.ingestion.checkpoint.FileIdentity;
+import tmdb.ingestion.loader.JsonlLineReader;
+import tmdb.ingestion.loader.SourceLine;
 
 /**
  * The accounting of one source file: how many of its records were admitted into the pipeline and how each one
@@ -34,6 +46,16 @@ public final class FileLedger {
     private boolean interrupted;
     private String readFailure;
     private boolean settled;
+    private volatile long size;
+    private volatile JsonlLineReader reader;
+
+    private FileIdentity fileIdentity;
+    private Checkpoint resumedFrom;
+    /** Lines admitted and not yet resolved (or not delivered), by number, with the offset each starts at. */
+    private final TreeMap<Long, Long> unresolved = new TreeMap<>();
+    private long lastAdmittedLine;
+    private long afterLastAdmitted;
+    private long lastSavedLine = -1;
 
     public FileLedger(Path file, String identity, String type, String label) {
         this.file = file;
@@ -59,21 +81,151 @@ public final class FileLedger {
         return label;
     }
 
-    public synchronized void admitted() {
+    /** The file is being read by this reader; its size is what there is to read. */
+    public void readingWith(JsonlLineReader lineReader, long fileSize) {
+        size = fileSize;
+        reader = lineReader;
+    }
+
+    /** Bytes of the file not read yet. */
+    public long bytesLeft() {
+        JsonlLineReader current = reader;
+        return current == null ? size : Math.max(0, size - current.bytesRead());
+    }
+
+    /** Lines not read yet, estimated from the mean length of the lines read so far. */
+    public long linesLeftEstimate() {
+        JsonlLineReader current = reader;
+        if (current == null || current.linesRead() == 0 || current.bytesRead() == 0) {
+            return 0;
+        }
+        return Math.round(bytesLeft() * (double) current.linesRead() / current.bytesRead());
+    }
+
+    /** The file's identity, and the checkpoint reading resumes from (when it does). */
+    public synchronized void identified(FileIdentity identity, Checkpoint checkpoint) {
+        fileIdentity = identity;
+        resumedFrom = checkpoint;
+        if (checkpoint != null) {
+            lastAdmittedLine = checkpoint.line();
+            afterLastAdmitted = checkpoint.offset();
+            lastSavedLine = checkpoint.line();
+        }
+    }
+
+    public synchronized Optional<Checkpoint> resumedFrom() {
+        return Optional.ofNullable(resumedFrom);
+    }
+
+    public synchronized void admitted(SourceLine line) {
         admitted++;
+        unresolved.put(line.number(), line.offset());
+        lastAdmittedLine = line.number();
+        afterLastAdmitted = line.nextOffset();
     }
 
     /** Returns true when this resolution settles the file. */
-    public synchronized boolean published() {
+    public synchronized boolean published(long line) {
         published++;
+        unresolved.remove(line);
         return settleIfComplete();
     }
 
-    public synchronized boolean deadLettered() {
+    public synchronized boolean deadLettered(long line) {
         deadLettered++;
+        unresolved.remove(line);
         return settleIfComplete();
     }
 
+    /**
+     * The progress to save, when it moved since the last save: every line before the first unresolved one is
+     * resolved (a line not delivered stays unresolved, so the checkpoint never passes it).
+     */
+    public synchronized Optional<Checkpoint> progressToSave() {
+        if (fileIdentity == null) {
+            return Optional.empty();
+        }
+        Checkpoint progress = checkpoint(false);
+        if (progress.line() == lastSavedLine) {
+            return Optional.empty();
+        }
+        lastSavedLine = progress.line();
+        return Optional.of(progress);
+    }
+
+    /**
+     * The progress once the given lines are resolved too (they are in a transaction about to be committed), or
+     * empty before the file is identified.
+     */
+    public synchronized Optional<Checkpoint> progressAssuming(Set<Long> lines) {
+        if (fileIdentity == null) {
+            return Optional.empty();
+        }
+        List<Long> pending = new ArrayList<>();
+        long firstOffset = afterLastAdmitted;
+        for (Map.Entry<Long, Long> line : unresolved.entrySet()) {
+            if (!lines.contains(line.getKey())) {
+                if (pending.isEmpty()) {
+                    firstOffset = line.getValue();
+                }
+                pending.add(line.getKey());
+            }
+        }
+        return Optional.of(checkpoint(pending, firstOffset, false));
+    }
+
+    /** Every line up to this one is resolved. */
+    public synchronized long resolvedThrough() {
+        return unresolved.isEmpty() ? lastAdmittedLine : unresolved.firstKey() - 1;
+    }
+
+    /** The checkpoint of a file whose every line is resolved. */
+    public synchronized Checkpoint completed() {
+        return checkpoint(true);
+    }
+
+    private Checkpoint checkpoint(boolean done) {
+        long offset = unresolved.isEmpty() ? afterLastAdmitted : unresolved.firstEntry().getValue();
+        return checkpoint(new ArrayList<>(unresolved.keySet()), offset, done);
+    }
+
+    /**
+     * Resumes before the first pending line (at {@code offset}), or after the last line seen. A resumed file that
+     * has not yet reached the previous run's last line carries that run's knowledge on: its pending lines beyond
+     * the ones seen, and how far it had read.
+     */
+    private Checkpoint checkpoint(List<Long> pending, long offset, boolean done) {
+        long through = pending.isEmpty() ? lastAdmittedLine : pending.get(0) - 1;
+        long readUpTo = lastAdmittedLine;
+        if (resumedFrom != null && resumedFrom.readUpTo() > lastAdmittedLine) {
+            readUpTo = resumedFrom.readUpTo();
+            for (long line : resumedFrom.pending()) {
+                if (line > lastAdmittedLine) {
+                    pending.add(line);
+                }
+            }
+        }
+        return new Checkpoint(fileIdentity.path(), fileIdentity.size(), fileIdentity.fingerprint(), through, offset,
+                readUpTo, pending, done);
+    }
+
+    /** True for a line that the checkpoint this file resumed from says was resolved already. */
+    public synchronized boolean resolvedBefore(long line) {
+        return resumedFrom != null && resumedFrom.resolvedBefore(line);
+    }
+
+    /** True for a line the previous run had read but not resolved by its checkpoint: it is sent again. */
+    public synchronized boolean pendingBefore(long line) {
+        return resumedFrom != null && Collections.binarySearch(resumedFrom.pending(), line) >= 0;
+    }
+
+    /** A line resolved before the restart went by without being sent. */
+    public synchronized void passed(SourceLine line) {
+        lastAdmittedLine = line.number();
+        afterLastAdmitted = line.nextOffset();
+    }
+
+    /** A record that could not be delivered: it stays unresolved for the checkpoint. */
     public synchronized boolean failed() {
         failed++;
         return settleIfComplete();

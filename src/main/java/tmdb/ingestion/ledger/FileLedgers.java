@@ -6,6 +6,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,7 +15,11 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.RecordProperties;
+import tmdb.ingestion.checkpoint.Checkpoint;
+import tmdb.ingestion.checkpoint.CheckpointStore;
+import tmdb.ingestion.checkpoint.FileIdentity;
 import tmdb.ingestion.loader.JsonlLineReader;
+import tmdb.ingestion.loader.SourceLine;
 import tmdb.ingestion.loader.TextFileCheck;
 import tmdb.ingestion.monitor.FileStatusEvents;
 import tmdb.ingestion.monitor.IngestionStats;
@@ -35,14 +41,17 @@ public final class FileLedgers {
     private final int maxLineBytes;
     private final IngestionStats stats;
     private final FileStatusEvents events;
+    private final CheckpointStore checkpoints;
     private final Set<FileLedger> open = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    public FileLedgers(Path dataRoot, int maxLineBytes, IngestionStats stats, FileStatusEvents events) {
+    public FileLedgers(Path dataRoot, int maxLineBytes, IngestionStats stats, FileStatusEvents events,
+                       CheckpointStore checkpoints) {
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.maxLineBytes = maxLineBytes;
         this.stats = stats;
         this.events = events;
+        this.checkpoints = checkpoints;
     }
 
     /** Starts a file: its ledger goes into a property and a streaming line reader becomes the body. */
@@ -55,16 +64,28 @@ public final class FileLedgers {
         exchange.setProperty(RecordProperties.LEDGER, ledger);
         events.discovered(ledger);
         TextFileCheck.requireUtf8Text(file);
-        LOG.info("Reading {} ({} bytes)", ledger.identity(), Files.size(file));
+        FileIdentity identity = FileIdentity.of(ledger.identity(), file);
+        Checkpoint checkpoint = checkpoints.find(identity).orElse(null);
+        ledger.identified(identity, checkpoint);
+        if (checkpoint == null) {
+            LOG.info("Reading {} ({} bytes)", ledger.identity(), identity.size());
+        } else if (!checkpoint.done()) {
+            LOG.info("Resuming {} after line {} (byte {} of {}): the lines before were acknowledged before the last "
+                    + "stop", ledger.identity(), checkpoint.line(), checkpoint.offset(), identity.size());
+        }
         events.started(ledger);
-        exchange.getIn().setBody(new JsonlLineReader(file, maxLineBytes, () -> stopping));
+        JsonlLineReader reader = checkpoint == null
+                ? new JsonlLineReader(file, maxLineBytes, () -> stopping)
+                : new JsonlLineReader(file, maxLineBytes, () -> stopping, checkpoint.offset(), checkpoint.line());
+        ledger.readingWith(reader, identity.size());
+        exchange.getIn().setBody(reader);
     }
 
     /** Called when the split has consumed the reader. */
     public void readingFinished(Exchange exchange) {
         FileLedger ledger = exchange.getProperty(RecordProperties.LEDGER, FileLedger.class);
         JsonlLineReader reader = exchange.getIn().getBody(JsonlLineReader.class);
-        stats.linesSkipped(reader.blankLines());
+        stats.linesSkipped(ledger.type(), ledger.label(), reader.blankLines());
         if (ledger.readingFinished(reader.linesRead(), reader.blankLines(), reader.stoppedEarly())) {
             finish(ledger);
         }
@@ -87,7 +108,7 @@ public final class FileLedgers {
         Object body = exchange.getIn().getBody();
         long lines = body instanceof JsonlLineReader reader ? reader.linesRead() : 0;
         long blank = body instanceof JsonlLineReader reader ? reader.blankLines() : 0;
-        stats.linesSkipped(blank);
+        stats.linesSkipped(ledger.type(), ledger.label(), blank);
         boolean settled;
         if (stopping) {
             settled = ledger.readingFinished(lines, blank, true);
@@ -105,24 +126,58 @@ public final class FileLedgers {
         open.remove(ledger);
         switch (ledger.outcome()) {
             case DONE -> {
-                stats.fileDone();
+                stats.fileDone(ledger.type(), ledger.label());
+                checkpoints.save(ledger.completed(), true);
                 Path target = moveBeside(ledger, DONE_FOLDER);
-                LOG.info("Done {}: {}; moved to {}", ledger.identity(), ledger.summary(), dataRoot.relativize(target));
+                if (ledger.resumedFrom().filter(Checkpoint::done).isPresent()) {
+                    LOG.info("{} was ingested completely before (its checkpoint says so): moved to {} without "
+                            + "sending it again", ledger.identity(), dataRoot.relativize(target));
+                } else {
+                    LOG.info("Done {}: {}; moved to {}", ledger.identity(), ledger.summary(),
+                            dataRoot.relativize(target));
+                }
                 events.completed(ledger);
             }
             case FAILED -> {
-                stats.fileFailed();
+                stats.fileFailed(ledger.type(), ledger.label());
+                checkpoints.forget(ledger.identity());
                 Path target = moveBeside(ledger, ERROR_FOLDER);
                 LOG.error("Failed {}: {}; moved to {}", ledger.identity(), ledger.summary(),
                         dataRoot.relativize(target));
                 events.failed(ledger, ledger.summary());
             }
             case INTERRUPTED -> {
-                LOG.warn("Stopped while reading {} at line {}: the file was left in place and will be read again "
-                        + "from its first line at the next start", ledger.identity(), ledger.linesRead());
+                ledger.progressToSave().ifPresent(progress -> checkpoints.save(progress, true));
+                LOG.warn("Stopped while reading {} at line {}: the file was left in place; the next start resumes "
+                        + "it after line {}", ledger.identity(), ledger.linesRead(), ledger.resolvedThrough());
                 events.interrupted(ledger);
             }
         }
+    }
+
+    /** Saves the progress of every file being read that moved since its last checkpoint. */
+    public void saveCheckpoints() {
+        for (FileLedger ledger : open) {
+            ledger.progressToSave().ifPresent(progress -> checkpoints.save(progress, false));
+        }
+    }
+
+    /**
+     * False for a line of a resumed file that was resolved before the restart (the mixing stage resolves lines out
+     * of order, so the checkpoint lists the pending ones after its resume point): it is not sent again.
+     */
+    public boolean needsSending(Exchange exchange) {
+        FileLedger ledger = exchange.getProperty(RecordProperties.LEDGER, FileLedger.class);
+        SourceLine line = exchange.getIn().getBody(SourceLine.class);
+        if (ledger.resolvedBefore(line.number())) {
+            ledger.passed(line);
+            stats.linesAlreadyDelivered(ledger.type(), ledger.label(), 1);
+            return false;
+        }
+        if (ledger.pendingBefore(line.number())) {
+            stats.linesResent(ledger.type(), ledger.label(), 1);
+        }
+        return true;
     }
 
     /** Makes every reader end at its next line: the application is stopping. */
@@ -132,6 +187,11 @@ public final class FileLedgers {
 
     public int openFiles() {
         return open.size();
+    }
+
+    /** The files being read or waiting for their last acknowledgements. */
+    public Collection<FileLedger> openLedgers() {
+        return List.copyOf(open);
     }
 
     private Path moveBeside(FileLedger ledger, String folderName) {

@@ -46,7 +46,7 @@ public final class RecordOutcomes {
         stats.recordPublished(ledger.type(), ledger.label(), exchange.getProperty(RecordProperties.TOPIC, String.class),
                 value == null ? 0 : value.length);
         release(exchange);
-        if (ledger.published()) {
+        if (ledger.published(lineNumber(exchange))) {
             ledgers.finish(ledger);
         }
     }
@@ -54,11 +54,11 @@ public final class RecordOutcomes {
     private void deadLettered(Exchange exchange) {
         FileLedger ledger = ledgerOf(exchange);
         Rejection rejection = exchange.getProperty(RecordProperties.REJECTION, Rejection.class);
-        stats.recordDeadLettered(rejection.code());
+        stats.recordDeadLettered(ledger.type(), ledger.label(), rejection.code());
         rejectionLog.warn("Dead-lettered {}:{} ({}): {}", ledger.identity(), lineNumber(exchange), rejection.code(),
                 exchange.getProperty(RecordProperties.REJECTION_DETAIL, String.class));
         release(exchange);
-        if (ledger.deadLettered()) {
+        if (ledger.deadLettered(lineNumber(exchange))) {
             ledgers.finish(ledger);
         }
     }
@@ -66,7 +66,7 @@ public final class RecordOutcomes {
     public void failed(Exchange exchange) {
         FileLedger ledger = ledgerOf(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        stats.recordFailed();
+        stats.recordFailed(ledger.type(), ledger.label());
         LOG.error("Could not deliver {}:{} to topic {}: {}", ledger.identity(), lineNumber(exchange),
                 exchange.getProperty(RecordProperties.TOPIC), cause == null ? "unknown error" : cause.toString());
         release(exchange);

@@ -46,8 +46,10 @@ public class FolderRouteTemplate extends RouteBuilder {
                         .bean("fileLedgers", "open")
                         .removeHeaders("*")
                         .split(body()).streaming()
-                            .process("recordAdmission")
-                            .to("direct:mix")
+                            .filter(method("fileLedgers", "needsSending"))
+                                .process("recordAdmission")
+                                .to("direct:mix")
+                            .end()
                         .end()
                         .bean("fileLedgers", "readingFinished")
                 .end();

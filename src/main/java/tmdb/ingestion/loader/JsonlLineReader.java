@@ -30,6 +30,10 @@ public final class JsonlLineReader implements Iterator<SourceLine>, Closeable {
     private int limit;
     private boolean endOfFile;
     private boolean stoppedEarly;
+    /** Bytes of the file before the buffer's start. */
+    private long bufferOffset;
+    /** Bytes of the file consumed by the lines returned so far; read by the metrics from another thread. */
+    private volatile long bytesConsumed;
 
     private byte[] line = new byte[256];
     private long lineNumber;
@@ -37,16 +41,43 @@ public final class JsonlLineReader implements Iterator<SourceLine>, Closeable {
     private SourceLine next;
 
     public JsonlLineReader(Path file, int maxLineBytes, BooleanSupplier stopRequested) throws IOException {
-        this(Files.newInputStream(file), maxLineBytes, stopRequested);
+        this(file, maxLineBytes, stopRequested, 0, 0);
+    }
+
+    /**
+     * Reads the file from a line boundary: {@code offset} is where line {@code linesBefore + 1} starts (a
+     * checkpoint's resume point); with 0 and 0, from the start.
+     */
+    public JsonlLineReader(Path file, int maxLineBytes, BooleanSupplier stopRequested, long offset, long linesBefore)
+            throws IOException {
+        this(skipped(Files.newInputStream(file), offset), maxLineBytes, stopRequested, offset, linesBefore);
     }
 
     JsonlLineReader(InputStream in, int maxLineBytes, BooleanSupplier stopRequested) throws IOException {
+        this(in, maxLineBytes, stopRequested, 0, 0);
+    }
+
+    private JsonlLineReader(InputStream in, int maxLineBytes, BooleanSupplier stopRequested, long offset,
+                            long linesBefore) throws IOException {
         this.in = in;
         this.maxLineBytes = maxLineBytes;
         this.stopRequested = stopRequested;
+        this.lineNumber = linesBefore;
+        this.bufferOffset = offset;
+        this.bytesConsumed = offset;
         fill();
-        if (limit >= 3 && Arrays.equals(buffer, 0, 3, UTF8_BOM, 0, 3)) {
+        if (offset == 0 && limit >= 3 && Arrays.equals(buffer, 0, 3, UTF8_BOM, 0, 3)) {
             position = 3;
+        }
+    }
+
+    private static InputStream skipped(InputStream in, long offset) throws IOException {
+        try {
+            in.skipNBytes(offset);
+            return in;
+        } catch (IOException e) {
+            in.close();
+            throw e;
         }
     }
 
@@ -75,6 +106,11 @@ public final class JsonlLineReader implements Iterator<SourceLine>, Closeable {
     /** Lines read so far, blank ones included: the file's line count once the reader is exhausted. */
     public long linesRead() {
         return lineNumber;
+    }
+
+    /** Bytes of the file consumed so far (byte-order mark included): where the next line starts. */
+    public long bytesRead() {
+        return bytesConsumed;
     }
 
     public long blankLines() {
@@ -107,6 +143,7 @@ public final class JsonlLineReader implements Iterator<SourceLine>, Closeable {
     }
 
     private SourceLine readLine() throws IOException {
+        long start = bufferOffset + position;
         int kept = 0;
         long length = 0;
         while (true) {
@@ -136,11 +173,12 @@ public final class JsonlLineReader implements Iterator<SourceLine>, Closeable {
             }
         }
         lineNumber++;
+        bytesConsumed = bufferOffset + position;
         if (length <= maxLineBytes && kept > 0 && line[kept - 1] == '\r') {
             kept--;
             length--;
         }
-        return new SourceLine(lineNumber, Arrays.copyOf(line, kept), length);
+        return new SourceLine(lineNumber, Arrays.copyOf(line, kept), length, start, bufferOffset + position);
     }
 
     private int indexOfNewline() {
@@ -154,6 +192,7 @@ public final class JsonlLineReader implements Iterator<SourceLine>, Closeable {
 
     private boolean fill() throws IOException {
         int read = in.readNBytes(buffer, 0, buffer.length);
+        bufferOffset += limit;
         position = 0;
         limit = read;
         if (read < buffer.length) {

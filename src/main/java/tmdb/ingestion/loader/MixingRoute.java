@@ -23,6 +23,7 @@ public class MixingRoute extends RouteBuilder {
 
         from("direct:mix").routeId("mixer")
                 .resequence(exchangeProperty(RecordProperties.MIX_KEY)).batch(window)
+                    .process("recordLeftMixing")
                     .process("pacer")
                     .threads().poolSize("{{ingestion.workers}}").maxPoolSize("{{ingestion.workers}}")
                         .maxQueueSize("{{ingestion.mix.window}}").callerRunsWhenRejected(true).threadName("Worker")

@@ -30,7 +30,7 @@ public final class RecordAdmission implements Processor {
         SourceLine line = exchange.getIn().getBody(SourceLine.class);
         FileLedger ledger = exchange.getProperty(RecordProperties.LEDGER, FileLedger.class);
         exchange.setProperty(RecordProperties.BUDGET, budget.acquire(line.bytes().length));
-        ledger.admitted();
+        ledger.admitted(line);
         stats.recordRead(ledger.type(), ledger.label());
         exchange.setProperty(RecordProperties.SOURCE_LINE, line);
         exchange.setProperty(RecordProperties.MIX_KEY, seed.draw(ledger.identity(), line.number(), MIX_PURPOSE));

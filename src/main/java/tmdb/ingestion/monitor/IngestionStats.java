@@ -2,59 +2,106 @@ package tmdb.ingestion.monitor;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Run-wide counters, safe to update from any thread. */
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+
+/**
+ * Run-wide counters, safe to update from any thread, labelled by type and label (and topic or reason). Each
+ * counter is also a meter of the given registry, created the first time its labels occur, so that the summary,
+ * the progress line and the metrics endpoint read the same numbers.
+ */
 public final class IngestionStats {
 
     private final Instant started = Instant.now();
-    private final ConcurrentMap<String, LongAdder> readByStream = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, LongAdder> publishedByStream = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, LongAdder> publishedByTopic = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, LongAdder> deadLetteredByReason = new ConcurrentHashMap<>();
-    private final LongAdder published = new LongAdder();
-    private final LongAdder publishedBytes = new LongAdder();
-    private final LongAdder deadLettered = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder skipped = new LongAdder();
-    private final LongAdder filesDone = new LongAdder();
-    private final LongAdder filesFailed = new LongAdder();
+    private final TaggedCounter read;
+    private final TaggedCounter published;
+    private final TaggedCounter publishedBytes;
+    private final TaggedCounter deadLettered;
+    private final TaggedCounter failed;
+    private final TaggedCounter skipped;
+    private final TaggedCounter resent;
+    private final TaggedCounter alreadyDelivered;
+    private final TaggedCounter filesDone;
+    private final TaggedCounter filesFailed;
+    private final LongAdder leftMixing = new LongAdder();
+
+    /** Counters without meters, for tests and tools. */
+    public IngestionStats() {
+        this(new CompositeMeterRegistry());
+    }
+
+    public IngestionStats(MeterRegistry meters) {
+        read = new TaggedCounter(meters, "ingestion.records.read", "Records read from files and admitted",
+                "type", "label");
+        published = new TaggedCounter(meters, "ingestion.records.published", "Records acknowledged by Kafka",
+                "type", "label", "topic");
+        publishedBytes = new TaggedCounter(meters, "ingestion.published.bytes", "Bytes of the records published",
+                "type", "label", "topic");
+        deadLettered = new TaggedCounter(meters, "ingestion.records.dead.lettered",
+                "Lines sent to the dead-letter topic", "type", "label", "reason");
+        failed = new TaggedCounter(meters, "ingestion.records.not.delivered",
+                "Records Kafka did not take after every retry", "type", "label");
+        skipped = new TaggedCounter(meters, "ingestion.lines.skipped", "Blank lines skipped", "type", "label");
+        resent = new TaggedCounter(meters, "ingestion.lines.resent",
+                "Lines sent again after a restart: read before it, not yet resolved at the last checkpoint", "type",
+                "label");
+        alreadyDelivered = new TaggedCounter(meters, "ingestion.lines.already.delivered",
+                "Lines of resumed files skipped: resolved before the restart", "type", "label");
+        filesDone = new TaggedCounter(meters, "ingestion.files.completed",
+                "Files with every line accounted for, moved to .done", "type", "label");
+        filesFailed = new TaggedCounter(meters, "ingestion.files.failed", "Files moved to .error", "type", "label");
+        FunctionCounter.builder("ingestion.lines.read", this, IngestionStats::linesRead)
+                .description("Lines read from files: records admitted plus blank lines").register(meters);
+    }
 
     public void recordRead(String type, String label) {
-        counter(readByStream, stream(type, label)).increment();
+        read.add(1, type, label);
     }
 
     public void recordPublished(String type, String label, String topic, long bytes) {
-        counter(publishedByStream, stream(type, label)).increment();
-        counter(publishedByTopic, topic).increment();
-        published.increment();
-        publishedBytes.add(bytes);
+        published.add(1, type, label, topic);
+        publishedBytes.add(bytes, type, label, topic);
     }
 
-    public void recordDeadLettered(String reason) {
-        counter(deadLetteredByReason, reason).increment();
-        deadLettered.increment();
+    public void recordDeadLettered(String type, String label, String reason) {
+        deadLettered.add(1, type, label, reason);
     }
 
-    public void recordFailed() {
-        failed.increment();
+    public void recordFailed(String type, String label) {
+        failed.add(1, type, label);
     }
 
-    public void linesSkipped(long count) {
-        skipped.add(count);
+    /** A record left the mixing stage for the workers. */
+    public void recordLeftMixing() {
+        leftMixing.increment();
     }
 
-    public void fileDone() {
-        filesDone.increment();
+    public void linesSkipped(String type, String label, long count) {
+        skipped.add(count, type, label);
     }
 
-    public void fileFailed() {
-        filesFailed.increment();
+    public void linesResent(String type, String label, long count) {
+        resent.add(count, type, label);
+    }
+
+    public void linesAlreadyDelivered(String type, String label, long count) {
+        alreadyDelivered.add(count, type, label);
+    }
+
+    public void fileDone(String type, String label) {
+        filesDone.add(1, type, label);
+    }
+
+    public void fileFailed(String type, String label) {
+        filesFailed.add(1, type, label);
     }
 
     public Instant started() {
@@ -67,11 +114,12 @@ public final class IngestionStats {
 
     /** Lines read from files: records admitted into the pipeline plus blank lines skipped. */
     public long linesRead() {
-        long records = 0;
-        for (LongAdder counter : readByStream.values()) {
-            records += counter.sum();
-        }
-        return records + skipped.sum();
+        return read.sum() + skipped.sum();
+    }
+
+    /** Records admitted but not yet released by the mixing stage. */
+    public long heldInMixing() {
+        return Math.max(0, read.sum() - leftMixing.sum());
     }
 
     public long published() {
@@ -94,6 +142,14 @@ public final class IngestionStats {
         return skipped.sum();
     }
 
+    public long resent() {
+        return resent.sum();
+    }
+
+    public long alreadyDelivered() {
+        return alreadyDelivered.sum();
+    }
+
     public long filesDone() {
         return filesDone.sum();
     }
@@ -104,33 +160,71 @@ public final class IngestionStats {
 
     /** Records read, by {@code type/label}. */
     public SortedMap<String, Long> readByStream() {
-        return snapshot(readByStream);
+        return read.byStream();
     }
 
     /** Records published, by {@code type/label}. */
     public SortedMap<String, Long> publishedByStream() {
-        return snapshot(publishedByStream);
+        return published.byStream();
     }
 
     public SortedMap<String, Long> publishedByTopic() {
-        return snapshot(publishedByTopic);
+        return published.byTag(2);
     }
 
     public SortedMap<String, Long> deadLetteredByReason() {
-        return snapshot(deadLetteredByReason);
+        return deadLettered.byTag(2);
     }
 
-    private static String stream(String type, String label) {
-        return type + "/" + label;
-    }
+    /** One counter per combination of tag values, registered as a meter when the combination first occurs. */
+    private static final class TaggedCounter {
 
-    private static LongAdder counter(ConcurrentMap<String, LongAdder> counters, String key) {
-        return counters.computeIfAbsent(key, k -> new LongAdder());
-    }
+        private final MeterRegistry meters;
+        private final String name;
+        private final String description;
+        private final String[] tagKeys;
+        private final ConcurrentMap<List<String>, LongAdder> counts = new ConcurrentHashMap<>();
 
-    private static SortedMap<String, Long> snapshot(Map<String, LongAdder> counters) {
-        SortedMap<String, Long> answer = new TreeMap<>();
-        counters.forEach((key, value) -> answer.put(key, value.sum()));
-        return answer;
+        TaggedCounter(MeterRegistry meters, String name, String description, String... tagKeys) {
+            this.meters = meters;
+            this.name = name;
+            this.description = description;
+            this.tagKeys = tagKeys;
+        }
+
+        void add(long amount, String... tagValues) {
+            counts.computeIfAbsent(List.of(tagValues), this::register).add(amount);
+        }
+
+        private LongAdder register(List<String> tagValues) {
+            LongAdder adder = new LongAdder();
+            FunctionCounter.Builder<LongAdder> meter = FunctionCounter.builder(name, adder, LongAdder::sum)
+                    .description(description);
+            for (int i = 0; i < tagKeys.length; i++) {
+                meter.tag(tagKeys[i], tagValues.get(i));
+            }
+            meter.register(meters);
+            return adder;
+        }
+
+        long sum() {
+            long total = 0;
+            for (LongAdder adder : counts.values()) {
+                total += adder.sum();
+            }
+            return total;
+        }
+
+        SortedMap<String, Long> byStream() {
+            SortedMap<String, Long> answer = new TreeMap<>();
+            counts.forEach((tags, adder) -> answer.merge(tags.get(0) + "/" + tags.get(1), adder.sum(), Long::sum));
+            return answer;
+        }
+
+        SortedMap<String, Long> byTag(int index) {
+            SortedMap<String, Long> answer = new TreeMap<>();
+            counts.forEach((tags, adder) -> answer.merge(tags.get(index), adder.sum(), Long::sum));
+            return answer;
+        }
     }
 }

@@ -70,6 +70,8 @@ public final class ProgressReporter extends ServiceSupport {
                 text.append(String.format("    %-28s %d%n", reason, count)));
         text.append(String.format("  blank lines       %d skipped%n", stats.skipped()));
         text.append(String.format("  not delivered     %d%n", stats.failed()));
+        text.append(String.format("  after a restart   %d lines sent again (read before it, not yet confirmed by the "
+                + "last checkpoint), %d skipped (delivered before it)%n", stats.resent(), stats.alreadyDelivered()));
         text.append(String.format("  files             %d done, %d failed", stats.filesDone(), stats.filesFailed()));
         return text.toString();
     }

@@ -20,6 +20,7 @@ public final class RunCompletion {
     private final IngestionStats stats;
     private final Set<String> idleFolders = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean completed = new AtomicBoolean();
+    private volatile boolean aborted;
     private volatile Runnable onComplete = () -> { };
 
     public RunCompletion(boolean once, Set<String> folderRoutes, FileLedgers ledgers, InFlightBudget budget,
@@ -53,8 +54,16 @@ public final class RunCompletion {
         return completed.get();
     }
 
+    /** The run cannot go on (another instance took over): it stops now, with exit code 1. */
+    public void abort() {
+        aborted = true;
+        if (completed.compareAndSet(false, true)) {
+            onComplete.run();
+        }
+    }
+
     /** 0 when every record was published or dead-lettered and every file finished; 1 otherwise. */
     public int exitCode() {
-        return stats.failed() > 0 || stats.filesFailed() > 0 ? 1 : 0;
+        return aborted || stats.failed() > 0 || stats.filesFailed() > 0 ? 1 : 0;
     }
 }

@@ -60,6 +60,21 @@ public final class KafkaAvailability {
         }
     }
 
+    /** True while sends fail: from the first failure after an acknowledgement to the next acknowledgement. */
+    public boolean waiting() {
+        return outageSince.get() != 0;
+    }
+
+    /** Seconds since Kafka stopped taking records, 0 when it takes them. */
+    public long waitingSeconds() {
+        long since = outageSince.get();
+        return since == 0 ? 0 : (System.nanoTime() - since) / 1_000_000_000L;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
     private static String describe(Exception cause) {
         if (cause == null || cause.getMessage() == null) {
             return "send failed";

@@ -28,16 +28,7 @@ public final class KafkaReachability {
     }
 
     public static void require(KafkaConfiguration producer, String bootstrap, int timeoutMs) {
-        Properties config = new Properties();
-        producer.createProducerProperties().forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key.toString())
-                    || key.toString().startsWith(CONFIG_PROVIDERS)) {
-                config.put(key, value);
-            }
-        });
-        config.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
+        Properties config = adminConfig(producer, bootstrap, timeoutMs);
         String where = bootstrap + " (kafka.bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS)";
         try (Admin admin = Admin.create(config)) {
             admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -62,6 +53,21 @@ public final class KafkaReachability {
             throw new ConfigurationException("Kafka client settings are wrong for " + where + ": " + e.getMessage()
                     + (root == e ? "" : ": " + root.getMessage()));
         }
+    }
+
+    /** Admin client settings that connect exactly as the producer does, with the given timeouts. */
+    public static Properties adminConfig(KafkaConfiguration producer, String bootstrap, int timeoutMs) {
+        Properties config = new Properties();
+        producer.createProducerProperties().forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key.toString())
+                    || key.toString().startsWith(CONFIG_PROVIDERS)) {
+                config.put(key, value);
+            }
+        });
+        config.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
+        return config;
     }
 
     private static ConfigurationException notReachable(String where, int timeoutMs) {

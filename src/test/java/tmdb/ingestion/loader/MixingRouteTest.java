@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -15,6 +16,7 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.Seed;
+import tmdb.ingestion.monitor.IngestionStats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +26,11 @@ class MixingRouteTest extends CamelTestSupport {
 
     @BindToRegistry("pacer")
     private final Pacer unpaced = new Pacer(0);
+
+    private final IngestionStats stats = new IngestionStats();
+
+    @BindToRegistry("recordLeftMixing")
+    private final Processor recordLeftMixing = exchange -> stats.recordLeftMixing();
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
@@ -45,6 +52,7 @@ class MixingRouteTest extends CamelTestSupport {
     }
 
     private void send(String stream, long mixKey) {
+        stats.recordRead(stream.substring(0, stream.indexOf('/')), stream.substring(stream.indexOf('/') + 1));
         template.send("direct:mix", exchange -> {
             exchange.setProperty(RecordProperties.MIX_KEY, mixKey);
             exchange.getIn().setBody(stream);
@@ -79,6 +87,7 @@ class MixingRouteTest extends CamelTestSupport {
         for (String stream : STREAMS) {
             assertThat(order).filteredOn(stream::equals).hasSize(perStream);
         }
+        assertThat(stats.heldInMixing()).as("records still held by the mixing stage").isZero();
     }
 
     @Test

@@ -37,6 +37,7 @@ public final class ApplicationProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), IngestionApplication.class.getName()));
+        command.add("--ingestion.management.port=0");
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");

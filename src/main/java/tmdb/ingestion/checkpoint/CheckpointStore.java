@@ -1,0 +1,204 @@
+package tmdb.ingestion.checkpoint;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tmdb.ingestion.config.ConfigurationException;
+
+/**
+ * The checkpoints of the files, in a compacted topic keyed by the file's path under the data folder: read whole
+ * at start (committed records only), then written as files progress. Kafka keeps the latest checkpoint of each
+ * file, so any instance pointed at the same cluster and topic resumes where the last one stopped. One topic
+ * serves one data folder: two deployments that read different folders into one cluster need two topics.
+ */
+public final class CheckpointStore extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String topic;
+    private final Supplier<Properties> clientConfig;
+    private final ProducerTemplate template;
+    private final String runId;
+    private final boolean transactional;
+    private final Map<String, Checkpoint> byFile = new ConcurrentHashMap<>();
+
+    /**
+     * @param transactional true in exactly-once mode, where checkpoints are written only inside the transactions
+     *                      of their records (a checkpoint written outside could overtake a later one)
+     */
+    public CheckpointStore(String topic, Supplier<Properties> clientConfig, ProducerTemplate template, String runId,
+                           boolean transactional) {
+        this.topic = topic;
+        this.clientConfig = clientConfig;
+        this.template = template;
+        this.runId = runId;
+        this.transactional = transactional;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** The checkpoint of this very file (same path, size and fingerprint), if it has one. */
+    public Optional<Checkpoint> find(FileIdentity identity) {
+        return Optional.ofNullable(byFile.get(identity.path())).filter(checkpoint -> checkpoint.isOf(identity));
+    }
+
+    /** Records the progress; waits for Kafka's acknowledgement when asked to (before a file is moved). */
+    public void save(Checkpoint checkpoint, boolean wait) {
+        if (transactional) {
+            return;
+        }
+        byFile.put(checkpoint.file(), checkpoint);
+        byte[] value = serialize(checkpoint);
+        String endpoint = "kafka:" + topic;
+        if (wait) {
+            Exchange sent = template.send(endpoint, exchange -> {
+                exchange.getIn().setBody(value);
+                exchange.getIn().setHeader(KafkaConstants.KEY, checkpoint.file());
+            });
+            if (sent.getException() != null) {
+                LOG.warn("Could not save the checkpoint of {} to {}: {}. After a restart the file may be read "
+                        + "again from an earlier checkpoint (records sent twice, none lost)", checkpoint.file(), topic,
+                        sent.getException().getMessage());
+            }
+        } else {
+            template.asyncRequestBodyAndHeader(endpoint, value, KafkaConstants.KEY, checkpoint.file());
+        }
+    }
+
+    /** Forgets a file's progress (its file failed and left the folder): the same file dropped again is read whole. */
+    public void forget(String file) {
+        byFile.remove(file);
+        template.asyncRequestBodyAndHeader("kafka:" + topic, null, KafkaConstants.KEY, file);
+    }
+
+    @Override
+    protected void doStart() {
+        Properties config = clientConfig.get();
+        createTopicIfMissing(config);
+        config.putAll(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, LOAD_TIMEOUT).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, LOAD_TIMEOUT);
+            while (!caughtUp(consumer, ends)) {
+                if (System.nanoTime() > deadline) {
+                    throw new ConfigurationException("Could not read the checkpoints in topic " + topic
+                            + " (ingestion.checkpoint.topic) within " + LOAD_TIMEOUT.toSeconds() + " s: check that "
+                            + "the cluster answers and that the application may read that topic.");
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value() == null) {
+                        byFile.remove(record.key());
+                    } else {
+                        parse(record.value()).ifPresent(checkpoint -> byFile.put(checkpoint.file(), checkpoint));
+                    }
+                }
+            }
+        }
+        long unfinished = byFile.values().stream().filter(checkpoint -> !checkpoint.done()).count();
+        LOG.info("Checkpoints: {} files known in {}, {} of them unfinished", byFile.size(), topic, unfinished);
+    }
+
+    private static boolean caughtUp(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            if (consumer.position(end.getKey()) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void createTopicIfMissing(Properties config) {
+        try (Admin admin = Admin.create(config)) {
+            if (admin.listTopics().names().get().contains(topic)) {
+                return;
+            }
+            int brokers = admin.describeCluster().nodes().get().size();
+            NewTopic compacted = new NewTopic(topic, 1, (short) Math.min(3, brokers))
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            admin.createTopics(List.of(compacted)).all().get();
+            LOG.info("Created the compacted checkpoint topic {}", topic);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new ConfigurationException("Could not create the checkpoint topic " + topic
+                        + " (ingestion.checkpoint.topic): " + e.getCause().getMessage() + ". Create it (compacted) "
+                        + "or give the application the right to.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The checkpoint as the JSON value of its record. */
+    public byte[] serialize(Checkpoint checkpoint) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("file", checkpoint.file());
+        fields.put("size", checkpoint.size());
+        fields.put("fingerprint", checkpoint.fingerprint());
+        fields.put("line", checkpoint.line());
+        fields.put("offset", checkpoint.offset());
+        fields.put("read_up_to", checkpoint.readUpTo());
+        fields.put("pending", checkpoint.pending());
+        fields.put("done", checkpoint.done());
+        fields.put("run_id", runId);
+        fields.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        try {
+            return JSON.writeValueAsBytes(fields);
+        } catch (IOException e) {
+            throw new IllegalStateException("a map of strings and numbers is always JSON", e);
+        }
+    }
+
+    private static Optional<Checkpoint> parse(byte[] value) {
+        try {
+            JsonNode node = JSON.readTree(value);
+            List<Long> pending = new ArrayList<>();
+            node.path("pending").forEach(line -> pending.add(line.asLong()));
+            return Optional.of(new Checkpoint(node.path("file").asText(), node.path("size").asLong(),
+                    node.path("fingerprint").asText(), node.path("line").asLong(), node.path("offset").asLong(),
+                    node.path("read_up_to").asLong(), pending, node.path("done").asBoolean()));
+        } catch (IOException e) {
+            LOG.warn("Ignored a checkpoint that is not JSON: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

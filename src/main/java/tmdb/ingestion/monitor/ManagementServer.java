@@ -1,0 +1,127 @@
+package tmdb.ingestion.monitor;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tmdb.ingestion.config.ConfigurationException;
+
+/**
+ * The management port: Camel's health checks and the Prometheus metrics over HTTP, on the paths Camel's own
+ * management server uses ({@code /observe/health}, {@code /observe/health/live}, {@code /observe/health/ready},
+ * {@code /observe/metrics}). A health answer is 200 when every check is up and 503 otherwise, with each check's
+ * state and message as JSON.
+ */
+public final class ManagementServer extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CamelContext context;
+    private final IngestionMetrics metrics;
+    private final KafkaHealthCheck kafkaCheck;
+    private final String host;
+    private final HttpServer server;
+    private ExecutorService executor;
+
+    /** Takes the port at once, so that a port in use is a start-up error, before anything is read. */
+    public ManagementServer(CamelContext context, IngestionMetrics metrics, KafkaHealthCheck kafkaCheck, String host,
+                            int port) throws IOException {
+        this.context = context;
+        this.metrics = metrics;
+        this.kafkaCheck = kafkaCheck;
+        this.host = host;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        } catch (BindException e) {
+            throw new ConfigurationException("ingestion.management.port", "port " + port + " on " + host
+                    + " is taken by another process: choose a free one (INGESTION_MANAGEMENT_PORT), or set "
+                    + "ingestion.management.enabled=false");
+        }
+    }
+
+    /** The port the server listens on (the chosen one when the setting was 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    protected void doStart() throws IOException {
+        HealthCheckRegistry checks = HealthCheckHelper.getHealthCheckRegistry(context);
+        checks.register(kafkaCheck);
+        // every check in every answer, not only the first one when all are up
+        checks.setExposureLevel("full");
+        executor = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "Management");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/observe/health/live", exchange ->
+                answerHealth(exchange, () -> HealthCheckHelper.invokeLiveness(context)));
+        server.createContext("/observe/health/ready", exchange ->
+                answerHealth(exchange, () -> HealthCheckHelper.invokeReadiness(context)));
+        server.createContext("/observe/health", exchange ->
+                answerHealth(exchange, () -> HealthCheckHelper.invoke(context)));
+        server.createContext("/observe/metrics", exchange ->
+                answer(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        server.start();
+        LOG.info("Management on http://{}:{}/observe/health (also /live, /ready) and /observe/metrics", host, port());
+    }
+
+    @Override
+    protected void doStop() {
+        server.stop(0);
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        kafkaCheck.close();
+    }
+
+    private static void answerHealth(HttpExchange exchange, Supplier<Collection<HealthCheck.Result>> checks)
+            throws IOException {
+        Collection<HealthCheck.Result> results = checks.get();
+        boolean up = results.stream().noneMatch(result -> result.getState() == HealthCheck.State.DOWN);
+        List<Map<String, Object>> described = new ArrayList<>();
+        for (HealthCheck.Result result : results) {
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("name", result.getCheck().getId());
+            check.put("status", result.getState().name());
+            result.getMessage().ifPresent(message -> check.put("message", message));
+            described.add(check);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        body.put("checks", described);
+        answer(exchange, up ? 200 : 503, "application/json", JSON.writeValueAsString(body));
+    }
+
+    private static void answer(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package tmdb.ingestion.producer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.KafkaHeaderFilterStrategy;
+import org.apache.camel.component.kafka.serde.DefaultKafkaHeaderSerializer;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tmdb.ingestion.RecordProperties;
+import tmdb.ingestion.checkpoint.Checkpoint;
+import tmdb.ingestion.checkpoint.CheckpointStore;
+import tmdb.ingestion.ledger.FileLedger;
+import tmdb.ingestion.ledger.RecordOutcomes;
+import tmdb.ingestion.loader.SourceLine;
+import tmdb.ingestion.preprocessor.Rejection;
+
+/**
+ * Exactly-once delivery: records and dead letters go into a Kafka transaction together with the checkpoints of
+ * their files, and the transaction is committed every {@code ingestion.exactly-once.commit-interval-ms}. A
+ * {@code read_committed} consumer sees a record only once its file's checkpoint says it was sent, so a restart
+ * after any crash resumes exactly after the last committed line: nothing twice, nothing missing. Records count as
+ * delivered (and their files may finish) only after the commit.
+ * <p>
+ * camel-kafka's {@code transacted} option commits one transaction per exchange, that is per record here; grouping
+ * a window of records with their checkpoints needs one owner of the transaction, hence this sender. A transaction
+ * that fails (the broker went away) is aborted and its records are sent again in the next one, after a pause; a
+ * record the broker refuses as too large is dead-lettered. Another instance starting with the same transactional
+ * id fences this one: it stops sending, says so, and the application stops.
+ */
+public final class TransactionalSender extends ServiceSupport implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionalSender.class);
+    private static final long RETRY_PAUSE_MS = 1000;
+
+    private final Supplier<Properties> producerConfig;
+    private final String transactionalId;
+    private final long commitIntervalMs;
+    private final CheckpointStore checkpoints;
+    private final RecordOutcomes outcomes;
+    private final KafkaAvailability availability;
+    private final ProducerTemplate template;
+    private final HeaderFilterStrategy headerFilter = new KafkaHeaderFilterStrategy();
+    private final DefaultKafkaHeaderSerializer headerSerializer = new DefaultKafkaHeaderSerializer();
+    private final ReentrantReadWriteLock transaction = new ReentrantReadWriteLock();
+    private final Object batchLock = new Object();
+
+    private List<Pending> batch = new ArrayList<>();
+    private Producer<String, byte[]> producer;
+    private boolean inTransaction;
+    private volatile Runnable onFenced = () -> { };
+    private volatile boolean fenced;
+    private ScheduledExecutorService committer;
+
+    /** A record sent in the open transaction, and what the client said about it. */
+    private record Pending(Exchange exchange, ProducerRecord<String, byte[]> record, AtomicReference<Exception> error) {
+    }
+
+    public TransactionalSender(Supplier<Properties> producerConfig, String transactionalId, long commitIntervalMs,
+                               CheckpointStore checkpoints, RecordOutcomes outcomes, KafkaAvailability availability,
+                               ProducerTemplate template) {
+        this.producerConfig = producerConfig;
+        this.transactionalId = transactionalId;
+        this.commitIntervalMs = commitIntervalMs;
+        this.checkpoints = checkpoints;
+        this.outcomes = outcomes;
+        this.availability = availability;
+        this.template = template;
+    }
+
+    /** What to do when another instance took over the transactional id (the application stops). */
+    public void onFenced(Runnable action) {
+        onFenced = action;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Pending pending = new Pending(exchange, toRecord(exchange), new AtomicReference<>());
+        transaction.readLock().lock();
+        try {
+            send(pending);
+            synchronized (batchLock) {
+                batch.add(pending);
+            }
+        } finally {
+            transaction.readLock().unlock();
+        }
+    }
+
+    /**
+     * Takes the transactional id before anything else reads checkpoints: an older instance still running with it
+     * is fenced and its open transaction aborted, so the checkpoints read next are final.
+     */
+    @Override
+    protected void doStart() {
+        beginIfNeeded();
+        committer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "Transactions");
+            thread.setDaemon(true);
+            return thread;
+        });
+        committer.scheduleWithFixedDelay(this::commit, commitIntervalMs, commitIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void doStop() throws InterruptedException {
+        committer.shutdown();
+        committer.awaitTermination(30, TimeUnit.SECONDS);
+        commit();
+        if (producer != null) {
+            producer.close();
+        }
+    }
+
+    /** Commits the open transaction with the checkpoints of its files; on failure sends its records again. */
+    void commit() {
+        List<Pending> sent;
+        transaction.writeLock().lock();
+        try {
+            synchronized (batchLock) {
+                sent = batch;
+                batch = new ArrayList<>();
+            }
+            if (sent.isEmpty() || fenced) {
+                return;
+            }
+            Exception failure = firstError(sent);
+            if (failure != null || producer == null) {
+                recover(sent, failure);
+                return;
+            }
+            try {
+                for (Checkpoint checkpoint : checkpointsOf(sent)) {
+                    producer.send(new ProducerRecord<>(checkpoints.topic(), checkpoint.file(),
+                            checkpoints.serialize(checkpoint)));
+                }
+                producer.commitTransaction();
+                inTransaction = false;
+                failure = firstError(sent);
+                if (failure != null) {
+                    throw new IllegalStateException("a record failed in a committed transaction", failure);
+                }
+            } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
+                fence(e);
+                return;
+            } catch (KafkaException | IllegalStateException e) {
+                recover(sent, e);
+                return;
+            }
+        } finally {
+            transaction.writeLock().unlock();
+        }
+        availability.delivered();
+        for (Pending pending : sent) {
+            outcomes.delivered(pending.exchange());
+        }
+    }
+
+    private void send(Pending pending) {
+        if (fenced) {
+            pending.error().set(new ProducerFencedException("fenced"));
+            return;
+        }
+        try {
+            beginIfNeeded();
+            producer.send(pending.record(), (metadata, error) -> {
+                if (error != null) {
+                    pending.error().compareAndSet(null, error);
+                }
+            });
+        } catch (KafkaException | IllegalStateException e) {
+            pending.error().compareAndSet(null, e);
+        }
+    }
+
+    private synchronized void beginIfNeeded() {
+        if (producer == null) {
+            Properties config = producerConfig.get();
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            producer = new KafkaProducer<>(config);
+            producer.initTransactions();
+            LOG.info("Exactly-once delivery: transactional id {}, a commit every {} ms", transactionalId,
+                    commitIntervalMs);
+        }
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+        }
+    }
+
+    private static Exception firstError(List<Pending> sent) {
+        for (Pending pending : sent) {
+            if (pending.error().get() != null) {
+                return pending.error().get();
+            }
+        }
+        return null;
+    }
+
+    /** The checkpoints the files of these records reach once the records are committed. */
+    private static List<Checkpoint> checkpointsOf(List<Pending> sent) {
+        Map<FileLedger, Set<Long>> linesByFile = new LinkedHashMap<>();
+        for (Pending pending : sent) {
+            FileLedger ledger = pending.exchange().getProperty(RecordProperties.LEDGER, FileLedger.class);
+            SourceLine line = pending.exchange().getProperty(RecordProperties.SOURCE_LINE, SourceLine.class);
+            linesByFile.computeIfAbsent(ledger, key -> new HashSet<>()).add(line.number());
+        }
+        List<Checkpoint> answer = new ArrayList<>();
+        linesByFile.forEach((ledger, lines) -> ledger.progressAssuming(lines).ifPresent(answer::add));
+        return answer;
+    }
+
+    /**
+     * The transaction failed: abort it (a new producer with the same id aborts it for us when the old one cannot),
+     * dead-letter the records refused as too large, and send the others again in a new transaction.
+     */
+    private void recover(List<Pending> sent, Exception cause) {
+        Exchange first = sent.get(0).exchange();
+        first.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
+        availability.sendFailed(first);
+        first.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        if (producer != null) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException | IllegalStateException e) {
+                producer.close(Duration.ZERO);
+                producer = null;
+            }
+        }
+        inTransaction = false;
+        sleep();
+        List<Pending> again = new ArrayList<>();
+        for (Pending pending : sent) {
+            if (pending.error().get() instanceof RecordTooLargeException tooLarge
+                    && pending.exchange().getProperty(RecordProperties.REJECTION) == null) {
+                pending.exchange().setProperty(RecordProperties.REJECTION, Rejection.RECORD_TOO_LARGE);
+                pending.exchange().setProperty(RecordProperties.REJECTION_DETAIL, "the record was refused: "
+                        + tooLarge.getMessage());
+                template.asyncSend("direct:dead-letter", pending.exchange());
+            } else {
+                again.add(new Pending(pending.exchange(), pending.record(), new AtomicReference<>()));
+            }
+        }
+        for (Pending pending : again) {
+            send(pending);
+        }
+        synchronized (batchLock) {
+            again.addAll(batch);
+            batch = again;
+        }
+    }
+
+    private void fence(Exception cause) {
+        fenced = true;
+        LOG.error("Another instance took over the transactional id {} (ingestion.exactly-once.transactional-id): {}. "
+                + "This instance stops without committing more; its open transaction is aborted, and the files it "
+                + "was reading resume from their checkpoints", transactionalId, cause.getMessage());
+        onFenced.run();
+    }
+
+    private ProducerRecord<String, byte[]> toRecord(Exchange exchange) {
+        Message message = exchange.getIn();
+        RecordHeaders headers = new RecordHeaders();
+        message.getHeaders().forEach((name, value) -> {
+            if (value != null && !headerFilter.applyFilterToCamelHeaders(name, value, exchange)) {
+                byte[] bytes = headerSerializer.serialize(name, value);
+                if (bytes != null) {
+                    headers.add(name, bytes);
+                }
+            }
+        });
+        return new ProducerRecord<>(exchange.getProperty(RecordProperties.TOPIC, String.class), null,
+                message.getHeader(KafkaConstants.KEY, String.class), message.getBody(byte[].class), headers);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(RETRY_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
