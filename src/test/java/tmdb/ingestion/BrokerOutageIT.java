@@ -1,5 +1,11 @@
 package tmdb.ingestion;
 
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +15,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
@@ -19,18 +26,44 @@ import tmdb.ingestion.support.TopicReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The broker goes away mid-run for longer than the producer's delivery timeout, comes back: nothing is lost. */
+/**
+ * The broker goes away mid-run for longer than the producer's delivery timeout, comes back: nothing is lost, and
+ * while it is away the records held stay within the in-flight budget and the process does not grow.
+ */
 class BrokerOutageIT {
 
     @TempDir
     Path dir;
 
-    @Test
-    void aRunOutlivesABrokerOutageLongerThanTheDeliveryTimeoutAndLosesNothing() throws Exception {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private String scrape(int port) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static double value(String metrics, String prefix) {
+        return metrics.lines().filter(line -> line.startsWith(prefix)).mapToDouble(line ->
+                Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static long rssKb(long pid) throws Exception {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(line -> line.startsWith("VmRSS:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"at-least-once", "exactly-once"})
+    void aRunOutlivesABrokerOutageLongerThanTheDeliveryTimeoutAndLosesNothing(String guarantee) throws Exception {
         List<String> types = TmdbDataGenerator.TYPES;
         new TmdbDataGenerator(17).generate(dir.resolve("data"), types, 24_000, 2000);
         Set<String> expected = SourceLines.of(dir.resolve("data"));
 
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
         try (BrokerProcess broker = BrokerProcess.create(dir.resolve("broker")).start()) {
             List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + broker.bootstrapServers(),
                     "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=once",
@@ -39,14 +72,31 @@ class BrokerOutageIT {
                     "--camel.component.kafka.request-timeout-ms=1500",
                     "--camel.component.kafka.max-block-ms=2000",
                     "--ingestion.delivery.redelivery-delay-ms=200",
-                    "--ingestion.delivery.max-redelivery-delay-ms=1000"));
+                    "--ingestion.delivery.max-redelivery-delay-ms=1000",
+                    "--ingestion.management.port=" + port,
+                    "--ingestion.delivery.guarantee=" + guarantee,
+                    "--ingestion.exactly-once.transactional-id=outage-" + guarantee));
             try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
                     args.toArray(String[]::new))) {
                 application.awaitLog(Pattern.compile("Done \\S+"), Duration.ofSeconds(60));
                 broker.kill();
                 application.awaitLog(Pattern.compile("Waiting for Kafka at " + Pattern.quote(broker.bootstrapServers())),
                         Duration.ofSeconds(60));
-                Thread.sleep(8000);
+                long inFlightMax = 0;
+                long heapMax = 0;
+                long firstRss = rssKb(application.pid());
+                long rssMax = firstRss;
+                for (int sample = 0; sample < 16; sample++) {
+                    String metrics = scrape(port);
+                    inFlightMax = Math.max(inFlightMax, (long) value(metrics, "ingestion_in_flight_bytes"));
+                    heapMax = Math.max(heapMax, (long) value(metrics, "jvm_memory_used_bytes{area=\"heap\""));
+                    rssMax = Math.max(rssMax, rssKb(application.pid()));
+                    Thread.sleep(500);
+                }
+                System.out.printf(guarantee + ", during the outage: in flight at most %d bytes, heap used at most %d MB, RSS %d -> "
+                        + "at most %d MB%n", inFlightMax, heapMax >> 20, firstRss >> 10, rssMax >> 10);
+                assertThat(inFlightMax).as("records held while Kafka is away").isLessThanOrEqualTo(16L << 20);
+                assertThat(rssMax - firstRss).as("RSS growth during the outage, KB").isLessThan(128L << 10);
                 broker.start();
 
                 assertThat(application.awaitExit(Duration.ofMinutes(3))).as(application.output()).isZero();
@@ -59,6 +109,9 @@ class BrokerOutageIT {
                     List.of("tmdb.movies.raw", "tmdb.tv_series.raw", "tmdb.people.raw"), expected.size(),
                     Duration.ofSeconds(60));
             assertThat(SourceLines.of(records)).containsAll(expected);
+            if (guarantee.equals("exactly-once")) {
+                assertThat(records).as("aborted transactions are not seen by read_committed").hasSize(expected.size());
+            }
         }
     }
 }

@@ -48,6 +48,10 @@ public final class ApplicationProcess implements AutoCloseable {
         return new ApplicationProcess(builder.start(), log);
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public String output() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
