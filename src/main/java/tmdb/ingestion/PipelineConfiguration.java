@@ -143,7 +143,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             TransactionalSender sender = new TransactionalSender(() -> producerConfig(kafka),
                     settings.string("ingestion.exactly-once.transactional-id"),
                     settings.integer("ingestion.exactly-once.commit-interval-ms"), checkpoints, outcomes, availability,
-                    context.createProducerTemplate());
+                    context.createProducerTemplate(), metrics.registry());
             registry.bind("transactionalSender", sender);
             context.addService(sender, true, true);
         }

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -69,6 +71,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private final RecordOutcomes outcomes;
     private final KafkaAvailability availability;
     private final ProducerTemplate template;
+    private final MeterRegistry meters;
     private final HeaderFilterStrategy headerFilter = new KafkaHeaderFilterStrategy();
     private final DefaultKafkaHeaderSerializer headerSerializer = new DefaultKafkaHeaderSerializer();
     private final ReentrantReadWriteLock transaction = new ReentrantReadWriteLock();
@@ -76,6 +79,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
 
     private List<Pending> batch = new ArrayList<>();
     private Producer<String, byte[]> producer;
+    private KafkaClientMetrics producerMetrics;
     private boolean inTransaction;
     private volatile Runnable onFenced = () -> { };
     private volatile boolean fenced;
@@ -87,7 +91,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
 
     public TransactionalSender(Supplier<Properties> producerConfig, String transactionalId, long commitIntervalMs,
                                CheckpointStore checkpoints, RecordOutcomes outcomes, KafkaAvailability availability,
-                               ProducerTemplate template) {
+                               ProducerTemplate template, MeterRegistry meters) {
         this.producerConfig = producerConfig;
         this.transactionalId = transactionalId;
         this.commitIntervalMs = commitIntervalMs;
@@ -95,6 +99,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         this.outcomes = outcomes;
         this.availability = availability;
         this.template = template;
+        this.meters = meters;
     }
 
     /** What to do when another instance took over the transactional id (the application stops). */
@@ -207,6 +212,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
             Properties config = producerConfig.get();
             config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
             producer = new KafkaProducer<>(config);
+            producerMetrics = new KafkaClientMetrics(producer);
+            producerMetrics.bindTo(meters);
             producer.initTransactions();
             LOG.info("Exactly-once delivery: transactional id {}, a commit every {} ms", transactionalId,
                     commitIntervalMs);
@@ -252,6 +259,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             try {
                 producer.abortTransaction();
             } catch (KafkaException | IllegalStateException e) {
+                producerMetrics.close();
                 producer.close(Duration.ZERO);
                 producer = null;
             }
