@@ -75,7 +75,10 @@ public final class CheckpointStore extends ServiceSupport {
         return Optional.ofNullable(byFile.get(identity.path())).filter(checkpoint -> checkpoint.isOf(identity));
     }
 
-    /** Records the progress; waits for Kafka's acknowledgement when asked to (before a file is moved). */
+    /**
+     * Records the progress; waits for Kafka's acknowledgement when asked to (before a file is moved). In
+     * exactly-once mode it does nothing: the transactions write the checkpoints with their records.
+     */
     public void save(Checkpoint checkpoint, boolean wait) {
         if (transactional) {
             return;

@@ -25,8 +25,9 @@ import tmdb.ingestion.monitor.FileStatusEvents;
 import tmdb.ingestion.monitor.IngestionStats;
 
 /**
- * Opens a ledger and a line reader for every file the folder routes pick up, and finishes each file once its
- * ledger is settled: to {@code .done/} beside it when every line is accounted for, to {@code .error/} when the
+ * Opens a ledger and a line reader for every file the folder routes pick up (resuming after the file's checkpoint
+ * when it has one, and skipping the lines it lists as delivered), saves the checkpoints of the files being read,
+ * and finishes each file once its ledger is settled: to {@code .done/} beside it when every line is accounted for, to {@code .error/} when the
  * file could not be read (unreadable, not UTF-8 text) or a record could not be delivered, or left in place when
  * the application stopped mid-file.
  */

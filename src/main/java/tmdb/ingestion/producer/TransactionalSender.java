@@ -35,6 +35,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +81,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private List<Pending> batch = new ArrayList<>();
     private Producer<String, byte[]> producer;
     private KafkaClientMetrics producerMetrics;
+    private boolean initialized;
     private boolean inTransaction;
     private volatile Runnable onFenced = () -> { };
     private volatile boolean fenced;
@@ -146,7 +148,11 @@ public final class TransactionalSender extends ServiceSupport implements Process
         }
     }
 
-    /** Commits the open transaction with the checkpoints of its files; on failure sends its records again. */
+    /**
+     * Commits the open transaction with the checkpoints of its files. A commit that times out (the broker is
+     * away) is retried as it is, never aborted: it may already be decided on the broker's side. Any other failure
+     * aborts the transaction and sends its records again.
+     */
     void commit() {
         List<Pending> sent;
         transaction.writeLock().lock();
@@ -159,7 +165,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 return;
             }
             Exception failure = firstError(sent);
-            if (failure != null || producer == null) {
+            if (failure != null || !inTransaction) {
                 recover(sent, failure);
                 return;
             }
@@ -168,15 +174,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     producer.send(new ProducerRecord<>(checkpoints.topic(), checkpoint.file(),
                             checkpoints.serialize(checkpoint)));
                 }
-                producer.commitTransaction();
+                commitUntilDecided(sent.get(0).exchange());
                 inTransaction = false;
-                failure = firstError(sent);
-                if (failure != null) {
-                    throw new IllegalStateException("a record failed in a committed transaction", failure);
-                }
-            } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
-                fence(e);
-                return;
             } catch (KafkaException | IllegalStateException e) {
                 recover(sent, e);
                 return;
@@ -187,6 +186,17 @@ public final class TransactionalSender extends ServiceSupport implements Process
         availability.delivered();
         for (Pending pending : sent) {
             outcomes.delivered(pending.exchange());
+        }
+    }
+
+    private void commitUntilDecided(Exchange sample) {
+        while (true) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                waitingForKafka(sample, e);
+            }
         }
     }
 
@@ -214,7 +224,12 @@ public final class TransactionalSender extends ServiceSupport implements Process
             producer = new KafkaProducer<>(config);
             producerMetrics = new KafkaClientMetrics(producer);
             producerMetrics.bindTo(meters);
+            initialized = false;
+        }
+        if (!initialized) {
             producer.initTransactions();
+            initialized = true;
+            inTransaction = false;
             LOG.info("Exactly-once delivery: transactional id {}, a commit every {} ms", transactionalId,
                     commitIntervalMs);
         }
@@ -247,25 +262,36 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     /**
-     * The transaction failed: abort it (a new producer with the same id aborts it for us when the old one cannot),
-     * dead-letter the records refused as too large, and send the others again in a new transaction.
+     * The transaction failed: abort it (retrying while the broker is away; a producer in a state it cannot leave is
+     * replaced by a new one, whose start aborts the transaction on the broker), dead-letter the records refused
+     * as too large, and send the others again in a new transaction. A fencing error anywhere stops this instance.
      */
     private void recover(List<Pending> sent, Exception cause) {
-        Exchange first = sent.get(0).exchange();
-        first.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
-        availability.sendFailed(first);
-        first.removeProperty(Exchange.EXCEPTION_CAUGHT);
-        if (producer != null) {
+        Exception problem = cause;
+        while (true) {
+            if (isFencing(problem)) {
+                fence(problem);
+                return;
+            }
+            waitingForKafka(sent.get(0).exchange(), problem);
             try {
-                producer.abortTransaction();
+                if (producer != null && initialized && inTransaction) {
+                    producer.abortTransaction();
+                    inTransaction = false;
+                }
+                beginIfNeeded();
+                break;
+            } catch (TimeoutException e) {
+                problem = e;
             } catch (KafkaException | IllegalStateException e) {
-                producerMetrics.close();
-                producer.close(Duration.ZERO);
-                producer = null;
+                problem = e;
+                if (!isFencing(e) && producer != null) {
+                    producerMetrics.close();
+                    producer.close(Duration.ZERO);
+                    producer = null;
+                }
             }
         }
-        inTransaction = false;
-        sleep();
         List<Pending> again = new ArrayList<>();
         for (Pending pending : sent) {
             if (pending.error().get() instanceof RecordTooLargeException tooLarge
@@ -287,7 +313,28 @@ public final class TransactionalSender extends ServiceSupport implements Process
         }
     }
 
+    /** Says once that Kafka is away (see KafkaAvailability), then pauses before the next attempt. */
+    private void waitingForKafka(Exchange sample, Exception cause) {
+        sample.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
+        availability.sendFailed(sample);
+        sample.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        sleep();
+    }
+
+    private static boolean isFencing(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException
+                    || cause instanceof AuthorizationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void fence(Exception cause) {
+        if (fenced) {
+            return;
+        }
         fenced = true;
         LOG.error("Another instance took over the transactional id {} (ingestion.exactly-once.transactional-id): {}. "
                 + "This instance stops without committing more; its open transaction is aborted, and the files it "
