@@ -3,11 +3,14 @@ package tmdb.ingestion.loader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -105,5 +108,29 @@ class JsonlLineReaderTest {
         assertThat(reader.hasNext()).isFalse();
         assertThat(reader.linesRead()).isZero();
         assertThat(reader.stoppedEarly()).isFalse();
+    }
+
+    @Test
+    void givesEachLineItsOffsetsAndResumesFromOneOfThemWithTheRightLineNumbers(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("a.jsonl");
+        Files.writeString(file, "\uFEFF{\"a\":1}\r\n\n{\"b\":2}\n{\"c\":3}", StandardCharsets.UTF_8);
+        List<SourceLine> lines;
+        try (JsonlLineReader whole = new JsonlLineReader(file, 1024, () -> false)) {
+            lines = readAll(whole);
+        }
+        assertThat(lines).extracting(SourceLine::number).containsExactly(1L, 3L, 4L);
+        assertThat(lines.get(0).offset()).as("after the byte-order mark").isEqualTo(3);
+        assertThat(lines.get(0).nextOffset()).isEqualTo(3 + 9);
+        assertThat(lines.get(2).nextOffset()).isEqualTo(Files.size(file));
+
+        SourceLine second = lines.get(1);
+        try (JsonlLineReader resumed = new JsonlLineReader(file, 1024, () -> false, second.offset(),
+                second.number() - 1)) {
+            List<SourceLine> rest = readAll(resumed);
+            assertThat(rest).extracting(JsonlLineReaderTest::text).containsExactly("{\"b\":2}", "{\"c\":3}");
+            assertThat(rest).extracting(SourceLine::number).containsExactly(3L, 4L);
+            assertThat(rest.get(0).offset()).isEqualTo(second.offset());
+            assertThat(resumed.bytesRead()).isEqualTo(Files.size(file));
+        }
     }
 }
