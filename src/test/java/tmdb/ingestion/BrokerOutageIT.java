@@ -1,10 +1,5 @@
 package tmdb.ingestion;
 
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.BrokerProcess;
+import tmdb.ingestion.support.ManagementEndpoint;
 import tmdb.ingestion.support.SourceLines;
 import tmdb.ingestion.support.TopicReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tmdb.ingestion.support.ManagementEndpoint.value;
 
 /**
  * The broker goes away mid-run for longer than the producer's delivery timeout, comes back: nothing is lost, and
@@ -34,18 +31,6 @@ class BrokerOutageIT {
 
     @TempDir
     Path dir;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private String scrape(int port) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static double value(String metrics, String prefix) {
-        return metrics.lines().filter(line -> line.startsWith(prefix)).mapToDouble(line ->
-                Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
-    }
 
     private static long rssKb(long pid) throws Exception {
         return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
@@ -60,10 +45,7 @@ class BrokerOutageIT {
         new TmdbDataGenerator(17).generate(dir.resolve("data"), types, 24_000, 2000);
         Set<String> expected = SourceLines.of(dir.resolve("data"));
 
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        ManagementEndpoint management = new ManagementEndpoint();
         try (BrokerProcess broker = BrokerProcess.create(dir.resolve("broker")).start()) {
             List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + broker.bootstrapServers(),
                     "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=once",
@@ -73,7 +55,7 @@ class BrokerOutageIT {
                     "--camel.component.kafka.max-block-ms=2000",
                     "--ingestion.delivery.redelivery-delay-ms=200",
                     "--ingestion.delivery.max-redelivery-delay-ms=1000",
-                    "--ingestion.management.port=" + port,
+                    "--ingestion.management.port=" + management.port(),
                     "--ingestion.delivery.guarantee=" + guarantee,
                     "--ingestion.exactly-once.transactional-id=outage-" + guarantee));
             try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
@@ -87,9 +69,9 @@ class BrokerOutageIT {
                 long firstRss = rssKb(application.pid());
                 long rssMax = firstRss;
                 for (int sample = 0; sample < 16; sample++) {
-                    String metrics = scrape(port);
+                    String metrics = management.metrics();
                     inFlightMax = Math.max(inFlightMax, (long) value(metrics, "ingestion_in_flight_bytes"));
-                    heapMax = Math.max(heapMax, (long) value(metrics, "jvm_memory_used_bytes{area=\"heap\""));
+                    heapMax = Math.max(heapMax, (long) value(metrics, "jvm_memory_used_bytes", "area=\"heap\""));
                     rssMax = Math.max(rssMax, rssKb(application.pid()));
                     Thread.sleep(500);
                 }

@@ -1,10 +1,6 @@
 package tmdb.ingestion;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.BrokerProcess;
+import tmdb.ingestion.support.ManagementEndpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tmdb.ingestion.support.ManagementEndpoint.value;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -33,8 +31,6 @@ class ManagementIT {
 
     @TempDir
     Path dir;
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void metricsCountAKnownInputAndReadinessFollowsTheBroker() throws Exception {
@@ -54,8 +50,7 @@ class ManagementIT {
         Path gzip = data.resolve("tv_series/change/packed.jsonl");
         Files.createDirectories(gzip.getParent());
         Files.write(gzip, new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
-        int port = freePort();
-        String base = "http://127.0.0.1:" + port + "/observe/";
+        ManagementEndpoint management = new ManagementEndpoint();
 
         try (BrokerProcess broker = BrokerProcess.create(dir.resolve("broker")).start();
              ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
@@ -63,12 +58,12 @@ class ManagementIT {
                      "--ingestion.data-dir=" + data, "--ingestion.mode=watch",
                      "--ingestion.poll.min-file-age-ms=0",
                      "--ingestion.pace.records-per-second=150",
-                     "--ingestion.management.port=" + port,
+                     "--ingestion.management.port=" + management.port(),
                      "--ingestion.management.kafka-probe-timeout-ms=1000")) {
             application.awaitLog(Pattern.compile("Management on"), Duration.ofSeconds(60));
 
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-                String metrics = get(base + "metrics").body();
+                String metrics = management.metrics();
                 double published = value(metrics, "ingestion_records_published_total", "type=\"movie\"",
                         "label=\"old\"");
                 assertThat(published).as("published while paced").isBetween(1.0, PACED_RECORDS - 100.0);
@@ -78,9 +73,9 @@ class ManagementIT {
             });
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                    assertThat(value(get(base + "metrics").body(), "ingestion_files_completed_total",
+                    assertThat(value(management.metrics(), "ingestion_files_completed_total",
                             "type=\"movie\"", "label=\"old\"")).isEqualTo(1.0));
-            String metrics = get(base + "metrics").body();
+            String metrics = management.metrics();
             assertThat(value(metrics, "ingestion_lines_read_total")).isEqualTo(PACED_RECORDS + 5 + 2);
             assertThat(value(metrics, "ingestion_records_published_total", "type=\"movie\"", "label=\"old\"",
                     "topic=\"tmdb.movies.raw\"")).isEqualTo(PACED_RECORDS);
@@ -103,50 +98,24 @@ class ManagementIT {
             assertThat(value(metrics, "kafka_producer_record_send_total"))
                     .as("the Kafka producer's own metrics").isGreaterThanOrEqualTo(PACED_RECORDS + 3 + 2 + 1);
 
-            HttpResponse<String> ready = get(base + "health/ready");
+            HttpResponse<String> ready = management.get("health/ready");
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
             assertThat(ready.body()).contains("\"name\":\"kafka\",\"status\":\"UP\"");
 
             broker.kill();
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-                HttpResponse<String> down = get(base + "health/ready");
+                HttpResponse<String> down = management.get("health/ready");
                 assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
                 assertThat(down.body()).contains("\"name\":\"kafka\",\"status\":\"DOWN\"")
                         .contains(broker.bootstrapServers());
             });
-            assertThat(get(base + "health/live").statusCode()).as("alive while Kafka is away").isEqualTo(200);
+            assertThat(management.get("health/live").statusCode()).as("alive while Kafka is away").isEqualTo(200);
 
             broker.start();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                    assertThat(get(base + "health/ready").statusCode()).isEqualTo(200));
-            assertThat(get(base + "health").body()).contains("\"status\":\"UP\"");
+                    assertThat(management.get("health/ready").statusCode()).isEqualTo(200));
+            assertThat(management.get("health").body()).contains("\"status\":\"UP\"");
         }
-    }
-
-    private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The value of the one sample of the metric with every given label (the sum when several match). */
-    private static double value(String metrics, String name, String... labels) {
-        double sum = 0;
-        boolean found = false;
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
-                continue;
-            }
-            boolean matches = true;
-            for (String label : labels) {
-                matches &= line.contains(label);
-            }
-            if (matches) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                found = true;
-            }
-        }
-        assertThat(found).as(name + " " + List.of(labels) + " in\n" + metrics).isTrue();
-        return sum;
     }
 
     private static String pacedMovies() {
@@ -161,11 +130,5 @@ class ManagementIT {
     private static void write(Path file, String content) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, content, StandardCharsets.UTF_8);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
