@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
@@ -55,12 +57,15 @@ class CrashRecoveryIT {
                 .containsAll(SourceLines.of(dir.resolve("data"), SourceLines::inDone));
     }
 
-    @Test
-    void stoppedWithSigtermMidRunAndRestartedEveryLineIsOnKafka() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"at-least-once", "exactly-once"})
+    void stoppedWithSigtermMidRunAndRestartedEveryLineIsOnKafka(String guarantee) throws Exception {
         new TmdbDataGenerator(8).generate(dir.resolve("data"), TYPES, 30_000, 2000);
         Set<String> expected = SourceLines.of(dir.resolve("data"));
+        String[] settings = {"--ingestion.delivery.guarantee=" + guarantee,
+            "--ingestion.exactly-once.transactional-id=" + prefix};
 
-        try (ApplicationProcess first = start("first.log")) {
+        try (ApplicationProcess first = start("first.log", settings)) {
             first.awaitLog(Pattern.compile("Done \\S+"), Duration.ofSeconds(60));
             first.terminate();
             first.awaitExit(Duration.ofSeconds(60));
@@ -70,13 +75,16 @@ class CrashRecoveryIT {
         }
         assertFilesInDoneAreFullyDelivered();
 
-        try (ApplicationProcess second = start("second.log")) {
+        try (ApplicationProcess second = start("second.log", settings)) {
             assertThat(second.awaitExit(Duration.ofSeconds(120))).as(second.output()).isZero();
             assertThat(second.output()).contains("Resuming ");
         }
         List<ConsumerRecord<String, byte[]>> records = TopicReader.read(TestBroker.bootstrapServers(), topics(),
                 expected.size(), Duration.ofSeconds(60));
         assertThat(SourceLines.of(records)).as("lines on Kafka after the restart").containsAll(expected);
+        if (guarantee.equals("exactly-once")) {
+            assertThat(records).as("read_committed after SIGTERM and a restart").hasSize(expected.size());
+        }
         assertThat(SourceLines.of(dir.resolve("data"), file -> !SourceLines.inDone(file))).as("files left").isEmpty();
     }
 

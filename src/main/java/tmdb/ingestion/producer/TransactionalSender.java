@@ -85,6 +85,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private boolean inTransaction;
     private volatile Runnable onFenced = () -> { };
     private volatile boolean fenced;
+    /** Set when the application stops: waits for Kafka end, leaving undecided work to the next start. */
+    private volatile boolean stopping;
     private ScheduledExecutorService committer;
 
     /** A record sent in the open transaction, and what the client said about it. */
@@ -140,6 +142,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
 
     @Override
     protected void doStop() throws InterruptedException {
+        stopping = true;
         committer.shutdown();
         committer.awaitTermination(30, TimeUnit.SECONDS);
         commit();
@@ -174,7 +177,9 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     producer.send(new ProducerRecord<>(checkpoints.topic(), checkpoint.file(),
                             checkpoints.serialize(checkpoint)));
                 }
-                commitUntilDecided(sent.get(0).exchange());
+                if (!commitUntilDecided(sent.get(0).exchange())) {
+                    return;
+                }
                 inTransaction = false;
             } catch (KafkaException | IllegalStateException e) {
                 recover(sent, e);
@@ -189,12 +194,20 @@ public final class TransactionalSender extends ServiceSupport implements Process
         }
     }
 
-    private void commitUntilDecided(Exchange sample) {
+    /**
+     * True once committed; false when the application stops before Kafka answers. The transaction is then left
+     * undecided: the next start's producer settles it on the broker, and the checkpoints committed with it (or not)
+     * say where each file resumes, so its records are neither lost nor doubled.
+     */
+    private boolean commitUntilDecided(Exchange sample) {
         while (true) {
             try {
                 producer.commitTransaction();
-                return;
+                return true;
             } catch (TimeoutException e) {
+                if (stopping) {
+                    return false;
+                }
                 waitingForKafka(sample, e);
             }
         }
@@ -271,6 +284,9 @@ public final class TransactionalSender extends ServiceSupport implements Process
         while (true) {
             if (isFencing(problem)) {
                 fence(problem);
+                return;
+            }
+            if (stopping) {
                 return;
             }
             waitingForKafka(sent.get(0).exchange(), problem);
