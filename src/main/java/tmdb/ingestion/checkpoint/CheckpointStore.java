@@ -47,6 +47,7 @@ public final class CheckpointStore extends ServiceSupport {
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
 
     private final String topic;
+    private final String endpoint;
     private final Supplier<Properties> clientConfig;
     private final ProducerTemplate template;
     private final String runId;
@@ -60,6 +61,7 @@ public final class CheckpointStore extends ServiceSupport {
     public CheckpointStore(String topic, Supplier<Properties> clientConfig, ProducerTemplate template, String runId,
                            boolean transactional) {
         this.topic = topic;
+        this.endpoint = "kafka:" + topic;
         this.clientConfig = clientConfig;
         this.template = template;
         this.runId = runId;
@@ -85,7 +87,6 @@ public final class CheckpointStore extends ServiceSupport {
         }
         byFile.put(checkpoint.file(), checkpoint);
         byte[] value = serialize(checkpoint);
-        String endpoint = "kafka:" + topic;
         if (wait) {
             Exchange sent = template.send(endpoint, exchange -> {
                 exchange.getIn().setBody(value);
@@ -104,7 +105,7 @@ public final class CheckpointStore extends ServiceSupport {
     /** Forgets a file's progress (its file failed and left the folder): the same file dropped again is read whole. */
     public void forget(String file) {
         byFile.remove(file);
-        template.asyncRequestBodyAndHeader("kafka:" + topic, null, KafkaConstants.KEY, file);
+        template.asyncRequestBodyAndHeader(endpoint, null, KafkaConstants.KEY, file);
     }
 
     @Override

@@ -46,10 +46,9 @@ public final class FileLedger {
     private boolean interrupted;
     private String readFailure;
     private boolean settled;
-    private volatile long size;
     private volatile JsonlLineReader reader;
 
-    private FileIdentity fileIdentity;
+    private volatile FileIdentity fileIdentity;
     private Checkpoint resumedFrom;
     /** Lines admitted and not yet resolved (or not delivered), by number, with the offset each starts at. */
     private final TreeMap<Long, Long> unresolved = new TreeMap<>();
@@ -81,15 +80,16 @@ public final class FileLedger {
         return label;
     }
 
-    /** The file is being read by this reader; its size is what there is to read. */
-    public void readingWith(JsonlLineReader lineReader, long fileSize) {
-        size = fileSize;
+    /** The file is being read by this reader (after {@link #identified}, whose size is what there is to read). */
+    public void readingWith(JsonlLineReader lineReader) {
         reader = lineReader;
     }
 
     /** Bytes of the file not read yet. */
     public long bytesLeft() {
         JsonlLineReader current = reader;
+        FileIdentity identity = fileIdentity;
+        long size = identity == null ? 0 : identity.size();
         return current == null ? size : Math.max(0, size - current.bytesRead());
     }
 

@@ -78,7 +78,7 @@ public final class FileLedgers {
         JsonlLineReader reader = checkpoint == null
                 ? new JsonlLineReader(file, maxLineBytes, () -> stopping)
                 : new JsonlLineReader(file, maxLineBytes, () -> stopping, checkpoint.offset(), checkpoint.line());
-        ledger.readingWith(reader, identity.size());
+        ledger.readingWith(reader);
         exchange.getIn().setBody(reader);
     }
 
