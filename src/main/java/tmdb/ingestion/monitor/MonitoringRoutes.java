@@ -12,7 +12,8 @@ public class MonitoringRoutes extends RouteBuilder {
                 .routeId("progress")
                 .bean("progressReporter", "report");
 
-        from("timer:run-completion?period=200")
+        // delay: the timer's default first delay (1 s) would add a second to every once run
+        from("timer:run-completion?delay=200&period=200")
                 .routeId("run-completion")
                 .autoStartup("{{" + PipelineConfiguration.ONCE + "}}")
                 .bean("runCompletion", "check");
