@@ -2,10 +2,12 @@
 # Throughput of tmdb-ingestion next to the raw pipe, on one local KRaft broker and the same files.
 #
 #   src/bench/benchmark.sh [--megabytes=1000] [--seed=5] [--work=/tmp/tmdb-bench] [--skip-latency]
+#                          [--only=perf,original,app,app-256m,app-eos]   (kcat always runs: it is the reference)
 #
 # Generates the data set with the project's generator, then for each contender starts a fresh single-node broker
 # (Kafka's own jars, KRaft), runs the contender, checks that every record arrived (end offsets per topic), and
-# prints a table: records/s, MB/s, wall seconds, peak RSS, ratio to kcat. Contenders: kcat -P piping the raw
+# prints a table: records/s, MB/s, wall seconds, peak RSS, CPU seconds of the contender and of the broker, ratio
+# to kcat; for the application's default run, where its CPU went, by thread. Contenders: kcat -P piping the raw
 # lines; Kafka's ProducerPerformance with the files as payloads; the original module's logic
 # (../shared/anchors/original_ingest.py, where python3-confluent-kafka is installed); this application in once
 # mode with its defaults, and again with -Xmx256m. Then, in watch mode: CPU used while idle, and the time from
@@ -17,12 +19,14 @@ MEGABYTES=1000
 SEED=5
 WORK=/tmp/tmdb-bench
 LATENCY=yes
+ONLY=perf,original,app,app-256m,app-eos
 for arg in "$@"; do
     case "$arg" in
         --megabytes=*) MEGABYTES=${arg#*=} ;;
         --seed=*) SEED=${arg#*=} ;;
         --work=*) WORK=${arg#*=} ;;
         --skip-latency) LATENCY=no ;;
+        --only=*) ONLY=${arg#*=} ;;
         *) echo "Unrecognised argument '$arg'; see the header of $0" >&2; exit 2 ;;
     esac
 done
@@ -40,6 +44,8 @@ COMPRESSION=$(sed -n 's/^camel.component.kafka.compression-codec=//p' "$ROOT/app
 LINGER=$(sed -n 's/^camel.component.kafka.linger-ms=//p' "$ROOT/application.properties")
 BATCH=$(sed -n 's/^camel.component.kafka.producer-batch-size=//p' "$ROOT/application.properties")
 MAX_REQUEST=$(sed -n 's/^camel.component.kafka.max-request-size=//p' "$ROOT/application.properties")
+
+wanted() { [[ ,$ONLY, == *,$1,* ]]; }
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -120,6 +126,7 @@ PROPS
         -c "$dir/server.properties" >/dev/null 2>&1
     java -Xmx1g -cp "$WORK/app.jar" kafka.Kafka "$dir/server.properties" > "$dir/broker.log" 2>&1 &
     BROKER_PID=$!
+    BROKER_TICKS=$(cpu_ticks "$BROKER_PID")
     for _ in $(seq 1 100); do
         kcat -b "$BOOTSTRAP" -L -m 1 >/dev/null 2>&1 && return 0
         sleep 0.2
@@ -139,26 +146,69 @@ topic_count() {
     kcat -C -b "$BOOTSTRAP" -t "$1" -o beginning -e -q -X isolation.level=read_committed -f 'x\n' 2>/dev/null | wc -l
 }
 
-# timed COMMAND...: runs it with its output in contender.log, wall seconds and peak RSS (KB) in time.txt
+# timed COMMAND...: runs it with its output in contender.log; wall seconds, peak RSS (KB) and CPU seconds (user +
+# system) in time.txt
 timed() {
-    /usr/bin/time -o "$WORK/time.txt" -f '%e %M' "$@" > "$WORK/contender.log" 2>&1 \
+    /usr/bin/time -o "$WORK/time.txt" -f '%e %M %U %S' "$@" > "$WORK/contender.log" 2>&1 \
         || log "$1 exited with $?; see $WORK/contender.log"
+    read -r WALL PEAK_KB user system < "$WORK/time.txt"
+    CPU=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.1f", u + s }')
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# The broker's CPU seconds since the last call (or since it started).
+broker_cpu() {
+    local now
+    now=$(cpu_ticks "$BROKER_PID")
+    awk -v t=$((now - BROKER_TICKS)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'
+    BROKER_TICKS=$now
+}
+
+# thread_cpu PID OUTFILE: every half second until PID exits, the CPU ticks of each of its threads by name; the last
+# snapshot is left in OUTFILE
+thread_cpu() {
+    local pid=$1 out=$2 task snapshot
+    while kill -0 "$pid" 2>/dev/null; do
+        snapshot=$(for task in /proc/"$pid"/task/*; do
+            awk -v name="$(cat "$task/comm" 2>/dev/null)" '{ sub(/^.*\) /, ""); print name "|" $12 + $13 }' \
+                "$task/stat" 2>/dev/null
+        done)
+        [[ -n $snapshot ]] && printf '%s\n' "$snapshot" > "$out"
+        sleep 0.5
+    done
+}
+
+# Groups a thread_cpu snapshot: JIT compilers, Camel's route threads, the Kafka client's I/O thread, GC, the rest.
+thread_cpu_summary() {
+    awk -F'|' -v hz="$(getconf CLK_TCK)" '
+        $1 ~ /^C[12] CompilerThre/ { group = "JIT compiler" }
+        $1 ~ /^Camel/ { group = "Camel routes (read, mix, parse, enrich, send, callbacks)" }
+        $1 ~ /^kafka-producer/ { group = "Kafka client I/O thread" }
+        $1 ~ /^(GC Thread|G1 )/ { group = "garbage collector" }
+        $1 == "java" { group = "main thread (start-up, stop)" }
+        { if (group == "") group = "other JVM threads"; cpu[group] += $2; total += $2; group = "" }
+        END {
+            for (g in cpu) printf "| %-56s | %6.1f | %4.0f%% |\n", g, cpu[g] / hz, 100 * cpu[g] / total
+        }' "$1" | sort -t'|' -k3 -rn
 }
 
 RESULTS=()
 KCAT_RATE=
 
-# record NAME SECONDS PEAK_KB COUNT_CHECK [RECORDS BYTES]: a row of the table; records and bytes default to the data set's
+# record NAME SECONDS PEAK_KB CPU BROKER_CPU COUNT_CHECK [RECORDS BYTES]: a row of the table; records and bytes
+# default to the data set's
 record() {
-    local name=$1 seconds=$2 peak_kb=$3 check=$4 records=${5:-$TOTAL} bytes=${6:-$BYTES}
+    local name=$1 seconds=$2 peak_kb=$3 cpu=$4 broker=$5 check=$6 records=${7:-$TOTAL} bytes=${8:-$BYTES}
     local rate mbs ratio
     rate=$(awk -v n="$records" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
     mbs=$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { printf "%.1f", b / 1e6 / s }')
     [[ -n $KCAT_RATE ]] || KCAT_RATE=$rate
     ratio=$(awk -v r="$rate" -v k="$KCAT_RATE" 'BEGIN { printf "%.2f", r / k }')
-    RESULTS+=("$(printf '| %-36s | %9s | %7s | %7s | %8s | %6s | %s |' "$name" "$rate" "$mbs" "$seconds" \
-        "$((peak_kb / 1024))" "$ratio" "$check")")
-    log "$name: $rate records/s, $mbs MB/s, $seconds s, peak RSS $((peak_kb / 1024)) MB, $ratio x kcat, $check"
+    RESULTS+=("$(printf '| %-36s | %9s | %7s | %7s | %6s | %6s | %12s | %7s | %s |' "$name" "$rate" "$mbs" "$seconds" \
+        "$((peak_kb / 1024))" "$cpu" "$broker" "$ratio" "$check")")
+    log "$name: $rate records/s, $mbs MB/s, $seconds s, peak RSS $((peak_kb / 1024)) MB, CPU $cpu s (broker $broker s)," \
+        "$ratio x kcat, $check"
 }
 
 # check_counts TOPIC_PREFIX|- [EXPECTED_TOTAL]: compares the records on the type topics with the lines sent
@@ -174,31 +224,32 @@ check_counts() {
 
 run_kcat() {
     broker_start
-    local seconds=0 peak=0 type out
+    local seconds=0 peak=0 cpu=0 type
+    broker_cpu > /dev/null
     for type in "${TYPES[@]}"; do
-        cat "$WORK"/data/"$type"/*/*.jsonl | timed kcat -P -b "$BOOTSTRAP" -t "kcat.$type" -X acks=$ACKS \
-            -X compression.codec="$COMPRESSION" -X linger.ms="$LINGER" -X batch.size="$BATCH" \
-            -X message.max.bytes="$MAX_REQUEST"
-        out=$(cat "$WORK/time.txt")
-        seconds=$(awk -v a="$seconds" -v b="${out% *}" 'BEGIN { printf "%.2f", a + b }')
-        peak=$(( ${out#* } > peak ? ${out#* } : peak ))
+        timed kcat -P -b "$BOOTSTRAP" -t "kcat.$type" -X acks=$ACKS -X compression.codec="$COMPRESSION" \
+            -X linger.ms="$LINGER" -X batch.size="$BATCH" -X message.max.bytes="$MAX_REQUEST" \
+            < <(cat "$WORK"/data/"$type"/*/*.jsonl)
+        seconds=$(awk -v a="$seconds" -v b="$WALL" 'BEGIN { printf "%.2f", a + b }')
+        cpu=$(awk -v a="$cpu" -v b="$CPU" 'BEGIN { printf "%.1f", a + b }')
+        peak=$(( PEAK_KB > peak ? PEAK_KB : peak ))
     done
-    record "kcat -P (raw lines, no key)" "$seconds" "$peak" "$(check_counts kcat)"
+    record "kcat -P (raw lines, no key)" "$seconds" "$peak" "$cpu" "$(broker_cpu)" "$(check_counts kcat)"
     broker_stop
 }
 
 run_perf_test() {
     broker_start
     cat "$WORK"/data/*/*/*.jsonl > "$WORK/payloads.txt"
-    local out
+    broker_cpu > /dev/null
     timed java -Xmx4g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance \
         --topic perf.all --num-records "$TOTAL" --payload-file "$WORK/payloads.txt" --throughput -1 \
         --producer-props bootstrap.servers="$BOOTSTRAP" acks=$ACKS compression.type="$COMPRESSION" \
         linger.ms="$LINGER" batch.size="$BATCH" max.request.size="$MAX_REQUEST"
-    out=$(cat "$WORK/time.txt")
-    local count
+    local count broker
+    broker=$(broker_cpu)
     count=$(topic_count perf.all)
-    record "kafka-producer-perf-test (payloads)" "${out% *}" "${out#* }" \
+    record "kafka-producer-perf-test (payloads)" "$WALL" "$PEAK_KB" "$CPU" "$broker" \
         "$([[ $count == "$TOTAL" ]] && echo "all $TOTAL arrived" || echo "INCOMPLETE: $((TOTAL - count)) missing")"
     rm -f "$WORK/payloads.txt"
     broker_stop
@@ -220,10 +271,10 @@ run_original() {
     small_records=$(cat "$WORK"/data-under-1mb/*/*/*.jsonl | wc -l)
     small_bytes=$(cat "$WORK"/data-under-1mb/*/*/*.jsonl | wc -c)
     broker_start
-    local out
     timed /usr/bin/python3 "$ORIGINAL" "$WORK/data-under-1mb" "$BOOTSTRAP"
-    out=$(cat "$WORK/time.txt")
-    record "original_ingest.py (confluent-kafka)" "${out% *}" "${out#* }" \
+    local broker
+    broker=$(broker_cpu)
+    record "original_ingest.py (confluent-kafka)" "$WALL" "$PEAK_KB" "$CPU" "$broker" \
         "$(check_counts - "$small_records"), given $((TOTAL - small_records)) fewer (over 1 MB)" "$small_records" "$small_bytes"
     broker_stop
 }
@@ -236,16 +287,25 @@ run_application() {
     [[ $# -gt 0 ]] && shift && args=("$@")
     broker_start
     rm -rf "$WORK/run" && cp -al "$WORK/data" "$WORK/run"
-    local out
+    broker_cpu > /dev/null
+    local sampler=
+    if [[ -n ${THREADS_OF:-} ]]; then
+        rm -f "$WORK/threads.txt"
+        (
+            for _ in $(seq 1 50); do pgrep -f -- "-jar $WORK/app.jar --kafka" > /dev/null && break; sleep 0.1; done
+            thread_cpu "$(pgrep -n -f -- "-jar $WORK/app.jar --kafka")" "$WORK/threads.txt"
+        ) &
+        sampler=$!
+    fi
     timed java "${jvm[@]}" -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
         --ingestion.mode=once --ingestion.management.enabled=false "${args[@]}"
-    out=$(cat "$WORK/time.txt")
+    [[ -z $sampler ]] || wait "$sampler" || true
+    local broker
+    broker=$(broker_cpu)
     cp "$WORK/contender.log" "$WORK/application.log"
-    record "$name" "${out% *}" "${out#* }" "$(check_counts -)"
+    record "$name" "$WALL" "$PEAK_KB" "$CPU" "$broker" "$(check_counts -)"
     broker_stop
 }
-
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 run_watch_measures() {
     broker_start
@@ -290,11 +350,11 @@ build
 generate
 log "producer settings for every contender: acks=$ACKS compression=$COMPRESSION linger.ms=$LINGER batch.size=$BATCH"
 run_kcat
-run_perf_test
-run_original
-run_application "tmdb-ingestion (once, defaults)"
-run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
-run_application "tmdb-ingestion (once, exactly-once)" -- --ingestion.delivery.guarantee=exactly-once
+wanted perf && run_perf_test
+wanted original && run_original
+wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults)"
+wanted app-256m && run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
+wanted app-eos && run_application "tmdb-ingestion (once, exactly-once)" -- --ingestion.delivery.guarantee=exactly-once
 [[ $LATENCY == yes ]] && run_watch_measures
 
 echo
@@ -302,9 +362,17 @@ echo "Data set: $TOTAL records, $((BYTES / 1000000)) MB (generator seed $SEED); 
     "broker and clients on this machine"
 echo "Producer settings: acks=$ACKS compression=$COMPRESSION linger.ms=$LINGER batch.size=$BATCH"
 echo
-echo "| contender                            | records/s |    MB/s |  wall s | RSS MB |  x kcat | check |"
-echo "|--------------------------------------|----------:|--------:|--------:|-------:|--------:|-------|"
+echo "| contender                            | records/s |    MB/s |  wall s | RSS MB |  CPU s | broker CPU s |  x kcat | check |"
+echo "|--------------------------------------|----------:|--------:|--------:|-------:|-------:|-------------:|--------:|-------|"
 printf '%s\n' "${RESULTS[@]}"
+if [[ -f $WORK/threads.txt ]] && wanted app; then
+    echo
+    echo "Where the application's CPU went (defaults run; each thread's CPU seconds, sampled every 0.5 s until exit):"
+    echo
+    echo "| threads                                                  |  CPU s | share |"
+    echo "|----------------------------------------------------------|-------:|------:|"
+    thread_cpu_summary "$WORK/threads.txt"
+fi
 if [[ $LATENCY == yes ]]; then
     echo
     echo "Watch mode: idle CPU $IDLE_CPU% of one core over 30 s; rename to first record on Kafka, median" \
