@@ -95,7 +95,7 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         IngestionMetrics metrics = new IngestionMetrics();
         IngestionStats stats = new IngestionStats(metrics.registry());
-        InFlightBudget budget = new InFlightBudget(settings.integer("ingestion.in-flight.max-bytes"));
+        InFlightBudget budget = new InFlightBudget(inFlightCapacity(settings));
         FileStatusEvents events = new FileStatusEvents(context.createProducerTemplate(),
                 settings.string("ingestion.status.topic"), runId);
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
@@ -158,9 +158,9 @@ public class PipelineConfiguration implements CamelConfiguration {
             registry.bind("managementServer", management);
             context.addService(management, true, true);
         }
-        LOG.info("Run {}: mode {}, {} folders under {}, types {}, seed {}, timestamp policy {}", runId,
-                mode.name().toLowerCase(), folders.size(), dataDir.toAbsolutePath().normalize(),
-                types.all().keySet(), seed.value(), policy.name().toLowerCase().replace('_', '-'));
+        LOG.info("Run {}: mode {}, {} folders under {}, types {}, seed {}, timestamp policy {}, in-flight budget {} "
+                + "bytes", runId, mode.name().toLowerCase(), folders.size(), dataDir.toAbsolutePath().normalize(),
+                types.all().keySet(), seed.value(), policy.name().toLowerCase().replace('_', '-'), budget.capacity());
     }
 
     private static String connectKafka(CamelContext context, Settings settings, List<String> topics) throws Exception {
@@ -177,6 +177,20 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
         return bootstrap;
+    }
+
+    /** {@code ingestion.in-flight.max-bytes}: a positive number of bytes, or sized from the heap. */
+    private static int inFlightCapacity(Settings settings) {
+        String key = "ingestion.in-flight.max-bytes";
+        String value = settings.string(key);
+        if (value.equals(InFlightBudget.AUTOMATIC)) {
+            return InFlightBudget.automaticCapacity(Runtime.getRuntime().maxMemory());
+        }
+        if (value.matches("[0-9]{1,10}") && Long.parseLong(value) > 0 && Long.parseLong(value) <= Integer.MAX_VALUE) {
+            return Integer.parseInt(value);
+        }
+        throw new ConfigurationException(key, "must be a positive number of bytes (at most " + Integer.MAX_VALUE
+                + ") or " + InFlightBudget.AUTOMATIC + ", not '" + value + "'");
     }
 
     /** The Kafka component's producer settings, for a producer of our own. */

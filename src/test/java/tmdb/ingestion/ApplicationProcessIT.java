@@ -100,6 +100,7 @@ class ApplicationProcessIT {
     @CsvSource(delimiter = '|', value = {
         "--profile=staging                 | Profile 'staging' has no file config/staging.properties",
         "--ingestion.max-line-bytes=lots   | Property ingestion.max-line-bytes must be a whole number, not 'lots'",
+        "--ingestion.in-flight.max-bytes=0 | Property ingestion.in-flight.max-bytes must be a positive number of bytes (at most 2147483647) or auto, not '0'",
         "--ingestion.timestamp.policy=now  | Property ingestion.timestamp.policy must be one of event-window, processing-time",
         "--ingestion.label.old.event-time-window=2025 | Property ingestion.label.old.event-time-window must be <start>/<end>",
         "once                              | Unrecognised argument 'once'",

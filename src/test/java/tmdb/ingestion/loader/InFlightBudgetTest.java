@@ -1,0 +1,28 @@
+package tmdb.ingestion.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class InFlightBudgetTest {
+
+    private static final long MIB = 1L << 20;
+
+    @Test
+    void automaticCapacityIsAThirtySecondOfTheHeapUpTo16MiB() {
+        assertThat(InFlightBudget.automaticCapacity(256 * MIB)).isEqualTo(8 * MIB);
+        assertThat(InFlightBudget.automaticCapacity(128 * MIB)).isEqualTo(4 * MIB);
+        assertThat(InFlightBudget.automaticCapacity(512 * MIB)).isEqualTo(16 * MIB);
+        assertThat(InFlightBudget.automaticCapacity(6144 * MIB)).isEqualTo(16 * MIB);
+    }
+
+    @Test
+    void aRecordLargerThanTheBudgetTakesAllOfItAndGivesItBack() throws InterruptedException {
+        InFlightBudget budget = new InFlightBudget(1000);
+        int taken = budget.acquire(5000);
+        assertThat(taken).isEqualTo(1000);
+        assertThat(budget.bytesInFlight()).isEqualTo(1000);
+        budget.release(taken);
+        assertThat(budget.bytesInFlight()).isZero();
+    }
+}
