@@ -165,30 +165,34 @@ broker_cpu() {
     BROKER_TICKS=$now
 }
 
-# thread_cpu PID OUTFILE: every half second until PID exits, the CPU ticks of each of its threads by name; the last
-# snapshot is left in OUTFILE
+# thread_cpu PID OUTFILE: every half second until PID exits, appends the CPU ticks of each of its threads
+# (id|name|ticks) to OUTFILE; a thread's last line holds its total, even if it ended before the process
 thread_cpu() {
-    local pid=$1 out=$2 task snapshot
+    local pid=$1 out=$2 task
     while kill -0 "$pid" 2>/dev/null; do
-        snapshot=$(for task in /proc/"$pid"/task/*; do
-            awk -v name="$(cat "$task/comm" 2>/dev/null)" '{ sub(/^.*\) /, ""); print name "|" $12 + $13 }' \
-                "$task/stat" 2>/dev/null
-        done)
-        [[ -n $snapshot ]] && printf '%s\n' "$snapshot" > "$out"
+        for task in /proc/"$pid"/task/*; do
+            awk -v id="${task##*/}" -v name="$(cat "$task/comm" 2>/dev/null)" \
+                '{ sub(/^.*\) /, ""); print id "|" name "|" $12 + $13 }' "$task/stat" 2>/dev/null || true
+        done >> "$out"
         sleep 0.5
     done
 }
 
-# Groups a thread_cpu snapshot: JIT compilers, Camel's route threads, the Kafka client's I/O thread, GC, the rest.
+# Groups thread_cpu's lines: JIT compilers, Camel's route threads, the Kafka client's I/O thread, GC, the rest.
 thread_cpu_summary() {
     awk -F'|' -v hz="$(getconf CLK_TCK)" '
-        $1 ~ /^C[12] CompilerThre/ { group = "JIT compiler" }
-        $1 ~ /^Camel/ { group = "Camel routes (read, mix, parse, enrich, send, callbacks)" }
-        $1 ~ /^kafka-producer/ { group = "Kafka client I/O thread" }
-        $1 ~ /^(GC Thread|G1 )/ { group = "garbage collector" }
-        $1 == "java" { group = "main thread (start-up, stop)" }
-        { if (group == "") group = "other JVM threads"; cpu[group] += $2; total += $2; group = "" }
+        { name[$1] = $2; ticks[$1] = $3 }
         END {
+            for (id in ticks) {
+                n = name[id]
+                if (n ~ /^C[12] CompilerThre/) group = "JIT compiler"
+                else if (n ~ /^Camel/) group = "Camel routes (read, mix, parse, enrich, send, callbacks)"
+                else if (n ~ /^kafka-producer/) group = "Kafka client I/O thread"
+                else if (n ~ /^(GC Thread|G1 )/) group = "garbage collector"
+                else if (n == "java") group = "main thread (start-up, stop)"
+                else group = "other JVM threads"
+                cpu[group] += ticks[id]; total += ticks[id]
+            }
             for (g in cpu) printf "| %-56s | %6.1f | %4.0f%% |\n", g, cpu[g] / hz, 100 * cpu[g] / total
         }' "$1" | sort -t'|' -k3 -rn
 }
