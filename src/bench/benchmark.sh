@@ -2,7 +2,7 @@
 # Throughput of tmdb-ingestion next to the raw pipe, on one local KRaft broker and the same files.
 #
 #   src/bench/benchmark.sh [--megabytes=1000] [--seed=5] [--work=/tmp/tmdb-bench] [--skip-latency]
-#                          [--only=perf,original,app,app-256m,app-eos]   (kcat always runs: it is the reference)
+#                          [--only=perf,original,floor,app,app-256m,app-eos]   (kcat always runs: it is the reference)
 #
 # Generates the data set with the project's generator, then for each contender starts a fresh single-node broker
 # (Kafka's own jars, KRaft), runs the contender, checks that every record arrived (end offsets per topic), and
@@ -10,7 +10,8 @@
 # to kcat; for the application's default run, where its CPU went, by thread. Contenders: kcat -P piping the raw
 # lines; Kafka's ProducerPerformance with the files as payloads; the original module's logic
 # (../shared/anchors/original_ingest.py, where python3-confluent-kafka is installed); this application in once
-# mode with its defaults, and again with -Xmx256m. Then, in watch mode: CPU used while idle, and the time from
+# mode with its defaults, and again with -Xmx256m; the floor (src/bench/Floor.java: the application's per-record
+# work without Camel). Then, in watch mode: CPU used while idle, and the time from
 # renaming a file into a watched folder to its first record on Kafka.
 set -euo pipefail
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
@@ -19,7 +20,7 @@ MEGABYTES=1000
 SEED=5
 WORK=/tmp/tmdb-bench
 LATENCY=yes
-ONLY=perf,original,app,app-256m,app-eos
+ONLY=perf,original,floor,app,app-256m,app-eos
 for arg in "$@"; do
     case "$arg" in
         --megabytes=*) MEGABYTES=${arg#*=} ;;
@@ -259,6 +260,20 @@ run_perf_test() {
     broker_stop
 }
 
+# The application's per-record work without Camel's routing (src/bench/Floor.java), compiled against the jar.
+run_floor() {
+    mkdir -p "$WORK/floor"
+    javac -cp "$WORK/app.jar" -d "$WORK/floor" "$ROOT/src/bench/Floor.java"
+    broker_start
+    broker_cpu > /dev/null
+    timed java -cp "$WORK/floor:$WORK/app.jar" Floor "$WORK/data" "$BOOTSTRAP" "$ACKS" "$COMPRESSION" "$LINGER" "$BATCH" \
+        "$MAX_REQUEST"
+    local broker
+    broker=$(broker_cpu)
+    record "floor (same work, no Camel)" "$WALL" "$PEAK_KB" "$CPU" "$broker" "$(check_counts -)"
+    broker_stop
+}
+
 run_original() {
     if [[ ! -f $ORIGINAL ]] || ! /usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null; then
         log "skipping the original module: needs $ORIGINAL and python3-confluent-kafka"
@@ -356,6 +371,7 @@ log "producer settings for every contender: acks=$ACKS compression=$COMPRESSION 
 run_kcat
 wanted perf && run_perf_test
 wanted original && run_original
+wanted floor && run_floor
 wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults)"
 wanted app-256m && run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
 wanted app-eos && run_application "tmdb-ingestion (once, exactly-once)" -- --ingestion.delivery.guarantee=exactly-once
