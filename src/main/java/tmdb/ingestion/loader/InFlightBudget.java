@@ -26,8 +26,8 @@ public final class InFlightBudget {
     /**
      * The capacity {@link #AUTOMATIC} stands for: a 32nd of the heap the JVM may grow to, at most 16 MiB. Records
      * in flight live just long enough to be copied by young collections; on a small heap that copying took more
-     * CPU than the rest of the pipeline gained from a bigger budget (1 GB under {@code -Xmx256m}: 35 s of CPU with
-     * 16 MiB, 31 s with 8 MiB; 4 MiB starved the producer).
+     * CPU than the rest of the pipeline gained from a bigger budget (1 GB under {@code -Xmx256m}: 35 to 42 s of CPU
+     * with 16 MiB, 31 to 37 s with 8 MiB; 4 MiB starved the producer).
      */
     public static int automaticCapacity(long maxHeapBytes) {
         return (int) Math.min(AUTOMATIC_MAX_BYTES, maxHeapBytes / 32);
