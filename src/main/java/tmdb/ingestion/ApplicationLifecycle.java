@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.config.PropertySources;
 import tmdb.ingestion.config.Settings;
-import tmdb.ingestion.ledger.FileLedgers;
+import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.loader.InFlightBudget;
 import tmdb.ingestion.monitor.RunCompletion;
 import tmdb.ingestion.producer.KafkaReachability;
@@ -19,7 +19,8 @@ import tmdb.ingestion.producer.TransactionalSender;
 
 /**
  * The application's start and stop: environment variables as a property source, a check that the cluster
- * answers, the end of a once run, and a drain before stopping (readers stop at their next line, records in flight get their acknowledgements).
+ * answers, the end of a once run, and a drain before stopping (readers stop at their next line, records in flight get
+ * their acknowledgements, then every file not settled keeps its checkpoint and stays in place).
  */
 final class ApplicationLifecycle extends MainListenerSupport {
 
@@ -61,7 +62,8 @@ final class ApplicationLifecycle extends MainListenerSupport {
         if (completion == null) {
             return;
         }
-        bean(context, "fileLedgers", FileLedgers.class).stopReading();
+        FileTracker files = bean(context, "fileTracker", FileTracker.class);
+        files.stopReading();
         InFlightBudget budget = bean(context, "inFlightBudget", InFlightBudget.class);
         long timeoutMs = new Settings(context).longValue("ingestion.shutdown.drain-timeout-ms");
         try {
@@ -72,6 +74,7 @@ final class ApplicationLifecycle extends MainListenerSupport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        files.interruptUnsettled();
     }
 
     int exitCode() {

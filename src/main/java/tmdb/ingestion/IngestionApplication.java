@@ -11,6 +11,8 @@ import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.PropertySources;
 import tmdb.ingestion.checkpoint.CheckpointRoute;
 import tmdb.ingestion.deadletter.DeadLetterRoute;
+import tmdb.ingestion.file.FileLifecycleRoute;
+import tmdb.ingestion.loader.FileReadingRoute;
 import tmdb.ingestion.loader.FolderRouteTemplate;
 import tmdb.ingestion.loader.MixingRoute;
 import tmdb.ingestion.monitor.MonitoringRoutes;
@@ -54,6 +56,8 @@ public final class IngestionApplication {
         Main main = new Main();
         main.configure().addConfiguration(PipelineConfiguration.class);
         main.configure().addRoutesBuilder(new FolderRouteTemplate());
+        main.configure().addRoutesBuilder(new FileReadingRoute());
+        main.configure().addRoutesBuilder(new FileLifecycleRoute());
         main.configure().addRoutesBuilder(new MixingRoute());
         main.configure().addRoutesBuilder(new PreprocessRoute());
         main.configure().addRoutesBuilder(new KafkaDelivery());

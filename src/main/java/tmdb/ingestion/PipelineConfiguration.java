@@ -31,8 +31,8 @@ import tmdb.ingestion.config.RunMode;
 import tmdb.ingestion.config.Seed;
 import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.config.TypeCatalog;
-import tmdb.ingestion.ledger.FileLedgers;
-import tmdb.ingestion.ledger.RecordOutcomes;
+import tmdb.ingestion.file.FileTracker;
+import tmdb.ingestion.file.RecordOutcomes;
 import tmdb.ingestion.loader.InFlightBudget;
 import tmdb.ingestion.loader.Pacer;
 import tmdb.ingestion.loader.RecordAdmission;
@@ -103,18 +103,20 @@ public class PipelineConfiguration implements CamelConfiguration {
         CheckpointStore checkpoints = new CheckpointStore(checkpointTopic, () -> KafkaReachability.adminConfig(
                 kafka.getConfiguration(), kafka.getConfiguration().getBrokers(),
                 settings.integer("kafka.connect-timeout-ms")), context.createProducerTemplate(), runId, exactlyOnce);
-        FileLedgers ledgers = new FileLedgers(dataDir, maxLineBytes, stats, events, checkpoints);
-        metrics.watch(stats, budget, ledgers, folders);
+        FileTracker files = new FileTracker(dataDir, maxLineBytes, settings.longValue("ingestion.file.quiet-period-ms"),
+                stats, events, checkpoints);
+        files.readWith(context.createProducerTemplate());
+        metrics.watch(stats, budget, files, folders);
         Set<String> folderRouteIds = folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
 
         Registry registry = context.getRegistry();
         registry.bind("ingestionStats", stats);
         registry.bind("inFlightBudget", budget);
-        registry.bind("fileLedgers", ledgers);
+        registry.bind("fileTracker", files);
         registry.bind("recordAdmission", new RecordAdmission(budget, seed, stats));
         registry.bind("recordLeftMixing", (Processor) exchange -> stats.recordLeftMixing());
         registry.bind("pacer", new Pacer(settings.integer("ingestion.pace.records-per-second")));
-        RecordOutcomes outcomes = new RecordOutcomes(ledgers, budget, stats,
+        RecordOutcomes outcomes = new RecordOutcomes(budget, stats,
                 settings.integer("ingestion.rejections.log-per-second"));
         registry.bind("recordOutcomes", outcomes);
         registry.bind("ingestionMetadata", new IngestionMetadata(runId));
@@ -125,10 +127,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         String deadLetterTopic = settings.string("ingestion.dead-letter.topic");
         registry.bind("deadLetterRecord", new DeadLetterRecord(deadLetterTopic,
                 settings.integer("ingestion.dead-letter.max-value-bytes")));
-        ProgressReporter reporter = new ProgressReporter(stats, ledgers, deadLetterTopic);
+        ProgressReporter reporter = new ProgressReporter(stats, files, deadLetterTopic);
         registry.bind("progressReporter", reporter);
         context.addService(reporter, true, true);
-        registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, ledgers, budget, stats));
+        registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, files, budget, stats));
 
         List<String> topics = new ArrayList<>(types.all().values().stream().map(RecordType::topic).toList());
         topics.add(deadLetterTopic);

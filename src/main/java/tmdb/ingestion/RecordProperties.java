@@ -10,8 +10,8 @@ public final class RecordProperties {
     public static final String TYPE = "ingestionType";
     /** The record's label, e.g. {@code change}. */
     public static final String LABEL = "ingestionLabel";
-    /** The {@link tmdb.ingestion.ledger.FileLedger} of the file the record was read from. */
-    public static final String LEDGER = "ingestionLedger";
+    /** The {@link tmdb.ingestion.file.TrackedFile} the record was read from. */
+    public static final String FILE = "ingestionFile";
     /** The {@link tmdb.ingestion.loader.SourceLine} the record was read as (line number, length). */
     public static final String SOURCE_LINE = "ingestionSourceLine";
     /** Bytes of in-flight budget the record holds until it is resolved. */

@@ -61,7 +61,7 @@ abstract class AbstractIngestionIT {
                 "--ingestion.management.port=0",
                 "--ingestion.checkpoint.topic=" + topicPrefix + ".checkpoints",
                 "--ingestion.progress.interval-ms=1000",
-                "--ingestion.poll.min-file-age-ms=0"));
+                "--ingestion.file.quiet-period-ms=0"));
         for (String type : TYPES) {
             args.add("--ingestion.type." + type + ".topic=" + topic(type));
         }

@@ -45,7 +45,7 @@ class BadInputIT {
 
     private List<String> args(String... extra) {
         List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(),
-                "--ingestion.data-dir=" + data(), "--ingestion.mode=once", "--ingestion.poll.min-file-age-ms=0",
+                "--ingestion.data-dir=" + data(), "--ingestion.mode=once", "--ingestion.file.quiet-period-ms=0",
                 "--ingestion.type.movie.topic=" + movies, "--ingestion.type.person.topic=" + people,
                 "--ingestion.type.tv_series.topic=" + prefix + ".tv", "--ingestion.dead-letter.topic=" + deadLetters));
         args.addAll(Arrays.asList(extra));

@@ -49,7 +49,7 @@ class BrokerOutageIT {
         try (BrokerProcess broker = BrokerProcess.create(dir.resolve("broker")).start()) {
             List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + broker.bootstrapServers(),
                     "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=once",
-                    "--ingestion.poll.min-file-age-ms=0",
+                    "--ingestion.file.quiet-period-ms=0",
                     "--camel.component.kafka.delivery-timeout-ms=4000",
                     "--camel.component.kafka.request-timeout-ms=1500",
                     "--camel.component.kafka.max-block-ms=2000",

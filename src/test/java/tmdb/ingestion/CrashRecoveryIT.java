@@ -42,7 +42,7 @@ class CrashRecoveryIT {
     private ApplicationProcess start(String log, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(),
                 "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=once",
-                "--ingestion.poll.min-file-age-ms=0", "--ingestion.checkpoint.topic=" + prefix + ".checkpoints"));
+                "--ingestion.file.quiet-period-ms=0", "--ingestion.checkpoint.topic=" + prefix + ".checkpoints"));
         args.addAll(List.of(extra));
         for (String type : TYPES) {
             args.add("--ingestion.type." + type + ".topic=" + prefix + "." + type);

@@ -49,7 +49,7 @@ class HugeLineIT {
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
                 List.of("-Xmx256m"), "--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(),
                 "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=once",
-                "--ingestion.poll.min-file-age-ms=0", "--ingestion.type.movie.topic=" + prefix + ".movies",
+                "--ingestion.file.quiet-period-ms=0", "--ingestion.type.movie.topic=" + prefix + ".movies",
                 "--ingestion.dead-letter.topic=" + prefix + ".dlq")) {
             assertThat(application.awaitExit(Duration.ofMinutes(3))).as(application.output()).isZero();
             assertThat(application.output()).doesNotContain("OutOfMemoryError")

@@ -40,7 +40,7 @@ class IndependentClientIT {
         String prefix = "xcheck-" + System.nanoTime();
         TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(21).generate(dataDir, TYPES, 1500, 200);
         List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + bootstrap,
-                "--ingestion.data-dir=" + dataDir, "--ingestion.mode=once", "--ingestion.poll.min-file-age-ms=0",
+                "--ingestion.data-dir=" + dataDir, "--ingestion.mode=once", "--ingestion.file.quiet-period-ms=0",
                 "--ingestion.management.port=0", "--ingestion.checkpoint.topic=" + prefix + ".checkpoints"));
         Map<String, Long> expectedByTopic = new TreeMap<>();
         for (String type : TYPES) {

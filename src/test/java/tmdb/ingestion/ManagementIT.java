@@ -56,7 +56,7 @@ class ManagementIT {
              ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
                      "--kafka.bootstrap-servers=" + broker.bootstrapServers(),
                      "--ingestion.data-dir=" + data, "--ingestion.mode=watch",
-                     "--ingestion.poll.min-file-age-ms=0",
+                     "--ingestion.file.quiet-period-ms=0",
                      "--ingestion.pace.records-per-second=150",
                      "--ingestion.management.port=" + management.port(),
                      "--ingestion.management.kafka-probe-timeout-ms=1000")) {

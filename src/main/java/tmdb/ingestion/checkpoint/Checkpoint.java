@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A file's progress: every line up to {@code line} is resolved (published, dead-lettered or blank), and reading
- * resumes at byte {@code offset}, where line {@code line + 1} starts. Of the lines after it, up to {@code readUpTo}
+ * resumes at byte {@code offset}, where line {@code line + 1} starts. {@code size} and {@code fingerprint} identify
+ * the file's first {@code size} bytes (see {@link FileIdentity}). Of the lines after it, up to {@code readUpTo}
  * (the last line read when the checkpoint was taken), all are resolved too except the {@code pending} ones: the
  * mixing stage delivers lines out of order, so a restart skips the resolved ones and sends only the pending ones
  * and those after {@code readUpTo}. A {@code done} checkpoint marks a file whose every line is resolved.
@@ -15,10 +16,6 @@ public record Checkpoint(String file, long size, String fingerprint, long line, 
 
     public Checkpoint {
         pending = List.copyOf(pending);
-    }
-
-    public boolean isOf(FileIdentity identity) {
-        return file.equals(identity.path()) && size == identity.size() && fingerprint.equals(identity.fingerprint());
     }
 
     /** True for a line after the resume point that was resolved before the checkpoint: not to be sent again. */

@@ -9,6 +9,6 @@ public class CheckpointRoute extends RouteBuilder {
     public void configure() {
         from("timer:checkpoints?period={{ingestion.checkpoint.interval-ms}}&delay={{ingestion.checkpoint.interval-ms}}")
                 .routeId("checkpoints")
-                .bean("fileLedgers", "saveCheckpoints");
+                .bean("fileTracker", "saveCheckpoints");
     }
 }

@@ -2,14 +2,16 @@ package tmdb.ingestion.checkpoint;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
@@ -72,40 +74,47 @@ public final class CheckpointStore extends ServiceSupport {
         return topic;
     }
 
-    /** The checkpoint of this very file (same path, size and fingerprint), if it has one. */
-    public Optional<Checkpoint> find(FileIdentity identity) {
-        return Optional.ofNullable(byFile.get(identity.path())).filter(checkpoint -> checkpoint.isOf(identity));
+    /** The last checkpoint saved under this path under the data folder, if any (of this file or of another one). */
+    public Optional<Checkpoint> find(String file) {
+        return Optional.ofNullable(byFile.get(file));
     }
 
     /**
-     * Records the progress; waits for Kafka's acknowledgement when asked to (before a file is moved). In
-     * exactly-once mode it does nothing: the transactions write the checkpoints with their records.
+     * Records a file's progress without waiting for Kafka (the periodic saves). In exactly-once mode it is only
+     * remembered: the transactions write the checkpoints with their records (one written outside could overtake a
+     * later one).
      */
-    public void save(Checkpoint checkpoint, boolean wait) {
-        if (transactional) {
-            return;
-        }
+    public void save(Checkpoint checkpoint) {
         byFile.put(checkpoint.file(), checkpoint);
-        byte[] value = serialize(checkpoint);
-        if (wait) {
-            Exchange sent = template.send(endpoint, exchange -> {
-                exchange.getIn().setBody(value);
-                exchange.getIn().setHeader(KafkaConstants.KEY, checkpoint.file());
-            });
-            if (sent.getException() != null) {
-                LOG.warn("Could not save the checkpoint of {} to {}: {}. After a restart the file may be read "
-                        + "again from an earlier checkpoint (records sent twice, none lost)", checkpoint.file(), topic,
-                        sent.getException().getMessage());
-            }
-        } else {
-            template.asyncRequestBodyAndHeader(endpoint, value, KafkaConstants.KEY, checkpoint.file());
+        if (!transactional) {
+            template.asyncRequestBodyAndHeader(endpoint, serialize(checkpoint), KafkaConstants.KEY, checkpoint.file());
         }
     }
 
-    /** Forgets a file's progress (its file failed and left the folder): the same file dropped again is read whole. */
-    public void forget(String file) {
-        byFile.remove(file);
-        template.asyncRequestBodyAndHeader(endpoint, null, KafkaConstants.KEY, file);
+    /**
+     * Records these checkpoints and waits for Kafka's acknowledgements, all at once (before their files are moved,
+     * or when the application stops). In exactly-once mode they are only remembered, as by {@link #save}.
+     */
+    public void saveAndWait(Collection<Checkpoint> checkpoints) {
+        Map<Checkpoint, CompletableFuture<Exchange>> sent = new LinkedHashMap<>();
+        for (Checkpoint checkpoint : checkpoints) {
+            byFile.put(checkpoint.file(), checkpoint);
+            if (!transactional) {
+                byte[] value = serialize(checkpoint);
+                sent.put(checkpoint, template.asyncSend(endpoint, exchange -> {
+                    exchange.getIn().setBody(value);
+                    exchange.getIn().setHeader(KafkaConstants.KEY, checkpoint.file());
+                }));
+            }
+        }
+        sent.forEach((checkpoint, answer) -> {
+            Exception failure = answer.join().getException();
+            if (failure != null) {
+                LOG.warn("Could not save the checkpoint of {} to {}: {}. After a restart the file may be read "
+                        + "again from an earlier checkpoint (records sent twice, none lost)", checkpoint.file(), topic,
+                        failure.getMessage());
+            }
+        });
     }
 
     @Override

@@ -3,32 +3,41 @@ package tmdb.ingestion.checkpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * What makes a file the same file across restarts: its path under the data folder, its size, and a SHA-256 of
- * its size, first 64 KiB and last 64 KiB. A file replaced under the same name by other content is a new file
- * (unless the new content has the same size and the same first and last 64 KiB: hashing whole files of several
- * GB at every start would double the reading).
+ * What makes a file the same file across restarts, as far as it was read: its path under the data folder, and a
+ * SHA-256 of the number of bytes covered, the first 64 KiB and the 64 KiB before the end of the covered bytes.
+ * Files only grow by appending, so the bytes a checkpoint covers stay the same while the file grows: a file that
+ * was read to byte N is recognised after a restart, however much was written since, by the fingerprint of its
+ * first N bytes. A file replaced under the same name by other content is a new file (unless the new content starts
+ * with the same first and last 64 KiB of the covered bytes: hashing whole files of several GB at every start would
+ * double the reading).
+ *
+ * @param path        the file's path under the data folder
+ * @param size        the bytes the fingerprint covers, from the start of the file
+ * @param fingerprint the hash, hexadecimal
  */
 public record FileIdentity(String path, long size, String fingerprint) {
 
     private static final int SAMPLE_BYTES = 64 * 1024;
 
-    public static FileIdentity of(String path, Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            MessageDigest digest = sha256();
-            digest.update(ByteBuffer.allocate(Long.BYTES).putLong(size).flip());
-            sample(channel, 0, Math.min(SAMPLE_BYTES, size), digest);
-            long tailStart = Math.max(SAMPLE_BYTES, size - SAMPLE_BYTES);
-            sample(channel, tailStart, size - tailStart, digest);
-            return new FileIdentity(path, size, HexFormat.of().formatHex(digest.digest(), 0, 16));
-        }
+    /** The identity of the file's first {@code coveredBytes} bytes, read at their positions (the channel's own position is left alone). */
+    public static FileIdentity of(String path, FileChannel channel, long coveredBytes) throws IOException {
+        MessageDigest digest = sha256();
+        digest.update(ByteBuffer.allocate(Long.BYTES).putLong(coveredBytes).flip());
+        sample(channel, 0, Math.min(SAMPLE_BYTES, coveredBytes), digest);
+        long tailStart = Math.max(SAMPLE_BYTES, coveredBytes - SAMPLE_BYTES);
+        sample(channel, tailStart, coveredBytes - tailStart, digest);
+        return new FileIdentity(path, coveredBytes, HexFormat.of().formatHex(digest.digest(), 0, 16));
+    }
+
+    /** True when the checkpoint is of this file: same path, and the same bytes where the checkpoint's fingerprint looked. */
+    public static boolean matches(Checkpoint checkpoint, String path, FileChannel channel) throws IOException {
+        return checkpoint.file().equals(path) && checkpoint.size() <= channel.size()
+                && of(path, channel, checkpoint.size()).fingerprint().equals(checkpoint.fingerprint());
     }
 
     private static void sample(FileChannel channel, long from, long length, MessageDigest digest) throws IOException {
@@ -36,9 +45,8 @@ public record FileIdentity(String path, long size, String fingerprint) {
             return;
         }
         ByteBuffer buffer = ByteBuffer.allocate((int) length);
-        long position = from;
-        while (buffer.hasRemaining() && channel.read(buffer, position) > 0) {
-            position = from + buffer.position();
+        while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) > 0) {
+            continue;
         }
         digest.update(buffer.flip());
     }

@@ -4,7 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.Seed;
-import tmdb.ingestion.ledger.FileLedger;
+import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.monitor.IngestionStats;
 
 /**
@@ -28,12 +28,12 @@ public final class RecordAdmission implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         SourceLine line = exchange.getIn().getBody(SourceLine.class);
-        FileLedger ledger = exchange.getProperty(RecordProperties.LEDGER, FileLedger.class);
+        TrackedFile file = exchange.getProperty(RecordProperties.FILE, TrackedFile.class);
         exchange.setProperty(RecordProperties.BUDGET, budget.acquire(line.bytes().length));
-        ledger.admitted(line);
-        stats.recordRead(ledger.type(), ledger.label());
+        file.admitted(line);
+        stats.recordRead(file.type(), file.label());
         exchange.setProperty(RecordProperties.SOURCE_LINE, line);
-        exchange.setProperty(RecordProperties.MIX_KEY, seed.draw(ledger.identity(), line.number(), MIX_PURPOSE));
+        exchange.setProperty(RecordProperties.MIX_KEY, seed.draw(file.identity(), line.number(), MIX_PURPOSE));
         exchange.getIn().setBody(line.bytes());
     }
 }

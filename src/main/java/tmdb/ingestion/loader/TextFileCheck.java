@@ -1,9 +1,9 @@
 package tmdb.ingestion.loader;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Arrays;
 
 /**
  * Recognises files that are not UTF-8 text at all, from their first bytes, so that they fail as a whole instead
@@ -25,18 +25,19 @@ public final class TextFileCheck {
     }
 
     /** Throws when the file is clearly not UTF-8 text. */
-    public static void requireUtf8Text(Path file) throws IOException {
+    public static void requireUtf8Text(FileChannel file) throws IOException {
         String why = whyNotUtf8Text(file);
         if (why != null) {
             throw new NotTextException("not UTF-8 text: " + why);
         }
     }
 
-    private static String whyNotUtf8Text(Path file) throws IOException {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(SAMPLE);
+    private static String whyNotUtf8Text(FileChannel file) throws IOException {
+        ByteBuffer sample = ByteBuffer.allocate(SAMPLE);
+        while (sample.hasRemaining() && file.read(sample, sample.position()) > 0) {
+            continue;
         }
+        byte[] head = Arrays.copyOf(sample.array(), sample.position());
         if (startsWith(head, 0xFF, 0xFE) || startsWith(head, 0xFE, 0xFF)) {
             return "it is UTF-16 text (byte-order mark " + String.format("%02X %02X", head[0], head[1])
                     + "); convert it to UTF-8, e.g. with iconv -f UTF-16 -t UTF-8";

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
-import tmdb.ingestion.ledger.FileLedger;
+import tmdb.ingestion.file.TrackedFile;
 
 /**
  * Publishes each file's lifecycle to the status topic ({@code ingestion.status.topic}; off when empty), as JSON
@@ -33,30 +33,30 @@ public final class FileStatusEvents {
     }
 
     /** The file was picked up; sent before reading, and waited for, so that it comes first. */
-    public void discovered(FileLedger file) {
+    public void discovered(TrackedFile file) {
         send(file, "discovered", Map.of(), true);
     }
 
     /** Reading begins. */
-    public void started(FileLedger file) {
+    public void started(TrackedFile file) {
         send(file, "started", Map.of(), true);
     }
 
-    public void completed(FileLedger file) {
+    public void completed(TrackedFile file) {
         send(file, "completed", counts(file), false);
     }
 
-    public void failed(FileLedger file, String reason) {
+    public void failed(TrackedFile file, String reason) {
         Map<String, Object> fields = new LinkedHashMap<>(counts(file));
         fields.put("reason", reason);
         send(file, "failed", fields, false);
     }
 
-    public void interrupted(FileLedger file) {
+    public void interrupted(TrackedFile file) {
         send(file, "interrupted", counts(file), false);
     }
 
-    private static Map<String, Object> counts(FileLedger file) {
+    private static Map<String, Object> counts(TrackedFile file) {
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("lines", file.linesRead());
         counts.put("published", file.publishedCount());
@@ -66,7 +66,7 @@ public final class FileStatusEvents {
         return counts;
     }
 
-    private void send(FileLedger file, String event, Map<String, Object> fields, boolean wait) {
+    private void send(TrackedFile file, String event, Map<String, Object> fields, boolean wait) {
         if (endpoint == null) {
             return;
         }

@@ -20,8 +20,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import tmdb.ingestion.config.FolderRoutes.FolderRoute;
-import tmdb.ingestion.ledger.FileLedger;
-import tmdb.ingestion.ledger.FileLedgers;
+import tmdb.ingestion.file.FileTracker;
+import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.loader.InFlightBudget;
 
 /**
@@ -43,7 +43,7 @@ public final class IngestionMetrics {
         return registry.scrape();
     }
 
-    public void watch(IngestionStats stats, InFlightBudget budget, FileLedgers ledgers, List<FolderRoute> folders) {
+    public void watch(IngestionStats stats, InFlightBudget budget, FileTracker files, List<FolderRoute> folders) {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -61,14 +61,14 @@ public final class IngestionMetrics {
             String type = stream.get(0);
             String label = stream.get(1);
             streamGauge("ingestion.files.reading", "Files being read or waiting for their acknowledgements",
-                    type, label, () -> ledgers(ledgers, type, label).count());
+                    type, label, () -> files(files, type, label).count());
             streamGauge("ingestion.files.waiting", "Files in the watched folder not picked up yet", type, label,
-                    () -> Math.max(0, countFiles(paths) - ledgers(ledgers, type, label).count()));
+                    () -> Math.max(0, countFiles(paths) - files(files, type, label).count()));
             streamGauge("ingestion.reading.bytes.left", "Bytes not read yet in the files being read", type, label,
-                    () -> sum(ledgers, type, label, FileLedger::bytesLeft));
+                    () -> sum(files, type, label, TrackedFile::bytesLeft));
             streamGauge("ingestion.reading.lines.left.estimated",
                     "Lines not read yet in the files being read, estimated from their mean line length so far",
-                    type, label, () -> sum(ledgers, type, label, FileLedger::linesLeftEstimate));
+                    type, label, () -> sum(files, type, label, TrackedFile::linesLeftEstimate));
         });
     }
 
@@ -78,12 +78,12 @@ public final class IngestionMetrics {
                 .tag("type", type).tag("label", label).register(registry);
     }
 
-    private static Stream<FileLedger> ledgers(FileLedgers ledgers, String type, String label) {
-        return ledgers.openLedgers().stream().filter(l -> l.type().equals(type) && l.label().equals(label));
+    private static Stream<TrackedFile> files(FileTracker files, String type, String label) {
+        return files.unsettledFiles().stream().filter(l -> l.type().equals(type) && l.label().equals(label));
     }
 
-    private static long sum(FileLedgers ledgers, String type, String label, ToLongFunction<FileLedger> value) {
-        return ledgers(ledgers, type, label).mapToLong(value).sum();
+    private static long sum(FileTracker files, String type, String label, ToLongFunction<TrackedFile> value) {
+        return files(files, type, label).mapToLong(value).sum();
     }
 
     private static long countFiles(List<Path> folders) {

@@ -7,7 +7,7 @@ import java.util.StringJoiner;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tmdb.ingestion.ledger.FileLedgers;
+import tmdb.ingestion.file.FileTracker;
 
 /**
  * Logs a progress line while records flow, and the run's summary when it stops: as a service of the Camel
@@ -18,14 +18,14 @@ public final class ProgressReporter extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
     private final IngestionStats stats;
-    private final FileLedgers ledgers;
+    private final FileTracker files;
     private final String deadLetterTopic;
     private long lastResolved;
     private long lastNanos = System.nanoTime();
 
-    public ProgressReporter(IngestionStats stats, FileLedgers ledgers, String deadLetterTopic) {
+    public ProgressReporter(IngestionStats stats, FileTracker files, String deadLetterTopic) {
         this.stats = stats;
-        this.ledgers = ledgers;
+        this.files = files;
         this.deadLetterTopic = deadLetterTopic;
     }
 
@@ -44,7 +44,7 @@ public final class ProgressReporter extends ServiceSupport {
         LOG.info("Progress: {} records/s | published {} | dead-lettered {} {}| not delivered {} | by type/label {} | "
                         + "files done {}, failed {}, reading {}",
                 rate, stats.published(), stats.deadLettered(), byReason(stats.deadLetteredByReason()), stats.failed(),
-                inline(stats.publishedByStream()), stats.filesDone(), stats.filesFailed(), ledgers.openFiles());
+                inline(stats.publishedByStream()), stats.filesDone(), stats.filesFailed(), files.openFiles());
     }
 
     /** The summary of the run so far, several lines. */

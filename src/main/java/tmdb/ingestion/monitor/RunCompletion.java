@@ -4,7 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import tmdb.ingestion.ledger.FileLedgers;
+import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.loader.InFlightBudget;
 
 /**
@@ -15,7 +15,7 @@ public final class RunCompletion {
 
     private final boolean once;
     private final Set<String> folderRoutes;
-    private final FileLedgers ledgers;
+    private final FileTracker files;
     private final InFlightBudget budget;
     private final IngestionStats stats;
     private final Set<String> idleFolders = ConcurrentHashMap.newKeySet();
@@ -23,11 +23,11 @@ public final class RunCompletion {
     private volatile boolean aborted;
     private volatile Runnable onComplete = () -> { };
 
-    public RunCompletion(boolean once, Set<String> folderRoutes, FileLedgers ledgers, InFlightBudget budget,
+    public RunCompletion(boolean once, Set<String> folderRoutes, FileTracker files, InFlightBudget budget,
                          IngestionStats stats) {
         this.once = once;
         this.folderRoutes = Set.copyOf(folderRoutes);
-        this.ledgers = ledgers;
+        this.files = files;
         this.budget = budget;
         this.stats = stats;
     }
@@ -44,7 +44,7 @@ public final class RunCompletion {
 
     /** Checks whether a once run is complete, and if so triggers the completion action once. */
     public void check() {
-        if (once && idleFolders.containsAll(folderRoutes) && ledgers.openFiles() == 0
+        if (once && idleFolders.containsAll(folderRoutes) && files.openFiles() == 0
                 && budget.bytesInFlight() == 0 && completed.compareAndSet(false, true)) {
             onComplete.run();
         }

@@ -9,7 +9,7 @@ import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.EventTimeWindows;
 import tmdb.ingestion.config.Seed;
-import tmdb.ingestion.ledger.FileLedger;
+import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.loader.SourceLine;
 
 /** Chooses the record's event time under the configured policy and sets it as the {@code timestamp} header. */
@@ -36,10 +36,10 @@ public final class EventTimestamp implements Processor {
         if (policy == TimestampPolicy.PROCESSING_TIME) {
             return Instant.now().truncatedTo(ChronoUnit.MILLIS);
         }
-        FileLedger ledger = exchange.getProperty(RecordProperties.LEDGER, FileLedger.class);
+        TrackedFile file = exchange.getProperty(RecordProperties.FILE, TrackedFile.class);
         SourceLine line = exchange.getProperty(RecordProperties.SOURCE_LINE, SourceLine.class);
-        EventTimeWindows.Window window = windows.require(ledger.label());
-        long offset = seed.drawBelow(ledger.identity(), line.number(), TIMESTAMP_PURPOSE, window.seconds());
+        EventTimeWindows.Window window = windows.require(file.label());
+        long offset = seed.drawBelow(file.identity(), line.number(), TIMESTAMP_PURPOSE, window.seconds());
         return window.start().plusSeconds(offset);
     }
 }

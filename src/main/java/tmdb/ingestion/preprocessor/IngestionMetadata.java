@@ -8,7 +8,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.RecordProperties;
-import tmdb.ingestion.ledger.FileLedger;
+import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.loader.SourceLine;
 
 /**
@@ -25,12 +25,12 @@ public final class IngestionMetadata implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        FileLedger ledger = exchange.getProperty(RecordProperties.LEDGER, FileLedger.class);
+        TrackedFile file = exchange.getProperty(RecordProperties.FILE, TrackedFile.class);
         SourceLine line = exchange.getProperty(RecordProperties.SOURCE_LINE, SourceLine.class);
         Message message = exchange.getIn();
-        message.setHeader(RecordHeaders.DATA_TYPE, ledger.type());
-        message.setHeader(RecordHeaders.DATA_LABEL, ledger.label());
-        message.setHeader(RecordHeaders.SOURCE_FILE, ledger.identity());
+        message.setHeader(RecordHeaders.DATA_TYPE, file.type());
+        message.setHeader(RecordHeaders.DATA_LABEL, file.label());
+        message.setHeader(RecordHeaders.SOURCE_FILE, file.identity());
         message.setHeader(RecordHeaders.SOURCE_LINE, Long.toString(line.number()));
         message.setHeader(RecordHeaders.RUN_ID, runId);
         message.setHeader(RecordHeaders.INGEST_TIME, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());

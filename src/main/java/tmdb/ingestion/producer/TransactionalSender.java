@@ -1,5 +1,6 @@
 package tmdb.ingestion.producer;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,8 +43,8 @@ import org.slf4j.LoggerFactory;
 import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.CheckpointStore;
-import tmdb.ingestion.ledger.FileLedger;
-import tmdb.ingestion.ledger.RecordOutcomes;
+import tmdb.ingestion.file.RecordOutcomes;
+import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.loader.SourceLine;
 import tmdb.ingestion.preprocessor.Rejection;
 
@@ -181,7 +182,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     return;
                 }
                 inTransaction = false;
-            } catch (KafkaException | IllegalStateException e) {
+            } catch (KafkaException | IllegalStateException | IOException e) {
                 recover(sent, e);
                 return;
             }
@@ -262,15 +263,17 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     /** The checkpoints the files of these records reach once the records are committed. */
-    private static List<Checkpoint> checkpointsOf(List<Pending> sent) {
-        Map<FileLedger, Set<Long>> linesByFile = new LinkedHashMap<>();
+    private static List<Checkpoint> checkpointsOf(List<Pending> sent) throws IOException {
+        Map<TrackedFile, Set<Long>> linesByFile = new LinkedHashMap<>();
         for (Pending pending : sent) {
-            FileLedger ledger = pending.exchange().getProperty(RecordProperties.LEDGER, FileLedger.class);
+            TrackedFile file = pending.exchange().getProperty(RecordProperties.FILE, TrackedFile.class);
             SourceLine line = pending.exchange().getProperty(RecordProperties.SOURCE_LINE, SourceLine.class);
-            linesByFile.computeIfAbsent(ledger, key -> new HashSet<>()).add(line.number());
+            linesByFile.computeIfAbsent(file, key -> new HashSet<>()).add(line.number());
         }
         List<Checkpoint> answer = new ArrayList<>();
-        linesByFile.forEach((ledger, lines) -> ledger.progressAssuming(lines).ifPresent(answer::add));
+        for (Map.Entry<TrackedFile, Set<Long>> file : linesByFile.entrySet()) {
+            answer.add(file.getKey().progressAssuming(file.getValue()));
+        }
         return answer;
     }
 

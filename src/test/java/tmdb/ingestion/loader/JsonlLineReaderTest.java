@@ -1,14 +1,17 @@
 package tmdb.ingestion.loader;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,14 +19,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class JsonlLineReaderTest {
 
+    @TempDir
+    Path dir;
+
+    private final List<FileChannel> open = new ArrayList<>();
+
+    @AfterEach
+    void close() throws IOException {
+        for (FileChannel channel : open) {
+            channel.close();
+        }
+    }
+
     private static List<SourceLine> readAll(JsonlLineReader reader) {
         List<SourceLine> lines = new ArrayList<>();
         reader.forEachRemaining(lines::add);
         return lines;
     }
 
-    private static JsonlLineReader reader(byte[] content, int max) throws IOException {
-        return new JsonlLineReader(new ByteArrayInputStream(content), max, () -> false);
+    private FileChannel channel(Path file) {
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            open.add(channel);
+            return channel;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A reader of the whole content, whose last line counts even without a line ending (the file is finished). */
+    private JsonlLineReader reader(byte[] content, int max) throws IOException {
+        Path file = Files.write(dir.resolve("f" + open.size() + ".jsonl"), content);
+        return JsonlLineReader.from(channel(file), 0, 0, max, () -> false, () -> true);
     }
 
     private static String text(SourceLine line) {
@@ -91,8 +118,8 @@ class JsonlLineReaderTest {
     @Test
     void endsEarlyWhenAStopIsRequested() throws IOException {
         AtomicBoolean stop = new AtomicBoolean();
-        JsonlLineReader reader = new JsonlLineReader(
-                new ByteArrayInputStream("{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n".getBytes(StandardCharsets.UTF_8)), 1024, stop::get);
+        Path file = Files.writeString(dir.resolve("s.jsonl"), "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n");
+        JsonlLineReader reader = JsonlLineReader.from(channel(file), 0, 0, 1024, stop::get, () -> true);
 
         assertThat(reader.next().number()).isEqualTo(1);
         stop.set(true);
@@ -111,26 +138,59 @@ class JsonlLineReaderTest {
     }
 
     @Test
-    void givesEachLineItsOffsetsAndResumesFromOneOfThemWithTheRightLineNumbers(@TempDir Path dir) throws IOException {
+    void givesEachLineItsOffsetsAndResumesFromOneOfThemWithTheRightLineNumbers() throws IOException {
         Path file = dir.resolve("a.jsonl");
         Files.writeString(file, "\uFEFF{\"a\":1}\r\n\n{\"b\":2}\n{\"c\":3}", StandardCharsets.UTF_8);
-        List<SourceLine> lines;
-        try (JsonlLineReader whole = new JsonlLineReader(file, 1024, () -> false)) {
-            lines = readAll(whole);
-        }
+        List<SourceLine> lines = readAll(JsonlLineReader.from(channel(file), 0, 0, 1024, () -> false, () -> true));
         assertThat(lines).extracting(SourceLine::number).containsExactly(1L, 3L, 4L);
         assertThat(lines.get(0).offset()).as("after the byte-order mark").isEqualTo(3);
         assertThat(lines.get(0).nextOffset()).isEqualTo(3 + 9);
         assertThat(lines.get(2).nextOffset()).isEqualTo(Files.size(file));
 
         SourceLine second = lines.get(1);
-        try (JsonlLineReader resumed = new JsonlLineReader(file, 1024, () -> false, second.offset(),
-                second.number() - 1)) {
-            List<SourceLine> rest = readAll(resumed);
-            assertThat(rest).extracting(JsonlLineReaderTest::text).containsExactly("{\"b\":2}", "{\"c\":3}");
-            assertThat(rest).extracting(SourceLine::number).containsExactly(3L, 4L);
-            assertThat(rest.get(0).offset()).isEqualTo(second.offset());
-            assertThat(resumed.bytesRead()).isEqualTo(Files.size(file));
-        }
+        JsonlLineReader resumed = JsonlLineReader.from(channel(file), second.offset(), second.number() - 1, 1024,
+                () -> false, () -> true);
+        List<SourceLine> rest = readAll(resumed);
+        assertThat(rest).extracting(JsonlLineReaderTest::text).containsExactly("{\"b\":2}", "{\"c\":3}");
+        assertThat(rest).extracting(SourceLine::number).containsExactly(3L, 4L);
+        assertThat(rest.get(0).offset()).isEqualTo(second.offset());
+        assertThat(resumed.bytesRead()).isEqualTo(Files.size(file));
+    }
+
+    @Test
+    void endsBeforeALineWithoutLineEndingWhileTheFileMayStillGrowAndReadsItWholeOnceItArrived() throws IOException {
+        Path file = Files.writeString(dir.resolve("growing.jsonl"), "{\"a\":1}\n{\"b\":");
+        FileChannel channel = channel(file);
+
+        JsonlLineReader first = JsonlLineReader.from(channel, 0, 0, 1024, () -> false, () -> false);
+        assertThat(readAll(first)).extracting(JsonlLineReaderTest::text).containsExactly("{\"a\":1}");
+        assertThat(first.endedBeforeUnterminatedLine()).isTrue();
+        assertThat(first.bytesRead()).as("where the half line starts").isEqualTo(8);
+        assertThat(first.linesRead()).isEqualTo(1);
+
+        Files.writeString(file, "2}\n{\"c\":3}\n", StandardOpenOption.APPEND);
+        JsonlLineReader second = JsonlLineReader.from(channel, first.bytesRead(), first.linesRead(), 1024,
+                () -> false, () -> false);
+        List<SourceLine> rest = readAll(second);
+        assertThat(rest).extracting(JsonlLineReaderTest::text).containsExactly("{\"b\":2}", "{\"c\":3}");
+        assertThat(rest).extracting(SourceLine::number).containsExactly(2L, 3L);
+        assertThat(second.endedBeforeUnterminatedLine()).isFalse();
+        assertThat(second.bytesRead()).isEqualTo(Files.size(file));
+    }
+
+    @Test
+    void readsALastLineWithoutLineEndingOnceTheFileIsFinished() throws IOException {
+        Path file = Files.writeString(dir.resolve("last.jsonl"), "{\"a\":1}\n{\"b\":2}");
+        FileChannel channel = channel(file);
+        AtomicBoolean finished = new AtomicBoolean();
+
+        JsonlLineReader before = JsonlLineReader.from(channel, 0, 0, 1024, () -> false, finished::get);
+        assertThat(readAll(before)).hasSize(1);
+
+        finished.set(true);
+        JsonlLineReader after = JsonlLineReader.from(channel, before.bytesRead(), before.linesRead(), 1024,
+                () -> false, finished::get);
+        assertThat(readAll(after)).extracting(JsonlLineReaderTest::text).containsExactly("{\"b\":2}");
+        assertThat(after.bytesRead()).isEqualTo(Files.size(file));
     }
 }

@@ -2,6 +2,7 @@ package tmdb.ingestion.loader;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +19,18 @@ class TextFileCheckTest {
     @TempDir
     Path dir;
 
+    private static void check(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file)) {
+            TextFileCheck.requireUtf8Text(channel);
+        }
+    }
+
     @Test
     void acceptsUtf8TextEvenWithABomOrInvalidBytesOnSomeLines() throws IOException {
         Path file = Files.write(dir.resolve("a.jsonl"), new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}',
             '\n', (byte) 0xC3, (byte) 0x28, '\n'});
 
-        assertThatCode(() -> TextFileCheck.requireUtf8Text(file)).doesNotThrowAnyException();
+        assertThatCode(() -> check(file)).doesNotThrowAnyException();
     }
 
     @Test
@@ -35,8 +42,8 @@ class TextFileCheckTest {
         }
         Path binary = Files.write(dir.resolve("b.jsonl"), new byte[] {'{', 0, 1, 2});
 
-        assertThatThrownBy(() -> TextFileCheck.requireUtf8Text(utf16)).hasMessageContaining("UTF-16");
-        assertThatThrownBy(() -> TextFileCheck.requireUtf8Text(gzip)).hasMessageContaining("gzip");
-        assertThatThrownBy(() -> TextFileCheck.requireUtf8Text(binary)).hasMessageContaining("NUL byte at offset 1");
+        assertThatThrownBy(() -> check(utf16)).hasMessageContaining("UTF-16");
+        assertThatThrownBy(() -> check(gzip)).hasMessageContaining("gzip");
+        assertThatThrownBy(() -> check(binary)).hasMessageContaining("NUL byte at offset 1");
     }
 }

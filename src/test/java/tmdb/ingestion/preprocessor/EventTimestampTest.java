@@ -15,7 +15,7 @@ import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.EventTimeWindows;
 import tmdb.ingestion.config.EventTimeWindows.Window;
 import tmdb.ingestion.config.Seed;
-import tmdb.ingestion.ledger.FileLedger;
+import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.loader.SourceLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +30,7 @@ class EventTimestampTest {
 
     private static Instant timestamp(EventTimestamp processor, String label, String file, long line) {
         Exchange exchange = new DefaultExchange(CONTEXT);
-        exchange.setProperty(RecordProperties.LEDGER, new FileLedger(null, file, "movie", label));
+        exchange.setProperty(RecordProperties.FILE, new TrackedFile(file, "movie", label, null, null, null));
         exchange.setProperty(RecordProperties.SOURCE_LINE, new SourceLine(line, new byte[0], 0));
         processor.process(exchange);
         return Instant.parse(exchange.getIn().getHeader(RecordHeaders.TIMESTAMP, String.class));

@@ -9,7 +9,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.RecordProperties;
-import tmdb.ingestion.ledger.FileLedger;
+import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.loader.SourceLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +19,8 @@ class IngestionMetadataTest {
     @Test
     void setsTypeLabelSourceRunAndIngestTimeAsStringHeaders() {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.setProperty(RecordProperties.LEDGER, new FileLedger(null, "tv_series/change/p.jsonl", "tv_series", "change"));
+        exchange.setProperty(RecordProperties.FILE,
+                new TrackedFile("tv_series/change/p.jsonl", "tv_series", "change", null, null, null));
         exchange.setProperty(RecordProperties.SOURCE_LINE, new SourceLine(42, new byte[0], 0));
 
         new IngestionMetadata("run-1").process(exchange);

@@ -43,6 +43,32 @@ public final class TopicReader {
         return poll(bootstrap, topics, expected, timeout, QUIET_PERIOD, settings).records();
     }
 
+    /**
+     * Every record on the topics now, as a {@code read_committed} consumer sees them: reads to the end offsets (of
+     * committed records) and stops there, without waiting for more. Topics that do not exist yet have no records.
+     */
+    public static List<ConsumerRecord<String, byte[]>> readToEnd(String bootstrap, Collection<String> topics) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, Map.of())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(10))
+                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topics + " to their end offsets " + ends + " in 60 s");
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
     /** Polls until {@code expected} records are readable; returns {@link System#nanoTime()} at that moment. */
     public static long awaitCount(String bootstrap, String topic, int expected, Duration timeout) {
         Reading reading = poll(bootstrap, List.of(topic), expected, timeout, Duration.ZERO, Map.of());
@@ -58,8 +84,7 @@ public final class TopicReader {
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    private static Reading poll(String bootstrap, Collection<String> topics, int expected, Duration timeout,
-                                Duration quietPeriod, Map<String, Object> settings) {
+    private static KafkaConsumer<String, byte[]> consumer(String bootstrap, Map<String, Object> settings) {
         Properties config = new Properties();
         config.putAll(settings);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -68,10 +93,14 @@ public final class TopicReader {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 << 20);
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static Reading poll(String bootstrap, Collection<String> topics, int expected, Duration timeout,
+                                Duration quietPeriod, Map<String, Object> settings) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         long reachedAt = -1;
-        try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, settings)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             List<TopicPartition> partitions = partitionsOnceCreated(consumer, topics, deadline);
             consumer.assign(partitions);

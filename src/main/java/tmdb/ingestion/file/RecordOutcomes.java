@@ -1,4 +1,4 @@
-package tmdb.ingestion.ledger;
+package tmdb.ingestion.file;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -11,21 +11,19 @@ import tmdb.ingestion.preprocessor.Rejection;
 
 /**
  * Resolves a record: published, dead-lettered or failed. Each record is resolved exactly once; resolving it updates
- * its file's ledger and the run's counters, gives its in-flight budget back, and finishes the file when it was
- * the last one outstanding.
+ * its file's account and the run's counters, and gives its in-flight budget back; the file settles on the
+ * lifecycle's next tick once nothing is outstanding.
  */
 public final class RecordOutcomes {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordOutcomes.class);
 
-    private final FileLedgers ledgers;
     private final InFlightBudget budget;
     private final IngestionStats stats;
     private final RateLimitedLog rejectionLog;
 
-    public RecordOutcomes(FileLedgers ledgers, InFlightBudget budget, IngestionStats stats,
+    public RecordOutcomes(InFlightBudget budget, IngestionStats stats,
                           int rejectionWarningsPerSecond) {
-        this.ledgers = ledgers;
         this.budget = budget;
         this.stats = stats;
         this.rejectionLog = new RateLimitedLog(LOG, rejectionWarningsPerSecond);
@@ -41,38 +39,32 @@ public final class RecordOutcomes {
     }
 
     private void published(Exchange exchange) {
-        FileLedger ledger = ledgerOf(exchange);
+        TrackedFile file = fileOf(exchange);
         byte[] value = exchange.getIn().getBody(byte[].class);
-        stats.recordPublished(ledger.type(), ledger.label(), exchange.getProperty(RecordProperties.TOPIC, String.class),
+        stats.recordPublished(file.type(), file.label(), exchange.getProperty(RecordProperties.TOPIC, String.class),
                 value == null ? 0 : value.length);
         release(exchange);
-        if (ledger.published(lineNumber(exchange))) {
-            ledgers.finish(ledger);
-        }
+        file.published(lineNumber(exchange));
     }
 
     private void deadLettered(Exchange exchange) {
-        FileLedger ledger = ledgerOf(exchange);
+        TrackedFile file = fileOf(exchange);
         Rejection rejection = exchange.getProperty(RecordProperties.REJECTION, Rejection.class);
-        stats.recordDeadLettered(ledger.type(), ledger.label(), rejection.code());
-        rejectionLog.warn("Dead-lettered {}:{} ({}): {}", ledger.identity(), lineNumber(exchange), rejection.code(),
+        stats.recordDeadLettered(file.type(), file.label(), rejection.code());
+        rejectionLog.warn("Dead-lettered {}:{} ({}): {}", file.identity(), lineNumber(exchange), rejection.code(),
                 exchange.getProperty(RecordProperties.REJECTION_DETAIL, String.class));
         release(exchange);
-        if (ledger.deadLettered(lineNumber(exchange))) {
-            ledgers.finish(ledger);
-        }
+        file.deadLettered(lineNumber(exchange));
     }
 
     public void failed(Exchange exchange) {
-        FileLedger ledger = ledgerOf(exchange);
+        TrackedFile file = fileOf(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        stats.recordFailed(ledger.type(), ledger.label());
-        LOG.error("Could not deliver {}:{} to topic {}: {}", ledger.identity(), lineNumber(exchange),
+        stats.recordFailed(file.type(), file.label());
+        LOG.error("Could not deliver {}:{} to topic {}: {}", file.identity(), lineNumber(exchange),
                 exchange.getProperty(RecordProperties.TOPIC), cause == null ? "unknown error" : cause.toString());
         release(exchange);
-        if (ledger.failed()) {
-            ledgers.finish(ledger);
-        }
+        file.failed();
     }
 
     private void release(Exchange exchange) {
@@ -82,8 +74,8 @@ public final class RecordOutcomes {
         }
     }
 
-    private static FileLedger ledgerOf(Exchange exchange) {
-        return exchange.getProperty(RecordProperties.LEDGER, FileLedger.class);
+    private static TrackedFile fileOf(Exchange exchange) {
+        return exchange.getProperty(RecordProperties.FILE, TrackedFile.class);
     }
 
     private static long lineNumber(Exchange exchange) {

@@ -1,4 +1,4 @@
-package tmdb.ingestion.ledger;
+package tmdb.ingestion.file;
 
 import java.util.concurrent.atomic.AtomicLong;
 
