@@ -1,3 +1,4 @@
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,8 +15,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import tmdb.ingestion.loader.JsonlLineReader;
-import tmdb.ingestion.loader.SourceLine;
+import tmdb.ingestion.file.JsonlLineReader;
+import tmdb.ingestion.file.SourceLine;
 import tmdb.ingestion.preprocessor.RecordEnricher;
 
 /**
@@ -52,7 +53,8 @@ public final class Floor {
             for (Path file : files) {
                 String type = file.getParent().getParent().getFileName().toString();
                 String label = file.getParent().getFileName().toString();
-                try (JsonlLineReader reader = new JsonlLineReader(file, 16 << 20, () -> false)) {
+                try (FileChannel channel = FileChannel.open(file)) {
+                    JsonlLineReader reader = JsonlLineReader.from(channel, 0, 0, 16 << 20, () -> false, () -> true);
                     while (reader.hasNext()) {
                         SourceLine line = reader.next();
                         long id = idOf(json, line.bytes(), type + "_id");

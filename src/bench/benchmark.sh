@@ -2,16 +2,17 @@
 # Throughput of tmdb-ingestion next to the raw pipe, on one local KRaft broker and the same files.
 #
 #   src/bench/benchmark.sh [--megabytes=1000] [--seed=5] [--work=/tmp/tmdb-bench] [--skip-latency]
-#                          [--only=perf,original,floor,app,app-256m,app-eos]   (kcat always runs: it is the reference)
+#                          [--only=perf,original,connect,floor,app,app-256m,app-eos]   (kcat always runs: the reference)
 #
 # Generates the data set with the project's generator, then for each contender starts a fresh single-node broker
 # (Kafka's own jars, KRaft), runs the contender, checks that every record arrived (end offsets per topic), and
 # prints a table: records/s, MB/s, wall seconds, peak RSS, CPU seconds of the contender and of the broker, ratio
 # to kcat; for the application's default run, where its CPU went, by thread. Contenders: kcat -P piping the raw
 # lines; Kafka's ProducerPerformance with the files as payloads; the original module's logic
-# (../shared/anchors/original_ingest.py, where python3-confluent-kafka is installed); this application in once
-# mode with its defaults, and again with -Xmx256m; the floor (src/bench/Floor.java: the application's per-record
-# work without Camel). Then, in watch mode: CPU used while idle, and the time from
+# (../shared/anchors/original_ingest.py, where python3-confluent-kafka is installed); Kafka Connect standalone with
+# Kafka's FileStreamSource connector, one per file (what a user would run instead); this application in once mode
+# with its defaults, again with -Xmx256m, and in exactly-once mode; the floor (src/bench/Floor.java: the
+# application's per-record work without Camel). Then, in watch mode: CPU used while idle, and the time from
 # renaming a file into a watched folder to its first record on Kafka.
 set -euo pipefail
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
@@ -20,7 +21,7 @@ MEGABYTES=1000
 SEED=5
 WORK=/tmp/tmdb-bench
 LATENCY=yes
-ONLY=perf,original,floor,app,app-256m,app-eos
+ONLY=perf,original,connect,floor,app,app-256m,app-eos
 for arg in "$@"; do
     case "$arg" in
         --megabytes=*) MEGABYTES=${arg#*=} ;;
@@ -77,6 +78,17 @@ build() {
 POM
     (cd "$WORK/tools" && mvn -q -B -ntp dependency:build-classpath -Dmdep.outputFile=cp.txt >/dev/null)
     TOOLS_CP=$(cat "$WORK/tools/cp.txt")
+    mkdir -p "$WORK/connect-runtime"
+    cat > "$WORK/connect-runtime/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId><artifactId>kafka-connect</artifactId><version>1</version>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>connect-runtime</artifactId><version>$kafka_version</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>connect-file</artifactId><version>$kafka_version</version></dependency>
+  </dependencies></project>
+POM
+    (cd "$WORK/connect-runtime" && mvn -q -B -ntp dependency:build-classpath -Dmdep.outputFile=cp.txt >/dev/null)
+    CONNECT_CP=$(cat "$WORK/connect-runtime/cp.txt")
 }
 
 generate() {
@@ -205,15 +217,16 @@ KCAT_RATE=
 # default to the data set's
 record() {
     local name=$1 seconds=$2 peak_kb=$3 cpu=$4 broker=$5 check=$6 records=${7:-$TOTAL} bytes=${8:-$BYTES}
-    local rate mbs ratio
+    local rate mbs ratio per_record
     rate=$(awk -v n="$records" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
     mbs=$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { printf "%.1f", b / 1e6 / s }')
+    per_record=$(awk -v c="$cpu" -v n="$records" 'BEGIN { printf "%.0f", c * 1e6 / n }')
     [[ -n $KCAT_RATE ]] || KCAT_RATE=$rate
     ratio=$(awk -v r="$rate" -v k="$KCAT_RATE" 'BEGIN { printf "%.2f", r / k }')
-    RESULTS+=("$(printf '| %-36s | %9s | %7s | %7s | %6s | %6s | %12s | %7s | %s |' "$name" "$rate" "$mbs" "$seconds" \
-        "$((peak_kb / 1024))" "$cpu" "$broker" "$ratio" "$check")")
-    log "$name: $rate records/s, $mbs MB/s, $seconds s, peak RSS $((peak_kb / 1024)) MB, CPU $cpu s (broker $broker s)," \
-        "$ratio x kcat, $check"
+    RESULTS+=("$(printf '| %-42s | %9s | %7s | %7s | %6s | %6s | %10s | %12s | %7s | %s |' "$name" "$rate" "$mbs" \
+        "$seconds" "$((peak_kb / 1024))" "$cpu" "$per_record" "$broker" "$ratio" "$check")")
+    log "$name: $rate records/s, $mbs MB/s, $seconds s, peak RSS $((peak_kb / 1024)) MB, CPU $cpu s ($per_record us per" \
+        "record; broker $broker s), $ratio x kcat, $check"
 }
 
 # check_counts TOPIC_PREFIX|- [EXPECTED_TOTAL]: compares the records on the type topics with the lines sent
@@ -298,6 +311,70 @@ run_original() {
     broker_stop
 }
 
+# Records on the topics now, by their end offsets (for contenders that do not use transactions)
+end_offsets_total() {
+    local topic partition total=0 offset
+    for topic in "$@"; do
+        for partition in 0 1 2; do
+            offset=$(kcat -Q -b "$BOOTSTRAP" -t "$topic:$partition:-1" 2>/dev/null | awk '{ print $NF }')
+            total=$((total + ${offset:-0}))
+        done
+    done
+    echo "$total"
+}
+
+# Kafka Connect standalone with Kafka's own FileStreamSource connector, one connector per file, the application's
+# producer settings: what a user would run instead. Connect never ends on its own, so it is timed from its start
+# until every line is on its topic (end offsets, polled every 0.2 s), then stopped.
+run_connect() {
+    broker_start
+    local dir=$WORK/connect file type n=0 connectors=()
+    rm -rf "$dir" && mkdir -p "$dir"
+    cat > "$dir/worker.properties" <<PROPS
+bootstrap.servers=$BOOTSTRAP
+key.converter=org.apache.kafka.connect.storage.StringConverter
+value.converter=org.apache.kafka.connect.storage.StringConverter
+offset.storage.file.filename=$dir/offsets
+producer.acks=$ACKS
+producer.compression.type=$COMPRESSION
+producer.linger.ms=$LINGER
+producer.batch.size=$BATCH
+producer.max.request.size=$MAX_REQUEST
+PROPS
+    for file in "$WORK"/data/*/*/*.jsonl; do
+        n=$((n + 1))
+        type=$(basename "$(dirname "$(dirname "$file")")")
+        printf 'name=file-source-%s\nconnector.class=org.apache.kafka.connect.file.FileStreamSourceConnector\n%s\n' \
+            "$n" "tasks.max=1" > "$dir/source-$n.properties"
+        printf 'file=%s\ntopic=connect.%s\n' "$file" "$type" >> "$dir/source-$n.properties"
+        connectors+=("$dir/source-$n.properties")
+    done
+    broker_cpu > /dev/null
+    local start end pid deadline
+    start=$(date +%s.%N)
+    java -cp "$CONNECT_CP" org.apache.kafka.connect.cli.ConnectStandalone "$dir/worker.properties" "${connectors[@]}" \
+        > "$dir/connect.log" 2>&1 &
+    pid=$!
+    deadline=$(( $(date +%s) + 900 ))
+    while (( $(end_offsets_total connect.movie connect.tv_series connect.person) < TOTAL )); do
+        if (( $(date +%s) > deadline )) || ! kill -0 "$pid" 2>/dev/null; then
+            log "Kafka Connect did not deliver every line; see $dir/connect.log"
+            break
+        fi
+        sleep 0.2
+    done
+    end=$(date +%s.%N)
+    local peak_kb cpu ticks broker
+    peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
+    ticks=$(cpu_ticks "$pid")
+    cpu=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')
+    broker=$(broker_cpu)
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    record "Kafka Connect FileStreamSource (standalone)" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')" \
+        "$peak_kb" "$cpu" "$broker" "$(check_counts connect)"
+    broker_stop
+}
+
 # run_application NAME [JVM options...] [-- application arguments...]
 run_application() {
     local name=$1; shift
@@ -371,6 +448,7 @@ log "producer settings for every contender: acks=$ACKS compression=$COMPRESSION 
 run_kcat
 wanted perf && run_perf_test
 wanted original && run_original
+wanted connect && run_connect
 wanted floor && run_floor
 wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults)"
 wanted app-256m && run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
@@ -382,8 +460,8 @@ echo "Data set: $TOTAL records, $((BYTES / 1000000)) MB (generator seed $SEED); 
     "broker and clients on this machine"
 echo "Producer settings: acks=$ACKS compression=$COMPRESSION linger.ms=$LINGER batch.size=$BATCH"
 echo
-echo "| contender                            | records/s |    MB/s |  wall s | RSS MB |  CPU s | broker CPU s |  x kcat | check |"
-echo "|--------------------------------------|----------:|--------:|--------:|-------:|-------:|-------------:|--------:|-------|"
+echo "| contender                                  | records/s |    MB/s |  wall s | RSS MB |  CPU s | CPU us/rec | broker CPU s |  x kcat | check |"
+echo "|--------------------------------------------|----------:|--------:|--------:|-------:|-------:|-----------:|-------------:|--------:|-------|"
 printf '%s\n' "${RESULTS[@]}"
 if [[ -f $WORK/threads.txt ]] && wanted app; then
     echo

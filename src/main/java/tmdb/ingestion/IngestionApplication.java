@@ -10,14 +10,12 @@ import org.slf4j.LoggerFactory;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.PropertySources;
 import tmdb.ingestion.checkpoint.CheckpointRoute;
-import tmdb.ingestion.deadletter.DeadLetterRoute;
 import tmdb.ingestion.file.FileLifecycleRoute;
 import tmdb.ingestion.loader.FileReadingRoute;
 import tmdb.ingestion.loader.FolderRouteTemplate;
 import tmdb.ingestion.loader.MixingRoute;
 import tmdb.ingestion.monitor.MonitoringRoutes;
 import tmdb.ingestion.preprocessor.PreprocessRoute;
-import tmdb.ingestion.producer.KafkaDelivery;
 import tmdb.ingestion.producer.KafkaSendRoute;
 import tmdb.ingestion.producer.PublishRoute;
 
@@ -60,10 +58,8 @@ public final class IngestionApplication {
         main.configure().addRoutesBuilder(new FileLifecycleRoute());
         main.configure().addRoutesBuilder(new MixingRoute());
         main.configure().addRoutesBuilder(new PreprocessRoute());
-        main.configure().addRoutesBuilder(new KafkaDelivery());
         main.configure().addRoutesBuilder(new PublishRoute());
         main.configure().addRoutesBuilder(new KafkaSendRoute());
-        main.configure().addRoutesBuilder(new DeadLetterRoute());
         main.configure().addRoutesBuilder(new MonitoringRoutes());
         main.configure().addRoutesBuilder(new CheckpointRoute());
         main.setPropertyPlaceholderLocations(PropertySources.locations(profile));

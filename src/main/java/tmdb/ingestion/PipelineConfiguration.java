@@ -32,10 +32,10 @@ import tmdb.ingestion.config.Seed;
 import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.config.TypeCatalog;
 import tmdb.ingestion.file.FileTracker;
-import tmdb.ingestion.file.RecordOutcomes;
-import tmdb.ingestion.loader.InFlightBudget;
-import tmdb.ingestion.loader.Pacer;
+import tmdb.ingestion.record.InFlightBudget;
+import tmdb.ingestion.loader.LineChunks;
 import tmdb.ingestion.loader.RecordAdmission;
+import tmdb.ingestion.loader.WindowAggregation;
 import tmdb.ingestion.monitor.FileStatusEvents;
 import tmdb.ingestion.monitor.IngestionMetrics;
 import tmdb.ingestion.monitor.IngestionStats;
@@ -49,10 +49,14 @@ import tmdb.ingestion.preprocessor.RecordEnricher;
 import tmdb.ingestion.preprocessor.RecordParser;
 import tmdb.ingestion.preprocessor.TimestampPolicy;
 import tmdb.ingestion.producer.KafkaAvailability;
+import tmdb.ingestion.producer.KafkaRecords;
+import tmdb.ingestion.producer.Pacer;
 import tmdb.ingestion.producer.KafkaReachability;
 import tmdb.ingestion.producer.MeteredKafkaClientFactory;
 import tmdb.ingestion.producer.TransactionalSender;
 import tmdb.ingestion.producer.RecordAddressing;
+import tmdb.ingestion.producer.WindowOutcomes;
+import tmdb.ingestion.record.RecordProcessor;
 
 /**
  * Reads the settings, checks that they fit together, and binds the pipeline's beans for the routes to use.
@@ -113,20 +117,24 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("ingestionStats", stats);
         registry.bind("inFlightBudget", budget);
         registry.bind("fileTracker", files);
+        registry.bind("lineChunks", new LineChunks(settings.integer("ingestion.read.chunk-lines"),
+                Math.min(settings.integer("ingestion.read.chunk-bytes"), budget.capacity())));
         registry.bind("recordAdmission", new RecordAdmission(budget, seed, stats));
-        registry.bind("recordLeftMixing", (Processor) exchange -> stats.recordLeftMixing());
-        registry.bind("pacer", new Pacer(settings.integer("ingestion.pace.records-per-second")));
-        RecordOutcomes outcomes = new RecordOutcomes(budget, stats,
-                settings.integer("ingestion.rejections.log-per-second"));
-        registry.bind("recordOutcomes", outcomes);
+        registry.bind("windowAggregation", new WindowAggregation(settings.integer("ingestion.mix.window")));
+        registry.bind("windowLeftMixing", (Processor) exchange ->
+                stats.recordsLeftMixing(RecordProcessor.window(exchange).size()));
+        registry.bind("windowWorkers", context.getExecutorServiceManager().newFixedThreadPool(this, "Window worker",
+                settings.integer("ingestion.workers")));
+        Pacer pacer = new Pacer(settings.integer("ingestion.pace.records-per-second"));
         registry.bind("ingestionMetadata", new IngestionMetadata(runId));
         registry.bind("recordParser", new RecordParser(types, maxLineBytes));
         registry.bind("eventTimestamp", new EventTimestamp(policy, windows, seed));
         registry.bind("recordEnricher", new RecordEnricher());
         registry.bind("recordAddressing", new RecordAddressing(types));
         String deadLetterTopic = settings.string("ingestion.dead-letter.topic");
-        registry.bind("deadLetterRecord", new DeadLetterRecord(deadLetterTopic,
-                settings.integer("ingestion.dead-letter.max-value-bytes")));
+        DeadLetterRecord deadLetters = new DeadLetterRecord(deadLetterTopic,
+                settings.integer("ingestion.dead-letter.max-value-bytes"));
+        registry.bind("deadLetterRecord", deadLetters);
         ProgressReporter reporter = new ProgressReporter(stats, files, deadLetterTopic);
         registry.bind("progressReporter", reporter);
         context.addService(reporter, true, true);
@@ -139,13 +147,18 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         String bootstrap = connectKafka(context, settings, topics);
         KafkaAvailability availability = new KafkaAvailability(bootstrap, budget);
-        registry.bind("kafkaDelivered", (Processor) exchange -> availability.delivered());
-        registry.bind("kafkaRedelivery", (Processor) availability::sendFailed);
+        WindowOutcomes outcomes = new WindowOutcomes(stats, availability, deadLetters,
+                settings.integer("ingestion.delivery.redeliveries"),
+                settings.longValue("ingestion.delivery.redelivery-delay-ms"),
+                settings.longValue("ingestion.delivery.max-redelivery-delay-ms"),
+                settings.integer("ingestion.rejections.log-per-second"));
+        registry.bind("windowOutcomes", outcomes);
+        registry.bind("kafkaRecords", new KafkaRecords(context, pacer));
         if (exactlyOnce) {
             TransactionalSender sender = new TransactionalSender(() -> producerConfig(kafka),
                     settings.string("ingestion.exactly-once.transactional-id"),
                     settings.integer("ingestion.exactly-once.commit-interval-ms"), checkpoints, outcomes, availability,
-                    context.createProducerTemplate(), metrics.registry());
+                    pacer, deadLetters, metrics.registry());
             registry.bind("transactionalSender", sender);
             context.addService(sender, true, true);
         }

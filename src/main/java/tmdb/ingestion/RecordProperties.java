@@ -1,33 +1,25 @@
 package tmdb.ingestion;
 
 /**
- * Names of the exchange properties a record carries through the pipeline; internal, never sent to Kafka. No dots,
- * so that the simple language can name them.
+ * Names of the exchange properties the pipeline's exchanges carry; internal, never sent to Kafka. No dots, so that
+ * the simple language can name them.
  */
 public final class RecordProperties {
 
-    /** The record's type, e.g. {@code movie}. */
+    /** The type of the file being read, e.g. {@code movie}. */
     public static final String TYPE = "ingestionType";
-    /** The record's label, e.g. {@code change}. */
+    /** The label of the file being read, e.g. {@code change}. */
     public static final String LABEL = "ingestionLabel";
-    /** The {@link tmdb.ingestion.file.TrackedFile} the record was read from. */
+    /** The {@link tmdb.ingestion.file.TrackedFile} being read. */
     public static final String FILE = "ingestionFile";
-    /** The {@link tmdb.ingestion.loader.SourceLine} the record was read as (line number, length). */
-    public static final String SOURCE_LINE = "ingestionSourceLine";
-    /** Bytes of in-flight budget the record holds until it is resolved. */
-    public static final String BUDGET = "ingestionBudget";
-    /** The random but stable key the mixing stage orders records by. */
-    public static final String MIX_KEY = "ingestionMixKey";
-    /** The TMDB id read from the record (a {@code long}). */
-    public static final String TMDB_ID = "ingestionTmdbId";
-    /** A {@link tmdb.ingestion.preprocessor.RecordParser.Parsed} describing the validated record. */
-    public static final String PARSED = "ingestionParsed";
-    /** The {@link tmdb.ingestion.preprocessor.Rejection} of a line that will not be published. */
-    public static final String REJECTION = "ingestionRejection";
-    /** A human explanation of the rejection. */
-    public static final String REJECTION_DETAIL = "ingestionRejectionDetail";
-    /** The topic the record goes to. */
-    public static final String TOPIC = "ingestionTopic";
+    /** The records of a window sent in the last round, whose outcomes are read after it. */
+    public static final String SENT = "ingestionSent";
+    /** The records of a window the last round did not take (a paced window goes out in slices). */
+    public static final String NOT_SENT = "ingestionNotSent";
+    /** Rounds of a window's send that had records to retry. */
+    public static final String RETRY_ROUND = "ingestionRetryRound";
+    /** Milliseconds to wait before a window's records that failed are sent again (0: none to retry). */
+    public static final String RETRY_DELAY = "ingestionRetryDelay";
 
     private RecordProperties() {
     }

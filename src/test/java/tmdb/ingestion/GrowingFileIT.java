@@ -125,8 +125,8 @@ class GrowingFileIT {
                 return value(metrics, "ingestion_records_read_total", "type=\"person\"", "label=\"new\"")
                         == ACKED_FIRST;
             });
-            double publishedWhenAppended = value(management.metrics(), "ingestion_records_published_total",
-                    "type=\"person\"", "label=\"new\"");
+            double publishedWhenAppended = ManagementEndpoint.count(management.metrics(),
+                    "ingestion_records_published_total", "type=\"person\"", "label=\"new\"");
             try (OutputStream go = processes.get("person/new/acked.jsonl").getOutputStream()) {
                 go.write("go\n".getBytes(StandardCharsets.UTF_8));
             }

@@ -2,22 +2,18 @@ package tmdb.ingestion.deadletter;
 
 import java.util.Arrays;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.Processor;
-import org.apache.camel.component.kafka.KafkaConstants;
 import tmdb.ingestion.RecordHeaders;
-import tmdb.ingestion.RecordProperties;
-import tmdb.ingestion.loader.SourceLine;
-import tmdb.ingestion.preprocessor.Rejection;
+import tmdb.ingestion.file.SourceLine;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordProcessor;
 
 /**
- * Turns a rejected line into its dead letter: the line's bytes exactly as read (even when they are not valid
- * UTF-8) as the value, the reason and its explanation as headers beside the metadata headers, the TMDB id as the
- * key when one could be read. A line longer than {@code ingestion.dead-letter.max-value-bytes} keeps only its
+ * Turns a rejected line into its dead letter, in its window: the line's bytes exactly as read (even when they are
+ * not valid UTF-8) as the value, the reason and its explanation as headers beside the metadata headers, the TMDB id
+ * as the key when one could be read. A line longer than {@code ingestion.dead-letter.max-value-bytes} keeps only its
  * first bytes, marked {@code truncated}, so that the dead letter itself fits the broker.
  */
-public final class DeadLetterRecord implements Processor {
+public final class DeadLetterRecord implements RecordProcessor {
 
     private final String topic;
     private final int maxValueBytes;
@@ -27,25 +23,23 @@ public final class DeadLetterRecord implements Processor {
         this.maxValueBytes = maxValueBytes;
     }
 
+    public String topic() {
+        return topic;
+    }
+
     @Override
-    public void process(Exchange exchange) {
-        SourceLine line = exchange.getProperty(RecordProperties.SOURCE_LINE, SourceLine.class);
-        Rejection rejection = exchange.getProperty(RecordProperties.REJECTION, Rejection.class);
-        byte[] bytes = line.bytes();
-        boolean truncated = line.oversized() || bytes.length > maxValueBytes;
-        Message message = exchange.getIn();
-        message.setBody(bytes.length > maxValueBytes ? Arrays.copyOf(bytes, maxValueBytes) : bytes);
-        message.removeHeader(RecordHeaders.TIMESTAMP);
-        message.setHeader(DeadLetterHeaders.REASON, rejection.code());
-        message.setHeader(DeadLetterHeaders.MESSAGE, exchange.getProperty(RecordProperties.REJECTION_DETAIL, String.class));
-        message.setHeader(DeadLetterHeaders.ORIGINAL_LENGTH, Long.toString(line.length()));
-        message.setHeader(DeadLetterHeaders.TRUNCATED, Boolean.toString(truncated));
-        Long id = exchange.getProperty(RecordProperties.TMDB_ID, Long.class);
-        if (id == null) {
-            message.removeHeader(KafkaConstants.KEY);
-        } else {
-            message.setHeader(KafkaConstants.KEY, Long.toString(id));
+    public void process(Record record) {
+        if (!record.rejected()) {
+            return;
         }
-        exchange.setProperty(RecordProperties.TOPIC, topic);
+        SourceLine line = record.line();
+        byte[] bytes = line.bytes();
+        record.value(bytes.length > maxValueBytes ? Arrays.copyOf(bytes, maxValueBytes) : bytes);
+        record.headers().remove(RecordHeaders.TIMESTAMP);
+        record.header(DeadLetterHeaders.REASON, record.rejection().code());
+        record.header(DeadLetterHeaders.MESSAGE, record.rejectionDetail());
+        record.header(DeadLetterHeaders.ORIGINAL_LENGTH, Long.toString(line.length()));
+        record.header(DeadLetterHeaders.TRUNCATED, Boolean.toString(line.oversized() || bytes.length > maxValueBytes));
+        record.address(topic, record.tmdbId() == null ? null : Long.toString(record.tmdbId()));
     }
 }

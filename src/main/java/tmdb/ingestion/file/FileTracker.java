@@ -31,9 +31,6 @@ import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.CheckpointStore;
 import tmdb.ingestion.checkpoint.FileIdentity;
-import tmdb.ingestion.loader.JsonlLineReader;
-import tmdb.ingestion.loader.SourceLine;
-import tmdb.ingestion.loader.TextFileCheck;
 import tmdb.ingestion.monitor.FileStatusEvents;
 import tmdb.ingestion.monitor.IngestionStats;
 
@@ -222,24 +219,6 @@ public final class FileTracker implements GenericFileFilter<File> {
         String why = describeFailure(rootOf(cause), reason);
         tracked.readingFailed(reader, why);
         LOG.error("Reading {} failed after line {}: {}", tracked.identity(), tracked.linesRead(), why);
-    }
-
-    /**
-     * False for a line of a resumed file that was resolved before the restart (the mixing stage resolves lines out
-     * of order, so the checkpoint lists the pending ones after its resume point): it is not sent again.
-     */
-    public boolean needsSending(Exchange exchange) {
-        TrackedFile tracked = fileOf(exchange);
-        SourceLine line = exchange.getIn().getBody(SourceLine.class);
-        if (tracked.resolvedBefore(line.number())) {
-            tracked.passed(line);
-            stats.linesAlreadyDelivered(tracked.type(), tracked.label(), 1);
-            return false;
-        }
-        if (tracked.pendingBefore(line.number())) {
-            stats.linesResent(tracked.type(), tracked.label(), 1);
-        }
-        return true;
     }
 
     // --- the lifecycle ---------------------------------------------------------------------------------------------

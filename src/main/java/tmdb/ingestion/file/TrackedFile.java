@@ -13,8 +13,6 @@ import java.util.TreeMap;
 
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.FileIdentity;
-import tmdb.ingestion.loader.JsonlLineReader;
-import tmdb.ingestion.loader.SourceLine;
 
 /**
  * One source file, from the moment it is picked up until it is settled: the one owner of its state
@@ -67,7 +65,7 @@ public final class TrackedFile {
     private final TreeMap<Long, Long> unresolved = new TreeMap<>();
     private long lastLineSeen;
     private long afterLastLineSeen;
-    private Checkpoint resumedFrom;
+    private volatile Checkpoint resumedFrom;
     private long lastSavedLine = -1;
 
     private long sizeSeen = -1;
@@ -230,7 +228,32 @@ public final class TrackedFile {
 
     // --- outcomes ----------------------------------------------------------------------------------------------------
 
-    public synchronized void admitted(SourceLine line) {
+    /**
+     * Takes a chunk of lines, in file order, under one lock: each one is admitted (it is being sent), or passed
+     * over when the checkpoint this file resumed from says it was resolved before.
+     */
+    public synchronized void admit(List<SourceLine> chunk) {
+        for (SourceLine line : chunk) {
+            if (resolvedBefore(line.number())) {
+                passed(line);
+            } else {
+                admitted(line);
+            }
+        }
+    }
+
+    /** Takes how the file's records in a window ended into its account, under one lock. */
+    public synchronized void resolve(FileOutcomes outcomes) {
+        for (long line : outcomes.published()) {
+            published(line);
+        }
+        for (long line : outcomes.deadLettered()) {
+            deadLettered(line);
+        }
+        failed += outcomes.notDeliveredCount();
+    }
+
+    synchronized void admitted(SourceLine line) {
         admitted++;
         unresolved.put(line.number(), line.offset());
         lastLineSeen = line.number();
@@ -238,34 +261,36 @@ public final class TrackedFile {
     }
 
     /** A line resolved before the restart went by without being sent. */
-    public synchronized void passed(SourceLine line) {
+    synchronized void passed(SourceLine line) {
         lastLineSeen = line.number();
         afterLastLineSeen = line.nextOffset();
     }
 
-    public synchronized void published(long line) {
+    synchronized void published(long line) {
         published++;
         unresolved.remove(line);
     }
 
-    public synchronized void deadLettered(long line) {
+    synchronized void deadLettered(long line) {
         deadLettered++;
         unresolved.remove(line);
     }
 
     /** A record that could not be delivered: it stays unresolved for the checkpoint, and the file fails. */
-    public synchronized void failed() {
+    synchronized void failed() {
         failed++;
     }
 
     /** True for a line that the checkpoint this file resumed from says was resolved already. */
-    public synchronized boolean resolvedBefore(long line) {
-        return resumedFrom != null && resumedFrom.resolvedBefore(line);
+    public boolean resolvedBefore(long line) {
+        Checkpoint from = resumedFrom;
+        return from != null && from.resolvedBefore(line);
     }
 
     /** True for a line the previous run had read but not resolved by its checkpoint: it is sent again. */
-    public synchronized boolean pendingBefore(long line) {
-        return resumedFrom != null && Collections.binarySearch(resumedFrom.pending(), line) >= 0;
+    public boolean pendingBefore(long line) {
+        Checkpoint from = resumedFrom;
+        return from != null && Collections.binarySearch(from.pending(), line) >= 0;
     }
 
     private long outstanding() {

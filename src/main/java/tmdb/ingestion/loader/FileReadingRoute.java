@@ -4,10 +4,11 @@ import org.apache.camel.builder.RouteBuilder;
 import tmdb.ingestion.file.FileTracker;
 
 /**
- * Streams a file's lines, from where its reading stopped last to its current end, into the mixing stage: each line
- * that needs sending waits for in-flight budget and is admitted. Used by the folder routes and, for a file its
- * folder can no longer read (moved, or its path replaced), by the file lifecycle. The split stops at the first
- * failure, so that the file resumes after the last line admitted, never after one that was lost.
+ * Streams a file's lines, from where its reading stopped last to its current end, into the mixing stage, in chunks:
+ * each chunk waits for in-flight budget once, is admitted into its file's account, and goes on as a list of
+ * records. Used by the folder routes and, for a file its folder can no longer read (moved, or its path replaced),
+ * by the file lifecycle. The split stops at the first failure, so that the file resumes after the last line
+ * admitted, never after one that was lost.
  */
 public class FileReadingRoute extends RouteBuilder {
 
@@ -18,9 +19,9 @@ public class FileReadingRoute extends RouteBuilder {
                     .bean("fileTracker", "readingFailed")
                 .end()
                 .removeHeaders("*")
-                .split(body()).streaming().stopOnException()
-                    .filter(method("fileTracker", "needsSending"))
-                        .process("recordAdmission")
+                .split(method("lineChunks", "of")).streaming().stopOnException()
+                    .process("recordAdmission")
+                    .filter(simple("${body.isEmpty()} == false"))
                         .to("direct:mix")
                     .end()
                 .end()

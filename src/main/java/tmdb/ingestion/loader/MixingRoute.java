@@ -1,32 +1,40 @@
 package tmdb.ingestion.loader;
 
+import java.util.Comparator;
+
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.model.config.BatchResequencerConfig;
-import tmdb.ingestion.RecordProperties;
+import tmdb.ingestion.record.Record;
 
 /**
- * Merges the lines of every folder into one stream and shuffles it: a batch resequencer orders each window of
- * records by the random key drawn once per record at admission. Duplicates are allowed so that records whose
- * keys collide are both kept (see CAMEL-NOTES: without it the resequencer silently drops one). The resequencer
- * releases records on a single thread; a pool of workers takes them from there, so that parsing, enriching and
- * compressing use every core (the order stays random; the in-flight budget bounds the pool's queue). The pacer,
- * before the pool, can hold the mixed stream to a live rate.
+ * Merges the chunks of every folder into windows and shuffles each window, so that types and labels interleave like
+ * live traffic. An aggregator collects chunks until a window holds {@code ingestion.mix.window} records, or until no
+ * chunk came for {@code ingestion.mix.timeout-ms}; it hands each window to a pool of {@code ingestion.workers}
+ * threads, so that readers never wait for parsing or sending. Then the randomized resequencer orders the window by
+ * the random but stable key each record got at admission.
+ * <p>
+ * The resequencer is the Sort EIP on the window's list, not the Resequence EIP: the Resequence EIP orders
+ * exchanges, one per record (exactly the per-record cost windows remove), and silently drops records whose keys
+ * compare equal unless told otherwise; sorting a list keeps every record. Windows still open when the route stops
+ * are completed, not dropped.
  */
 public class MixingRoute extends RouteBuilder {
 
+    /** The randomized order of a window: by each record's mixing key, drawn from the seed, its file and its line. */
+    static final Comparator<Record> MIX_ORDER = Comparator.comparingLong(Record::mixKey);
+
     @Override
     public void configure() {
-        BatchResequencerConfig window = new BatchResequencerConfig();
-        window.setBatchSize("{{ingestion.mix.window}}");
-        window.setBatchTimeout("{{ingestion.mix.timeout-ms}}");
-        window.setAllowDuplicates("true");
-
+        long timeoutMs = Long.parseLong(getContext().resolvePropertyPlaceholders("{{ingestion.mix.timeout-ms}}"));
         from("direct:mix").routeId("mixer")
-                .resequence(exchangeProperty(RecordProperties.MIX_KEY)).batch(window)
-                    .process("recordLeftMixing")
-                    .process("pacer")
-                    .threads().poolSize("{{ingestion.workers}}").maxPoolSize("{{ingestion.workers}}")
-                        .maxQueueSize("{{ingestion.mix.window}}").callerRunsWhenRejected(true).threadName("Worker")
+                .aggregate(constant(true)).aggregationStrategy("windowAggregation")
+                    .completionPredicate(method("windowAggregation", "isFull"))
+                    .completionTimeout(timeoutMs)
+                    // the checker's default interval (1 s) would hold a window up to 1 s past its timeout
+                    .completionTimeoutCheckerInterval(Math.max(10, timeoutMs / 2))
+                    .forceCompletionOnStop()
+                    .executorService("windowWorkers")
+                    .process("windowLeftMixing")
+                    .sort(body(), MIX_ORDER)
                     .to("direct:preprocess")
                 .end();
     }

@@ -1,15 +1,23 @@
 package tmdb.ingestion.loader;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.Seed;
+import tmdb.ingestion.file.SourceLine;
 import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.monitor.IngestionStats;
+import tmdb.ingestion.record.InFlightBudget;
+import tmdb.ingestion.record.Record;
 
 /**
- * Admits one line into the pipeline: waits for in-flight budget, enters it in its file's ledger, and gives it
- * the stable random key the mixing stage orders by. The line's bytes become the body.
+ * Admits a chunk of lines into the pipeline: the lines a resumed file delivered before its restart go by, the
+ * others wait for in-flight budget (once for the chunk), are entered in their file's account (one lock for the
+ * chunk) and become records, each with the stable random key the mixing stage orders by. The records become the
+ * body.
  */
 public final class RecordAdmission implements Processor {
 
@@ -26,14 +34,30 @@ public final class RecordAdmission implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        SourceLine line = exchange.getIn().getBody(SourceLine.class);
+    public void process(Exchange exchange) throws InterruptedException {
+        @SuppressWarnings("unchecked")
+        List<SourceLine> chunk = exchange.getIn().getBody(List.class);
         TrackedFile file = exchange.getProperty(RecordProperties.FILE, TrackedFile.class);
-        exchange.setProperty(RecordProperties.BUDGET, budget.acquire(line.bytes().length));
-        file.admitted(line);
-        stats.recordRead(file.type(), file.label());
-        exchange.setProperty(RecordProperties.SOURCE_LINE, line);
-        exchange.setProperty(RecordProperties.MIX_KEY, seed.draw(file.identity(), line.number(), MIX_PURPOSE));
-        exchange.getIn().setBody(line.bytes());
+        List<SourceLine> toSend = new ArrayList<>(chunk.size());
+        int shares = 0;
+        long resent = 0;
+        for (SourceLine line : chunk) {
+            if (!file.resolvedBefore(line.number())) {
+                toSend.add(line);
+                shares += budget.share(line.bytes().length);
+                resent += file.pendingBefore(line.number()) ? 1 : 0;
+            }
+        }
+        budget.acquire(shares);
+        file.admit(chunk);
+        stats.recordsRead(file.type(), file.label(), toSend.size());
+        stats.linesAlreadyDelivered(file.type(), file.label(), chunk.size() - toSend.size());
+        stats.linesResent(file.type(), file.label(), resent);
+        List<Record> records = new ArrayList<>(toSend.size());
+        for (SourceLine line : toSend) {
+            records.add(new Record(file, line, seed.draw(file.identity(), line.number(), MIX_PURPOSE), budget,
+                    budget.share(line.bytes().length)));
+        }
+        exchange.getIn().setBody(records);
     }
 }

@@ -62,26 +62,26 @@ public final class IngestionStats {
                 .description("Lines read from files: records admitted plus blank lines").register(meters);
     }
 
-    public void recordRead(String type, String label) {
-        read.add(1, type, label);
+    public void recordsRead(String type, String label, long count) {
+        read.add(count, type, label);
     }
 
-    public void recordPublished(String type, String label, String topic, long bytes) {
-        published.add(1, type, label, topic);
+    public void recordsPublished(String type, String label, String topic, long count, long bytes) {
+        published.add(count, type, label, topic);
         publishedBytes.add(bytes, type, label, topic);
     }
 
-    public void recordDeadLettered(String type, String label, String reason) {
-        deadLettered.add(1, type, label, reason);
+    public void recordsDeadLettered(String type, String label, String reason, long count) {
+        deadLettered.add(count, type, label, reason);
     }
 
-    public void recordFailed(String type, String label) {
-        failed.add(1, type, label);
+    public void recordsFailed(String type, String label, long count) {
+        failed.add(count, type, label);
     }
 
-    /** A record left the mixing stage for the workers. */
-    public void recordLeftMixing() {
-        leftMixing.increment();
+    /** A window of records left the mixing stage for the workers. */
+    public void recordsLeftMixing(long count) {
+        leftMixing.add(count);
     }
 
     public void linesSkipped(String type, String label, long count) {

@@ -3,17 +3,14 @@ package tmdb.ingestion.preprocessor;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import tmdb.ingestion.RecordHeaders;
-import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.EventTimeWindows;
 import tmdb.ingestion.config.Seed;
-import tmdb.ingestion.file.TrackedFile;
-import tmdb.ingestion.loader.SourceLine;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordProcessor;
 
-/** Chooses the record's event time under the configured policy and sets it as the {@code timestamp} header. */
-public final class EventTimestamp implements Processor {
+/** Chooses each valid record's event time under the configured policy and sets it as the {@code timestamp} header. */
+public final class EventTimestamp implements RecordProcessor {
 
     private static final long TIMESTAMP_PURPOSE = 2;
 
@@ -28,18 +25,19 @@ public final class EventTimestamp implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) {
-        exchange.getIn().setHeader(RecordHeaders.TIMESTAMP, timestampOf(exchange).toString());
+    public void process(Record record) {
+        if (!record.rejected()) {
+            record.header(RecordHeaders.TIMESTAMP, timestampOf(record).toString());
+        }
     }
 
-    private Instant timestampOf(Exchange exchange) {
+    private Instant timestampOf(Record record) {
         if (policy == TimestampPolicy.PROCESSING_TIME) {
             return Instant.now().truncatedTo(ChronoUnit.MILLIS);
         }
-        TrackedFile file = exchange.getProperty(RecordProperties.FILE, TrackedFile.class);
-        SourceLine line = exchange.getProperty(RecordProperties.SOURCE_LINE, SourceLine.class);
-        EventTimeWindows.Window window = windows.require(file.label());
-        long offset = seed.drawBelow(file.identity(), line.number(), TIMESTAMP_PURPOSE, window.seconds());
+        EventTimeWindows.Window window = windows.require(record.label());
+        long offset = seed.drawBelow(record.file().identity(), record.line().number(), TIMESTAMP_PURPOSE,
+                window.seconds());
         return window.start().plusSeconds(offset);
     }
 }

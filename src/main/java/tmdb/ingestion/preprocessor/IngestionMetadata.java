@@ -1,21 +1,14 @@
 package tmdb.ingestion.preprocessor;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.Processor;
 import tmdb.ingestion.RecordHeaders;
-import tmdb.ingestion.RecordProperties;
-import tmdb.ingestion.file.TrackedFile;
-import tmdb.ingestion.loader.SourceLine;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordProcessor;
 
 /**
- * Sets the ingestion metadata headers: type, label, source file and line, run id and wall-clock ingest time.
- * They travel to Kafka as record headers.
+ * Sets the ingestion metadata headers: type, label, source file and line, run id. They travel to Kafka as record
+ * headers; the wall-clock {@code ingest_time} is added when the record is released to Kafka.
  */
-public final class IngestionMetadata implements Processor {
+public final class IngestionMetadata implements RecordProcessor {
 
     private final String runId;
 
@@ -24,15 +17,11 @@ public final class IngestionMetadata implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) {
-        TrackedFile file = exchange.getProperty(RecordProperties.FILE, TrackedFile.class);
-        SourceLine line = exchange.getProperty(RecordProperties.SOURCE_LINE, SourceLine.class);
-        Message message = exchange.getIn();
-        message.setHeader(RecordHeaders.DATA_TYPE, file.type());
-        message.setHeader(RecordHeaders.DATA_LABEL, file.label());
-        message.setHeader(RecordHeaders.SOURCE_FILE, file.identity());
-        message.setHeader(RecordHeaders.SOURCE_LINE, Long.toString(line.number()));
-        message.setHeader(RecordHeaders.RUN_ID, runId);
-        message.setHeader(RecordHeaders.INGEST_TIME, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+    public void process(Record record) {
+        record.header(RecordHeaders.DATA_TYPE, record.type());
+        record.header(RecordHeaders.DATA_LABEL, record.label());
+        record.header(RecordHeaders.SOURCE_FILE, record.file().identity());
+        record.header(RecordHeaders.SOURCE_LINE, Long.toString(record.line().number()));
+        record.header(RecordHeaders.RUN_ID, runId);
     }
 }

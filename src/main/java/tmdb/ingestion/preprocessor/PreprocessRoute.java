@@ -1,11 +1,11 @@
 package tmdb.ingestion.preprocessor;
 
 import org.apache.camel.builder.RouteBuilder;
-import tmdb.ingestion.RecordProperties;
 
 /**
- * Enriches each mixed record: metadata headers, parsing and validation, event time, and the added value fields.
- * A rejected line goes to the dead-letter route; a good record goes on to the producer.
+ * Enriches each mixed window, record by record: metadata headers, parsing and validation, event time, and the added
+ * value fields. A line that fails validation stays in its window, rejected with its reason: the publisher turns it
+ * into a dead letter.
  */
 public class PreprocessRoute extends RouteBuilder {
 
@@ -13,17 +13,12 @@ public class PreprocessRoute extends RouteBuilder {
     public void configure() {
         from("direct:preprocess").routeId("preprocessor")
                 .onException(Exception.class).handled(true)
-                    .bean("recordOutcomes", "failed")
+                    .bean("windowOutcomes", "windowFailed")
                 .end()
                 .process("ingestionMetadata")
                 .process("recordParser")
-                .choice()
-                    .when(exchangeProperty(RecordProperties.REJECTION).isNotNull())
-                        .to("direct:dead-letter")
-                    .otherwise()
-                        .process("eventTimestamp")
-                        .process("recordEnricher")
-                        .to("direct:publish")
-                .end();
+                .process("eventTimestamp")
+                .process("recordEnricher")
+                .to("direct:publish");
     }
 }

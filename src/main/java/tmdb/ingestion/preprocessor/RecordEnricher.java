@@ -8,11 +8,9 @@ import java.util.Arrays;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.Processor;
 import tmdb.ingestion.RecordHeaders;
-import tmdb.ingestion.RecordProperties;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordProcessor;
 
 /**
  * Writes {@code data_type}, {@code data_label} and {@code timestamp} into the record's JSON value. The fields are
@@ -20,33 +18,34 @@ import tmdb.ingestion.RecordProperties;
  * carries one of these fields is rebuilt, so the ingester's values replace the old ones instead of duplicating
  * the key. An id given as a string of digits is replaced, in place, by the number.
  */
-public final class RecordEnricher implements Processor {
+public final class RecordEnricher implements RecordProcessor {
 
     private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
 
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Override
-    public void process(Exchange exchange) throws IOException {
-        Message message = exchange.getIn();
-        byte[] value = message.getBody(byte[].class);
-        String type = message.getHeader(RecordHeaders.DATA_TYPE, String.class);
-        String label = message.getHeader(RecordHeaders.DATA_LABEL, String.class);
-        String timestamp = message.getHeader(RecordHeaders.TIMESTAMP, String.class);
-        RecordParser.Parsed parsed = exchange.getProperty(RecordProperties.PARSED, RecordParser.Parsed.class);
-        if (parsed.idNeedsNormalising()) {
-            value = normaliseId(value, parsed);
+    public void process(Record record) throws IOException {
+        if (record.rejected()) {
+            return;
         }
-        message.setBody(parsed.hasReservedFields()
+        byte[] value = record.line().bytes();
+        String type = record.type();
+        String label = record.label();
+        String timestamp = record.headers().get(RecordHeaders.TIMESTAMP);
+        if (record.idNeedsNormalising()) {
+            value = normaliseId(value, record);
+        }
+        record.value(record.hasReservedFields()
                 ? rebuild(value, type, label, timestamp)
                 : splice(value, type, label, timestamp));
     }
 
-    private static byte[] normaliseId(byte[] value, RecordParser.Parsed parsed) {
+    private static byte[] normaliseId(byte[] value, Record record) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(value.length);
-        out.write(value, 0, parsed.idTextStart());
-        out.writeBytes(Long.toString(parsed.id()).getBytes(StandardCharsets.US_ASCII));
-        out.write(value, parsed.idTextEnd(), value.length - parsed.idTextEnd());
+        out.write(value, 0, record.idTextStart());
+        out.writeBytes(Long.toString(record.tmdbId()).getBytes(StandardCharsets.US_ASCII));
+        out.write(value, record.idTextEnd(), value.length - record.idTextEnd());
         return out.toByteArray();
     }
 

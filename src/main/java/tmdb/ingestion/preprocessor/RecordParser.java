@@ -8,13 +8,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import tmdb.ingestion.RecordHeaders;
-import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.RecordType;
 import tmdb.ingestion.config.TypeCatalog;
-import tmdb.ingestion.loader.SourceLine;
+import tmdb.ingestion.file.SourceLine;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordProcessor;
+import tmdb.ingestion.record.Rejection;
 
 /**
  * Parses and validates a line with a streaming parser: it must be one JSON object holding an integer id in its
@@ -23,27 +23,7 @@ import tmdb.ingestion.loader.SourceLine;
  * digits ({@code "603"}) is accepted and normalised to the number. A line that fails gets a {@link Rejection}
  * and a human explanation, never an exception.
  */
-public final class RecordParser implements Processor {
-
-    /**
-     * What validation learned about a good record.
-     *
-     * @param id                the TMDB id
-     * @param hasReservedFields the record already has a field the ingester sets
-     * @param idTextStart       when the id was a string of digits: where its token (quotes included) starts, in
-     *                          bytes; -1 otherwise
-     * @param idTextEnd         where that token ends (exclusive)
-     */
-    public record Parsed(long id, boolean hasReservedFields, int idTextStart, int idTextEnd) {
-
-        public Parsed(long id, boolean hasReservedFields) {
-            this(id, hasReservedFields, -1, -1);
-        }
-
-        public boolean idNeedsNormalising() {
-            return idTextStart >= 0;
-        }
-    }
+public final class RecordParser implements RecordProcessor {
 
     static final Set<String> RESERVED_FIELDS =
             Set.of(RecordHeaders.DATA_TYPE, RecordHeaders.DATA_LABEL, RecordHeaders.TIMESTAMP);
@@ -59,31 +39,31 @@ public final class RecordParser implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) {
-        SourceLine line = exchange.getProperty(RecordProperties.SOURCE_LINE, SourceLine.class);
+    public void process(Record record) {
+        SourceLine line = record.line();
         if (line.oversized()) {
-            reject(exchange, Rejection.LINE_TOO_LONG, "the line is " + line.length() + " bytes, more than the "
+            record.reject(Rejection.LINE_TOO_LONG, "the line is " + line.length() + " bytes, more than the "
                     + "maximum of " + maxLineBytes + " (ingestion.max-line-bytes)");
             return;
         }
-        RecordType type = types.require(exchange.getProperty(RecordProperties.TYPE, String.class));
+        RecordType type = types.require(record.type());
         try {
-            validate(exchange, exchange.getIn().getBody(byte[].class), type);
+            validate(record, line.bytes(), type);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
-            reject(exchange, Rejection.MALFORMED_JSON, e.getOriginalMessage() + where);
+            record.reject(Rejection.MALFORMED_JSON, e.getOriginalMessage() + where);
         } catch (IOException e) {
-            reject(exchange, Rejection.MALFORMED_JSON, e.getMessage());
+            record.reject(Rejection.MALFORMED_JSON, e.getMessage());
         }
     }
 
-    private void validate(Exchange exchange, byte[] value, RecordType type) throws IOException {
+    private void validate(Record record, byte[] value, RecordType type) throws IOException {
         try (JsonParser parser = json.createParser(value)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 parser.skipChildren();
                 requireEnd(parser);
-                reject(exchange, Rejection.NOT_AN_OBJECT, "the line is a JSON " + describe(first) + ", not an object");
+                record.reject(Rejection.NOT_AN_OBJECT, "the line is a JSON " + describe(first) + ", not an object");
                 return;
             }
             Long id = null;
@@ -127,16 +107,16 @@ public final class RecordParser implements Processor {
             }
             requireEnd(parser);
             if (id != null) {
-                exchange.setProperty(RecordProperties.TMDB_ID, id);
+                record.idFound(id);
             }
             if (idProblem != null) {
-                reject(exchange, Rejection.ID_NOT_INTEGER, idProblem);
+                record.reject(Rejection.ID_NOT_INTEGER, idProblem);
             } else if (id == null) {
-                reject(exchange, Rejection.ID_MISSING, "the object has no " + type.idField() + " field");
+                record.reject(Rejection.ID_MISSING, "the object has no " + type.idField() + " field");
             } else if (detailProblem != null) {
-                reject(exchange, detailProblem, detailText);
+                record.reject(detailProblem, detailText);
             } else {
-                exchange.setProperty(RecordProperties.PARSED, new Parsed(id, reserved, idTextStart, idTextEnd));
+                record.validated(id, reserved, idTextStart, idTextEnd);
             }
         }
     }
@@ -174,11 +154,6 @@ public final class RecordParser implements Processor {
                     parser.currentLocation()) {
             };
         }
-    }
-
-    private static void reject(Exchange exchange, Rejection rejection, String detail) {
-        exchange.setProperty(RecordProperties.REJECTION, rejection);
-        exchange.setProperty(RecordProperties.REJECTION_DETAIL, detail);
     }
 
     private static String describe(JsonToken token) {

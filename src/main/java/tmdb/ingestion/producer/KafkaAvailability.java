@@ -2,10 +2,9 @@ package tmdb.ingestion.producer;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tmdb.ingestion.loader.InFlightBudget;
+import tmdb.ingestion.record.InFlightBudget;
 
 /**
  * Says, in one line, when Kafka stops taking records and when it takes them again. While it is away, records
@@ -41,12 +40,11 @@ public final class KafkaAvailability {
     }
 
     /** A send failed with an error worth retrying; called before each redelivery. */
-    public void sendFailed(Exchange exchange) {
+    public void sendFailed(Exception cause) {
         long now = System.nanoTime();
         if (lastDelivered != 0 && now - lastDelivered < GRACE_NANOS) {
             return;
         }
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (outageSince.compareAndSet(0, now)) {
             lastReminder.set(now);
             LOG.warn("Waiting for Kafka at {}: {}. Records are held and retried; reading pauses while {} bytes "

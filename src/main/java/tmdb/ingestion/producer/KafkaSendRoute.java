@@ -5,10 +5,14 @@ import tmdb.ingestion.PipelineConfiguration;
 import tmdb.ingestion.RecordProperties;
 
 /**
- * The one place records leave for Kafka: published records and dead letters alike, to the topic each one names,
- * through one dynamic {@code kafka:} endpoint. Camel turns the topic into an override header, so a single Kafka
- * producer serves every topic. Failures are handled as {@link KafkaDelivery} says. In exactly-once mode the
- * {@link TransactionalSender} takes them instead, into transactions with their files' checkpoints.
+ * The one place records leave for Kafka: a window of published records and dead letters goes out in one send of one
+ * {@code kafka:} endpoint, each record as its own Kafka record with its own topic (an override header: one Kafka
+ * producer serves every topic), key and headers. A record that carries no topic would go to the endpoint's topic,
+ * the dead-letter topic, rather than anywhere else. Outcomes are read per record ({@link WindowOutcomes}): the
+ * window's own exception only says that one of them failed, so it is caught here and not retried as a whole; the
+ * records that are to be sent again loop back after their back-off, without holding a thread while they wait.
+ * In exactly-once mode the {@link TransactionalSender} takes the windows instead, into transactions with their
+ * files' checkpoints.
  */
 public class KafkaSendRoute extends RouteBuilder {
 
@@ -21,9 +25,18 @@ public class KafkaSendRoute extends RouteBuilder {
             return;
         }
         from("direct:kafka").routeId("kafka-sender")
-                .routeConfigurationId(KafkaDelivery.ID)
-                .toD("kafka:${exchangeProperty." + RecordProperties.TOPIC + "}")
-                .process("kafkaDelivered")
-                .bean("recordOutcomes", "delivered");
+                .onException(Exception.class).handled(true)
+                    .bean("windowOutcomes", "windowFailed")
+                .end()
+                .loopDoWhile(method("windowOutcomes", "hasUnsent"))
+                    .process("kafkaRecords")
+                    .doTry()
+                        .to("kafka:{{ingestion.dead-letter.topic}}?batchWithIndividualHeaders=true&recordMetadata=true")
+                    .doCatch(Exception.class)
+                    .end()
+                    .process("windowOutcomes")
+                    .delay(exchangeProperty(RecordProperties.RETRY_DELAY)).asyncDelayed()
+                        .executorService("kafka-redeliveries")
+                .end();
     }
 }

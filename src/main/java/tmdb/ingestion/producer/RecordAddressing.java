@@ -1,13 +1,11 @@
 package tmdb.ingestion.producer;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-import org.apache.camel.component.kafka.KafkaConstants;
-import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.TypeCatalog;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordProcessor;
 
-/** Addresses a record: the topic of its type, and its TMDB id, as a string, as the Kafka key. */
-public final class RecordAddressing implements Processor {
+/** Addresses a good record: the topic of its type, and its TMDB id, as a string, as the Kafka key. */
+public final class RecordAddressing implements RecordProcessor {
 
     private final TypeCatalog types;
 
@@ -16,10 +14,9 @@ public final class RecordAddressing implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) {
-        String type = exchange.getProperty(RecordProperties.TYPE, String.class);
-        exchange.setProperty(RecordProperties.TOPIC, types.require(type).topic());
-        exchange.getIn().setHeader(KafkaConstants.KEY,
-                Long.toString(exchange.getProperty(RecordProperties.TMDB_ID, Long.class)));
+    public void process(Record record) {
+        if (!record.rejected()) {
+            record.address(types.require(record.type()).topic(), Long.toString(record.tmdbId()));
+        }
     }
 }

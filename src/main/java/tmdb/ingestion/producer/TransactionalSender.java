@@ -1,6 +1,7 @@
 package tmdb.ingestion.producer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,13 +20,7 @@ import java.util.function.Supplier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.KafkaHeaderFilterStrategy;
-import org.apache.camel.component.kafka.serde.DefaultKafkaHeaderSerializer;
-import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -40,13 +35,13 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.CheckpointStore;
-import tmdb.ingestion.file.RecordOutcomes;
+import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.file.TrackedFile;
-import tmdb.ingestion.loader.SourceLine;
-import tmdb.ingestion.preprocessor.Rejection;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordProcessor;
+import tmdb.ingestion.record.Rejection;
 
 /**
  * Exactly-once delivery: records and dead letters go into a Kafka transaction together with the checkpoints of
@@ -58,7 +53,7 @@ import tmdb.ingestion.preprocessor.Rejection;
  * camel-kafka's {@code transacted} option commits one transaction per exchange, that is per record here; grouping
  * a window of records with their checkpoints needs one owner of the transaction, hence this sender. A transaction
  * that fails (the broker went away) is aborted and its records are sent again in the next one, after a pause; a
- * record the broker refuses as too large is dead-lettered. Another instance starting with the same transactional
+ * record the broker refuses as too large becomes a dead letter, sent in the next one. Another instance starting with the same transactional
  * id fences this one: it stops sending, says so, and the application stops.
  */
 public final class TransactionalSender extends ServiceSupport implements Processor {
@@ -70,12 +65,11 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private final String transactionalId;
     private final long commitIntervalMs;
     private final CheckpointStore checkpoints;
-    private final RecordOutcomes outcomes;
+    private final WindowOutcomes outcomes;
     private final KafkaAvailability availability;
-    private final ProducerTemplate template;
+    private final Pacer pacer;
+    private final DeadLetterRecord deadLetters;
     private final MeterRegistry meters;
-    private final HeaderFilterStrategy headerFilter = new KafkaHeaderFilterStrategy();
-    private final DefaultKafkaHeaderSerializer headerSerializer = new DefaultKafkaHeaderSerializer();
     private final ReentrantReadWriteLock transaction = new ReentrantReadWriteLock();
     private final Object batchLock = new Object();
 
@@ -91,19 +85,23 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private ScheduledExecutorService committer;
 
     /** A record sent in the open transaction, and what the client said about it. */
-    private record Pending(Exchange exchange, ProducerRecord<String, byte[]> record, AtomicReference<Exception> error) {
+    private record Pending(Record record, ProducerRecord<String, byte[]> message, AtomicReference<Exception> error) {
+        Pending(Record record) {
+            this(record, toMessage(record), new AtomicReference<>());
+        }
     }
 
     public TransactionalSender(Supplier<Properties> producerConfig, String transactionalId, long commitIntervalMs,
-                               CheckpointStore checkpoints, RecordOutcomes outcomes, KafkaAvailability availability,
-                               ProducerTemplate template, MeterRegistry meters) {
+                               CheckpointStore checkpoints, WindowOutcomes outcomes, KafkaAvailability availability,
+                               Pacer pacer, DeadLetterRecord deadLetters, MeterRegistry meters) {
         this.producerConfig = producerConfig;
         this.transactionalId = transactionalId;
         this.commitIntervalMs = commitIntervalMs;
         this.checkpoints = checkpoints;
         this.outcomes = outcomes;
         this.availability = availability;
-        this.template = template;
+        this.pacer = pacer;
+        this.deadLetters = deadLetters;
         this.meters = meters;
     }
 
@@ -112,17 +110,32 @@ public final class TransactionalSender extends ServiceSupport implements Process
         onFenced = action;
     }
 
+    /**
+     * Sends a window's records into the open transaction, released one by one by the pacer. Once the client refuses
+     * one at once with an error worth retrying (the broker is away), the others are not sent but marked with that
+     * error: the transaction recovers and sends them all again, instead of each waiting the client's
+     * {@code max.block.ms}.
+     */
     @Override
     public void process(Exchange exchange) {
-        Pending pending = new Pending(exchange, toRecord(exchange), new AtomicReference<>());
-        transaction.readLock().lock();
-        try {
-            send(pending);
-            synchronized (batchLock) {
-                batch.add(pending);
+        Exception refused = null;
+        for (Record record : pacer.released(RecordProcessor.window(exchange))) {
+            Pending pending = new Pending(record);
+            transaction.readLock().lock();
+            try {
+                if (refused == null) {
+                    send(pending);
+                    Exception error = pending.error().get();
+                    refused = error != null && !(error instanceof RecordTooLargeException) ? error : null;
+                } else {
+                    pending.error().set(refused);
+                }
+                synchronized (batchLock) {
+                    batch.add(pending);
+                }
+            } finally {
+                transaction.readLock().unlock();
             }
-        } finally {
-            transaction.readLock().unlock();
         }
     }
 
@@ -178,7 +191,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     producer.send(new ProducerRecord<>(checkpoints.topic(), checkpoint.file(),
                             checkpoints.serialize(checkpoint)));
                 }
-                if (!commitUntilDecided(sent.get(0).exchange())) {
+                if (!commitUntilDecided()) {
                     return;
                 }
                 inTransaction = false;
@@ -189,10 +202,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         } finally {
             transaction.writeLock().unlock();
         }
-        availability.delivered();
-        for (Pending pending : sent) {
-            outcomes.delivered(pending.exchange());
-        }
+        outcomes.committed(sent.stream().map(Pending::record).toList());
     }
 
     /**
@@ -200,7 +210,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
      * undecided: the next start's producer settles it on the broker, and the checkpoints committed with it (or not)
      * say where each file resumes, so its records are neither lost nor doubled.
      */
-    private boolean commitUntilDecided(Exchange sample) {
+    private boolean commitUntilDecided() {
         while (true) {
             try {
                 producer.commitTransaction();
@@ -209,7 +219,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 if (stopping) {
                     return false;
                 }
-                waitingForKafka(sample, e);
+                waitingForKafka(e);
             }
         }
     }
@@ -221,7 +231,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         }
         try {
             beginIfNeeded();
-            producer.send(pending.record(), (metadata, error) -> {
+            producer.send(pending.message(), (metadata, error) -> {
                 if (error != null) {
                     pending.error().compareAndSet(null, error);
                 }
@@ -266,9 +276,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private static List<Checkpoint> checkpointsOf(List<Pending> sent) throws IOException {
         Map<TrackedFile, Set<Long>> linesByFile = new LinkedHashMap<>();
         for (Pending pending : sent) {
-            TrackedFile file = pending.exchange().getProperty(RecordProperties.FILE, TrackedFile.class);
-            SourceLine line = pending.exchange().getProperty(RecordProperties.SOURCE_LINE, SourceLine.class);
-            linesByFile.computeIfAbsent(file, key -> new HashSet<>()).add(line.number());
+            linesByFile.computeIfAbsent(pending.record().file(), key -> new HashSet<>())
+                    .add(pending.record().line().number());
         }
         List<Checkpoint> answer = new ArrayList<>();
         for (Map.Entry<TrackedFile, Set<Long>> file : linesByFile.entrySet()) {
@@ -292,7 +301,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             if (stopping) {
                 return;
             }
-            waitingForKafka(sent.get(0).exchange(), problem);
+            waitingForKafka(problem);
             try {
                 if (producer != null && initialized && inTransaction) {
                     producer.abortTransaction();
@@ -313,15 +322,12 @@ public final class TransactionalSender extends ServiceSupport implements Process
         }
         List<Pending> again = new ArrayList<>();
         for (Pending pending : sent) {
-            if (pending.error().get() instanceof RecordTooLargeException tooLarge
-                    && pending.exchange().getProperty(RecordProperties.REJECTION) == null) {
-                pending.exchange().setProperty(RecordProperties.REJECTION, Rejection.RECORD_TOO_LARGE);
-                pending.exchange().setProperty(RecordProperties.REJECTION_DETAIL, "the record was refused: "
-                        + tooLarge.getMessage());
-                template.asyncSend("direct:dead-letter", pending.exchange());
-            } else {
-                again.add(new Pending(pending.exchange(), pending.record(), new AtomicReference<>()));
+            Record record = pending.record();
+            if (pending.error().get() instanceof RecordTooLargeException tooLarge && !record.rejected()) {
+                record.reject(Rejection.RECORD_TOO_LARGE, "the record was refused: " + tooLarge.getMessage());
+                deadLetters.process(record);
             }
+            again.add(new Pending(record));
         }
         for (Pending pending : again) {
             send(pending);
@@ -333,10 +339,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     /** Says once that Kafka is away (see KafkaAvailability), then pauses before the next attempt. */
-    private void waitingForKafka(Exchange sample, Exception cause) {
-        sample.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
-        availability.sendFailed(sample);
-        sample.removeProperty(Exchange.EXCEPTION_CAUGHT);
+    private void waitingForKafka(Exception cause) {
+        availability.sendFailed(cause);
         sleep();
     }
 
@@ -361,19 +365,10 @@ public final class TransactionalSender extends ServiceSupport implements Process
         onFenced.run();
     }
 
-    private ProducerRecord<String, byte[]> toRecord(Exchange exchange) {
-        Message message = exchange.getIn();
+    private static ProducerRecord<String, byte[]> toMessage(Record record) {
         RecordHeaders headers = new RecordHeaders();
-        message.getHeaders().forEach((name, value) -> {
-            if (value != null && !headerFilter.applyFilterToCamelHeaders(name, value, exchange)) {
-                byte[] bytes = headerSerializer.serialize(name, value);
-                if (bytes != null) {
-                    headers.add(name, bytes);
-                }
-            }
-        });
-        return new ProducerRecord<>(exchange.getProperty(RecordProperties.TOPIC, String.class), null,
-                message.getHeader(KafkaConstants.KEY, String.class), message.getBody(byte[].class), headers);
+        record.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return new ProducerRecord<>(record.topic(), null, record.key(), record.value(), headers);
     }
 
     private static void sleep() {

@@ -17,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.FileIdentity;
 import tmdb.ingestion.file.TrackedFile.Step;
-import tmdb.ingestion.loader.JsonlLineReader;
-import tmdb.ingestion.loader.SourceLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,13 @@
 package tmdb.ingestion.loader;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Exchange;
@@ -13,31 +16,43 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.Seed;
 import tmdb.ingestion.monitor.IngestionStats;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordProcessor;
+import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class MixingRouteTest extends CamelTestSupport {
 
-    private static final String[] STREAMS = {"movie/new", "person/old", "tv_series/change"};
-
-    @BindToRegistry("pacer")
-    private final Pacer unpaced = new Pacer(0);
+    private static final int WINDOW = 1000;
+    private static final String[] FILES = {"movie/new/a.jsonl", "person/old/b.jsonl", "tv_series/change/c.jsonl"};
 
     private final IngestionStats stats = new IngestionStats();
 
-    @BindToRegistry("recordLeftMixing")
-    private final Processor recordLeftMixing = exchange -> stats.recordLeftMixing();
+    @BindToRegistry("windowAggregation")
+    private final WindowAggregation aggregation = new WindowAggregation(WINDOW);
+
+    @BindToRegistry("windowLeftMixing")
+    private final Processor windowLeftMixing = exchange ->
+            stats.recordsLeftMixing(RecordProcessor.window(exchange).size());
+
+    @BindToRegistry("windowWorkers")
+    private final ExecutorService workers = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void stopWorkers() {
+        workers.shutdownNow();
+    }
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties properties = new Properties();
-        properties.setProperty("ingestion.mix.window", "1000");
         properties.setProperty("ingestion.mix.timeout-ms", "200");
-        properties.setProperty("ingestion.workers", "1");
         return properties;
     }
 
@@ -46,69 +61,82 @@ class MixingRouteTest extends CamelTestSupport {
         return new RoutesBuilder[] {new MixingRoute(), new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:preprocess").to("mock:mixed");
+                from("direct:preprocess").to("mock:windows");
             }
         }};
     }
 
-    private void send(String stream, long mixKey) {
-        stats.recordRead(stream.substring(0, stream.indexOf('/')), stream.substring(stream.indexOf('/') + 1));
-        template.send("direct:mix", exchange -> {
-            exchange.setProperty(RecordProperties.MIX_KEY, mixKey);
-            exchange.getIn().setBody(stream);
-        });
+    /** Sends the lines from..to of a file as one chunk, each record mixed by the given key. */
+    private List<Record> chunk(String file, int from, int to, Seed seed) {
+        List<Record> chunk = new ArrayList<>();
+        for (int line = from; line <= to; line++) {
+            chunk.add(Records.mixed(file, line, seed == null ? line % 7 : seed.draw(file, line, 1)));
+        }
+        stats.recordsRead("t", "l", chunk.size());
+        template.sendBody("direct:mix", new ArrayList<>(chunk));
+        return chunk;
     }
 
-    private List<String> received(MockEndpoint mixed) {
-        List<String> order = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
-        for (Exchange exchange : mixed.getExchanges()) {
-            order.add(exchange.getIn().getBody(String.class));
-            ids.add(exchange.getExchangeId());
+    private static List<List<Record>> windows(MockEndpoint mock) {
+        List<List<Record>> windows = new ArrayList<>();
+        for (Exchange exchange : mock.getExchanges()) {
+            windows.add(RecordProcessor.window(exchange));
         }
-        assertThat(ids).as("distinct exchanges").hasSameSizeAs(order);
-        return order;
+        return windows;
     }
 
     @Test
     void keepsEveryRecordWhenMixKeysCollide() throws Exception {
-        int perStream = 2000;
-        MockEndpoint mixed = getMockEndpoint("mock:mixed");
-        mixed.expectedMessageCount(STREAMS.length * perStream);
-
-        for (int i = 0; i < perStream; i++) {
-            for (String stream : STREAMS) {
-                send(stream, (i * 31L + stream.hashCode()) % 7);
+        MockEndpoint mock = getMockEndpoint("mock:windows");
+        mock.expectedMinimumMessageCount(1);
+        Set<Record> sent = new HashSet<>();
+        for (int chunk = 0; chunk < 20; chunk++) {
+            for (String file : FILES) {
+                sent.addAll(chunk(file, chunk * 100 + 1, chunk * 100 + 100, null));
             }
         }
 
-        mixed.assertIsSatisfied(20_000);
-        List<String> order = received(mixed);
-        for (String stream : STREAMS) {
-            assertThat(order).filteredOn(stream::equals).hasSize(perStream);
-        }
-        assertThat(stats.heldInMixing()).as("records still held by the mixing stage").isZero();
+        await().atMost(Duration.ofSeconds(20)).until(() -> stats.heldInMixing() == 0);
+        mock.assertIsSatisfied(20_000);
+        List<Record> received = new ArrayList<>();
+        windows(mock).forEach(received::addAll);
+        assertThat(received).as("every record once").hasSize(sent.size()).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(windows(mock)).as("windows close once full").allSatisfy(window ->
+                assertThat(window.size()).isLessThan(WINDOW + 100));
     }
 
     @Test
-    void interleavesStreamsThatArriveOneAfterTheOther() throws Exception {
-        int perStream = 300;
+    void recordsOfDifferentFoldersInterleaveWithinAWindowInAnOrderThatIsNotTheirArrival() throws Exception {
+        MockEndpoint mock = getMockEndpoint("mock:windows");
+        mock.expectedMessageCount(1);
         Seed seed = new Seed(7);
-        MockEndpoint mixed = getMockEndpoint("mock:mixed");
-        mixed.expectedMessageCount(STREAMS.length * perStream);
-
-        for (String stream : STREAMS) {
-            for (int line = 1; line <= perStream; line++) {
-                send(stream, seed.draw(stream, line, 1));
-            }
+        List<Record> arrival = new ArrayList<>();
+        for (String file : FILES) {
+            arrival.addAll(chunk(file, 1, 300, seed));
         }
 
-        mixed.assertIsSatisfied(20_000);
-        List<String> order = received(mixed);
+        mock.assertIsSatisfied(20_000);
+        List<Record> window = windows(mock).get(0);
+        assertThat(window).containsExactlyInAnyOrderElementsOf(arrival).isNotEqualTo(arrival);
         int switches = 0;
-        for (int i = 1; i < order.size(); i++) {
-            switches += order.get(i).equals(order.get(i - 1)) ? 0 : 1;
+        for (int i = 1; i < window.size(); i++) {
+            switches += window.get(i).file() == window.get(i - 1).file() ? 0 : 1;
         }
-        assertThat(switches).as("changes of stream between consecutive records").isGreaterThan(order.size() / 2);
+        assertThat(switches).as("changes of folder between consecutive records of the window")
+                .isGreaterThan(window.size() / 2);
+        assertThat(window).isSortedAccordingTo(MixingRoute.MIX_ORDER);
+    }
+
+    @Test
+    void aWindowIsReleasedWhenFullOrWhenNoChunkCameForTheTimeout() throws Exception {
+        MockEndpoint mock = getMockEndpoint("mock:windows");
+        mock.expectedMessageCount(2);
+        for (int chunk = 0; chunk < 15; chunk++) {
+            chunk(FILES[chunk % FILES.length], chunk * 100 + 1, chunk * 100 + 100, null);
+        }
+
+        mock.assertIsSatisfied(20_000);
+        assertThat(windows(mock)).extracting(List::size).containsExactly(WINDOW, 500);
+        assertThat(mock.getExchanges().get(1).getProperty(Exchange.AGGREGATED_COMPLETED_BY)).isEqualTo("timeout");
     }
 }

@@ -5,18 +5,13 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import tmdb.ingestion.RecordHeaders;
-import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.EventTimeWindows;
 import tmdb.ingestion.config.EventTimeWindows.Window;
 import tmdb.ingestion.config.Seed;
-import tmdb.ingestion.file.TrackedFile;
-import tmdb.ingestion.loader.SourceLine;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,14 +21,11 @@ class EventTimestampTest {
     private static final Window CHANGE = new Window(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-02-20T23:59:59Z"));
     private static final EventTimeWindows WINDOWS = new EventTimeWindows(Map.of("old", OLD, "change", CHANGE));
 
-    private static final CamelContext CONTEXT = new DefaultCamelContext();
-
     private static Instant timestamp(EventTimestamp processor, String label, String file, long line) {
-        Exchange exchange = new DefaultExchange(CONTEXT);
-        exchange.setProperty(RecordProperties.FILE, new TrackedFile(file, "movie", label, null, null, null));
-        exchange.setProperty(RecordProperties.SOURCE_LINE, new SourceLine(line, new byte[0], 0));
-        processor.process(exchange);
-        return Instant.parse(exchange.getIn().getHeader(RecordHeaders.TIMESTAMP, String.class));
+        Record record = Records.record(file, line, new byte[0], 0);
+        assertThat(record.label()).isEqualTo(label);
+        processor.process(record);
+        return Instant.parse(record.headers().get(RecordHeaders.TIMESTAMP));
     }
 
     @Test

@@ -4,12 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import tmdb.ingestion.RecordHeaders;
-import tmdb.ingestion.RecordProperties;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,18 +16,17 @@ class RecordEnricherTest {
     private final ObjectMapper mapper = new ObjectMapper();
 
     private byte[] enrich(String line, boolean reserved) throws Exception {
-        return enrich(line, new RecordParser.Parsed(603, reserved));
+        return enrich(line, reserved, -1);
     }
 
-    private byte[] enrich(String line, RecordParser.Parsed parsed) throws Exception {
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.getIn().setBody(line.getBytes(StandardCharsets.UTF_8));
-        exchange.getIn().setHeader(RecordHeaders.DATA_TYPE, "movie");
-        exchange.getIn().setHeader(RecordHeaders.DATA_LABEL, "change");
-        exchange.getIn().setHeader(RecordHeaders.TIMESTAMP, "2026-01-14T08:03:11Z");
-        exchange.setProperty(RecordProperties.PARSED, parsed);
-        new RecordEnricher().process(exchange);
-        return exchange.getIn().getBody(byte[].class);
+    /** The enriched value of a valid movie/change record whose id 603 is a string at {@code idStart} (or -1). */
+    private byte[] enrich(String line, boolean reserved, int idStart) throws Exception {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        Record record = Records.record("movie/change/a.jsonl", 1, bytes, bytes.length);
+        record.validated(603, reserved, idStart, idStart < 0 ? -1 : idStart + 5);
+        record.header(RecordHeaders.TIMESTAMP, "2026-01-14T08:03:11Z");
+        new RecordEnricher().process(record);
+        return record.value();
     }
 
     @Test
@@ -62,7 +59,7 @@ class RecordEnricherTest {
         String line = "{\"movie_id\": \"603\", \"movie_detail\": {\"title\": \"Сталкер\"}}";
         int start = line.indexOf("\"603\"");
 
-        String enriched = new String(enrich(line, new RecordParser.Parsed(603, false, start, start + 5)),
+        String enriched = new String(enrich(line, false, start),
                 StandardCharsets.UTF_8);
 
         assertThat(enriched).startsWith("{\"movie_id\": 603, \"movie_detail\": {\"title\": \"Сталкер\"},\"data_type\"");

@@ -3,16 +3,14 @@ package tmdb.ingestion.preprocessor;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
-import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.RecordType;
 import tmdb.ingestion.config.TypeCatalog;
-import tmdb.ingestion.loader.SourceLine;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.Rejection;
+import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,34 +19,31 @@ class RecordParserTest {
     private final RecordParser parser = new RecordParser(
             new TypeCatalog(Map.of("movie", new RecordType("movie", "tmdb.movies.raw", "movie_id", "movie_detail"))), 100);
 
-    private Exchange parse(byte[] bytes, long length) {
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.setProperty(RecordProperties.TYPE, "movie");
-        exchange.setProperty(RecordProperties.SOURCE_LINE, new SourceLine(7, bytes, length));
-        exchange.getIn().setBody(bytes);
-        parser.process(exchange);
-        return exchange;
+    private Record parse(byte[] bytes, long length) {
+        Record record = Records.record("movie/new/a.jsonl", 7, bytes, length);
+        parser.process(record);
+        return record;
     }
 
-    private Exchange parse(String line) {
+    private Record parse(String line) {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         return parse(bytes, bytes.length);
     }
 
     @Test
     void acceptsAnObjectWithAnIntegerIdAndFindsTheId() {
-        Exchange exchange = parse("{\"movie_id\": 603, \"movie_detail\": {\"title\": \"The Matrix\"}, \"casts_info\": []}");
+        Record record = parse("{\"movie_id\": 603, \"movie_detail\": {\"title\": \"The Matrix\"}, \"casts_info\": []}");
 
-        assertThat(exchange.getProperty(RecordProperties.REJECTION)).isNull();
-        assertThat(exchange.getProperty(RecordProperties.TMDB_ID, Long.class)).isEqualTo(603L);
-        assertThat(exchange.getProperty(RecordProperties.PARSED, RecordParser.Parsed.class).hasReservedFields()).isFalse();
+        assertThat(record.rejection()).isNull();
+        assertThat(record.tmdbId()).isEqualTo(603L);
+        assertThat(record.hasReservedFields()).isFalse();
     }
 
     @Test
     void notesWhenTheRecordAlreadyCarriesAFieldTheIngesterSets() {
-        Exchange exchange = parse("{\"movie_id\": 1, \"timestamp\": \"x\"}");
+        Record record = parse("{\"movie_id\": 1, \"timestamp\": \"x\"}");
 
-        assertThat(exchange.getProperty(RecordProperties.PARSED, RecordParser.Parsed.class).hasReservedFields()).isTrue();
+        assertThat(record.hasReservedFields()).isTrue();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -68,11 +63,11 @@ class RecordParserTest {
         "id a signed string          | {\"movie_id\": \"-603\"}                           | ID_NOT_INTEGER",
         "control byte in a string    | {\"movie_id\": 1, \"t\": \"a\u0001b\"}               | MALFORMED_JSON"})
     void rejectsWithTheReason(String name, String line, Rejection expected) {
-        Exchange exchange = parse(line);
+        Record record = parse(line);
 
-        assertThat(exchange.getProperty(RecordProperties.REJECTION)).isEqualTo(expected);
-        assertThat(exchange.getProperty(RecordProperties.REJECTION_DETAIL, String.class)).isNotBlank();
-        assertThat(exchange.getProperty(RecordProperties.TMDB_ID)).isNull();
+        assertThat(record.rejection()).isEqualTo(expected);
+        assertThat(record.rejectionDetail()).isNotBlank();
+        assertThat(record.tmdbId()).isNull();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -81,27 +76,28 @@ class RecordParserTest {
         "detail TMDB error           | {\"movie_id\": 1, \"movie_detail\": {\"success\": false, \"status_code\": 34, \"status_message\": \"The resource you requested could not be found.\"}} | DETAIL_ERROR",
         "detail with status code     | {\"movie_id\": 1, \"movie_detail\": {\"status_code\": 25}} | DETAIL_ERROR"})
     void rejectsABadDetailButKeepsTheIdSoTheDeadLetterIsKeyed(String name, String line, Rejection expected) {
-        Exchange exchange = parse(line);
+        Record record = parse(line);
 
-        assertThat(exchange.getProperty(RecordProperties.REJECTION)).isEqualTo(expected);
-        assertThat(exchange.getProperty(RecordProperties.REJECTION_DETAIL, String.class)).isNotBlank();
-        assertThat(exchange.getProperty(RecordProperties.TMDB_ID, Long.class)).isEqualTo(1L);
+        assertThat(record.rejection()).isEqualTo(expected);
+        assertThat(record.rejectionDetail()).isNotBlank();
+        assertThat(record.tmdbId()).isEqualTo(1L);
     }
 
     @Test
     void acceptsADetailThatMerelyHasAStatus() {
-        Exchange exchange = parse("{\"movie_id\": 1, \"movie_detail\": {\"status\": \"Released\", \"success\": true}}");
+        Record record = parse("{\"movie_id\": 1, \"movie_detail\": {\"status\": \"Released\", \"success\": true}}");
 
-        assertThat(exchange.getProperty(RecordProperties.REJECTION)).isNull();
+        assertThat(record.rejection()).isNull();
     }
 
     @Test
     void acceptsAnIdGivenAsAStringOfDigitsAndLocatesItForNormalising() {
         String line = "{\"movie_detail\": {}, \"movie_id\": \"603\", \"x\": 1}";
 
-        RecordParser.Parsed parsed = parse(line).getProperty(RecordProperties.PARSED, RecordParser.Parsed.class);
+        Record parsed = parse(line);
 
-        assertThat(parsed.id()).isEqualTo(603L);
+        assertThat(parsed.tmdbId()).isEqualTo(603L);
+        assertThat(parsed.idNeedsNormalising()).isTrue();
         assertThat(line.substring(parsed.idTextStart(), parsed.idTextEnd())).isEqualTo("\"603\"");
     }
 
@@ -110,16 +106,16 @@ class RecordParserTest {
         byte[] bytes = {'{', '"', 'm', 'o', 'v', 'i', 'e', '_', 'i', 'd', '"', ':', '1', ',', '"', 't', '"', ':', '"',
             (byte) 0xC3, (byte) 0x28, '"', '}'};
 
-        assertThat(parse(bytes, bytes.length).getProperty(RecordProperties.REJECTION)).isEqualTo(Rejection.MALFORMED_JSON);
+        assertThat(parse(bytes, bytes.length).rejection()).isEqualTo(Rejection.MALFORMED_JSON);
     }
 
     @Test
     void rejectsAnOversizedLineWithItsLength() {
         byte[] prefix = "{\"movie_id\": 1, \"x\": \"".getBytes(StandardCharsets.UTF_8);
 
-        Exchange exchange = parse(prefix, 5_000_000);
+        Record record = parse(prefix, 5_000_000);
 
-        assertThat(exchange.getProperty(RecordProperties.REJECTION)).isEqualTo(Rejection.LINE_TOO_LONG);
-        assertThat(exchange.getProperty(RecordProperties.REJECTION_DETAIL, String.class)).contains("5000000");
+        assertThat(record.rejection()).isEqualTo(Rejection.LINE_TOO_LONG);
+        assertThat(record.rejectionDetail()).contains("5000000");
     }
 }

@@ -37,6 +37,15 @@ public final class ManagementEndpoint {
     }
 
     /**
+     * The sum of the samples of a metric that carry every given label ({@code type="movie"}); 0 when there is none
+     * (a counter is registered when it first counts).
+     */
+    public static double count(String metrics, String name, String... labels) {
+        return metrics.lines().anyMatch(line -> line.startsWith(name + "{") && List.of(labels).stream()
+                .allMatch(line::contains)) ? value(metrics, name, labels) : 0;
+    }
+
+    /**
      * The sum of the samples of a metric that carry every given label ({@code type="movie"}); fails when there is
      * none.
      */

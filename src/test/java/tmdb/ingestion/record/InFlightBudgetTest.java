@@ -1,8 +1,8 @@
-package tmdb.ingestion.loader;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package tmdb.ingestion.record;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class InFlightBudgetTest {
 
@@ -19,7 +19,8 @@ class InFlightBudgetTest {
     @Test
     void aRecordLargerThanTheBudgetTakesAllOfItAndGivesItBack() throws InterruptedException {
         InFlightBudget budget = new InFlightBudget(1000);
-        int taken = budget.acquire(5000);
+        int taken = budget.share(5000);
+        budget.acquire(taken);
         assertThat(taken).isEqualTo(1000);
         assertThat(budget.bytesInFlight()).isEqualTo(1000);
         budget.release(taken);

@@ -1,4 +1,4 @@
-package tmdb.ingestion.loader;
+package tmdb.ingestion.file;
 
 /**
  * One line of a source file, exactly as read: without its line ending (and, on the first line, without a

@@ -1,4 +1,4 @@
-package tmdb.ingestion.file;
+package tmdb.ingestion.producer;
 
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,4 +1,4 @@
-package tmdb.ingestion.loader;
+package tmdb.ingestion.record;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +37,17 @@ public final class InFlightBudget {
         return capacity;
     }
 
-    /** Blocks until the record fits; returns the permits taken, to be given back with {@link #release(int)}. */
-    public int acquire(long recordBytes) throws InterruptedException {
-        int wanted = (int) Math.max(1, Math.min(recordBytes, capacity));
-        permits.acquire(wanted);
-        return wanted;
+    /**
+     * The permits a record of this many bytes holds: its size, at least 1, at most the whole budget (a record
+     * larger than the budget waits until nothing else is in flight).
+     */
+    public int share(long recordBytes) {
+        return (int) Math.max(1, Math.min(recordBytes, capacity));
+    }
+
+    /** Blocks until this many permits (shares of records, at most the capacity together) are free, and takes them. */
+    public void acquire(int shares) throws InterruptedException {
+        permits.acquire(shares);
     }
 
     public void release(int taken) {

@@ -1,4 +1,4 @@
-package tmdb.ingestion.preprocessor;
+package tmdb.ingestion.record;
 
 import java.util.Locale;
 

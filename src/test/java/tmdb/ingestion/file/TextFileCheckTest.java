@@ -1,4 +1,4 @@
-package tmdb.ingestion.loader;
+package tmdb.ingestion.file;
 
 import java.io.IOException;
 import java.io.OutputStream;
