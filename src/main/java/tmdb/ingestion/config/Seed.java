@@ -21,15 +21,21 @@ public final class Seed {
 
     /** A well-mixed 64-bit value for the given line of the given file. */
     public long draw(String fileIdentity, long lineNumber, long purpose) {
-        return mix64(value ^ mix64(hash(fileIdentity) + purpose) ^ mix64(lineNumber * 0x9E3779B97F4A7C15L));
+        return draw(hash(fileIdentity), lineNumber, purpose);
+    }
+
+    /** The same draw, with the file's {@link #hash(String)} computed once for all its lines. */
+    public long draw(long fileHash, long lineNumber, long purpose) {
+        return mix64(value ^ mix64(fileHash + purpose) ^ mix64(lineNumber * 0x9E3779B97F4A7C15L));
     }
 
     /** A draw mapped uniformly onto {@code [0, bound)}. */
-    public long drawBelow(String fileIdentity, long lineNumber, long purpose, long bound) {
-        return Math.floorMod(draw(fileIdentity, lineNumber, purpose), bound);
+    public long drawBelow(long fileHash, long lineNumber, long purpose, long bound) {
+        return Math.floorMod(draw(fileHash, lineNumber, purpose), bound);
     }
 
-    private static long hash(String text) {
+    /** The 64-bit FNV-1a hash of a file's identity (its UTF-8 bytes), as the draws use it. */
+    public static long hash(String text) {
         long h = 0xCBF29CE484222325L;
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             h ^= b;

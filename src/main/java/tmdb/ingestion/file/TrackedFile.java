@@ -13,6 +13,7 @@ import java.util.TreeMap;
 
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.FileIdentity;
+import tmdb.ingestion.config.Seed;
 
 /**
  * One source file, from the moment it is picked up until it is settled: the one owner of its state
@@ -42,6 +43,7 @@ public final class TrackedFile {
     private static final long NEVER = Long.MIN_VALUE;
 
     private final String identity;
+    private final long identityHash;
     private final String type;
     private final String label;
     private final FileChannel channel;
@@ -81,6 +83,7 @@ public final class TrackedFile {
      */
     public TrackedFile(String identity, String type, String label, Path location, FileChannel channel, Object fileKey) {
         this.identity = identity;
+        this.identityHash = Seed.hash(identity);
         this.type = type;
         this.label = label;
         this.location = location;
@@ -91,6 +94,11 @@ public final class TrackedFile {
     /** The file's path under the data folder, e.g. {@code movie/new/part-0001.jsonl}. */
     public String identity() {
         return identity;
+    }
+
+    /** The hash of the identity the seeded draws of its lines start from (computed once, not per line). */
+    public long identityHash() {
+        return identityHash;
     }
 
     public String type() {

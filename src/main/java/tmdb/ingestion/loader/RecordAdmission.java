@@ -55,7 +55,7 @@ public final class RecordAdmission implements Processor {
         stats.linesResent(file.type(), file.label(), resent);
         List<Record> records = new ArrayList<>(toSend.size());
         for (SourceLine line : toSend) {
-            records.add(new Record(file, line, seed.draw(file.identity(), line.number(), MIX_PURPOSE), budget,
+            records.add(new Record(file, line, seed.draw(file.identityHash(), line.number(), MIX_PURPOSE), budget,
                     budget.share(line.bytes().length)));
         }
         exchange.getIn().setBody(records);

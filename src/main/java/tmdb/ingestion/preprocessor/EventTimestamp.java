@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.config.EventTimeWindows;
 import tmdb.ingestion.config.Seed;
+import tmdb.ingestion.record.InstantText;
 import tmdb.ingestion.record.Record;
 import tmdb.ingestion.record.RecordProcessor;
 
@@ -27,17 +28,17 @@ public final class EventTimestamp implements RecordProcessor {
     @Override
     public void process(Record record) {
         if (!record.rejected()) {
-            record.header(RecordHeaders.TIMESTAMP, timestampOf(record).toString());
+            record.header(RecordHeaders.TIMESTAMP, timestampOf(record));
         }
     }
 
-    private Instant timestampOf(Record record) {
+    private String timestampOf(Record record) {
         if (policy == TimestampPolicy.PROCESSING_TIME) {
-            return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
         }
         EventTimeWindows.Window window = windows.require(record.label());
-        long offset = seed.drawBelow(record.file().identity(), record.line().number(), TIMESTAMP_PURPOSE,
+        long offset = seed.drawBelow(record.file().identityHash(), record.line().number(), TIMESTAMP_PURPOSE,
                 window.seconds());
-        return window.start().plusSeconds(offset);
+        return InstantText.ofEpochSecond(window.start().getEpochSecond() + offset);
     }
 }

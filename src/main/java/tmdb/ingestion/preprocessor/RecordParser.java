@@ -1,6 +1,8 @@
 package tmdb.ingestion.preprocessor;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -21,7 +23,8 @@ import tmdb.ingestion.record.Rejection;
  * type's id field, and a detail that is neither {@code null} nor TMDB's error object. The value is not rebuilt:
  * the parse only checks it, finds the id, and notes what the enricher must change. An id given as a string of
  * digits ({@code "603"}) is accepted and normalised to the number. A line that fails gets a {@link Rejection}
- * and a human explanation, never an exception.
+ * and a human explanation, never an exception. Well-formed records take a fast path ({@link RecordScan}); Jackson's
+ * parser decides every line that path is not sure of, and words every rejection.
  */
 public final class RecordParser implements RecordProcessor {
 
@@ -31,11 +34,13 @@ public final class RecordParser implements RecordProcessor {
 
     private final JsonFactory json = JsonFactory.builder().build();
     private final TypeCatalog types;
+    private final Map<String, byte[][]> fieldNames = new HashMap<>();
     private final int maxLineBytes;
 
     public RecordParser(TypeCatalog types, int maxLineBytes) {
         this.types = types;
         this.maxLineBytes = maxLineBytes;
+        types.all().forEach((name, type) -> fieldNames.put(name, RecordScan.fieldNames(type)));
     }
 
     @Override
@@ -47,8 +52,16 @@ public final class RecordParser implements RecordProcessor {
             return;
         }
         RecordType type = types.require(record.type());
+        byte[][] names = fieldNames.get(type.name());
+        if (!RecordScan.accept(record, line.bytes(), names[0], names[1])) {
+            parse(record, line.bytes(), type);
+        }
+    }
+
+    /** The whole decision by Jackson's parser: every line the fast path is not sure of. */
+    void parse(Record record, byte[] line, RecordType type) {
         try {
-            validate(record, line.bytes(), type);
+            validate(record, line, type);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
             record.reject(Rejection.MALFORMED_JSON, e.getOriginalMessage() + where);

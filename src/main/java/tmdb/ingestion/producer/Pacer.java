@@ -1,13 +1,13 @@
 package tmdb.ingestion.producer;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import tmdb.ingestion.record.InstantText;
 import tmdb.ingestion.record.Record;
 
 /**
@@ -56,7 +56,8 @@ public final class Pacer {
                     if (intervalNanos > 0) {
                         awaitTurn();
                     }
-                    record.released(Instant.now().truncatedTo(ChronoUnit.MICROS).toString());
+                    Instant now = Instant.now();
+                    record.released(InstantText.ofEpochMicro(now.getEpochSecond() * 1_000_000L + now.getNano() / 1000));
                 }
                 return record;
             }
