@@ -157,8 +157,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         if (exactlyOnce) {
             TransactionalSender sender = new TransactionalSender(() -> producerConfig(kafka),
                     settings.string("ingestion.exactly-once.transactional-id"),
-                    settings.integer("ingestion.exactly-once.commit-interval-ms"), checkpoints, outcomes, availability,
-                    pacer, deadLetters, metrics.registry());
+                    settings.integer("ingestion.exactly-once.commit-interval-ms"), budget.capacity() / 2, checkpoints,
+                    outcomes, availability, pacer, deadLetters, metrics.registry());
             registry.bind("transactionalSender", sender);
             context.addService(sender, true, true);
         }

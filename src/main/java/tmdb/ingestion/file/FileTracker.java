@@ -536,9 +536,4 @@ public final class FileTracker implements GenericFileFilter<File> {
         }
         return root;
     }
-
-    /** The files not yet done with, for tests. */
-    List<TrackedFile> trackedFiles() {
-        return List.copyOf(files);
-    }
 }

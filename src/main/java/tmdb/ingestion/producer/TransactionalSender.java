@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -74,6 +75,10 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private final Object batchLock = new Object();
 
     private List<Pending> batch = new ArrayList<>();
+    /** Bytes of the records in {@link #batch}: they hold their in-flight budget until their commit. */
+    private long batchBytes;
+    private final long commitEarlyBytes;
+    private final AtomicBoolean commitRequested = new AtomicBoolean();
     private Producer<String, byte[]> producer;
     private KafkaClientMetrics producerMetrics;
     private boolean initialized;
@@ -91,12 +96,19 @@ public final class TransactionalSender extends ServiceSupport implements Process
         }
     }
 
+    /**
+     * @param commitEarlyBytes bytes of records waiting for their commit that make it happen before its interval:
+     *                         records hold their in-flight budget until committed, so waiting for the interval
+     *                         would cap the rate at the budget per interval
+     */
     public TransactionalSender(Supplier<Properties> producerConfig, String transactionalId, long commitIntervalMs,
-                               CheckpointStore checkpoints, WindowOutcomes outcomes, KafkaAvailability availability,
-                               Pacer pacer, DeadLetterRecord deadLetters, MeterRegistry meters) {
+                               long commitEarlyBytes, CheckpointStore checkpoints, WindowOutcomes outcomes,
+                               KafkaAvailability availability, Pacer pacer, DeadLetterRecord deadLetters,
+                               MeterRegistry meters) {
         this.producerConfig = producerConfig;
         this.transactionalId = transactionalId;
         this.commitIntervalMs = commitIntervalMs;
+        this.commitEarlyBytes = commitEarlyBytes;
         this.checkpoints = checkpoints;
         this.outcomes = outcomes;
         this.availability = availability;
@@ -132,6 +144,13 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 }
                 synchronized (batchLock) {
                     batch.add(pending);
+                    batchBytes += record.value().length;
+                    if (batchBytes >= commitEarlyBytes && commitRequested.compareAndSet(false, true)) {
+                        committer.execute(() -> {
+                            commitRequested.set(false);
+                            commit();
+                        });
+                    }
                 }
             } finally {
                 transaction.readLock().unlock();
@@ -177,6 +196,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             synchronized (batchLock) {
                 sent = batch;
                 batch = new ArrayList<>();
+                batchBytes = 0;
             }
             if (sent.isEmpty() || fenced) {
                 return;
@@ -335,6 +355,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         synchronized (batchLock) {
             again.addAll(batch);
             batch = again;
+            batchBytes = again.stream().mapToLong(pending -> pending.record().value().length).sum();
         }
     }
 
