@@ -2,7 +2,10 @@
 """Where the application's CPU time goes, from a JFR recording: each CPU sample is attributed to the innermost
 frame of a known component (Kafka client, Jackson, the project's own code, Camel's routing engine...).
 
-  jfr print --stack-depth 512 --events jdk.ExecutionSample,jdk.NativeMethodSample rec.jfr > samples.txt
+  jfr print --stack-depth 512 --events jdk.ExecutionSample rec.jfr > samples.txt
+
+Only execution samples are CPU: native-method samples are threads in native code, mostly waiting (the Kafka
+client's I/O thread in epoll_wait), and would drown the rest.
   jfr_breakdown.py samples.txt
 """
 import collections
@@ -13,12 +16,12 @@ COMPONENTS = [
     ("compression (snappy, native)", ("org.xerial.snappy",)),
     ("Kafka client (serialize, batch, network)", ("org.apache.kafka.",)),
     ("JSON validation (Jackson streaming parse)", ("com.fasterxml.jackson",)),
-    ("our processors (splice, headers, event time, outcomes)",
-     ("tmdb.ingestion.preprocessor", "tmdb.ingestion.ledger", "tmdb.ingestion.producer", "tmdb.ingestion.deadletter")),
-    ("line reading and admission", ("tmdb.ingestion.loader",)),
+    ("our processors (validation, splice, headers, event time, outcomes)",
+     ("tmdb.ingestion.preprocessor", "tmdb.ingestion.record", "tmdb.ingestion.producer", "tmdb.ingestion.deadletter")),
+    ("line reading, admission and file accounts", ("tmdb.ingestion.loader", "tmdb.ingestion.file")),
     ("camel-kafka producer (headers, callbacks)", ("org.apache.camel.component.kafka",)),
     ("Camel dynamic endpoint resolution (toD)", ("org.apache.camel.processor.SendDynamicProcessor",)),
-    ("Camel resequencer (exchange copies, sort)", ("org.apache.camel.processor.Resequencer",)),
+    ("Camel aggregator and sort (windows)", ("org.apache.camel.processor.aggregate", "org.apache.camel.processor.SortProcessor")),
     ("Camel routing engine (exchanges, properties, headers)", ("org.apache.camel",)),
 ]
 
@@ -33,7 +36,7 @@ def component(frames):
 
 def main():
     text = open(sys.argv[1], encoding="utf-8").read()
-    samples = [e for e in text.split("jdk.")[1:] if e.startswith(("ExecutionSample", "NativeMethodSample"))]
+    samples = [e for e in text.split("jdk.")[1:] if e.startswith("ExecutionSample")]
     counts = collections.Counter()
     for sample in samples:
         frames = [line.strip() for line in sample.splitlines() if re.match(r"\s+[a-z]", line) and "(" in line]
