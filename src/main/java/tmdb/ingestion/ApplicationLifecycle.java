@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import tmdb.ingestion.config.PropertySources;
 import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.file.FileTracker;
-import tmdb.ingestion.record.InFlightBudget;
+import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.monitor.RunCompletion;
 import tmdb.ingestion.producer.KafkaReachability;
 import tmdb.ingestion.producer.TransactionalSender;

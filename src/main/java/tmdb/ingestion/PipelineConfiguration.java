@@ -32,8 +32,7 @@ import tmdb.ingestion.config.Seed;
 import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.config.TypeCatalog;
 import tmdb.ingestion.file.FileTracker;
-import tmdb.ingestion.record.InFlightBudget;
-import tmdb.ingestion.loader.LineChunks;
+import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.loader.RecordAdmission;
 import tmdb.ingestion.loader.WindowAggregation;
 import tmdb.ingestion.monitor.FileStatusEvents;
@@ -107,8 +106,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         CheckpointStore checkpoints = new CheckpointStore(checkpointTopic, () -> KafkaReachability.adminConfig(
                 kafka.getConfiguration(), kafka.getConfiguration().getBrokers(),
                 settings.integer("kafka.connect-timeout-ms")), context.createProducerTemplate(), runId, exactlyOnce);
-        FileTracker files = new FileTracker(dataDir, maxLineBytes, settings.longValue("ingestion.file.quiet-period-ms"),
-                stats, events, checkpoints);
+        FileTracker files = new FileTracker(dataDir, maxLineBytes, settings.integer("ingestion.read.chunk-lines"),
+                settings.integer("ingestion.read.chunk-bytes"), settings.longValue("ingestion.file.quiet-period-ms"),
+                budget, stats, events, checkpoints);
         files.readWith(context.createProducerTemplate());
         metrics.watch(stats, budget, files, folders);
         Set<String> folderRouteIds = folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
@@ -117,8 +117,6 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("ingestionStats", stats);
         registry.bind("inFlightBudget", budget);
         registry.bind("fileTracker", files);
-        registry.bind("lineChunks", new LineChunks(settings.integer("ingestion.read.chunk-lines"),
-                Math.min(settings.integer("ingestion.read.chunk-bytes"), budget.capacity())));
         registry.bind("recordAdmission", new RecordAdmission(budget, seed, stats));
         registry.bind("windowAggregation", new WindowAggregation(settings.integer("ingestion.mix.window")));
         registry.bind("windowLeftMixing", (Processor) exchange ->

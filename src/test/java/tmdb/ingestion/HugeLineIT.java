@@ -1,10 +1,12 @@
 package tmdb.ingestion;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -63,5 +65,63 @@ class HugeLineIT {
         assertThat(header(dead, "original_length")).isEqualTo(Long.toString(GIB + 3));
         assertThat(new String(dead.value(), 0, start.length, StandardCharsets.UTF_8))
                 .isEqualTo(new String(start, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void nineFoldersOfTwelveMegabyteRecordsReadAtOnceRunUnder256MbOfHeap() throws Exception {
+        int recordBytes = 12 << 20;
+        int perFile = 3;
+        byte[] overview = "the long overview of a popular title ".repeat(recordBytes / 37).getBytes(StandardCharsets.UTF_8);
+        List<String> folders = new ArrayList<>();
+        for (String type : List.of("movie", "tv_series", "person")) {
+            for (String label : List.of("new", "change", "old")) {
+                folders.add(type + "/" + label);
+                Path folder = Files.createDirectories(dir.resolve("data").resolve(type).resolve(label));
+                try (OutputStream out = Files.newOutputStream(folder.resolve("large.jsonl"))) {
+                    for (int i = 1; i <= perFile; i++) {
+                        out.write(("{\"" + type + "_id\": " + i + ", \"" + type + "_detail\": {\"overview\": \"")
+                                .getBytes(StandardCharsets.UTF_8));
+                        out.write(overview);
+                        out.write("\"}}\n".getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        String prefix = "large-" + System.nanoTime();
+
+        long peakRssKb = 0;
+        try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
+                List.of("-Xmx256m"), "--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(),
+                "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=once",
+                "--ingestion.file.quiet-period-ms=0", "--ingestion.type.movie.topic=" + prefix + ".movies",
+                "--ingestion.type.tv_series.topic=" + prefix + ".tv", "--ingestion.type.person.topic=" + prefix + ".people",
+                "--ingestion.dead-letter.topic=" + prefix + ".dlq", "--ingestion.checkpoint.topic=" + prefix + ".cp")) {
+            Path status = Path.of("/proc/" + application.pid() + "/status");
+            for (int sample = 0; sample < 1200; sample++) {
+                peakRssKb = Math.max(peakRssKb, highWaterMarkKb(status));
+                if (application.exitedWithin(Duration.ofMillis(200))) {
+                    break;
+                }
+            }
+            assertThat(application.awaitExit(Duration.ofMinutes(1))).as(application.output()).isZero();
+            assertThat(application.output()).doesNotContain("OutOfMemoryError");
+            for (String folder : folders) {
+                assertThat(application.output()).contains("Done " + folder + "/large.jsonl: 3 lines: 3 published");
+            }
+        }
+        System.out.printf("nine folders of three 12 MiB records under -Xmx256m: peak RSS %d MB%n", peakRssKb >> 10);
+        assertThat(peakRssKb).as("peak RSS, KB: the 256 MB heap and some 224 MB of the JVM's own (code, metaspace, threads), not a copy of every line")
+                .isPositive().isLessThan((256L + 224) << 10);
+        assertThat(TopicReader.readToEnd(TestBroker.bootstrapServers(), List.of(prefix + ".movies", prefix + ".tv",
+                prefix + ".people"))).hasSize(folders.size() * perFile);
+    }
+
+    private static long highWaterMarkKb(Path status) {
+        try {
+            return Files.readAllLines(status).stream().filter(line -> line.startsWith("VmHWM:"))
+                    .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
+        } catch (IOException gone) {
+            return 0;
+        }
     }
 }

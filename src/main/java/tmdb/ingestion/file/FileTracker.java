@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +58,9 @@ public final class FileTracker implements GenericFileFilter<File> {
 
     private final Path dataRoot;
     private final int maxLineBytes;
+    private final int chunkLines;
+    private final long chunkBytes;
+    private final InFlightBudget budget;
     private final long quietMs;
     private final long quietNanos;
     private final IngestionStats stats;
@@ -78,10 +82,19 @@ public final class FileTracker implements GenericFileFilter<File> {
         }
     }
 
-    public FileTracker(Path dataRoot, int maxLineBytes, long quietPeriodMs, IngestionStats stats,
-                       FileStatusEvents events, CheckpointStore checkpoints) {
+    /**
+     * @param chunkLines the lines of a chunk, at most ({@code ingestion.read.chunk-lines})
+     * @param chunkBytes the bytes of a chunk, at most, unless a line is longer ({@code ingestion.read.chunk-bytes})
+     * @param budget     what readers hold counts against it: their buffers, and their lines until resolved
+     */
+    public FileTracker(Path dataRoot, int maxLineBytes, int chunkLines, long chunkBytes, long quietPeriodMs,
+                       InFlightBudget budget, IngestionStats stats, FileStatusEvents events,
+                       CheckpointStore checkpoints) {
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.maxLineBytes = maxLineBytes;
+        this.chunkLines = chunkLines;
+        this.chunkBytes = chunkBytes;
+        this.budget = budget;
         this.quietMs = quietPeriodMs;
         this.quietNanos = TimeUnit.MILLISECONDS.toNanos(quietPeriodMs);
         this.stats = stats;
@@ -176,17 +189,24 @@ public final class FileTracker implements GenericFileFilter<File> {
 
     private void startReader(Exchange exchange, TrackedFile tracked) throws IOException {
         JsonlLineReader reader = JsonlLineReader.from(tracked.channel(), tracked.readOffset(), tracked.linesRead(),
-                maxLineBytes, () -> stopping, () -> quietNow(tracked));
+                maxLineBytes, budget, () -> stopping, () -> quietNow(tracked));
         exchange.setProperty(RecordProperties.FILE, tracked);
         exchange.setProperty(RecordProperties.TYPE, tracked.type());
         exchange.setProperty(RecordProperties.LABEL, tracked.label());
         exchange.getIn().setBody(tracked.startReading(reader) ? reader : Collections.emptyIterator());
     }
 
+    /** For the reading route to split by: the reader's lines in chunks (a line longer than a chunk alone). */
+    public Iterator<List<SourceLine>> chunks(Exchange exchange) {
+        return exchange.getIn().getBody() instanceof JsonlLineReader reader
+                ? reader.chunks(chunkLines, chunkBytes) : Collections.emptyIterator();
+    }
+
     /** Called when the reader has given its last line: the file is read to its current end. */
     public void readingEnded(Exchange exchange) throws IOException {
         TrackedFile tracked = fileOf(exchange);
         if (exchange.getIn().getBody() instanceof JsonlLineReader reader) {
+            reader.release();
             stats.linesSkipped(tracked.type(), tracked.label(), reader.blankLines());
             tracked.readingEnded(reader, tracked.channel().size());
         }
@@ -210,6 +230,7 @@ public final class FileTracker implements GenericFileFilter<File> {
         }
         JsonlLineReader reader = exchange.getIn().getBody() instanceof JsonlLineReader r ? r : null;
         if (reader != null) {
+            reader.release();
             stats.linesSkipped(tracked.type(), tracked.label(), reader.blankLines());
         }
         if (stopping) {

@@ -4,30 +4,41 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Streams the lines of a JSONL file from a byte offset to the current end of the file, without ever holding more
- * than one line (at most {@code maxLineBytes}) in memory. Handles what collectors leave behind: a UTF-8 byte-order
- * mark, CRLF endings, a missing final newline. Blank and whitespace-only lines are skipped and counted, so line
- * numbers stay those of the file.
+ * Streams the lines of a JSONL file from a byte offset to the current end of the file, alone or in chunks, with
+ * every byte it holds beyond its two fixed 64 KiB buffers counted in the in-flight budget: a buffer grown for a long
+ * line, and each line until its record is resolved (the line carries its permits). Handles what collectors leave behind: a UTF-8 byte-order mark, CRLF endings, a
+ * missing final newline. Blank and whitespace-only lines are skipped and counted, so line numbers stay those of the
+ * file; they take no budget.
+ * <p>
+ * A line of up to {@value #SMALL_LINE} bytes is read into the reader's own buffer; a longer one (up to
+ * {@code maxLineBytes}) grows it, one reader at a time ({@link InFlightBudget#largeLines()}), and takes the grown
+ * buffer's permits with it: the reader starts afresh with a small buffer. A reader never waits for budget while it
+ * holds lines it has not handed over: a chunk ends where the next line would have to wait.
  * <p>
  * A file may still be written while it is read: bytes after the last newline are a line only when
  * {@code unterminatedLineIsFinal} says so at that moment (the file has been quiet long enough); otherwise the reader
  * ends before them, and the next reader resumes at {@link #bytesRead()} once the rest of the line has arrived. The
  * reader also ends early, without error, when {@code stopRequested} turns true (the application is stopping). It
- * never closes the channel: the file's owner does.
+ * never closes the channel: the file's owner does; its owner calls {@link #release()} when it is done with it.
  */
 public final class JsonlLineReader implements Iterator<SourceLine> {
 
+    /** Lines up to this long are read into the reader's own buffer; longer ones grow it, one reader at a time. */
+    static final int SMALL_LINE = 64 * 1024;
     private static final int READ_BUFFER = 1 << 16;
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final SeekableByteChannel channel;
     private final int maxLineBytes;
+    private final InFlightBudget budget;
     private final BooleanSupplier stopRequested;
     private final BooleanSupplier unterminatedLineIsFinal;
     private final byte[] buffer = new byte[READ_BUFFER];
@@ -41,15 +52,26 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     /** Where the next line starts; read by the metrics from another thread. */
     private volatile long bytesConsumed;
 
-    private byte[] line = new byte[256];
+    private byte[] line;
+    private int linePermits;
     private long lineNumber;
     private long blankLines;
+
+    /** A line read into the buffer and not handed over yet (its copy waits for budget). */
+    private boolean spanReady;
+    private int spanKept;
+    private long spanLength;
+    private long spanStart;
+    private long spanEnd;
+
     private SourceLine next;
 
     private JsonlLineReader(SeekableByteChannel channel, long offset, long linesBefore, int maxLineBytes,
-                            BooleanSupplier stopRequested, BooleanSupplier unterminatedLineIsFinal) throws IOException {
+                            InFlightBudget budget, BooleanSupplier stopRequested,
+                            BooleanSupplier unterminatedLineIsFinal) throws IOException {
         this.channel = channel;
         this.maxLineBytes = maxLineBytes;
+        this.budget = budget;
         this.stopRequested = stopRequested;
         this.unterminatedLineIsFinal = unterminatedLineIsFinal;
         this.lineNumber = linesBefore;
@@ -65,21 +87,32 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
 
     /**
      * Reads from {@code offset}, a line boundary where line {@code linesBefore + 1} starts (0 and 0: the whole
-     * file), to the current end of the channel.
+     * file), to the current end of the channel, within the given budget.
      */
+    public static JsonlLineReader from(SeekableByteChannel channel, long offset, long linesBefore, int maxLineBytes,
+                                       InFlightBudget budget, BooleanSupplier stopRequested,
+                                       BooleanSupplier unterminatedLineIsFinal) throws IOException {
+        return new JsonlLineReader(channel, offset, linesBefore, maxLineBytes, budget, stopRequested,
+                unterminatedLineIsFinal);
+    }
+
+    /** The same, for tools that read a file alone: nothing makes them wait. */
     public static JsonlLineReader from(SeekableByteChannel channel, long offset, long linesBefore, int maxLineBytes,
                                        BooleanSupplier stopRequested, BooleanSupplier unterminatedLineIsFinal)
             throws IOException {
-        return new JsonlLineReader(channel, offset, linesBefore, maxLineBytes, stopRequested, unterminatedLineIsFinal);
+        return from(channel, offset, linesBefore, maxLineBytes, InFlightBudget.unbounded(), stopRequested,
+                unterminatedLineIsFinal);
     }
+
+    // --- line by line --------------------------------------------------------------------------------------------
 
     @Override
     public boolean hasNext() {
         if (next == null && !stoppedEarly) {
             if (stopRequested.getAsBoolean()) {
                 stoppedEarly = true;
-            } else {
-                next = readNonBlankLine();
+            } else if (advance(true)) {
+                next = take(true);
             }
         }
         return next != null;
@@ -94,6 +127,66 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
         next = null;
         return answer;
     }
+
+    // --- in chunks -------------------------------------------------------------------------------------------------
+
+    /**
+     * The lines in chunks of at most {@code maxLines} lines and {@code maxBytes} bytes (a longer line makes a chunk
+     * alone): one exchange and one lock of the file per chunk instead of per line. A chunk also ends where the next
+     * line would have to wait for budget, so that what the reader holds goes on first.
+     * <p>
+     * {@code hasNext()} never reads nor waits: Camel's splitter asks it before it sends the chunk it holds, and a
+     * reader waiting there for budget that only that chunk can give back would wait forever. The waiting happens in
+     * {@code next()}, which may therefore find nothing more (the rest was blank, or a line still being written) and
+     * answer an empty chunk.
+     */
+    public Iterator<List<SourceLine>> chunks(int maxLines, long maxBytes) {
+        return new Iterator<>() {
+            private boolean exhausted;
+
+            @Override
+            public boolean hasNext() {
+                return !exhausted && !stoppedEarly && (spanReady || position < limit || !endOfData);
+            }
+
+            @Override
+            public List<SourceLine> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<SourceLine> chunk = nextChunk(maxLines, maxBytes);
+                exhausted = chunk.isEmpty();
+                return chunk;
+            }
+        };
+    }
+
+    private List<SourceLine> nextChunk(int maxLines, long maxBytes) {
+        List<SourceLine> chunk = new ArrayList<>(Math.min(maxLines, 128));
+        long bytes = 0;
+        while (chunk.size() < maxLines && !stoppedEarly) {
+            if (stopRequested.getAsBoolean()) {
+                stoppedEarly = true;
+                break;
+            }
+            boolean alone = chunk.isEmpty();
+            if (!advance(alone) || !alone && bytes + spanKept > maxBytes) {
+                break;
+            }
+            SourceLine taken = take(alone);
+            if (taken == null) {
+                break;
+            }
+            chunk.add(taken);
+            bytes += taken.bytes().length;
+            if (line == null) {
+                break;
+            }
+        }
+        return chunk;
+    }
+
+    // --- what was read ---------------------------------------------------------------------------------------------
 
     /** The number of the last line read, blank ones included: the file's line count once it is read to its end. */
     public long linesRead() {
@@ -120,33 +213,115 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
         return endedBeforeUnterminatedLine;
     }
 
-    private SourceLine readNonBlankLine() {
+    /** Gives back the budget of the reader's buffer; called by the thread that read, once it is done. */
+    public void release() {
+        if (linePermits > 0) {
+            budget.release(linePermits);
+            linePermits = 0;
+        }
+        line = null;
+        spanReady = false;
+        if (budget.largeLines().isHeldByCurrentThread()) {
+            budget.largeLines().unlock();
+        }
+    }
+
+    // --- reading ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Makes the next non-blank line ready in the buffer; false at the end of the data, or, when the reader holds
+     * lines it has not handed over ({@code mayWait} false), where the line might need a larger buffer.
+     */
+    private boolean advance(boolean mayWait) {
         try {
-            SourceLine candidate;
-            while ((candidate = readLine()) != null) {
-                if (!isBlank(candidate)) {
-                    return candidate;
+            while (!spanReady) {
+                if (line == null) {
+                    line = new byte[SMALL_LINE];
                 }
-                blankLines++;
+                if (!mayWait && !nextLineFitsBuffer()) {
+                    return false;
+                }
+                if (!readLine(mayWait)) {
+                    return false;
+                }
+                if (isBlank()) {
+                    blankLines++;
+                    lineNumber++;
+                    bytesConsumed = spanEnd;
+                    spanReady = false;
+                }
             }
-            return null;
+            return true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private SourceLine readLine() throws IOException {
+    /**
+     * Hands the ready line over: a copy of it with the permits it holds (its own, taken now, or the grown buffer's,
+     * which it takes with it); null when its budget is not free and the reader may not wait.
+     */
+    private SourceLine take(boolean mayWait) {
+        byte[] bytes;
+        int permits;
+        if (line.length > SMALL_LINE) {
+            bytes = spanKept == line.length ? line : Arrays.copyOf(line, spanKept);
+            permits = linePermits;
+            line = null;
+            linePermits = 0;
+            budget.largeLines().unlock();
+        } else {
+            permits = budget.share(spanKept);
+            if (!acquire(permits, mayWait)) {
+                return null;
+            }
+            bytes = Arrays.copyOf(line, spanKept);
+        }
+        lineNumber++;
+        bytesConsumed = spanEnd;
+        spanReady = false;
+        return new SourceLine(lineNumber, bytes, spanLength, spanStart, spanEnd, permits);
+    }
+
+    private boolean acquire(int permits, boolean mayWait) {
+        if (budget.tryAcquire(permits)) {
+            return true;
+        }
+        if (!mayWait) {
+            return false;
+        }
+        try {
+            budget.acquire(permits);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for in-flight budget", e);
+        }
+    }
+
+    /** True when the next line ends within the read buffer (or the data does): it needs no larger buffer. */
+    private boolean nextLineFitsBuffer() throws IOException {
+        if (indexOfNewline() >= 0 || endOfData) {
+            return true;
+        }
+        compactAndFill();
+        return indexOfNewline() >= 0 || endOfData;
+    }
+
+    /** Reads the next line into the line buffer; false when there is none (yet). */
+    private boolean readLine(boolean mayGrow) throws IOException {
         long start = bufferOffset + position;
         int kept = 0;
         long length = 0;
         while (true) {
             if (position == limit && (endOfData || !fill())) {
                 if (length == 0) {
-                    return null;
+                    return false;
                 }
                 if (!unterminatedLineIsFinal.getAsBoolean()) {
                     endedBeforeUnterminatedLine = true;
-                    return null;
+                    rewindTo(start);
+                    return false;
                 }
                 break;
             }
@@ -155,7 +330,7 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
             int chunk = end - position;
             int copied = Math.min(chunk, maxLineBytes - kept);
             if (copied > 0) {
-                ensureCapacity(kept + copied);
+                ensureCapacity(kept + copied, mayGrow);
                 System.arraycopy(buffer, position, line, kept, copied);
                 kept += copied;
             }
@@ -166,13 +341,30 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
                 break;
             }
         }
-        lineNumber++;
-        bytesConsumed = bufferOffset + position;
         if (length <= maxLineBytes && kept > 0 && line[kept - 1] == '\r') {
             kept--;
             length--;
         }
-        return new SourceLine(lineNumber, Arrays.copyOf(line, kept), length, start, bufferOffset + position);
+        spanKept = kept;
+        spanLength = length;
+        spanStart = start;
+        spanEnd = bufferOffset + position;
+        spanReady = true;
+        return true;
+    }
+
+    /** A line that stopped short of its end (not written yet) is read again from its start next time. */
+    private void rewindTo(long start) throws IOException {
+        if (start >= bufferOffset) {
+            position = (int) (start - bufferOffset);
+        } else {
+            channel.position(start);
+            bufferOffset = start;
+            position = 0;
+            limit = 0;
+            endOfData = false;
+            fill();
+        }
     }
 
     private int indexOfNewline() {
@@ -184,12 +376,27 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
         return -1;
     }
 
-    /** Refills the buffer; false at the end of the data (the channel's current end). */
+    /** Refills the buffer after it was read to its end; false at the end of the data (the channel's current end). */
     private boolean fill() throws IOException {
         bufferOffset += limit;
         position = 0;
         limit = 0;
-        ByteBuffer target = ByteBuffer.wrap(buffer);
+        return readMore();
+    }
+
+    /** Keeps the unread bytes, moved to the buffer's start, and reads more after them. */
+    private void compactAndFill() throws IOException {
+        int unread = limit - position;
+        System.arraycopy(buffer, position, buffer, 0, unread);
+        bufferOffset += position;
+        position = 0;
+        limit = unread;
+        readMore();
+    }
+
+    private boolean readMore() throws IOException {
+        ByteBuffer target = ByteBuffer.wrap(buffer, limit, buffer.length - limit);
+        int before = limit;
         while (target.hasRemaining()) {
             if (channel.read(target) < 0) {
                 endOfData = true;
@@ -197,20 +404,35 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
             }
         }
         limit = target.position();
-        return limit > 0;
+        return limit > before;
     }
 
-    private void ensureCapacity(int needed) {
-        if (needed > line.length) {
-            line = Arrays.copyOf(line, Math.min(Math.max(needed, line.length * 2), maxLineBytes));
+    /**
+     * Makes room for a line longer than the buffer: one reader at a time, with the budget for it taken first (a
+     * line longer than the budget waits for all of it).
+     */
+    private void ensureCapacity(int needed, boolean mayGrow) {
+        if (needed <= line.length) {
+            return;
         }
+        if (!mayGrow) {
+            throw new IllegalStateException("a line that fits the read buffer needed a larger line buffer");
+        }
+        if (!budget.largeLines().isHeldByCurrentThread()) {
+            budget.largeLines().lock();
+        }
+        int size = Math.min(Math.max(needed, line.length * 2), maxLineBytes);
+        acquire(budget.share(size) - linePermits, true);
+        linePermits = budget.share(size);
+        line = Arrays.copyOf(line, size);
     }
 
-    private static boolean isBlank(SourceLine candidate) {
-        if (candidate.oversized()) {
+    private boolean isBlank() {
+        if (spanLength > spanKept) {
             return false;
         }
-        for (byte b : candidate.bytes()) {
+        for (int i = 0; i < spanKept; i++) {
+            byte b = line[i];
             if (b != ' ' && b != '\t' && b != '\r') {
                 return false;
             }

@@ -4,9 +4,9 @@ import org.apache.camel.builder.RouteBuilder;
 import tmdb.ingestion.file.FileTracker;
 
 /**
- * Streams a file's lines, from where its reading stopped last to its current end, into the mixing stage, in chunks:
- * each chunk waits for in-flight budget once, is admitted into its file's account, and goes on as a list of
- * records. Used by the folder routes and, for a file its folder can no longer read (moved, or its path replaced),
+ * Streams a file's lines, from where its reading stopped last to its current end, into the mixing stage, in chunks
+ * (whose lines hold their in-flight budget already): each chunk is admitted into its file's account and goes on as
+ * a list of records. Used by the folder routes and, for a file its folder can no longer read (moved, or its path replaced),
  * by the file lifecycle. The split stops at the first failure, so that the file resumes after the last line
  * admitted, never after one that was lost.
  */
@@ -19,7 +19,7 @@ public class FileReadingRoute extends RouteBuilder {
                     .bean("fileTracker", "readingFailed")
                 .end()
                 .removeHeaders("*")
-                .split(method("lineChunks", "of")).streaming().stopOnException()
+                .split(method("fileTracker", "chunks")).streaming().stopOnException()
                     .process("recordAdmission")
                     .filter(simple("${body.isEmpty()} == false"))
                         .to("direct:mix")

@@ -7,17 +7,17 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.Seed;
+import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.SourceLine;
 import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.monitor.IngestionStats;
-import tmdb.ingestion.record.InFlightBudget;
 import tmdb.ingestion.record.Record;
 
 /**
- * Admits a chunk of lines into the pipeline: the lines a resumed file delivered before its restart go by, the
- * others wait for in-flight budget (once for the chunk), are entered in their file's account (one lock for the
- * chunk) and become records, each with the stable random key the mixing stage orders by. The records become the
- * body.
+ * Admits a chunk of lines into the pipeline: the lines a resumed file delivered before its restart go by (and give
+ * their budget back), the others are entered in their file's account (one lock for the chunk) and become records,
+ * each keeping its line's budget and getting the stable random key the mixing stage orders by. The records become
+ * the body.
  */
 public final class RecordAdmission implements Processor {
 
@@ -34,30 +34,25 @@ public final class RecordAdmission implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws InterruptedException {
+    public void process(Exchange exchange) {
         @SuppressWarnings("unchecked")
         List<SourceLine> chunk = exchange.getIn().getBody(List.class);
         TrackedFile file = exchange.getProperty(RecordProperties.FILE, TrackedFile.class);
-        List<SourceLine> toSend = new ArrayList<>(chunk.size());
-        int shares = 0;
+        file.admit(chunk);
+        List<Record> records = new ArrayList<>(chunk.size());
         long resent = 0;
         for (SourceLine line : chunk) {
-            if (!file.resolvedBefore(line.number())) {
-                toSend.add(line);
-                shares += budget.share(line.bytes().length);
+            if (file.resolvedBefore(line.number())) {
+                budget.release(line.permits());
+            } else {
                 resent += file.pendingBefore(line.number()) ? 1 : 0;
+                records.add(new Record(file, line, seed.draw(file.identityHash(), line.number(), MIX_PURPOSE), budget,
+                        line.permits()));
             }
         }
-        budget.acquire(shares);
-        file.admit(chunk);
-        stats.recordsRead(file.type(), file.label(), toSend.size());
-        stats.linesAlreadyDelivered(file.type(), file.label(), chunk.size() - toSend.size());
+        stats.recordsRead(file.type(), file.label(), records.size());
+        stats.linesAlreadyDelivered(file.type(), file.label(), chunk.size() - records.size());
         stats.linesResent(file.type(), file.label(), resent);
-        List<Record> records = new ArrayList<>(toSend.size());
-        for (SourceLine line : toSend) {
-            records.add(new Record(file, line, seed.draw(file.identityHash(), line.number(), MIX_PURPOSE), budget,
-                    budget.share(line.bytes().length)));
-        }
         exchange.getIn().setBody(records);
     }
 }

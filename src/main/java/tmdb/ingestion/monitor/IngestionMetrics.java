@@ -22,7 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import tmdb.ingestion.config.FolderRoutes.FolderRoute;
 import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.file.TrackedFile;
-import tmdb.ingestion.record.InFlightBudget;
+import tmdb.ingestion.file.InFlightBudget;
 
 /**
  * The Prometheus registry and the gauges of what is in progress: records held in the mixing stage, bytes in

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import tmdb.ingestion.file.FileTracker;
-import tmdb.ingestion.record.InFlightBudget;
+import tmdb.ingestion.file.InFlightBudget;
 
 /**
  * Ends a {@code once} run: when every folder has been polled and found nothing new, no file is open and no record

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tmdb.ingestion.record.InFlightBudget;
+import tmdb.ingestion.file.InFlightBudget;
 
 /**
  * Says, in one line, when Kafka stops taking records and when it takes them again. While it is away, records

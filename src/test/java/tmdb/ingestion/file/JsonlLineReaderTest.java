@@ -7,8 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class JsonlLineReaderTest {
 
@@ -192,5 +199,153 @@ class JsonlLineReaderTest {
                 () -> false, finished::get);
         assertThat(readAll(after)).extracting(JsonlLineReaderTest::text).containsExactly("{\"b\":2}");
         assertThat(after.bytesRead()).isEqualTo(Files.size(file));
+    }
+
+    // --- the in-flight budget --------------------------------------------------------------------------------------
+
+    private static final int KIB = 1024;
+
+    private JsonlLineReader budgeted(Path file, InFlightBudget budget) {
+        try {
+            return JsonlLineReader.from(channel(file), 0, 0, 1 << 20, budget, () -> false, () -> true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String lineOf(int bytes, char c) {
+        return "{\"v\":\"" + String.valueOf(c).repeat(bytes - 8) + "\"}";
+    }
+
+    @Test
+    void everyLineHoldsItsBudgetUntilReleasedAndBlankLinesTakeNone() throws IOException {
+        Path file = Files.writeString(dir.resolve("b.jsonl"), lineOf(1000, 'a') + "\n\n   \n" + lineOf(2000, 'b') + "\n");
+        InFlightBudget budget = new InFlightBudget(1 << 20);
+        JsonlLineReader reader = budgeted(file, budget);
+
+        List<SourceLine> lines = readAll(reader);
+
+        assertThat(lines).extracting(SourceLine::permits).containsExactly(1000, 2000);
+        assertThat(budget.bytesInFlight()).as("its two lines (its fixed buffers are not counted)").isEqualTo(3000);
+        reader.release();
+        lines.forEach(line -> budget.release(line.permits()));
+        assertThat(budget.bytesInFlight()).isZero();
+    }
+
+    @Test
+    void aLongLineGrowsTheBufferAndTakesItsBudgetWithIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("long.jsonl"), lineOf(300 * KIB, 'x') + "\n" + lineOf(100, 'y') + "\n");
+        InFlightBudget budget = new InFlightBudget(1 << 20);
+        JsonlLineReader reader = budgeted(file, budget);
+
+        SourceLine first = reader.next();
+        assertThat(first.bytes()).hasSize(300 * KIB);
+        assertThat(first.permits()).as("the grown buffer's").isGreaterThanOrEqualTo(300 * KIB);
+        assertThat(budget.bytesInFlight()).as("the reader holds nothing more").isEqualTo(first.permits());
+        assertThat(budget.largeLines().isLocked()).isFalse();
+
+        SourceLine second = reader.next();
+        assertThat(budget.bytesInFlight()).as("a small buffer again, and the two lines")
+                .isEqualTo(first.permits() + second.permits());
+        reader.release();
+        budget.release(first.permits());
+        budget.release(second.permits());
+        assertThat(budget.bytesInFlight()).isZero();
+    }
+
+    @Test
+    void aChunkEndsWhereTheNextLineWouldWaitForBudgetAndTheLineIsReadInTheNextOne() throws IOException {
+        StringBuilder content = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            content.append(lineOf(4 * KIB, (char) ('a' + i))).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("chunks.jsonl"), content);
+        InFlightBudget budget = new InFlightBudget(9 * KIB);
+        Iterator<List<SourceLine>> chunks = budgeted(file, budget).chunks(100, 1 << 20);
+
+        List<SourceLine> first = chunks.next();
+        assertThat(first).as("two lines fit the budget").hasSize(2);
+        first.forEach(line -> budget.release(line.permits()));
+        List<SourceLine> second = chunks.next();
+        assertThat(second).hasSize(2);
+        assertThat(second.get(0).number()).isEqualTo(3);
+    }
+
+    @Test
+    void askingForMoreChunksNeverWaitsForTheBudgetTheLastChunkHolds() throws IOException {
+        Path file = Files.writeString(dir.resolve("lookahead.jsonl"),
+                lineOf(300 * KIB, 'a') + "\n" + lineOf(300 * KIB, 'b') + "\n");
+        InFlightBudget budget = new InFlightBudget(128 * KIB);
+        Iterator<List<SourceLine>> chunks = budgeted(file, budget).chunks(100, 1 << 20);
+
+        List<SourceLine> first = chunks.next();
+        assertThat(first).hasSize(1);
+        assertThat(budget.bytesInFlight()).as("the first line holds all of the budget").isEqualTo(128 * KIB);
+        boolean more = assertTimeoutPreemptively(Duration.ofSeconds(10), chunks::hasNext,
+                "Camel's splitter asks for the next chunk before it sends this one: asking must not wait");
+        assertThat(more).isTrue();
+
+        first.forEach(line -> budget.release(line.permits()));
+        List<SourceLine> second = chunks.next();
+        assertThat(second).singleElement().extracting(SourceLine::number).isEqualTo(2L);
+        assertThat(chunks.hasNext()).as("the end of the file is known without reading").isFalse();
+    }
+
+    @Test
+    void aFileEndingInBlankLinesEndsWithAnEmptyChunk() throws IOException {
+        Path file = Files.writeString(dir.resolve("blank-tail.jsonl"), lineOf(10, 'a') + "\n" + "  \n".repeat(30_000));
+        Iterator<List<SourceLine>> chunks = budgeted(file, new InFlightBudget(1 << 20)).chunks(1, 1 << 20);
+
+        assertThat(chunks.next()).hasSize(1);
+        assertThat(chunks.hasNext()).as("bytes follow: hasNext does not read them").isTrue();
+        assertThat(chunks.next()).as("they were blank").isEmpty();
+        assertThat(chunks.hasNext()).isFalse();
+    }
+
+    @Test
+    void aLineLongerThanTheBudgetTakesAllOfIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("huge.jsonl"), lineOf(300 * KIB, 'h') + "\n");
+        InFlightBudget budget = new InFlightBudget(128 * KIB);
+
+        SourceLine line = budgeted(file, budget).next();
+
+        assertThat(line.bytes()).hasSize(300 * KIB);
+        assertThat(line.permits()).isEqualTo(128 * KIB);
+        assertThat(budget.bytesInFlight()).isEqualTo(128 * KIB);
+    }
+
+    @Test
+    void readersOfLinesLongerThanTheirShareOfTheBudgetTakeTurnsInsteadOfWaitingForEachOther() throws Exception {
+        InFlightBudget budget = new InFlightBudget(512 * KIB);
+        List<Future<Integer>> readers = new ArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            for (int r = 0; r < 3; r++) {
+                StringBuilder content = new StringBuilder();
+                for (int i = 0; i < 4; i++) {
+                    content.append(lineOf(300 * KIB, (char) ('a' + r))).append('\n');
+                }
+                Path file = Files.writeString(dir.resolve("reader-" + r + ".jsonl"), content);
+                JsonlLineReader reader = budgeted(file, budget);
+                readers.add(threads.submit(() -> {
+                    int read = 0;
+                    Iterator<List<SourceLine>> chunks = reader.chunks(100, 1 << 20);
+                    while (chunks.hasNext()) {
+                        for (SourceLine line : chunks.next()) {
+                            budget.release(line.permits());
+                            read++;
+                        }
+                    }
+                    reader.release();
+                    return read;
+                }));
+            }
+            for (Future<Integer> reader : readers) {
+                assertThat(reader.get(30, TimeUnit.SECONDS)).isEqualTo(4);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(budget.bytesInFlight()).isZero();
     }
 }

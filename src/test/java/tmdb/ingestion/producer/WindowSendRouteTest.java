@@ -51,7 +51,7 @@ import tmdb.ingestion.preprocessor.PreprocessRoute;
 import tmdb.ingestion.preprocessor.RecordEnricher;
 import tmdb.ingestion.preprocessor.RecordParser;
 import tmdb.ingestion.preprocessor.TimestampPolicy;
-import tmdb.ingestion.record.InFlightBudget;
+import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.record.Record;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -73,6 +73,11 @@ public final class ApplicationProcess implements AutoCloseable {
         throw new AssertionError("The application did not log " + pattern + " within " + timeout + ":\n" + output());
     }
 
+    /** Waits up to the timeout for the process to exit; true when it did (it is left running otherwise). */
+    public boolean exitedWithin(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Waits for the process to exit and returns its status. */
     public int awaitExit(Duration timeout) throws InterruptedException, IOException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

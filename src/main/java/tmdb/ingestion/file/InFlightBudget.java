@@ -1,12 +1,19 @@
-package tmdb.ingestion.record;
+package tmdb.ingestion.file;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Bounds the bytes of records read but not yet resolved (published, dead-lettered or failed). The mixing stage
- * queues without limit, so readers wait here instead: memory stays bounded whatever the size of the files and
- * however slow the broker.
+ * Bounds the bytes readers hold beyond their fixed buffers: buffers grown for long lines, and the lines read but
+ * not yet resolved (published, dead-lettered or failed). The mixing stage queues without limit, so readers wait here
+ * instead: memory stays bounded whatever the size of the files and lines, and however slow the broker. A line longer
+ * than the budget takes all of it: it waits until nothing else is in flight.
+ * <p>
+ * No reader waits here while it holds permits, but the one that grows a buffer for a long line: readers grow buffers
+ * one at a time ({@link #largeLines()}), and the permits are handed out in order of request, so that a long line is
+ * not starved by short ones. Several readers each holding part of what their lines need, and waiting for the rest,
+ * would wait for each other forever.
  */
 public final class InFlightBudget {
 
@@ -17,10 +24,16 @@ public final class InFlightBudget {
 
     private final int capacity;
     private final Semaphore permits;
+    private final ReentrantLock largeLines = new ReentrantLock(true);
 
     public InFlightBudget(int capacityBytes) {
         this.capacity = capacityBytes;
-        this.permits = new Semaphore(capacityBytes);
+        this.permits = new Semaphore(capacityBytes, true);
+    }
+
+    /** A budget that never makes anyone wait, for tools that read a file alone. */
+    public static InFlightBudget unbounded() {
+        return new InFlightBudget(Integer.MAX_VALUE);
     }
 
     /**
@@ -48,6 +61,21 @@ public final class InFlightBudget {
     /** Blocks until this many permits (shares of records, at most the capacity together) are free, and takes them. */
     public void acquire(int shares) throws InterruptedException {
         permits.acquire(shares);
+    }
+
+    /** Takes this many permits if they are free now and nobody waits for permits before. */
+    public boolean tryAcquire(int shares) {
+        try {
+            return permits.tryAcquire(shares, 0, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Held by the one reader that grows a buffer for a line longer than a small buffer. */
+    public ReentrantLock largeLines() {
+        return largeLines;
     }
 
     public void release(int taken) {

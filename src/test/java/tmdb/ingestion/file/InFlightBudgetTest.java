@@ -1,4 +1,4 @@
-package tmdb.ingestion.record;
+package tmdb.ingestion.file;
 
 import org.junit.jupiter.api.Test;
 
