@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.MainSupport;
@@ -15,11 +16,12 @@ import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.monitor.RunCompletion;
 import tmdb.ingestion.producer.KafkaReachability;
+import tmdb.ingestion.producer.KafkaTopics;
 import tmdb.ingestion.producer.TransactionalSender;
 
 /**
  * The application's start and stop: environment variables as a property source, a check that the cluster
- * answers, the end of a once run, and a drain before stopping (readers stop at their next line, records in flight get
+ * answers and has the topics the run writes, the end of a once run, and a drain before stopping (readers stop at their next line, records in flight get
  * their acknowledgements, then every file not settled keeps its checkpoint and stays in place).
  */
 final class ApplicationLifecycle extends MainListenerSupport {
@@ -38,10 +40,14 @@ final class ApplicationLifecycle extends MainListenerSupport {
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         Settings settings = new Settings(context);
+        KafkaConfiguration producer = context.getComponent("kafka", KafkaComponent.class).getConfiguration();
+        int timeoutMs = settings.integer("kafka.connect-timeout-ms");
         if (!settings.string("kafka.bootstrap-servers").isEmpty()) {
-            KafkaReachability.require(context.getComponent("kafka", KafkaComponent.class).getConfiguration(),
-                    settings.string("kafka.bootstrap-servers"), settings.integer("kafka.connect-timeout-ms"));
+            KafkaReachability.require(producer, settings.string("kafka.bootstrap-servers"), timeoutMs);
         }
+        bean(context, "kafkaTopics", KafkaTopics.class).require(
+                KafkaReachability.adminConfig(producer, producer.getBrokers(), timeoutMs), producer.getBrokers(),
+                timeoutMs);
     }
 
     @Override

@@ -4,9 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.apache.camel.CamelConfiguration;
@@ -49,6 +51,7 @@ import tmdb.ingestion.preprocessor.RecordParser;
 import tmdb.ingestion.preprocessor.TimestampPolicy;
 import tmdb.ingestion.producer.KafkaAvailability;
 import tmdb.ingestion.producer.KafkaRecords;
+import tmdb.ingestion.producer.KafkaTopics;
 import tmdb.ingestion.producer.Pacer;
 import tmdb.ingestion.producer.KafkaReachability;
 import tmdb.ingestion.producer.MeteredKafkaClientFactory;
@@ -144,7 +147,12 @@ public class PipelineConfiguration implements CamelConfiguration {
             topics.add(settings.string("ingestion.status.topic"));
         }
         String bootstrap = connectKafka(context, settings, topics);
-        KafkaAvailability availability = new KafkaAvailability(bootstrap, budget);
+        int probeTimeoutMs = settings.integer("ingestion.management.kafka-probe-timeout-ms");
+        KafkaTopics kafkaTopics = neededTopics(settings, types, folders, deadLetterTopic, checkpointTopic,
+                () -> KafkaReachability.adminConfig(kafka.getConfiguration(), bootstrap, probeTimeoutMs));
+        registry.bind("kafkaTopics", kafkaTopics);
+        context.addService(kafkaTopics, true, true);
+        KafkaAvailability availability = new KafkaAvailability(bootstrap, budget, kafkaTopics);
         WindowOutcomes outcomes = new WindowOutcomes(stats, availability, deadLetters,
                 settings.integer("ingestion.delivery.redeliveries"),
                 settings.longValue("ingestion.delivery.redelivery-delay-ms"),
@@ -163,7 +171,6 @@ public class PipelineConfiguration implements CamelConfiguration {
         context.addService(checkpoints, true, true);
         kafka.setKafkaClientFactory(new MeteredKafkaClientFactory(metrics.registry()));
         if (settings.bool("ingestion.management.enabled")) {
-            int probeTimeoutMs = settings.integer("ingestion.management.kafka-probe-timeout-ms");
             KafkaHealthCheck kafkaCheck = new KafkaHealthCheck(() -> KafkaReachability.adminConfig(
                     kafka.getConfiguration(), bootstrap, probeTimeoutMs), availability, probeTimeoutMs);
             ManagementServer management = new ManagementServer(context, metrics, kafkaCheck,
@@ -190,6 +197,34 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
         return bootstrap;
+    }
+
+    /** The topics the run writes, for the check at start: those of the watched types, and the pipeline's own. */
+    private static KafkaTopics neededTopics(Settings settings, TypeCatalog types, List<FolderRoute> folders,
+                                            String deadLetterTopic, String checkpointTopic,
+                                            Supplier<Properties> lookupConfig) {
+        List<KafkaTopics.Needed> needed = new ArrayList<>();
+        folders.stream().map(FolderRoute::type).distinct().forEach(type -> needed.add(new KafkaTopics.Needed(
+                types.require(type).topic(), "ingestion.type." + type + ".topic", false)));
+        needed.add(new KafkaTopics.Needed(deadLetterTopic, "ingestion.dead-letter.topic", false));
+        String statusTopic = settings.string("ingestion.status.topic");
+        if (!statusTopic.isEmpty()) {
+            needed.add(new KafkaTopics.Needed(statusTopic, "ingestion.status.topic", false));
+        }
+        needed.add(new KafkaTopics.Needed(checkpointTopic, "ingestion.checkpoint.topic", true));
+        int partitions = settings.integer("ingestion.topics.partitions");
+        int replicationFactor = settings.integer("ingestion.topics.replication-factor");
+        if (partitions == 0 || partitions < -1) {
+            throw new ConfigurationException("ingestion.topics.partitions", "must be a positive number of "
+                    + "partitions, or -1 for the broker's default, not " + partitions);
+        }
+        if (replicationFactor == 0 || replicationFactor < -1 || replicationFactor > Short.MAX_VALUE) {
+            throw new ConfigurationException("ingestion.topics.replication-factor", "must be a positive number of "
+                    + "replicas, or -1 for the broker's default, not " + replicationFactor);
+        }
+        return new KafkaTopics(needed, new KafkaTopics.Creation(settings.bool("ingestion.topics.create"),
+                partitions == -1 ? Optional.empty() : Optional.of(partitions),
+                replicationFactor == -1 ? Optional.empty() : Optional.of((short) replicationFactor)), lookupConfig);
     }
 
     /** {@code ingestion.in-flight.max-bytes}: a positive number of bytes, or sized from the heap. */

@@ -4,9 +4,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,16 +83,25 @@ class ApplicationProcessIT {
     }
 
     @Test
-    void aRecordThatCannotBeDeliveredIsRetriedThenReportedTheFileFailsAndTheRunExitsWithOne() throws Exception {
+    void aRecordRefusedByItsTopicAndByTheDeadLetterTopicIsReportedTheFileFailsAndTheRunExitsWithOne()
+            throws Exception {
         new TmdbDataGenerator(1).generate(dir.resolve("data"), List.of("movie"), 6, 100);
+        String deadLetters = topic + ".dlq";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestBroker.bootstrapServers()))) {
+            Map<String, String> tiny = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100");
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(tiny),
+                    new NewTopic(deadLetters, 1, (short) 1).configs(tiny))).all().get(30, TimeUnit.SECONDS);
+        }
 
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
                 "--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(), "--ingestion.mode=once",
-                "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.type.movie.topic=not a valid topic!",
-                "--ingestion.delivery.redelivery-delay-ms=10")) {
+                "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.type.movie.topic=" + topic,
+                "--ingestion.dead-letter.topic=" + deadLetters)) {
             assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isEqualTo(1);
             assertThat(application.output())
-                    .contains("Could not deliver movie/old/part-00001.jsonl:1 to topic not a valid topic!")
+                    .contains("Could not deliver movie/old/part-00001.jsonl:1 to topic " + deadLetters
+                            + ": org.apache.kafka.common.errors.RecordTooLargeException")
                     .contains("not delivered     6")
                     .contains("files             0 done, 3 failed");
         }
@@ -105,6 +119,7 @@ class ApplicationProcessIT {
         "--ingestion.label.old.event-time-window=2025 | Property ingestion.label.old.event-time-window must be <start>/<end>",
         "once                              | Unrecognised argument 'once'",
         "--ingestion.data-dir=/nonexistent/collector | Data folder /nonexistent/collector (ingestion.data-dir, INGESTION_DATA_DIR) does not exist",
+        "--ingestion.type.movie.topic=not a valid topic! | Property ingestion.type.movie.topic is not a valid topic name: Topic name is invalid",
         "--kafka.connect-timeout-ms=1500   | Kafka is not reachable at 127.0.0.1:1 (kafka.bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS) within 1500 ms"})
     void aConfigurationErrorExitsWithStatusTwoAndOneClearMessage(String argument, String message) throws Exception {
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"),

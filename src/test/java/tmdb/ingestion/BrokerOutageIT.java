@@ -90,7 +90,7 @@ class BrokerOutageIT {
             List<ConsumerRecord<String, byte[]>> records = TopicReader.read(broker.bootstrapServers(),
                     List.of("tmdb.movies.raw", "tmdb.tv_series.raw", "tmdb.people.raw"), expected.size(),
                     Duration.ofSeconds(60));
-            assertThat(SourceLines.of(records)).containsAll(expected);
+            assertThat(SourceLines.missing(expected, SourceLines.of(records))).as("lines not on Kafka").isEmpty();
             if (guarantee.equals("exactly-once")) {
                 assertThat(records).as("aborted transactions are not seen by read_committed").hasSize(expected.size());
             }

@@ -96,7 +96,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** The configuration of a single-node KRaft broker (combined broker and controller) on 127.0.0.1. */
+    /**
+     * The configuration of a single-node KRaft broker (combined broker and controller) on 127.0.0.1. Like most
+     * production clusters, it does not create a topic on first use: the application creates what it writes at start.
+     */
     public static Properties serverConfig(Path logDir, int clientPort, int controllerPort, int partitions) {
         Properties config = new Properties();
         config.put("process.roles", "broker,controller");
@@ -117,7 +120,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         config.put("share.coordinator.state.topic.replication.factor", "1");
         config.put("share.coordinator.state.topic.min.isr", "1");
         config.put("group.initial.rebalance.delay.ms", "0");
-        config.put("auto.create.topics.enable", "true");
+        config.put("auto.create.topics.enable", "false");
         return config;
     }
 

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,14 +21,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -120,7 +115,6 @@ public final class CheckpointStore extends ServiceSupport {
     @Override
     protected void doStart() {
         Properties config = clientConfig.get();
-        createTopicIfMissing(config);
         config.putAll(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
@@ -158,27 +152,6 @@ public final class CheckpointStore extends ServiceSupport {
             }
         }
         return true;
-    }
-
-    private void createTopicIfMissing(Properties config) {
-        try (Admin admin = Admin.create(config)) {
-            if (admin.listTopics().names().get().contains(topic)) {
-                return;
-            }
-            int brokers = admin.describeCluster().nodes().get().size();
-            NewTopic compacted = new NewTopic(topic, 1, (short) Math.min(3, brokers))
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            admin.createTopics(List.of(compacted)).all().get();
-            LOG.info("Created the compacted checkpoint topic {}", topic);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new ConfigurationException("Could not create the checkpoint topic " + topic
-                        + " (ingestion.checkpoint.topic): " + e.getCause().getMessage() + ". Create it (compacted) "
-                        + "or give the application the right to.");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The checkpoint as the JSON value of its record. */

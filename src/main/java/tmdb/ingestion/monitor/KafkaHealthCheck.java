@@ -13,8 +13,8 @@ import org.apache.kafka.clients.admin.Admin;
 import tmdb.ingestion.producer.KafkaAvailability;
 
 /**
- * Readiness of the cluster: down while sends fail (the pipeline is paused, waiting for Kafka) or while the
- * cluster does not answer a metadata request within the probe timeout. An idle instance has no sends to tell it
+ * Readiness of the cluster: down while sends fail (the pipeline is paused, waiting for Kafka), while a topic the
+ * run writes is missing, or while the cluster does not answer a metadata request within the probe timeout. An idle instance has no sends to tell it
  * that Kafka went away, so the probe asks the cluster itself; its answer is kept for a few seconds so that
  * frequent probes do not load the brokers.
  */
@@ -47,6 +47,11 @@ public final class KafkaHealthCheck extends AbstractHealthCheck implements AutoC
         if (availability.waiting()) {
             builder.down().message("Kafka at " + availability.bootstrapServers() + " has not taken records for "
                     + availability.waitingSeconds() + " s; records are held and retried");
+            return;
+        }
+        if (!availability.missingTopics().isEmpty()) {
+            builder.down().message(String.join(", ", availability.missingTopics()) + " missing at "
+                    + availability.bootstrapServers() + "; their records are held and retried");
             return;
         }
         String problem = askCluster();

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -211,7 +212,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     producer.send(new ProducerRecord<>(checkpoints.topic(), checkpoint.file(),
                             checkpoints.serialize(checkpoint)));
                 }
-                if (!commitUntilDecided()) {
+                if (!commitUntilDecided(sent)) {
                     return;
                 }
                 inTransaction = false;
@@ -230,7 +231,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
      * undecided: the next start's producer settles it on the broker, and the checkpoints committed with it (or not)
      * say where each file resumes, so its records are neither lost nor doubled.
      */
-    private boolean commitUntilDecided() {
+    private boolean commitUntilDecided(List<Pending> sent) {
         while (true) {
             try {
                 producer.commitTransaction();
@@ -239,7 +240,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 if (stopping) {
                     return false;
                 }
-                waitingForKafka(e);
+                waitingForKafka(e, sent);
             }
         }
     }
@@ -321,7 +322,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             if (stopping) {
                 return;
             }
-            waitingForKafka(problem);
+            waitingForKafka(problem, sent);
             try {
                 if (producer != null && initialized && inTransaction) {
                     producer.abortTransaction();
@@ -360,8 +361,9 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     /** Says once that Kafka is away (see KafkaAvailability), then pauses before the next attempt. */
-    private void waitingForKafka(Exception cause) {
-        availability.sendFailed(cause);
+    private void waitingForKafka(Exception cause, List<Pending> sent) {
+        availability.sendFailed(cause, sent.stream().map(pending -> pending.record().topic())
+                .collect(Collectors.toSet()));
         sleep();
     }
 

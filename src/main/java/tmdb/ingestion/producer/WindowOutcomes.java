@@ -1,9 +1,12 @@
 package tmdb.ingestion.producer;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -101,7 +104,7 @@ public final class WindowOutcomes implements Processor {
                 retry.forEach(record -> settlement.notDelivered(record, exception(exchange, record)));
                 retry.clear();
             } else {
-                availability.sendFailed(retryCause);
+                availability.sendFailed(retryCause, retry.stream().map(Record::topic).collect(Collectors.toSet()));
                 delayMs = Math.min(maxDelayMs, firstDelayMs << Math.min(round - 1, 30));
             }
         }
@@ -157,10 +160,10 @@ public final class WindowOutcomes implements Processor {
         private final Map<List<String>, Long> deadLettered = new LinkedHashMap<>();
         private final Map<List<String>, Long> failed = new LinkedHashMap<>();
         private final List<Record> resolved = new ArrayList<>();
-        private boolean anyDelivered;
+        private final Set<String> deliveredTo = new HashSet<>();
 
         void delivered(Record record) {
-            anyDelivered = true;
+            deliveredTo.add(record.topic());
             FileOutcomes outcomes = outcomesOf(record);
             if (record.rejected()) {
                 outcomes.deadLettered(record.line().number());
@@ -197,8 +200,8 @@ public final class WindowOutcomes implements Processor {
                     count));
             failed.forEach((tags, count) -> stats.recordsFailed(tags.get(0), tags.get(1), count));
             resolved.forEach(Record::releaseBudget);
-            if (anyDelivered) {
-                availability.delivered();
+            if (!deliveredTo.isEmpty()) {
+                availability.delivered(deliveredTo);
             }
         }
     }

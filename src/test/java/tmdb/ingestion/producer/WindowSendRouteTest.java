@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -134,7 +137,7 @@ class WindowSendRouteTest extends CamelTestSupport {
         TypeCatalog types = new TypeCatalog(Map.of("movie", new RecordType("movie", "movies", "movie_id",
                 "movie_detail")));
         DeadLetterRecord deadLetters = new DeadLetterRecord("dlq", 100);
-        KafkaAvailability availability = new KafkaAvailability("in-memory:9092", budget);
+        KafkaAvailability availability = new KafkaAvailability("in-memory:9092", budget, clusterThatDoesNotAnswer());
         context.getRegistry().bind("ingestionMetadata", new IngestionMetadata("run"));
         context.getRegistry().bind("recordParser", new RecordParser(types, 1 << 20));
         context.getRegistry().bind("eventTimestamp", new EventTimestamp(TimestampPolicy.PROCESSING_TIME,
@@ -284,5 +287,20 @@ class WindowSendRouteTest extends CamelTestSupport {
 
     private static String header(ProducerRecord<String, byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    /** Topic lookups of a MockProducer's cluster: it has no admin side, so failures read as Kafka being away. */
+    private static KafkaAvailability.TopicLookup clusterThatDoesNotAnswer() {
+        return new KafkaAvailability.TopicLookup() {
+            @Override
+            public CompletableFuture<Set<String>> missingAmong(Collection<String> names) {
+                return CompletableFuture.failedFuture(new TimeoutException("no admin side"));
+            }
+
+            @Override
+            public String describe(String topic) {
+                return "Topic " + topic;
+            }
+        };
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -50,6 +51,16 @@ public final class SourceLines {
         Set<String> lines = new HashSet<>();
         records.forEach(record -> lines.add(header(record, "source_file") + ":" + header(record, "source_line")));
         return lines;
+    }
+
+    /**
+     * The expected lines that are not among the delivered ones, in order: assertions on this stay linear (AssertJ's
+     * {@code containsAll} searches the whole actual collection for each expected line).
+     */
+    public static Set<String> missing(Set<String> expected, Set<String> delivered) {
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(delivered);
+        return missing;
     }
 
     public static boolean inDone(Path file) {
