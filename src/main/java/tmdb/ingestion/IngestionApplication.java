@@ -14,6 +14,7 @@ import tmdb.ingestion.file.FileLifecycleRoute;
 import tmdb.ingestion.loader.FileReadingRoute;
 import tmdb.ingestion.loader.FolderRouteTemplate;
 import tmdb.ingestion.loader.MixingRoute;
+import tmdb.ingestion.monitor.FileStatusRoute;
 import tmdb.ingestion.monitor.MonitoringRoutes;
 import tmdb.ingestion.preprocessor.PreprocessRoute;
 import tmdb.ingestion.producer.KafkaSendRoute;
@@ -61,6 +62,7 @@ public final class IngestionApplication {
         main.configure().addRoutesBuilder(new PublishRoute());
         main.configure().addRoutesBuilder(new KafkaSendRoute());
         main.configure().addRoutesBuilder(new MonitoringRoutes());
+        main.configure().addRoutesBuilder(new FileStatusRoute());
         main.configure().addRoutesBuilder(new CheckpointRoute());
         main.setPropertyPlaceholderLocations(PropertySources.locations(profile));
         arguments.forEach(main::addOverrideProperty);

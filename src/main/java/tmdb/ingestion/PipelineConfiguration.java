@@ -35,6 +35,7 @@ import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.config.TypeCatalog;
 import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.file.InFlightBudget;
+import tmdb.ingestion.file.SymlinkPolicy;
 import tmdb.ingestion.loader.RecordAdmission;
 import tmdb.ingestion.loader.WindowAggregation;
 import tmdb.ingestion.monitor.FileStatusEvents;
@@ -103,15 +104,16 @@ public class PipelineConfiguration implements CamelConfiguration {
         IngestionStats stats = new IngestionStats(metrics.registry());
         InFlightBudget budget = new InFlightBudget(inFlightCapacity(settings));
         FileStatusEvents events = new FileStatusEvents(context.createProducerTemplate(),
-                settings.string("ingestion.status.topic"), runId);
+                settings.string("ingestion.status.topic"), runId, stats);
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         String checkpointTopic = settings.string("ingestion.checkpoint.topic");
         CheckpointStore checkpoints = new CheckpointStore(checkpointTopic, () -> KafkaReachability.adminConfig(
                 kafka.getConfiguration(), kafka.getConfiguration().getBrokers(),
                 settings.integer("kafka.connect-timeout-ms")), context.createProducerTemplate(), runId, exactlyOnce);
-        FileTracker files = new FileTracker(dataDir, maxLineBytes, settings.integer("ingestion.read.chunk-lines"),
-                settings.integer("ingestion.read.chunk-bytes"), settings.longValue("ingestion.file.quiet-period-ms"),
-                budget, stats, events, checkpoints);
+        FileTracker files = new FileTracker(dataDir, new FileTracker.Options(maxLineBytes,
+                settings.integer("ingestion.read.chunk-lines"), settings.integer("ingestion.read.chunk-bytes"),
+                settings.longValue("ingestion.file.quiet-period-ms"),
+                settings.choice("ingestion.file.symlinks", SymlinkPolicy.class)), budget, stats, events, checkpoints);
         files.readWith(context.createProducerTemplate());
         metrics.watch(stats, budget, files, folders);
         Set<String> folderRouteIds = folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
@@ -120,6 +122,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("ingestionStats", stats);
         registry.bind("inFlightBudget", budget);
         registry.bind("fileTracker", files);
+        registry.bind("fileStatusEvents", events);
         registry.bind("recordAdmission", new RecordAdmission(budget, seed, stats));
         registry.bind("windowAggregation", new WindowAggregation(settings.integer("ingestion.mix.window")));
         registry.bind("windowLeftMixing", (Processor) exchange ->

@@ -52,6 +52,12 @@ class BadInputIT {
         return args;
     }
 
+    /** The export as its command line makes it, with this test's cluster and topic. */
+    private DeadLetterExport export(Path out) {
+        return DeadLetterExport.configured(Map.of("out", out.toString(), "group", prefix + "-export",
+                "kafka.bootstrap-servers", TestBroker.bootstrapServers(), "ingestion.dead-letter.topic", deadLetters));
+    }
+
     private static byte[] bytes(Object... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Object part : parts) {
@@ -115,6 +121,8 @@ class BadInputIT {
         Files.createDirectories(data().resolve("tv_series/new"));
         Files.writeString(data().resolve("tv_series/new/utf16.jsonl"), "\uFEFF{\"tv_series_id\": 1}\n",
                 StandardCharsets.UTF_16LE);
+        Path secrets = Files.writeString(dir.resolve("secrets.txt"), "password=hunter2\napi_key=abc123\n");
+        Files.createSymbolicLink(data().resolve("person/new/secrets.jsonl"), secrets);
 
         String output;
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
@@ -170,13 +178,18 @@ class BadInputIT {
                         + " published + 10 dead-lettered + 2 blank skipped + 0 not delivered\n")
                 .contains("dead-lettered     10, to " + deadLetters)
                 .contains("malformed_json               4");
+        assertThat(output).contains("Skipped person/new/secrets.jsonl: it is a symbolic link, and links are not "
+                + "followed (ingestion.file.symlinks=skip). Nothing of it was read");
+        assertThat(TopicReader.readToEnd(TestBroker.bootstrapServers(), List.of(deadLetters)))
+                .as("nothing of the file a link points to").extracting(record -> header(record, "source_file"))
+                .doesNotContain("person/new/secrets.jsonl");
+        assertThat(Files.isSymbolicLink(data().resolve("person/new/secrets.jsonl"))).as("left in place").isTrue();
         assertThat(data().resolve("tv_series/new/.error/utf16.jsonl")).exists();
         assertThat(data().resolve("movie/old/.done/mixed.jsonl")).exists();
         assertThat(data().resolve("person/new/.done/good.jsonl")).exists();
 
         Path exported = dir.resolve("export");
-        DeadLetterExport.Result export = new DeadLetterExport(TestBroker.bootstrapServers(), deadLetters,
-                prefix + "-export", java.util.Set.of(), exported).export();
+        DeadLetterExport.Result export = export(exported).export();
         Path replay = exported.resolve("movie/old").toFile().listFiles()[0].toPath();
         assertThat(export.files()).containsEntry(replay, 9L);
         assertThat(export.truncated()).isEqualTo(1);
@@ -185,8 +198,7 @@ class BadInputIT {
         List<byte[]> expectedLines = reasons.keySet().stream().filter(n -> n != 15).map(lines::get).toList();
         assertThat(exportedLines).usingElementComparator(Arrays::compare)
                 .containsExactlyInAnyOrderElementsOf(expectedLines);
-        assertThat(new DeadLetterExport(TestBroker.bootstrapServers(), deadLetters, prefix + "-export",
-                java.util.Set.of(), exported).export().files()).as("a second export finds nothing new").isEmpty();
+        assertThat(export(exported).export().files()).as("a second export finds nothing new").isEmpty();
 
         String fixed = Files.readString(replay, StandardCharsets.ISO_8859_1).replace("603.5", "603");
         Files.writeString(data().resolve("movie/old/replayed.jsonl.part"), fixed, StandardCharsets.ISO_8859_1);

@@ -9,8 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
+import tmdb.ingestion.deadletter.DeadLetterExport;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.BrokerProcess;
+import tmdb.ingestion.support.DeadLetterSamples;
 import tmdb.ingestion.support.TopicReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,6 +71,24 @@ class SecureKafkaIT {
             assertThat(TopicReader.read(broker.bootstrapServers(), List.of("tmdb.movies.raw"),
                     (int) manifest.totalRecords(), Duration.ofSeconds(30), broker.clientSecurity()))
                     .hasSize((int) manifest.totalRecords());
+        }
+    }
+
+    @Test
+    void theDeadLetterExportReachesTheSecuredClusterWithTheApplicationsSettings() throws Exception {
+        try (BrokerProcess broker = BrokerProcess.createWithSasl(dir.resolve("broker")).start()) {
+            String topic = "tmdb.ingestion.dlq";
+            DeadLetterSamples.createTopic(broker.bootstrapServers(), broker.clientSecurity(), topic);
+            DeadLetterSamples.write(broker.bootstrapServers(), broker.clientSecurity(), topic,
+                    List.of(new DeadLetterSamples.Sample("movie", "old", "{\"movie_id\": 1, broken")));
+
+            DeadLetterExport.Result result = DeadLetterExport.configured(Map.of("out", dir.resolve("out").toString(),
+                    "kafka.bootstrap-servers", broker.bootstrapServers(), "kafka.security-protocol", "SASL_PLAINTEXT",
+                    "kafka.sasl-mechanism", "PLAIN", "kafka.sasl-jaas-config",
+                    BrokerProcess.jaas(BrokerProcess.INGEST_USER, BrokerProcess.INGEST_PASSWORD))).export();
+
+            assertThat(result.files()).hasSize(1);
+            assertThat(result.files().keySet().iterator().next()).startsWith(dir.resolve("out/movie/old"));
         }
     }
 }

@@ -1,10 +1,12 @@
 package tmdb.ingestion.config;
 
 import java.util.Map;
+import java.util.Properties;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Ordered;
 import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesSource;
 import org.apache.camel.util.IOHelper;
 
@@ -45,6 +47,21 @@ public final class PropertySources {
     public static String locations(String profile) {
         String defaults = "file:application.properties;optional=true,classpath:application.properties";
         return profile == null ? defaults : "file:config/" + profile + ".properties," + defaults;
+    }
+
+    /**
+     * The application's properties, from the same sources and with the same precedence, for a tool that runs
+     * without the application (and reads its settings: the same cluster, security, topics and folders).
+     */
+    public static CamelContext standalone(String profile, Map<String, String> arguments) {
+        CamelContext context = new DefaultCamelContext();
+        PropertiesComponent properties = (PropertiesComponent) context.getPropertiesComponent();
+        properties.setLocation(locations(profile));
+        Properties overrides = new Properties();
+        overrides.putAll(arguments);
+        properties.setOverrideProperties(overrides);
+        installEnvironment(context);
+        return context;
     }
 
     /** Makes environment variables override the property files, but not the command-line arguments. */

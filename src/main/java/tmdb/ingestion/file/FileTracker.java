@@ -57,11 +57,8 @@ public final class FileTracker implements GenericFileFilter<File> {
     private static final long LEFT_ALONE_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Path dataRoot;
-    private final int maxLineBytes;
-    private final int chunkLines;
-    private final long chunkBytes;
+    private final Options options;
     private final InFlightBudget budget;
-    private final long quietMs;
     private final long quietNanos;
     private final IngestionStats stats;
     private final FileStatusEvents events;
@@ -72,6 +69,8 @@ public final class FileTracker implements GenericFileFilter<File> {
     /** Every file not yet done with: those in {@link #inFolders}, and moved files watched for late lines. */
     private final Set<TrackedFile> files = ConcurrentHashMap.newKeySet();
     private final Map<Path, LeftAlone> leftAlone = new ConcurrentHashMap<>();
+    /** Links skipped and said so, not to say it at every poll; forgotten once the link is gone. */
+    private final Set<Path> skippedLinks = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     /** A file the folder routes pass over while it is unchanged, for a while: it could not be opened or moved. */
@@ -83,20 +82,26 @@ public final class FileTracker implements GenericFileFilter<File> {
     }
 
     /**
-     * @param chunkLines the lines of a chunk, at most ({@code ingestion.read.chunk-lines})
-     * @param chunkBytes the bytes of a chunk, at most, unless a line is longer ({@code ingestion.read.chunk-bytes})
-     * @param budget     what readers hold counts against it: their buffers, and their lines until resolved
+     * How files are read and when they settle.
+     *
+     * @param maxLineBytes  the longest line kept; a longer one is dead-lettered ({@code ingestion.max-line-bytes})
+     * @param chunkLines    the lines of a chunk, at most ({@code ingestion.read.chunk-lines})
+     * @param chunkBytes    the bytes of a chunk, at most, unless a line is longer ({@code ingestion.read.chunk-bytes})
+     * @param quietPeriodMs how long a file read to its end must be unchanged to settle
+     *                      ({@code ingestion.file.quiet-period-ms})
+     * @param symlinks      what to do with links ({@code ingestion.file.symlinks})
      */
-    public FileTracker(Path dataRoot, int maxLineBytes, int chunkLines, long chunkBytes, long quietPeriodMs,
-                       InFlightBudget budget, IngestionStats stats, FileStatusEvents events,
-                       CheckpointStore checkpoints) {
+    public record Options(int maxLineBytes, int chunkLines, long chunkBytes, long quietPeriodMs,
+                          SymlinkPolicy symlinks) {
+    }
+
+    /** @param budget what readers hold counts against it: their buffers, and their lines until resolved */
+    public FileTracker(Path dataRoot, Options options, InFlightBudget budget, IngestionStats stats,
+                       FileStatusEvents events, CheckpointStore checkpoints) {
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
-        this.maxLineBytes = maxLineBytes;
-        this.chunkLines = chunkLines;
-        this.chunkBytes = chunkBytes;
+        this.options = options;
         this.budget = budget;
-        this.quietMs = quietPeriodMs;
-        this.quietNanos = TimeUnit.MILLISECONDS.toNanos(quietPeriodMs);
+        this.quietNanos = TimeUnit.MILLISECONDS.toNanos(options.quietPeriodMs());
         this.stats = stats;
         this.events = events;
         this.checkpoints = checkpoints;
@@ -116,6 +121,9 @@ public final class FileTracker implements GenericFileFilter<File> {
             return false;
         }
         Path path = file.getFile().toPath().toAbsolutePath().normalize();
+        if (Files.isSymbolicLink(path) && !linkMayBeRead(path)) {
+            return false;
+        }
         long now = System.nanoTime();
         LeftAlone passed = leftAlone.get(path);
         if (passed != null) {
@@ -189,7 +197,7 @@ public final class FileTracker implements GenericFileFilter<File> {
 
     private void startReader(Exchange exchange, TrackedFile tracked) throws IOException {
         JsonlLineReader reader = JsonlLineReader.from(tracked.channel(), tracked.readOffset(), tracked.linesRead(),
-                maxLineBytes, budget, () -> stopping, () -> quietNow(tracked));
+                options.maxLineBytes(), budget, () -> stopping, () -> quietNow(tracked));
         exchange.setProperty(RecordProperties.FILE, tracked);
         exchange.setProperty(RecordProperties.TYPE, tracked.type());
         exchange.setProperty(RecordProperties.LABEL, tracked.label());
@@ -199,7 +207,7 @@ public final class FileTracker implements GenericFileFilter<File> {
     /** For the reading route to split by: the reader's lines in chunks (a line longer than a chunk alone). */
     public Iterator<List<SourceLine>> chunks(Exchange exchange) {
         return exchange.getIn().getBody() instanceof JsonlLineReader reader
-                ? reader.chunks(chunkLines, chunkBytes) : Collections.emptyIterator();
+                ? reader.chunks(options.chunkLines(), options.chunkBytes()) : Collections.emptyIterator();
     }
 
     /** Called when the reader has given its last line: the file is read to its current end. */
@@ -242,6 +250,28 @@ public final class FileTracker implements GenericFileFilter<File> {
         LOG.error("Reading {} failed after line {}: {}", tracked.identity(), tracked.linesRead(), why);
     }
 
+    /** A link is read only when allowed, and only to a file under the data folder; it is said once otherwise. */
+    private boolean linkMayBeRead(Path link) {
+        String refusal;
+        try {
+            Path target = link.toRealPath();
+            if (options.symlinks() == SymlinkPolicy.SKIP) {
+                refusal = "links are not followed (ingestion.file.symlinks=skip)";
+            } else if (!target.startsWith(dataRoot.toRealPath())) {
+                refusal = "it points to " + target + ", outside the data folder";
+            } else {
+                return true;
+            }
+        } catch (IOException e) {
+            refusal = "it points to nothing readable (" + describe(e) + ")";
+        }
+        if (skippedLinks.add(link)) {
+            LOG.warn("Skipped {}: it is a symbolic link, and {}. Nothing of it was read; copy or move the file "
+                    + "itself into the folder", identityOf(link), refusal);
+        }
+        return false;
+    }
+
     // --- the lifecycle ---------------------------------------------------------------------------------------------
 
     /**
@@ -249,6 +279,7 @@ public final class FileTracker implements GenericFileFilter<File> {
      * checkpoints of the files that settle in one tick are saved together, before any of them is moved.
      */
     public void tick() {
+        skippedLinks.removeIf(link -> !Files.isSymbolicLink(link));
         List<TrackedFile> done = new ArrayList<>();
         List<TrackedFile> failed = new ArrayList<>();
         for (TrackedFile file : files) {
@@ -320,7 +351,7 @@ public final class FileTracker implements GenericFileFilter<File> {
             LOG.warn("{} grew after it was moved to {}: the lines written since are read from there and published. "
                     + "Its writer paused for longer than ingestion.file.quiet-period-ms ({} ms): raise it above the "
                     + "writer's longest pause, or have the writer rename complete files into the folder",
-                    file.identity(), dataRoot.relativize(file.location()), quietMs);
+                    file.identity(), dataRoot.relativize(file.location()), options.quietPeriodMs());
         } else {
             LOG.info("Reading on {} from the file that was picked up: its path no longer holds it", file.identity());
         }

@@ -5,11 +5,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tmdb.ingestion.file.TrackedFile;
 
 /**
@@ -17,43 +21,71 @@ import tmdb.ingestion.file.TrackedFile;
  * keyed by the file's path under the data folder: {@code discovered}, {@code started}, then {@code completed}
  * with its counts — only once every record of the file is acknowledged, so a consumer can trust it — or
  * {@code failed} with the reason, or {@code interrupted} when the application stopped mid-file.
+ * <p>
+ * Events never hold up or fail a file: they are queued, in order, for {@link FileStatusRoute} to send one at a
+ * time, retried like records while Kafka is away; an event the status topic refuses, or that finds the queue full
+ * ({@code ingestion.status.max-queued}), is dropped, counted, and said in a warning (at most one a minute).
  */
 public final class FileStatusEvents {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FileStatusEvents.class);
+    private static final long WARNING_INTERVAL_NANOS = 60_000_000_000L;
+    /** Exchange property: the event, for the count of those dropped. */
+    static final String EVENT = "tmdbStatusEvent";
+
     private final ProducerTemplate template;
-    private final String endpoint;
+    private final boolean enabled;
     private final String runId;
+    private final IngestionStats stats;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final AtomicLong lastWarning = new AtomicLong();
 
     /** @param topic the status topic, or empty for no events */
-    public FileStatusEvents(ProducerTemplate template, String topic, String runId) {
+    public FileStatusEvents(ProducerTemplate template, String topic, String runId, IngestionStats stats) {
         this.template = template;
-        this.endpoint = topic.isEmpty() ? null : "kafka:" + topic;
+        this.enabled = !topic.isEmpty();
         this.runId = runId;
+        this.stats = stats;
     }
 
-    /** The file was picked up; sent before reading, and waited for, so that it comes first. */
     public void discovered(TrackedFile file) {
-        send(file, "discovered", Map.of(), true);
+        send(file, "discovered", Map.of());
     }
 
-    /** Reading begins. */
     public void started(TrackedFile file) {
-        send(file, "started", Map.of(), true);
+        send(file, "started", Map.of());
     }
 
     public void completed(TrackedFile file) {
-        send(file, "completed", counts(file), false);
+        send(file, "completed", counts(file));
     }
 
     public void failed(TrackedFile file, String reason) {
         Map<String, Object> fields = new LinkedHashMap<>(counts(file));
         fields.put("reason", reason);
-        send(file, "failed", fields, false);
+        send(file, "failed", fields);
     }
 
     public void interrupted(TrackedFile file) {
-        send(file, "interrupted", counts(file), false);
+        send(file, "interrupted", counts(file));
+    }
+
+    /** For {@link FileStatusRoute}: an event that could not be published, or not queued. */
+    public void dropped(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (cause == null) {
+            cause = exchange.getException();
+        }
+        String event = exchange.getProperty(EVENT, "unknown", String.class);
+        stats.statusEventDropped(event);
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if ((last == 0 || now - last > WARNING_INTERVAL_NANOS) && lastWarning.compareAndSet(last, now)) {
+            LOG.warn("The {} event of {} was not published to the status topic: {}. Files are not held up by "
+                    + "their events; {} events dropped so far (ingestion_status_events_dropped_total)", event,
+                    exchange.getIn().getHeader(KafkaConstants.KEY), cause == null ? "unknown error" : cause.getMessage(),
+                    stats.statusEventsDropped());
+        }
     }
 
     private static Map<String, Object> counts(TrackedFile file) {
@@ -66,8 +98,8 @@ public final class FileStatusEvents {
         return counts;
     }
 
-    private void send(TrackedFile file, String event, Map<String, Object> fields, boolean wait) {
-        if (endpoint == null) {
+    private void send(TrackedFile file, String event, Map<String, Object> fields) {
+        if (!enabled) {
             return;
         }
         Map<String, Object> status = new LinkedHashMap<>();
@@ -79,10 +111,13 @@ public final class FileStatusEvents {
         status.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         status.putAll(fields);
         byte[] value = json(status);
-        if (wait) {
-            template.sendBodyAndHeader(endpoint, value, KafkaConstants.KEY, file.identity());
-        } else {
-            template.asyncRequestBodyAndHeader(endpoint, value, KafkaConstants.KEY, file.identity());
+        Exchange queued = template.send(FileStatusRoute.QUEUE, exchange -> {
+            exchange.setProperty(EVENT, event);
+            exchange.getIn().setBody(value);
+            exchange.getIn().setHeader(KafkaConstants.KEY, file.identity());
+        });
+        if (queued.getException() != null) {
+            dropped(queued);
         }
     }
 

@@ -31,6 +31,7 @@ public final class IngestionStats {
     private final TaggedCounter alreadyDelivered;
     private final TaggedCounter filesDone;
     private final TaggedCounter filesFailed;
+    private final TaggedCounter statusEventsDropped;
     private final LongAdder leftMixing = new LongAdder();
 
     /** Counters without meters, for tests and tools. */
@@ -58,6 +59,9 @@ public final class IngestionStats {
         filesDone = new TaggedCounter(meters, "ingestion.files.completed",
                 "Files with every line accounted for, moved to .done", "type", "label");
         filesFailed = new TaggedCounter(meters, "ingestion.files.failed", "Files moved to .error", "type", "label");
+        statusEventsDropped = new TaggedCounter(meters, "ingestion.status.events.dropped",
+                "File status events not published (the status topic refused them, or they waited too long)",
+                "event");
         FunctionCounter.builder("ingestion.lines.read", this, IngestionStats::linesRead)
                 .description("Lines read from files: records admitted plus blank lines").register(meters);
     }
@@ -102,6 +106,14 @@ public final class IngestionStats {
 
     public void fileFailed(String type, String label) {
         filesFailed.add(1, type, label);
+    }
+
+    public void statusEventDropped(String event) {
+        statusEventsDropped.add(1, event);
+    }
+
+    public long statusEventsDropped() {
+        return statusEventsDropped.sum();
     }
 
     public Instant started() {

@@ -148,7 +148,7 @@ public final class WindowOutcomes implements Processor {
     }
 
     /** An error worth sending the record again for: Kafka says it is retriable, or it is not Kafka's at all. */
-    static boolean isRetriable(Exception error) {
+    public static boolean isRetriable(Exception error) {
         return error instanceof RetriableException || !(error instanceof KafkaException);
     }
 
