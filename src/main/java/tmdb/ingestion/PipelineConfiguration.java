@@ -177,7 +177,9 @@ public class PipelineConfiguration implements CamelConfiguration {
             KafkaHealthCheck kafkaCheck = new KafkaHealthCheck(() -> KafkaReachability.adminConfig(
                     kafka.getConfiguration(), bootstrap, probeTimeoutMs), availability, probeTimeoutMs);
             ManagementServer management = new ManagementServer(context, metrics, kafkaCheck,
-                    settings.string("ingestion.management.host"), settings.integer("ingestion.management.port"));
+                    settings.string("ingestion.management.host"), settings.integer("ingestion.management.port"),
+                    settings.integer("ingestion.management.threads"),
+                    settings.integer("ingestion.management.request-timeout-seconds"));
             registry.bind("managementServer", management);
             context.addService(management, true, true);
         }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,15 +43,23 @@ public final class ManagementServer extends ServiceSupport {
     private final KafkaHealthCheck kafkaCheck;
     private final String host;
     private final HttpServer server;
+    private final int threads;
     private ExecutorService executor;
 
-    /** Takes the port at once, so that a port in use is a start-up error, before anything is read. */
+    /**
+     * Takes the port at once, so that a port in use is a start-up error, before anything is read.
+     *
+     * @param threads               requests answered at once: a slow client holds one of them, not the probes
+     * @param requestTimeoutSeconds longest time a client may take to send its request, and to read the answer
+     */
     public ManagementServer(CamelContext context, IngestionMetrics metrics, KafkaHealthCheck kafkaCheck, String host,
-                            int port) throws IOException {
+                            int port, int threads, int requestTimeoutSeconds) throws IOException {
         this.context = context;
         this.metrics = metrics;
         this.kafkaCheck = kafkaCheck;
         this.host = host;
+        this.threads = threads;
+        limitRequestTimes(requestTimeoutSeconds);
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (BindException e) {
@@ -71,8 +80,9 @@ public final class ManagementServer extends ServiceSupport {
         checks.register(kafkaCheck);
         // every check in every answer, not only the first one when all are up
         checks.setExposureLevel("full");
-        executor = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "Management");
+        AtomicInteger created = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "Management " + created.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -87,6 +97,20 @@ public final class ManagementServer extends ServiceSupport {
                 answer(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         server.start();
         LOG.info("Management on http://{}:{}/observe/health (also /live, /ready) and /observe/metrics", host, port());
+    }
+
+    /**
+     * The JDK's HTTP server reads a request and writes its answer on the executor's thread, without limit by
+     * default: a client that sends half a request and waits would hold that thread for ever. Its own settings bound
+     * both, as system properties read when the server is first used; a value the operator set on the command line is
+     * kept.
+     */
+    private static void limitRequestTimes(int seconds) {
+        for (String limit : List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
+            if (System.getProperty(limit) == null) {
+                System.setProperty(limit, Integer.toString(seconds));
+            }
+        }
     }
 
     @Override
