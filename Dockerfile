@@ -28,4 +28,8 @@ EXPOSE 9876
 # orchestrators that route or gate traffic should probe /observe/health/ready instead
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD curl -fsS http://127.0.0.1:9876/observe/health/live || exit 1
+# docker stop sends SIGTERM, then kills after 10 s: the application stops within ingestion.shutdown.grace-period-ms
+# (8 s). To give it longer, raise both, the runtime's a few seconds above the application's:
+#   docker run --stop-timeout 35 -e INGESTION_SHUTDOWN_GRACE_PERIOD_MS=30000 ...
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/tmdb-ingestion.jar"]

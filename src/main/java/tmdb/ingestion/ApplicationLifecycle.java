@@ -1,5 +1,6 @@
 package tmdb.ingestion;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
@@ -8,10 +9,12 @@ import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.MainSupport;
+import org.apache.camel.spi.ShutdownStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.config.PropertySources;
 import tmdb.ingestion.config.Settings;
+import tmdb.ingestion.config.StopDeadline;
 import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.monitor.RunCompletion;
@@ -21,8 +24,7 @@ import tmdb.ingestion.producer.TransactionalSender;
 
 /**
  * The application's start and stop: environment variables as a property source, a check that the cluster
- * answers and has the topics the run writes, the end of a once run, and a drain before stopping (readers stop at their next line, records in flight get
- * their acknowledgements, then every file not settled keeps its checkpoint and stays in place).
+ * answers and has the topics the run writes, the end of a once run, and a stop that fits its grace period.
  */
 final class ApplicationLifecycle extends MainListenerSupport {
 
@@ -62,25 +64,37 @@ final class ApplicationLifecycle extends MainListenerSupport {
         }
     }
 
+    /**
+     * The stop fits {@code ingestion.shutdown.grace-period-ms}: readers stop at their next line; records in flight
+     * get two thirds of it to be acknowledged; every file not settled keeps its checkpoint and stays in place; Camel's
+     * shutdown and the Kafka clients' close share what is left (see {@link StopDeadline}).
+     */
     @Override
     public void beforeStop(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         if (completion == null) {
             return;
         }
+        long graceMs = new Settings(context).longValue("ingestion.shutdown.grace-period-ms");
+        StopDeadline deadline = bean(context, "stopDeadline", StopDeadline.class);
+        deadline.start(Duration.ofMillis(graceMs));
+        Duration keptForTheRest = Duration.ofMillis(graceMs / 3);
         FileTracker files = bean(context, "fileTracker", FileTracker.class);
         files.stopReading();
         InFlightBudget budget = bean(context, "inFlightBudget", InFlightBudget.class);
-        long timeoutMs = new Settings(context).longValue("ingestion.shutdown.drain-timeout-ms");
+        Duration drain = deadline.remainingLess(keptForTheRest);
         try {
-            if (!budget.awaitDrained(timeoutMs, TimeUnit.MILLISECONDS)) {
+            if (!budget.awaitDrained(drain.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("Stopping with {} bytes of records still unacknowledged after {} ms: their files stay in "
-                        + "place and are read again at the next start", budget.bytesInFlight(), timeoutMs);
+                        + "place and are read again at the next start", budget.bytesInFlight(), drain.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        files.interruptUnsettled();
+        files.interruptUnsettled(deadline.remainingLess(keptForTheRest.dividedBy(2)));
+        ShutdownStrategy shutdown = context.getShutdownStrategy();
+        shutdown.setTimeUnit(TimeUnit.MILLISECONDS);
+        shutdown.setTimeout(Math.max(1, deadline.remainingLess(keptForTheRest.dividedBy(4)).toMillis()));
     }
 
     int exitCode() {

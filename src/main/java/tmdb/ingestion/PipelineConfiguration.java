@@ -32,6 +32,7 @@ import tmdb.ingestion.config.RecordType;
 import tmdb.ingestion.config.RunMode;
 import tmdb.ingestion.config.Seed;
 import tmdb.ingestion.config.Settings;
+import tmdb.ingestion.config.StopDeadline;
 import tmdb.ingestion.config.TypeCatalog;
 import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.file.InFlightBudget;
@@ -119,6 +120,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         Set<String> folderRouteIds = folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
 
         Registry registry = context.getRegistry();
+        StopDeadline stopDeadline = new StopDeadline();
+        registry.bind("stopDeadline", stopDeadline);
         registry.bind("ingestionStats", stats);
         registry.bind("inFlightBudget", budget);
         registry.bind("fileTracker", files);
@@ -167,12 +170,12 @@ public class PipelineConfiguration implements CamelConfiguration {
             TransactionalSender sender = new TransactionalSender(() -> producerConfig(kafka),
                     settings.string("ingestion.exactly-once.transactional-id"),
                     settings.integer("ingestion.exactly-once.commit-interval-ms"), budget.capacity() / 2, checkpoints,
-                    outcomes, availability, pacer, deadLetters, metrics.registry());
+                    outcomes, availability, pacer, deadLetters, metrics.registry(), stopDeadline);
             registry.bind("transactionalSender", sender);
             context.addService(sender, true, true);
         }
         context.addService(checkpoints, true, true);
-        kafka.setKafkaClientFactory(new MeteredKafkaClientFactory(metrics.registry()));
+        kafka.setKafkaClientFactory(new MeteredKafkaClientFactory(metrics.registry(), stopDeadline));
         if (settings.bool("ingestion.management.enabled")) {
             KafkaHealthCheck kafkaCheck = new KafkaHealthCheck(() -> KafkaReachability.adminConfig(
                     kafka.getConfiguration(), bootstrap, probeTimeoutMs), availability, probeTimeoutMs);

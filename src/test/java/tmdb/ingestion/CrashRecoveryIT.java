@@ -118,7 +118,7 @@ class CrashRecoveryIT {
         new TmdbDataGenerator(10).generate(dir.resolve("data"), TYPES, 20_000, 2000);
         Set<String> expected = SourceLines.of(dir.resolve("data"));
         String[] settings = {"--ingestion.pace.records-per-second=2000", "--ingestion.delivery.guarantee=exactly-once",
-            "--ingestion.exactly-once.transactional-id=" + prefix, "--ingestion.shutdown.drain-timeout-ms=2000"};
+            "--ingestion.exactly-once.transactional-id=" + prefix, "--ingestion.shutdown.grace-period-ms=3000"};
         try (ApplicationProcess zombie = start("zombie.log", settings)) {
             zombie.awaitLog(Pattern.compile("Apache Camel \\S+ \\(tmdb-ingestion\\) started"), Duration.ofSeconds(60));
             Thread.sleep(2500);

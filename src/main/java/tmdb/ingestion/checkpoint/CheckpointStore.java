@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -88,9 +91,10 @@ public final class CheckpointStore extends ServiceSupport {
 
     /**
      * Records these checkpoints and waits for Kafka's acknowledgements, all at once (before their files are moved,
-     * or when the application stops). In exactly-once mode they are only remembered, as by {@link #save}.
+     * or when the application stops), at most the given time. In exactly-once mode they are only remembered, as by
+     * {@link #save}.
      */
-    public void saveAndWait(Collection<Checkpoint> checkpoints) {
+    public void saveAndWait(Collection<Checkpoint> checkpoints, Duration timeout) {
         Map<Checkpoint, CompletableFuture<Exchange>> sent = new LinkedHashMap<>();
         for (Checkpoint checkpoint : checkpoints) {
             byFile.put(checkpoint.file(), checkpoint);
@@ -102,12 +106,26 @@ public final class CheckpointStore extends ServiceSupport {
                 }));
             }
         }
+        long deadline = System.nanoTime() + Math.min(TimeUnit.MILLISECONDS.toNanos(timeout.toMillis()),
+                Long.MAX_VALUE / 4);
         sent.forEach((checkpoint, answer) -> {
-            Exception failure = answer.join().getException();
+            String failure;
+            try {
+                Exception error = answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                        .getException();
+                failure = error == null ? null : error.getMessage();
+            } catch (TimeoutException e) {
+                failure = "no acknowledgement within " + timeout.toMillis() + " ms";
+            } catch (ExecutionException e) {
+                failure = e.getCause().getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = "interrupted";
+            }
             if (failure != null) {
                 LOG.warn("Could not save the checkpoint of {} to {}: {}. After a restart the file may be read "
                         + "again from an earlier checkpoint (records sent twice, none lost)", checkpoint.file(), topic,
-                        failure.getMessage());
+                        failure);
             }
         });
     }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -55,6 +56,8 @@ public final class FileTracker implements GenericFileFilter<File> {
     private static final Logger LOG = LoggerFactory.getLogger(FileTracker.class);
     /** A file that could not be opened or moved is tried again when it changes, or after this long. */
     private static final long LEFT_ALONE_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** A settlement waits for its checkpoints until Kafka answers: the client's delivery timeout bounds that. */
+    private static final Duration UNTIL_ANSWERED = Duration.ofMillis(Long.MAX_VALUE);
 
     private final Path dataRoot;
     private final Options options;
@@ -311,7 +314,7 @@ public final class FileTracker implements GenericFileFilter<File> {
         for (TrackedFile file : failed) {
             checkpointOf(file, false).ifPresent(saves::add);
         }
-        checkpoints.saveAndWait(saves);
+        checkpoints.saveAndWait(saves, UNTIL_ANSWERED);
         for (TrackedFile file : done) {
             settleSafely(file, this::settleDone);
         }
@@ -451,10 +454,11 @@ public final class FileTracker implements GenericFileFilter<File> {
     }
 
     /**
-     * The application stops: every file not settled is left in place with its checkpoint saved, and resumes after
-     * it at the next start; moved files are no longer watched.
+     * The application stops: every file not settled is left in place with its checkpoint saved (waiting at most the
+     * given time for Kafka's acknowledgements), and resumes after it at the next start; moved files are no longer
+     * watched.
      */
-    public void interruptUnsettled() {
+    public void interruptUnsettled(Duration saveTimeout) {
         List<TrackedFile> interrupted = new ArrayList<>();
         for (TrackedFile file : files) {
             if (!file.state().isSettled()) {
@@ -464,7 +468,7 @@ public final class FileTracker implements GenericFileFilter<File> {
         }
         List<Checkpoint> saves = new ArrayList<>();
         interrupted.forEach(file -> checkpointOf(file, false).ifPresent(saves::add));
-        checkpoints.saveAndWait(saves);
+        checkpoints.saveAndWait(saves, saveTimeout);
         for (TrackedFile file : interrupted) {
             LOG.warn("Stopped while reading {} at line {}: the file was left in place; the next start resumes it "
                     + "after line {}", file.identity(), file.linesRead(), file.resolvedThrough());

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -39,6 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.CheckpointStore;
+import tmdb.ingestion.config.StopDeadline;
 import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.record.Record;
@@ -62,6 +64,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalSender.class);
     private static final long RETRY_PAUSE_MS = 1000;
+    private static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "60000";
 
     private final Supplier<Properties> producerConfig;
     private final String transactionalId;
@@ -84,8 +87,16 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private KafkaClientMetrics producerMetrics;
     private boolean initialized;
     private boolean inTransaction;
+    private final StopDeadline stopDeadline;
     private volatile Runnable onFenced = () -> { };
+    /** Set once this instance must send no more: another instance took over, or Kafka refused the user. */
     private volatile boolean fenced;
+    /**
+     * When the open transaction's first record was sent (0 before): the coordinator times a transaction from then;
+     * and how long it lets a transaction stay open.
+     */
+    private final AtomicLong firstSendNanos = new AtomicLong();
+    private long transactionTimeoutNanos;
     /** Set when the application stops: waits for Kafka end, leaving undecided work to the next start. */
     private volatile boolean stopping;
     private ScheduledExecutorService committer;
@@ -105,7 +116,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     public TransactionalSender(Supplier<Properties> producerConfig, String transactionalId, long commitIntervalMs,
                                long commitEarlyBytes, CheckpointStore checkpoints, WindowOutcomes outcomes,
                                KafkaAvailability availability, Pacer pacer, DeadLetterRecord deadLetters,
-                               MeterRegistry meters) {
+                               MeterRegistry meters, StopDeadline stopDeadline) {
         this.producerConfig = producerConfig;
         this.transactionalId = transactionalId;
         this.commitIntervalMs = commitIntervalMs;
@@ -116,9 +127,13 @@ public final class TransactionalSender extends ServiceSupport implements Process
         this.pacer = pacer;
         this.deadLetters = deadLetters;
         this.meters = meters;
+        this.stopDeadline = stopDeadline;
     }
 
-    /** What to do when another instance took over the transactional id (the application stops). */
+    /**
+     * What to do when this instance must stop sending: another instance took over the transactional id, or Kafka
+     * refused the application's user (the application stops).
+     */
     public void onFenced(Runnable action) {
         onFenced = action;
     }
@@ -174,14 +189,26 @@ public final class TransactionalSender extends ServiceSupport implements Process
         committer.scheduleWithFixedDelay(this::commit, commitIntervalMs, commitIntervalMs, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Commits what was sent, within the stop's deadline: a commit Kafka does not answer in time (it is away) is
+     * given up by closing the producer, and the transaction left open is aborted by the next start's producer,
+     * whose files resume from their committed checkpoints.
+     */
     @Override
     protected void doStop() throws InterruptedException {
         stopping = true;
         committer.shutdown();
-        committer.awaitTermination(30, TimeUnit.SECONDS);
-        commit();
+        committer.awaitTermination(Math.min(stopDeadline.remaining().toMillis(), 30_000), TimeUnit.MILLISECONDS);
+        Thread lastCommit = new Thread(this::commit, "Last commit");
+        lastCommit.setDaemon(true);
+        lastCommit.start();
+        lastCommit.join(Math.max(1, Math.min(stopDeadline.remaining().toMillis(), 60_000)));
+        if (lastCommit.isAlive()) {
+            LOG.warn("Stopped before Kafka answered the last commit: its records are not visible to read_committed "
+                    + "consumers; the next start aborts the transaction and sends them again");
+        }
         if (producer != null) {
-            producer.close();
+            producer.close(stopDeadline.remaining());
         }
     }
 
@@ -252,6 +279,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         }
         try {
             beginIfNeeded();
+            firstSendNanos.compareAndSet(0, System.nanoTime());
             producer.send(pending.message(), (metadata, error) -> {
                 if (error != null) {
                     pending.error().compareAndSet(null, error);
@@ -266,6 +294,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
         if (producer == null) {
             Properties config = producerConfig.get();
             config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            transactionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(config.getOrDefault(
+                    ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS).toString()));
             producer = new KafkaProducer<>(config);
             producerMetrics = new KafkaClientMetrics(producer);
             producerMetrics.bindTo(meters);
@@ -281,6 +311,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         if (!inTransaction) {
             producer.beginTransaction();
             inTransaction = true;
+            firstSendNanos.set(0);
         }
     }
 
@@ -315,9 +346,16 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private void recover(List<Pending> sent, Exception cause) {
         Exception problem = cause;
         while (true) {
-            if (isFencing(problem)) {
-                fence(problem);
+            if (isRefusal(problem)) {
+                refused(problem);
                 return;
+            }
+            if (isFencing(problem)) {
+                if (!outlivedItsTimeout()) {
+                    fence(problem);
+                    return;
+                }
+                abandon(problem, sent.size());
             }
             if (stopping) {
                 return;
@@ -334,10 +372,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 problem = e;
             } catch (KafkaException | IllegalStateException e) {
                 problem = e;
-                if (!isFencing(e) && producer != null) {
-                    producerMetrics.close();
-                    producer.close(Duration.ZERO);
-                    producer = null;
+                if (!isFencing(e) && !isRefusal(e)) {
+                    closeProducer();
                 }
             }
         }
@@ -367,14 +403,66 @@ public final class TransactionalSender extends ServiceSupport implements Process
         sleep();
     }
 
+    /**
+     * True when the open transaction has been open, since its first record, for longer than the coordinator allows:
+     * the coordinator aborted it and bumped the producer's epoch, so a fencing error now is this instance's own
+     * doing. A fencing of a younger transaction, or of one with nothing sent yet, is another instance's.
+     */
+    private boolean outlivedItsTimeout() {
+        long firstSend = firstSendNanos.get();
+        return inTransaction && firstSend != 0 && System.nanoTime() - firstSend > transactionTimeoutNanos;
+    }
+
+    /**
+     * Gives up the transaction the coordinator aborted: a new producer takes the transactional id (its start
+     * settles the old transaction on the broker) and the records are sent again in a new transaction, so that a
+     * {@code read_committed} consumer sees each once.
+     */
+    private void abandon(Exception cause, int records) {
+        LOG.warn("The open transaction stayed open longer than transaction.timeout.ms ({} ms) while Kafka was away, "
+                + "so the coordinator aborted it ({}): a new producer takes over and its {} records are sent again "
+                + "in a new transaction", TimeUnit.NANOSECONDS.toMillis(transactionTimeoutNanos), cause.getMessage(),
+                records);
+        closeProducer();
+    }
+
+    private void closeProducer() {
+        if (producer != null) {
+            producerMetrics.close();
+            producer.close(Duration.ZERO);
+            producer = null;
+        }
+        inTransaction = false;
+    }
+
     private static boolean isFencing(Throwable error) {
+        return causedBy(error, ProducerFencedException.class) || causedBy(error, InvalidProducerEpochException.class);
+    }
+
+    private static boolean isRefusal(Throwable error) {
+        return causedBy(error, AuthorizationException.class);
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
         for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException
-                    || cause instanceof AuthorizationException) {
+            if (type.isInstance(cause)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Kafka refused the application's user: nothing more can be committed, and retrying would not change that. */
+    private void refused(Exception cause) {
+        if (fenced) {
+            return;
+        }
+        fenced = true;
+        LOG.error("Kafka refused the application's user for exactly-once delivery: {}. Grant it WRITE and DESCRIBE "
+                + "on the transactional id {} (ingestion.exactly-once.transactional-id), WRITE on the topics and "
+                + "IDEMPOTENT_WRITE on the cluster. This instance stops; the files it was reading resume from their "
+                + "checkpoints", cause.getMessage(), transactionalId);
+        onFenced.run();
     }
 
     private void fence(Exception cause) {

@@ -1,0 +1,170 @@
+package tmdb.ingestion;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tmdb.ingestion.datagen.TmdbDataGenerator;
+import tmdb.ingestion.support.ApplicationProcess;
+import tmdb.ingestion.support.BrokerProcess;
+import tmdb.ingestion.support.SourceLines;
+import tmdb.ingestion.support.TestBroker;
+import tmdb.ingestion.support.TopicReader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Long pauses around exactly-once transactions, and stops that must fit a container's grace period: a transaction
+ * the coordinator aborted for its age is this instance's own doing, not another instance's; and SIGTERM while
+ * Kafka is away ends within {@code ingestion.shutdown.grace-period-ms}, losing nothing.
+ */
+class StopsAndStallsIT {
+
+    private static final int TRANSACTION_TIMEOUT_MS = 2000;
+    private static final int GRACE_MS = 4000;
+
+    @TempDir
+    Path dir;
+
+    private final String prefix = "stall-" + System.nanoTime();
+
+    private List<String> topics() {
+        return List.of(prefix + ".movie", prefix + ".tv_series", prefix + ".person");
+    }
+
+    private List<String> args(String bootstrap, String mode, String guarantee, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + bootstrap,
+                "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=" + mode,
+                "--ingestion.file.quiet-period-ms=0", "--ingestion.delivery.guarantee=" + guarantee,
+                "--ingestion.exactly-once.transactional-id=" + prefix,
+                "--ingestion.checkpoint.topic=" + prefix + ".checkpoints", "--ingestion.dead-letter.topic=" + prefix + ".dlq"));
+        for (String type : TmdbDataGenerator.TYPES) {
+            args.add("--ingestion.type." + type + ".topic=" + prefix + "." + type);
+        }
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    @Test
+    void aTransactionTheCoordinatorAbortedForItsAgeIsSentAgainInANewOneAndTheRunGoesOn() throws Exception {
+        TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(41).generate(dir.resolve("data"),
+                TmdbDataGenerator.TYPES, 3000, 1000);
+        Set<String> expected = SourceLines.of(dir.resolve("data"));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestBroker.bootstrapServers()));
+             ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
+                     args(TestBroker.bootstrapServers(), "once", "exactly-once",
+                             "--ingestion.pace.records-per-second=400",
+                             "--camel.component.kafka.additional-properties[transaction.timeout.ms]="
+                                     + TRANSACTION_TIMEOUT_MS).toArray(String[]::new))) {
+            TopicReader.awaitCount(TestBroker.bootstrapServers(), prefix + ".movie", 100, Duration.ofSeconds(60));
+
+            boolean abortedWhileFrozen = false;
+            for (int attempt = 0; attempt < 5 && !abortedWhileFrozen; attempt++) {
+                signal("STOP", application.pid());
+                try {
+                    abortedWhileFrozen = awaitAbortOfOngoingTransaction(admin);
+                } finally {
+                    signal("CONT", application.pid());
+                }
+                if (!abortedWhileFrozen) {
+                    application.awaitLog(Pattern.compile("Progress: "), Duration.ofSeconds(30));
+                }
+            }
+            assertThat(abortedWhileFrozen).as("frozen with a transaction open, which the coordinator aborted")
+                    .isTrue();
+
+            assertThat(application.awaitExit(Duration.ofSeconds(120))).as(application.output()).isZero();
+            assertThat(application.output())
+                    .contains("The open transaction stayed open longer than transaction.timeout.ms ("
+                            + TRANSACTION_TIMEOUT_MS + " ms)")
+                    .doesNotContain("Another instance took over")
+                    .contains("not delivered     0");
+        }
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(TestBroker.bootstrapServers(), topics());
+        assertThat(SourceLines.missing(expected, SourceLines.of(records))).as("lines not on Kafka").isEmpty();
+        assertThat(records).as("read_committed: the aborted transaction's records once, from the new one")
+                .hasSize((int) manifest.totalRecords());
+    }
+
+    /**
+     * True once the coordinator aborted the transaction that was open when the application was frozen; false at
+     * once when none was open (frozen between a commit and the next record).
+     */
+    private boolean awaitAbortOfOngoingTransaction(Admin admin) throws Exception {
+        TransactionDescription frozen = admin.describeTransactions(List.of(prefix)).description(prefix)
+                .get(10, TimeUnit.SECONDS);
+        if (frozen.state() != TransactionState.ONGOING) {
+            return false;
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            TransactionDescription now = admin.describeTransactions(List.of(prefix)).description(prefix)
+                    .get(10, TimeUnit.SECONDS);
+            return now.producerEpoch() > frozen.producerEpoch() && now.state() == TransactionState.COMPLETE_ABORT;
+        });
+        return true;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"at-least-once", "exactly-once"})
+    void sigtermWhileKafkaIsAwayEndsWithinTheGracePeriodAndTheNextRunDeliversEverything(String guarantee)
+            throws Exception {
+        TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(43).generate(dir.resolve("data"),
+                TmdbDataGenerator.TYPES, 6000, 1000);
+        Set<String> expected = SourceLines.of(dir.resolve("data"));
+        try (BrokerProcess broker = BrokerProcess.create(dir.resolve("broker")).start()) {
+            try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("first.log"), Map.of(),
+                    args(broker.bootstrapServers(), "watch", guarantee, "--ingestion.pace.records-per-second=1000",
+                            "--ingestion.shutdown.grace-period-ms=" + GRACE_MS,
+                            "--camel.component.kafka.delivery-timeout-ms=4000",
+                            "--camel.component.kafka.request-timeout-ms=1500",
+                            "--camel.component.kafka.max-block-ms=2000").toArray(String[]::new))) {
+                TopicReader.awaitCount(broker.bootstrapServers(), prefix + ".movie", 200, Duration.ofSeconds(60));
+                broker.kill();
+                application.awaitLog(Pattern.compile("Waiting for Kafka at "), Duration.ofSeconds(60));
+
+                long stopAsked = System.nanoTime();
+                application.terminate();
+                int status = application.awaitExit(Duration.ofSeconds(60));
+                long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopAsked);
+
+                assertThat(status).as("stopped by SIGTERM: 128 + 15; " + application.output()).isEqualTo(143);
+                assertThat(stopMs).as("the stop, ms: the grace period and the JVM's exit")
+                        .isLessThan(GRACE_MS + 3000);
+            }
+            broker.start();
+            try (ApplicationProcess second = ApplicationProcess.start(dir.resolve("second.log"), Map.of(),
+                    args(broker.bootstrapServers(), "once", guarantee).toArray(String[]::new))) {
+                assertThat(second.awaitExit(Duration.ofSeconds(120))).as(second.output()).isZero();
+            }
+            List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(broker.bootstrapServers(),
+                    topics());
+            assertThat(SourceLines.missing(expected, SourceLines.of(records))).as("lines not on Kafka").isEmpty();
+            if (guarantee.equals("exactly-once")) {
+                assertThat(records).as("read_committed, across the cut-short stop").hasSize(
+                        (int) manifest.totalRecords());
+            }
+        }
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).as("kill -%s %d", signal, pid).isZero();
+    }
+}
