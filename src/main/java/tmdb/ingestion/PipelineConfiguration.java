@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.broker.EmbeddedBrokerService;
 import tmdb.ingestion.checkpoint.CheckpointStore;
+import tmdb.ingestion.checkpoint.Deployment;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.DeliveryGuarantee;
 import tmdb.ingestion.config.EventTimeWindows;
@@ -108,9 +109,12 @@ public class PipelineConfiguration implements CamelConfiguration {
                 settings.string("ingestion.status.topic"), runId, stats);
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         String checkpointTopic = settings.string("ingestion.checkpoint.topic");
+        Deployment deployment = Deployment.of(settings.string("ingestion.deployment-id"), dataDir,
+                folders.stream().map(folder -> types.require(folder.type()).topic()).toList());
         CheckpointStore checkpoints = new CheckpointStore(checkpointTopic, () -> KafkaReachability.adminConfig(
                 kafka.getConfiguration(), kafka.getConfiguration().getBrokers(),
-                settings.integer("kafka.connect-timeout-ms")), context.createProducerTemplate(), runId, exactlyOnce);
+                settings.integer("kafka.connect-timeout-ms")), context.createProducerTemplate(), runId, exactlyOnce,
+                deployment);
         FileTracker files = new FileTracker(dataDir, new FileTracker.Options(maxLineBytes,
                 settings.integer("ingestion.read.chunk-lines"), settings.integer("ingestion.read.chunk-bytes"),
                 settings.longValue("ingestion.file.quiet-period-ms"),
@@ -168,7 +172,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("kafkaRecords", new KafkaRecords(context, pacer));
         if (exactlyOnce) {
             TransactionalSender sender = new TransactionalSender(() -> producerConfig(kafka),
-                    settings.string("ingestion.exactly-once.transactional-id"),
+                    transactionalId(settings, deployment),
                     settings.integer("ingestion.exactly-once.commit-interval-ms"), budget.capacity() / 2, checkpoints,
                     outcomes, availability, pacer, deadLetters, metrics.registry(), stopDeadline);
             registry.bind("transactionalSender", sender);
@@ -233,6 +237,15 @@ public class PipelineConfiguration implements CamelConfiguration {
         return new KafkaTopics(needed, new KafkaTopics.Creation(settings.bool("ingestion.topics.create"),
                 partitions == -1 ? Optional.empty() : Optional.of(partitions),
                 replicationFactor == -1 ? Optional.empty() : Optional.of((short) replicationFactor)), lookupConfig);
+    }
+
+    /**
+     * {@code ingestion.exactly-once.transactional-id}, or one per deployment: two deployments with the same id
+     * would fence each other.
+     */
+    private static String transactionalId(Settings settings, Deployment deployment) {
+        String configured = settings.string("ingestion.exactly-once.transactional-id");
+        return configured.isEmpty() ? "tmdb-ingestion-" + deployment.id() : configured;
     }
 
     /** {@code ingestion.in-flight.max-bytes}: a positive number of bytes, or sized from the heap. */

@@ -26,7 +26,11 @@ import static tmdb.ingestion.support.ManagementEndpoint.value;
 /**
  * The broker goes away mid-run for longer than the producer's delivery timeout (and, in exactly-once mode, than the
  * transaction timeout), comes back: nothing is lost, and while it is away the records held stay within the
- * in-flight budget and the process does not grow.
+ * in-flight budget and the process does not grow. At-least-once: the broker crashes (SIGKILL) and restarts.
+ * Exactly-once: the broker freezes (SIGSTOP), as behind a network cut, and thaws. Not a crash there: Kafka 4.3.1's
+ * single broker, killed with a transaction open, at times restarts without the abort marker of that transaction on
+ * one of its partitions, so the next commit of the same producer makes the aborted records visible to
+ * {@code read_committed} (seen in about one run in two; README, "Exactly-once and a broker crash").
  */
 class BrokerOutageIT {
 
@@ -63,7 +67,12 @@ class BrokerOutageIT {
             try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
                     args.toArray(String[]::new))) {
                 application.awaitLog(Pattern.compile("Done \\S+"), Duration.ofSeconds(60));
-                broker.kill();
+                boolean crash = guarantee.equals("at-least-once");
+                if (crash) {
+                    broker.kill();
+                } else {
+                    broker.freeze();
+                }
                 application.awaitLog(Pattern.compile("Waiting for Kafka at " + Pattern.quote(broker.bootstrapServers())),
                         Duration.ofSeconds(60));
                 long inFlightMax = 0;
@@ -81,7 +90,11 @@ class BrokerOutageIT {
                         + "at most %d MB%n", inFlightMax, heapMax >> 20, firstRss >> 10, rssMax >> 10);
                 assertThat(inFlightMax).as("records held while Kafka is away").isLessThanOrEqualTo(16L << 20);
                 assertThat(rssMax - firstRss).as("RSS growth during the outage, KB").isLessThan(128L << 10);
-                broker.start();
+                if (crash) {
+                    broker.start();
+                } else {
+                    broker.thaw();
+                }
 
                 assertThat(application.awaitExit(Duration.ofMinutes(3))).as(application.output()).isZero();
                 assertThat(application.output())

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.BrokerProcess;
+import tmdb.ingestion.support.Signals;
 import tmdb.ingestion.support.SourceLines;
 import tmdb.ingestion.support.TestBroker;
 import tmdb.ingestion.support.TopicReader;
@@ -76,11 +77,11 @@ class StopsAndStallsIT {
 
             boolean abortedWhileFrozen = false;
             for (int attempt = 0; attempt < 5 && !abortedWhileFrozen; attempt++) {
-                signal("STOP", application.pid());
+                Signals.send("STOP", application.pid());
                 try {
                     abortedWhileFrozen = awaitAbortOfOngoingTransaction(admin);
                 } finally {
-                    signal("CONT", application.pid());
+                    Signals.send("CONT", application.pid());
                 }
                 if (!abortedWhileFrozen) {
                     application.awaitLog(Pattern.compile("Progress: "), Duration.ofSeconds(30));
@@ -160,11 +161,5 @@ class StopsAndStallsIT {
                         (int) manifest.totalRecords());
             }
         }
-    }
-
-    private static void signal(String signal, long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(kill.exitValue()).as("kill -%s %d", signal, pid).isZero();
     }
 }

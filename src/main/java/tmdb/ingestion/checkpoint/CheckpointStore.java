@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
@@ -35,10 +36,11 @@ import org.slf4j.LoggerFactory;
 import tmdb.ingestion.config.ConfigurationException;
 
 /**
- * The checkpoints of the files, in a compacted topic keyed by the file's path under the data folder: read whole
- * at start (committed records only), then written as files progress. Kafka keeps the latest checkpoint of each
- * file, so any instance pointed at the same cluster and topic resumes where the last one stopped. One topic
- * serves one data folder: two deployments that read different folders into one cluster need two topics.
+ * The checkpoints of the files, in a compacted topic keyed by the deployment and the file's path under the data
+ * folder: read whole at start (committed records only), then written as files progress. Kafka keeps the latest
+ * checkpoint of each file, so any instance of the same deployment pointed at the same cluster and topic resumes
+ * where the last one stopped. Deployments sharing the topic keep apart: each uses only its own checkpoints (and
+ * those written before checkpoints named their deployment), and says at start when the topic holds others'.
  */
 public final class CheckpointStore extends ServiceSupport {
 
@@ -52,29 +54,46 @@ public final class CheckpointStore extends ServiceSupport {
     private final ProducerTemplate template;
     private final String runId;
     private final boolean transactional;
+    private final Deployment deployment;
     private final Map<String, Checkpoint> byFile = new ConcurrentHashMap<>();
+    /** Files that other deployments have checkpoints for, and the description of one such deployment. */
+    private final Map<String, String> othersByFile = new ConcurrentHashMap<>();
 
     /**
      * @param transactional true in exactly-once mode, where checkpoints are written only inside the transactions
      *                      of their records (a checkpoint written outside could overtake a later one)
      */
     public CheckpointStore(String topic, Supplier<Properties> clientConfig, ProducerTemplate template, String runId,
-                           boolean transactional) {
+                           boolean transactional, Deployment deployment) {
         this.topic = topic;
         this.endpoint = "kafka:" + topic;
         this.clientConfig = clientConfig;
         this.template = template;
         this.runId = runId;
         this.transactional = transactional;
+        this.deployment = deployment;
     }
 
     public String topic() {
         return topic;
     }
 
-    /** The last checkpoint saved under this path under the data folder, if any (of this file or of another one). */
+    /**
+     * The last checkpoint this deployment saved under this path under the data folder, if any (of this file or of
+     * another one).
+     */
     public Optional<Checkpoint> find(String file) {
         return Optional.ofNullable(byFile.get(file));
+    }
+
+    /** Another deployment that has a checkpoint under this path (not used here), for the message that says so. */
+    public Optional<String> otherDeploymentOf(String file) {
+        return Optional.ofNullable(othersByFile.get(file));
+    }
+
+    /** A checkpoint's record key: compaction keeps one per deployment and file. */
+    public String key(Checkpoint checkpoint) {
+        return deployment.id() + "|" + checkpoint.file();
     }
 
     /**
@@ -85,7 +104,7 @@ public final class CheckpointStore extends ServiceSupport {
     public void save(Checkpoint checkpoint) {
         byFile.put(checkpoint.file(), checkpoint);
         if (!transactional) {
-            template.asyncRequestBodyAndHeader(endpoint, serialize(checkpoint), KafkaConstants.KEY, checkpoint.file());
+            template.asyncRequestBodyAndHeader(endpoint, serialize(checkpoint), KafkaConstants.KEY, key(checkpoint));
         }
     }
 
@@ -102,7 +121,7 @@ public final class CheckpointStore extends ServiceSupport {
                 byte[] value = serialize(checkpoint);
                 sent.put(checkpoint, template.asyncSend(endpoint, exchange -> {
                     exchange.getIn().setBody(value);
-                    exchange.getIn().setHeader(KafkaConstants.KEY, checkpoint.file());
+                    exchange.getIn().setHeader(KafkaConstants.KEY, key(checkpoint));
                 }));
             }
         }
@@ -130,14 +149,22 @@ public final class CheckpointStore extends ServiceSupport {
         });
     }
 
-    @Override
-    protected void doStart() {
+    private Properties readCommittedConfig() {
         Properties config = clientConfig.get();
         config.putAll(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        return config;
+    }
+
+    @Override
+    protected void doStart() {
+        Properties config = readCommittedConfig();
         long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
+        Map<String, Checkpoint> own = new LinkedHashMap<>();
+        Map<String, Checkpoint> legacy = new LinkedHashMap<>();
+        Map<String, OtherDeployment> others = new TreeMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, LOAD_TIMEOUT).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
@@ -151,16 +178,55 @@ public final class CheckpointStore extends ServiceSupport {
                             + "the cluster answers and that the application may read that topic.");
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.value() == null) {
-                        byFile.remove(record.key());
-                    } else {
-                        parse(record.value()).ifPresent(checkpoint -> byFile.put(checkpoint.file(), checkpoint));
-                    }
+                    load(record, own, legacy, others);
                 }
             }
         }
+        byFile.putAll(legacy);
+        byFile.putAll(own);
         long unfinished = byFile.values().stream().filter(checkpoint -> !checkpoint.done()).count();
-        LOG.info("Checkpoints: {} files known in {}, {} of them unfinished", byFile.size(), topic, unfinished);
+        LOG.info("Checkpoints: {} files known in {} for this deployment ({}, id {}), {} of them unfinished",
+                byFile.size(), topic, deployment.description(), deployment.id(), unfinished);
+        others.forEach((id, described) -> LOG.warn("{} also holds the checkpoints of {} files of another deployment "
+                + "({}, id {}): they are not used here. If that is this deployment under another data folder path "
+                + "or other topics, set ingestion.deployment-id={} to resume its files; otherwise give each "
+                + "deployment its own ingestion.checkpoint.topic", topic, described.files(), described.description(),
+                id, id));
+    }
+
+    /** What another deployment left in the topic, for the warning at start. */
+    private record OtherDeployment(String description, long files) {
+    }
+
+    /** Sorts one record of the topic: this deployment's, one written before deployments were recorded, or another's. */
+    private void load(ConsumerRecord<String, byte[]> record, Map<String, Checkpoint> own,
+                      Map<String, Checkpoint> legacy, Map<String, OtherDeployment> others) {
+        String key = record.key() == null ? "" : record.key();
+        if (record.value() == null) {
+            String ownPrefix = deployment.id() + "|";
+            if (key.startsWith(ownPrefix)) {
+                own.remove(key.substring(ownPrefix.length()));
+            } else if (!key.contains("|")) {
+                legacy.remove(key);
+            }
+            return;
+        }
+        JsonNode node = json(record.value());
+        if (node == null) {
+            return;
+        }
+        Checkpoint checkpoint = parse(node);
+        String owner = node.path("deployment").asText("");
+        if (owner.isEmpty()) {
+            legacy.put(checkpoint.file(), checkpoint);
+        } else if (owner.equals(deployment.id())) {
+            own.put(checkpoint.file(), checkpoint);
+        } else {
+            String description = node.path("deployment_description").asText(owner);
+            othersByFile.put(checkpoint.file(), description + ", id " + owner);
+            others.merge(owner, new OtherDeployment(description, 1),
+                    (known, one) -> new OtherDeployment(known.description(), known.files() + 1));
+        }
     }
 
     private static boolean caughtUp(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> ends) {
@@ -183,6 +249,8 @@ public final class CheckpointStore extends ServiceSupport {
         fields.put("read_up_to", checkpoint.readUpTo());
         fields.put("pending", checkpoint.pending());
         fields.put("done", checkpoint.done());
+        fields.put("deployment", deployment.id());
+        fields.put("deployment_description", deployment.description());
         fields.put("run_id", runId);
         fields.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         try {
@@ -192,17 +260,20 @@ public final class CheckpointStore extends ServiceSupport {
         }
     }
 
-    private static Optional<Checkpoint> parse(byte[] value) {
+    private static JsonNode json(byte[] value) {
         try {
-            JsonNode node = JSON.readTree(value);
-            List<Long> pending = new ArrayList<>();
-            node.path("pending").forEach(line -> pending.add(line.asLong()));
-            return Optional.of(new Checkpoint(node.path("file").asText(), node.path("size").asLong(),
-                    node.path("fingerprint").asText(), node.path("line").asLong(), node.path("offset").asLong(),
-                    node.path("read_up_to").asLong(), pending, node.path("done").asBoolean()));
+            return JSON.readTree(value);
         } catch (IOException e) {
             LOG.warn("Ignored a checkpoint that is not JSON: {}", e.getMessage());
-            return Optional.empty();
+            return null;
         }
+    }
+
+    private static Checkpoint parse(JsonNode node) {
+        List<Long> pending = new ArrayList<>();
+        node.path("pending").forEach(line -> pending.add(line.asLong()));
+        return new Checkpoint(node.path("file").asText(), node.path("size").asLong(),
+                node.path("fingerprint").asText(), node.path("line").asLong(), node.path("offset").asLong(),
+                node.path("read_up_to").asLong(), pending, node.path("done").asBoolean());
     }
 }

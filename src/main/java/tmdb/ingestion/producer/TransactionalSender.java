@@ -236,7 +236,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             }
             try {
                 for (Checkpoint checkpoint : checkpointsOf(sent)) {
-                    producer.send(new ProducerRecord<>(checkpoints.topic(), checkpoint.file(),
+                    producer.send(new ProducerRecord<>(checkpoints.topic(), checkpoints.key(checkpoint),
                             checkpoints.serialize(checkpoint)));
                 }
                 if (!commitUntilDecided(sent)) {

@@ -113,6 +113,18 @@ public final class BrokerProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * Freezes the broker (SIGSTOP): it is away as behind a network cut, with nothing lost or recovered, until
+     * {@link #thaw}.
+     */
+    public void freeze() throws Exception {
+        Signals.send("STOP", process.pid());
+    }
+
+    public void thaw() throws Exception {
+        Signals.send("CONT", process.pid());
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null) {
