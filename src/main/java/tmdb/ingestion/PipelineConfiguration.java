@@ -16,6 +16,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
@@ -26,23 +27,23 @@ import tmdb.ingestion.checkpoint.Deployment;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.DeliveryGuarantee;
 import tmdb.ingestion.config.EventTimeWindows;
-import tmdb.ingestion.deadletter.DeadLetterRecord;
-import tmdb.ingestion.config.FolderRoutes;
 import tmdb.ingestion.config.FolderRoutes.FolderRoute;
+import tmdb.ingestion.config.FolderRoutes;
 import tmdb.ingestion.config.RecordType;
 import tmdb.ingestion.config.RunMode;
 import tmdb.ingestion.config.Seed;
 import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.config.StopDeadline;
 import tmdb.ingestion.config.TypeCatalog;
+import tmdb.ingestion.deadletter.DeadLetterRecord;
+import tmdb.ingestion.file.FileStatusEvents;
 import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.file.InFlightBudget;
+import tmdb.ingestion.file.IngestionStats;
 import tmdb.ingestion.file.SymlinkPolicy;
 import tmdb.ingestion.loader.RecordAdmission;
 import tmdb.ingestion.loader.WindowAggregation;
-import tmdb.ingestion.monitor.FileStatusEvents;
 import tmdb.ingestion.monitor.IngestionMetrics;
-import tmdb.ingestion.monitor.IngestionStats;
 import tmdb.ingestion.monitor.KafkaHealthCheck;
 import tmdb.ingestion.monitor.ManagementServer;
 import tmdb.ingestion.monitor.ProgressReporter;
@@ -53,13 +54,13 @@ import tmdb.ingestion.preprocessor.RecordEnricher;
 import tmdb.ingestion.preprocessor.RecordParser;
 import tmdb.ingestion.preprocessor.TimestampPolicy;
 import tmdb.ingestion.producer.KafkaAvailability;
+import tmdb.ingestion.producer.KafkaReachability;
 import tmdb.ingestion.producer.KafkaRecords;
 import tmdb.ingestion.producer.KafkaTopics;
-import tmdb.ingestion.producer.Pacer;
-import tmdb.ingestion.producer.KafkaReachability;
 import tmdb.ingestion.producer.MeteredKafkaClientFactory;
-import tmdb.ingestion.producer.TransactionalSender;
+import tmdb.ingestion.producer.Pacer;
 import tmdb.ingestion.producer.RecordAddressing;
+import tmdb.ingestion.producer.TransactionalSender;
 import tmdb.ingestion.producer.WindowOutcomes;
 import tmdb.ingestion.record.RecordProcessor;
 
@@ -71,22 +72,17 @@ import tmdb.ingestion.record.RecordProcessor;
 @Configuration
 public class PipelineConfiguration implements CamelConfiguration {
 
-    /** Derived from {@code ingestion.mode}: true in a once run, for the routes that only a once run needs. */
-    public static final String ONCE = "ingestion.once";
-
-    /** Derived from {@code ingestion.delivery.guarantee}: true in exactly-once mode, for the send route. */
-    public static final String TRANSACTIONAL = "ingestion.transactional";
-
     private static final Logger LOG = LoggerFactory.getLogger(PipelineConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         RunMode mode = settings.choice("ingestion.mode", RunMode.class);
-        context.getPropertiesComponent().addOverrideProperty(ONCE, Boolean.toString(mode == RunMode.ONCE));
+        PropertiesComponent properties = context.getPropertiesComponent();
+        properties.addOverrideProperty(RunMode.ONCE_PROPERTY, Boolean.toString(mode == RunMode.ONCE));
         boolean exactlyOnce = settings.choice("ingestion.delivery.guarantee", DeliveryGuarantee.class)
                 == DeliveryGuarantee.EXACTLY_ONCE;
-        context.getPropertiesComponent().addOverrideProperty(TRANSACTIONAL, Boolean.toString(exactlyOnce));
+        properties.addOverrideProperty(DeliveryGuarantee.TRANSACTIONAL_PROPERTY, Boolean.toString(exactlyOnce));
         TypeCatalog types = TypeCatalog.from(settings);
         EventTimeWindows windows = EventTimeWindows.from(settings);
         TimestampPolicy policy = settings.choice("ingestion.timestamp.policy", TimestampPolicy.class);

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.deadletter.DeadLetterExport;
-import tmdb.ingestion.support.DeadLetterSamples;
 import tmdb.ingestion.support.DeadLetterSamples.Sample;
+import tmdb.ingestion.support.DeadLetterSamples;
 import tmdb.ingestion.support.TestBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;

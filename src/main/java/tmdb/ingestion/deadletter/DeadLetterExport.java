@@ -29,13 +29,13 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.config.CommandLine;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.FolderRoutes;
 import tmdb.ingestion.config.KafkaClientSettings;
 import tmdb.ingestion.config.PropertySources;
 import tmdb.ingestion.config.Settings;
+import tmdb.ingestion.record.RecordHeaders;
 
 /**
  * Writes the dead letters back into JSONL files, in the collector's layout ({@code <out>/<type>/<label>/}), so

@@ -2,9 +2,9 @@ package tmdb.ingestion.deadletter;
 
 import java.util.Arrays;
 
-import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.file.SourceLine;
 import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordHeaders;
 import tmdb.ingestion.record.RecordProcessor;
 
 /**

@@ -29,12 +29,9 @@ import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.CheckpointStore;
 import tmdb.ingestion.checkpoint.FileIdentity;
-import tmdb.ingestion.monitor.FileStatusEvents;
-import tmdb.ingestion.monitor.IngestionStats;
 
 /**
  * The files being ingested, each a {@link TrackedFile}, and what happens to them on disk. For the folder routes it
@@ -154,9 +151,9 @@ public final class FileTracker implements GenericFileFilter<File> {
         Path path = Path.of(exchange.getIn().getHeader(Exchange.FILE_PATH, String.class)).toAbsolutePath().normalize();
         TrackedFile tracked = inFolders.get(path);
         if (tracked == null) {
-            tracked = discover(path, exchange.getProperty(RecordProperties.TYPE, String.class),
-                    exchange.getProperty(RecordProperties.LABEL, String.class));
-            exchange.setProperty(RecordProperties.FILE, tracked);
+            tracked = discover(path, exchange.getProperty(ReadingProperties.TYPE, String.class),
+                    exchange.getProperty(ReadingProperties.LABEL, String.class));
+            exchange.setProperty(ReadingProperties.FILE, tracked);
             identify(tracked);
         }
         startReader(exchange, tracked);
@@ -205,9 +202,9 @@ public final class FileTracker implements GenericFileFilter<File> {
     private void startReader(Exchange exchange, TrackedFile tracked) throws IOException {
         JsonlLineReader reader = JsonlLineReader.from(tracked.channel(), tracked.readOffset(), tracked.linesRead(),
                 options.maxLineBytes(), budget, () -> stopping, () -> quietNow(tracked));
-        exchange.setProperty(RecordProperties.FILE, tracked);
-        exchange.setProperty(RecordProperties.TYPE, tracked.type());
-        exchange.setProperty(RecordProperties.LABEL, tracked.label());
+        exchange.setProperty(ReadingProperties.FILE, tracked);
+        exchange.setProperty(ReadingProperties.TYPE, tracked.type());
+        exchange.setProperty(ReadingProperties.LABEL, tracked.label());
         exchange.getIn().setBody(tracked.startReading(reader) ? reader : Collections.emptyIterator());
     }
 
@@ -568,7 +565,7 @@ public final class FileTracker implements GenericFileFilter<File> {
     }
 
     private static TrackedFile fileOf(Exchange exchange) {
-        return exchange.getProperty(RecordProperties.FILE, TrackedFile.class);
+        return exchange.getProperty(ReadingProperties.FILE, TrackedFile.class);
     }
 
     private static String describeFailure(Throwable cause, String reason) {

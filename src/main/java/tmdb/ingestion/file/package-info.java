@@ -1,2 +1,2 @@
-/** A file's lifecycle: picked up, read as it grows, every line's outcome, settled and moved, one owner per file. */
+/** A file's lifecycle, one owner per file: picked up, read as it grows, each line's outcome counted, settled, moved. */
 package tmdb.ingestion.file;

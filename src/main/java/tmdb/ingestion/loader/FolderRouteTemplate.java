@@ -1,10 +1,10 @@
 package tmdb.ingestion.loader;
 
 import org.apache.camel.builder.RouteBuilder;
-import tmdb.ingestion.PipelineConfiguration;
-import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.FolderRoutes;
+import tmdb.ingestion.config.RunMode;
 import tmdb.ingestion.file.FileTracker;
+import tmdb.ingestion.file.ReadingProperties;
 
 /**
  * The route template behind every watched folder. Each {@code camel.route-template[<id>]} entry of the properties
@@ -29,13 +29,13 @@ public class FolderRouteTemplate extends RouteBuilder {
                 .templateParameter("folder")
                 .from("file:{{folder}}?antInclude=*.jsonl&noop=true&idempotent=false&filter=#fileTracker"
                         + "&initialDelay=0&delay={{ingestion.poll.delay-ms}}"
-                        + "&sortBy=file:name&sendEmptyMessageWhenIdle={{" + PipelineConfiguration.ONCE + "}}")
+                        + "&sortBy=file:name&sendEmptyMessageWhenIdle={{" + RunMode.ONCE_PROPERTY + "}}")
                 .routeGroup(GROUP)
                 .onException(Exception.class).handled(true)
                     .bean("fileTracker", "readingFailed")
                 .end()
-                .setProperty(RecordProperties.TYPE, constant("{{type}}"))
-                .setProperty(RecordProperties.LABEL, constant("{{label}}"))
+                .setProperty(ReadingProperties.TYPE, constant("{{type}}"))
+                .setProperty(ReadingProperties.LABEL, constant("{{label}}"))
                 .choice()
                     .when(body().isNull())
                         .bean("runCompletion", "folderIdle(${routeId})")

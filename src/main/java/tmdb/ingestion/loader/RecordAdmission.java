@@ -5,12 +5,12 @@ import java.util.List;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.config.Seed;
 import tmdb.ingestion.file.InFlightBudget;
+import tmdb.ingestion.file.IngestionStats;
+import tmdb.ingestion.file.ReadingProperties;
 import tmdb.ingestion.file.SourceLine;
 import tmdb.ingestion.file.TrackedFile;
-import tmdb.ingestion.monitor.IngestionStats;
 import tmdb.ingestion.record.Record;
 
 /**
@@ -37,7 +37,7 @@ public final class RecordAdmission implements Processor {
     public void process(Exchange exchange) {
         @SuppressWarnings("unchecked")
         List<SourceLine> chunk = exchange.getIn().getBody(List.class);
-        TrackedFile file = exchange.getProperty(RecordProperties.FILE, TrackedFile.class);
+        TrackedFile file = exchange.getProperty(ReadingProperties.FILE, TrackedFile.class);
         file.admit(chunk);
         List<Record> records = new ArrayList<>(chunk.size());
         long resent = 0;

@@ -2,6 +2,7 @@ package tmdb.ingestion.monitor;
 
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.builder.RouteBuilder;
+import tmdb.ingestion.file.FileStatusEvents;
 import tmdb.ingestion.producer.WindowOutcomes;
 
 /**
@@ -12,9 +13,6 @@ import tmdb.ingestion.producer.WindowOutcomes;
  * status topic is off.
  */
 public class FileStatusRoute extends RouteBuilder {
-
-    /** The queue of events, bounded: a producer finding it full drops its event instead of waiting. */
-    public static final String QUEUE = "seda:file-status?size={{ingestion.status.max-queued}}";
 
     @Override
     public void configure() {
@@ -32,7 +30,7 @@ public class FileStatusRoute extends RouteBuilder {
                 .handled(true)
                 .bean("fileStatusEvents", "dropped");
 
-        from(QUEUE).routeId("file-status")
+        from(FileStatusEvents.QUEUE).routeId("file-status")
                 .shutdownRunningTask(ShutdownRunningTask.CompleteAllTasks)
                 .to("kafka:{{ingestion.status.topic}}");
     }

@@ -21,8 +21,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import tmdb.ingestion.config.FolderRoutes.FolderRoute;
 import tmdb.ingestion.file.FileTracker;
-import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.file.InFlightBudget;
+import tmdb.ingestion.file.IngestionStats;
+import tmdb.ingestion.file.TrackedFile;
 
 /**
  * The Prometheus registry and the gauges of what is in progress: records held in the mixing stage, bytes in

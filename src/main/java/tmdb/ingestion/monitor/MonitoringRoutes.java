@@ -1,7 +1,7 @@
 package tmdb.ingestion.monitor;
 
 import org.apache.camel.builder.RouteBuilder;
-import tmdb.ingestion.PipelineConfiguration;
+import tmdb.ingestion.config.RunMode;
 
 /** Timers for the progress line and, in a once run only, for detecting its end. */
 public class MonitoringRoutes extends RouteBuilder {
@@ -15,7 +15,7 @@ public class MonitoringRoutes extends RouteBuilder {
         // delay: the timer's default first delay (1 s) would add a second to every once run
         from("timer:run-completion?delay=200&period=200")
                 .routeId("run-completion")
-                .autoStartup("{{" + PipelineConfiguration.ONCE + "}}")
+                .autoStartup("{{" + RunMode.ONCE_PROPERTY + "}}")
                 .bean("runCompletion", "check");
     }
 }

@@ -8,6 +8,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.file.FileTracker;
+import tmdb.ingestion.file.IngestionStats;
 
 /**
  * Logs a progress line while records flow, and the run's summary when it stops: as a service of the Camel

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.file.InFlightBudget;
+import tmdb.ingestion.file.IngestionStats;
 
 /**
  * Ends a {@code once} run: when every folder has been polled and found nothing new, no file is open and no record

@@ -1,2 +1,2 @@
-/** Monitoring: run-wide counters, the periodic progress line, the final summary and the end of a once run. */
+/** Monitoring: health and metrics, the progress line, the summary, the status topic and the end of a once run. */
 package tmdb.ingestion.monitor;

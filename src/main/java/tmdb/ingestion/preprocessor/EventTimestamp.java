@@ -3,11 +3,11 @@ package tmdb.ingestion.preprocessor;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.config.EventTimeWindows;
 import tmdb.ingestion.config.Seed;
 import tmdb.ingestion.record.InstantText;
 import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordHeaders;
 import tmdb.ingestion.record.RecordProcessor;
 
 /** Chooses each valid record's event time under the configured policy and sets it as the {@code timestamp} header. */

@@ -1,7 +1,7 @@
 package tmdb.ingestion.preprocessor;
 
-import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordHeaders;
 import tmdb.ingestion.record.RecordProcessor;
 
 /**

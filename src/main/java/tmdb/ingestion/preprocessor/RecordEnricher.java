@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordHeaders;
 import tmdb.ingestion.record.RecordProcessor;
 
 /**

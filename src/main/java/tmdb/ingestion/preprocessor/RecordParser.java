@@ -10,11 +10,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.config.RecordType;
 import tmdb.ingestion.config.TypeCatalog;
 import tmdb.ingestion.file.SourceLine;
 import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordHeaders;
 import tmdb.ingestion.record.RecordProcessor;
 import tmdb.ingestion.record.Rejection;
 

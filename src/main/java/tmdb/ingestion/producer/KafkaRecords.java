@@ -10,7 +10,6 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultExchange;
-import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.record.Record;
 import tmdb.ingestion.record.RecordProcessor;
 
@@ -37,8 +36,8 @@ public final class KafkaRecords implements Processor {
         List<Record> waiting = RecordProcessor.window(exchange);
         int slice = pacer.sliceOf(waiting.size());
         List<Record> records = new ArrayList<>(waiting.subList(0, slice));
-        exchange.setProperty(RecordProperties.SENT, records);
-        exchange.setProperty(RecordProperties.NOT_SENT, new ArrayList<>(waiting.subList(slice, waiting.size())));
+        exchange.setProperty(SendProperties.SENT, records);
+        exchange.setProperty(SendProperties.NOT_SENT, new ArrayList<>(waiting.subList(slice, waiting.size())));
         records.forEach(record -> record.sentAs(null));
         Iterable<Record> released = pacer.released(records);
         exchange.getIn().setBody((Iterable<Exchange>) () -> {

@@ -1,8 +1,7 @@
 package tmdb.ingestion.producer;
 
 import org.apache.camel.builder.RouteBuilder;
-import tmdb.ingestion.PipelineConfiguration;
-import tmdb.ingestion.RecordProperties;
+import tmdb.ingestion.config.DeliveryGuarantee;
 
 /**
  * The one place records leave for Kafka: a window of published records and dead letters goes out in one send of one
@@ -18,7 +17,7 @@ public class KafkaSendRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        if (Boolean.parseBoolean(getContext().resolvePropertyPlaceholders("{{" + PipelineConfiguration.TRANSACTIONAL
+        if (Boolean.parseBoolean(getContext().resolvePropertyPlaceholders("{{" + DeliveryGuarantee.TRANSACTIONAL_PROPERTY
                 + "}}"))) {
             from("direct:kafka").routeId("kafka-sender")
                     .process("transactionalSender");
@@ -35,7 +34,7 @@ public class KafkaSendRoute extends RouteBuilder {
                     .doCatch(Exception.class)
                     .end()
                     .process("windowOutcomes")
-                    .delay(exchangeProperty(RecordProperties.RETRY_DELAY)).asyncDelayed()
+                    .delay(exchangeProperty(SendProperties.RETRY_DELAY)).asyncDelayed()
                         .executorService("kafka-redeliveries")
                 .end();
     }

@@ -16,11 +16,10 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tmdb.ingestion.RecordProperties;
 import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.file.FileOutcomes;
+import tmdb.ingestion.file.IngestionStats;
 import tmdb.ingestion.file.TrackedFile;
-import tmdb.ingestion.monitor.IngestionStats;
 import tmdb.ingestion.record.Record;
 import tmdb.ingestion.record.RecordProcessor;
 import tmdb.ingestion.record.Rejection;
@@ -68,12 +67,12 @@ public final class WindowOutcomes implements Processor {
     /**
      * After one send of the window's records: settles those whose outcome is final, and leaves as the body the ones
      * to send next (those to send again, and those the send did not take yet), with the delay to wait before
-     * ({@link RecordProperties#RETRY_DELAY}).
+     * ({@link SendProperties#RETRY_DELAY}).
      */
     @Override
     public void process(Exchange exchange) {
         @SuppressWarnings("unchecked")
-        List<Record> sent = exchange.getProperty(RecordProperties.SENT, List.class);
+        List<Record> sent = exchange.getProperty(SendProperties.SENT, List.class);
         Exception windowFailure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Settlement settlement = new Settlement();
         List<Record> retry = new ArrayList<>();
@@ -96,7 +95,7 @@ public final class WindowOutcomes implements Processor {
                 settlement.notDelivered(record, error);
             }
         }
-        int round = exchange.getProperty(RecordProperties.RETRY_ROUND, 0, Integer.class);
+        int round = exchange.getProperty(SendProperties.RETRY_ROUND, 0, Integer.class);
         long delayMs = 0;
         if (!retry.isEmpty()) {
             round++;
@@ -111,11 +110,11 @@ public final class WindowOutcomes implements Processor {
         settlement.apply();
         retry.addAll(nowDeadLetters);
         @SuppressWarnings("unchecked")
-        List<Record> notSent = exchange.getProperty(RecordProperties.NOT_SENT, List.class);
+        List<Record> notSent = exchange.getProperty(SendProperties.NOT_SENT, List.class);
         retry.addAll(notSent);
         exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
-        exchange.setProperty(RecordProperties.RETRY_ROUND, round);
-        exchange.setProperty(RecordProperties.RETRY_DELAY, delayMs);
+        exchange.setProperty(SendProperties.RETRY_ROUND, round);
+        exchange.setProperty(SendProperties.RETRY_DELAY, delayMs);
         exchange.getIn().setBody(retry);
     }
 
@@ -134,7 +133,7 @@ public final class WindowOutcomes implements Processor {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.error("A window of records could not be processed", cause);
         @SuppressWarnings("unchecked")
-        List<Record> sent = exchange.getProperty(RecordProperties.SENT, List.class);
+        List<Record> sent = exchange.getProperty(SendProperties.SENT, List.class);
         Settlement settlement = new Settlement();
         for (Record record : sent != null ? sent : RecordProcessor.window(exchange)) {
             settlement.notDelivered(record, cause);

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
-import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.SourceLine;
 import tmdb.ingestion.file.TrackedFile;

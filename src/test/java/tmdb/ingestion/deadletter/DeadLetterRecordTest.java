@@ -1,11 +1,11 @@
 package tmdb.ingestion.deadletter;
 
 import org.junit.jupiter.api.Test;
-import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.file.SourceLine;
 import tmdb.ingestion.record.Record;
-import tmdb.ingestion.support.Records;
+import tmdb.ingestion.record.RecordHeaders;
 import tmdb.ingestion.record.Rejection;
+import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import org.apache.camel.component.file.GenericFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tmdb.ingestion.monitor.IngestionStats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -19,7 +19,7 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tmdb.ingestion.config.Seed;
-import tmdb.ingestion.monitor.IngestionStats;
+import tmdb.ingestion.file.IngestionStats;
 import tmdb.ingestion.record.Record;
 import tmdb.ingestion.record.RecordProcessor;
 import tmdb.ingestion.support.Records;

@@ -16,6 +16,8 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tmdb.ingestion.file.FileStatusEvents;
+import tmdb.ingestion.file.IngestionStats;
 import tmdb.ingestion.file.TrackedFile;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import tmdb.ingestion.RecordHeaders;
-import tmdb.ingestion.config.EventTimeWindows;
 import tmdb.ingestion.config.EventTimeWindows.Window;
+import tmdb.ingestion.config.EventTimeWindows;
 import tmdb.ingestion.config.Seed;
 import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordHeaders;
 import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,8 +1,8 @@
 package tmdb.ingestion.preprocessor;
 
 import org.junit.jupiter.api.Test;
-import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordHeaders;
 import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -13,8 +13,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import tmdb.ingestion.RecordHeaders;
 import tmdb.ingestion.deadletter.DeadLetterHeaders;
+import tmdb.ingestion.record.RecordHeaders;
 
 /** Dead letters written straight to a topic, with whatever headers a writer chooses: the export must cope. */
 public final class DeadLetterSamples {

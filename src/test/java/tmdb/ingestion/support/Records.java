@@ -2,9 +2,9 @@ package tmdb.ingestion.support;
 
 import java.nio.charset.StandardCharsets;
 
+import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.SourceLine;
 import tmdb.ingestion.file.TrackedFile;
-import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.record.Record;
 
 /** Records for unit tests of the processors: a line of a file that is not on disk. */

@@ -1,4 +1,4 @@
-package tmdb.ingestion.monitor;
+package tmdb.ingestion.file;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -30,8 +30,10 @@ public final class FileStatusEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileStatusEvents.class);
     private static final long WARNING_INTERVAL_NANOS = 60_000_000_000L;
+    /** The queue of events, bounded: a producer finding it full drops its event instead of waiting. */
+    public static final String QUEUE = "seda:file-status?size={{ingestion.status.max-queued}}";
     /** Exchange property: the event, for the count of those dropped. */
-    static final String EVENT = "tmdbStatusEvent";
+    public static final String EVENT = "tmdbStatusEvent";
 
     private final ProducerTemplate template;
     private final boolean enabled;
@@ -111,7 +113,7 @@ public final class FileStatusEvents {
         status.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         status.putAll(fields);
         byte[] value = json(status);
-        Exchange queued = template.send(FileStatusRoute.QUEUE, exchange -> {
+        Exchange queued = template.send(QUEUE, exchange -> {
             exchange.setProperty(EVENT, event);
             exchange.getIn().setBody(value);
             exchange.getIn().setHeader(KafkaConstants.KEY, file.identity());

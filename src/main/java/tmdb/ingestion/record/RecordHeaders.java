@@ -1,4 +1,4 @@
-package tmdb.ingestion;
+package tmdb.ingestion.record;
 
 /** Names of the headers set on every record; they travel as Kafka record headers (string values). */
 public final class RecordHeaders {

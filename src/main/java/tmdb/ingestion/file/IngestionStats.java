@@ -1,4 +1,4 @@
-package tmdb.ingestion.monitor;
+package tmdb.ingestion.file;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,17 +1,11 @@
-package tmdb.ingestion;
+package tmdb.ingestion.producer;
 
 /**
- * Names of the exchange properties the pipeline's exchanges carry; internal, never sent to Kafka. No dots, so that
- * the simple language can name them.
+ * Names of the exchange properties a window carries through its send rounds; internal, never sent to Kafka. No
+ * dots, so that the simple language can name them.
  */
-public final class RecordProperties {
+public final class SendProperties {
 
-    /** The type of the file being read, e.g. {@code movie}. */
-    public static final String TYPE = "ingestionType";
-    /** The label of the file being read, e.g. {@code change}. */
-    public static final String LABEL = "ingestionLabel";
-    /** The {@link tmdb.ingestion.file.TrackedFile} being read. */
-    public static final String FILE = "ingestionFile";
     /** The records of a window sent in the last round, whose outcomes are read after it. */
     public static final String SENT = "ingestionSent";
     /** The records of a window the last round did not take (a paced window goes out in slices). */
@@ -21,6 +15,6 @@ public final class RecordProperties {
     /** Milliseconds to wait before a window's records that failed are sent again (0: none to retry). */
     public static final String RETRY_DELAY = "ingestionRetryDelay";
 
-    private RecordProperties() {
+    private SendProperties() {
     }
 }
