@@ -18,6 +18,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,7 +168,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("windowOutcomes", outcomes);
         registry.bind("kafkaRecords", new KafkaRecords(context, pacer));
         if (exactlyOnce) {
-            TransactionalSender sender = new TransactionalSender(() -> producerConfig(kafka),
+            TransactionalSender sender = new TransactionalSender(() -> producerConfig(kafka), KafkaProducer::new,
                     transactionalId(settings, deployment),
                     settings.integer("ingestion.exactly-once.commit-interval-ms"), budget.capacity() / 2, checkpoints,
                     outcomes, availability, pacer, deadLetters, metrics.registry(), stopDeadline);

@@ -270,7 +270,8 @@ abstract class AbstractIngestionIT {
             assertThat(application.output()).doesNotContain("hidden").doesNotContain("writing").doesNotContain("notes");
 
             application.terminate();
-            assertThat(application.awaitExit(Duration.ofSeconds(60))).isNotEqualTo(-1);
+            assertThat(application.awaitExit(Duration.ofSeconds(60))).as("stopped by SIGTERM: 128 + 15")
+                    .isEqualTo(143);
             assertThat(application.output()).contains("Ingestion summary").contains("files             1 done");
         }
     }

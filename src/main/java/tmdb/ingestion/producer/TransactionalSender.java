@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -25,7 +26,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,6 +67,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "60000";
 
     private final Supplier<Properties> producerConfig;
+    private final Function<Properties, Producer<String, byte[]>> newProducer;
     private final String transactionalId;
     private final long commitIntervalMs;
     private final CheckpointStore checkpoints;
@@ -109,15 +110,19 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     /**
+     * @param newProducer      the Kafka producer for a configuration ({@code KafkaProducer}'s constructor; tests give
+     *                         Kafka's {@code MockProducer})
      * @param commitEarlyBytes bytes of records waiting for their commit that make it happen before its interval:
      *                         records hold their in-flight budget until committed, so waiting for the interval
      *                         would cap the rate at the budget per interval
      */
-    public TransactionalSender(Supplier<Properties> producerConfig, String transactionalId, long commitIntervalMs,
-                               long commitEarlyBytes, CheckpointStore checkpoints, WindowOutcomes outcomes,
-                               KafkaAvailability availability, Pacer pacer, DeadLetterRecord deadLetters,
-                               MeterRegistry meters, StopDeadline stopDeadline) {
+    public TransactionalSender(Supplier<Properties> producerConfig,
+                               Function<Properties, Producer<String, byte[]>> newProducer, String transactionalId,
+                               long commitIntervalMs, long commitEarlyBytes, CheckpointStore checkpoints,
+                               WindowOutcomes outcomes, KafkaAvailability availability, Pacer pacer,
+                               DeadLetterRecord deadLetters, MeterRegistry meters, StopDeadline stopDeadline) {
         this.producerConfig = producerConfig;
+        this.newProducer = newProducer;
         this.transactionalId = transactionalId;
         this.commitIntervalMs = commitIntervalMs;
         this.commitEarlyBytes = commitEarlyBytes;
@@ -296,7 +301,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
             transactionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(config.getOrDefault(
                     ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS).toString()));
-            producer = new KafkaProducer<>(config);
+            producer = newProducer.apply(config);
             producerMetrics = new KafkaClientMetrics(producer);
             producerMetrics.bindTo(meters);
             initialized = false;

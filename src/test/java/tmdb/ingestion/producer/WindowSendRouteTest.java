@@ -3,15 +3,12 @@ package tmdb.ingestion.producer;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -32,7 +29,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -46,8 +42,6 @@ import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.file.FileObservation;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
-import tmdb.ingestion.file.JsonlLineReader;
-import tmdb.ingestion.file.SourceLine;
 import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.preprocessor.EventTimestamp;
 import tmdb.ingestion.preprocessor.IngestionMetadata;
@@ -56,6 +50,7 @@ import tmdb.ingestion.preprocessor.RecordEnricher;
 import tmdb.ingestion.preprocessor.RecordParser;
 import tmdb.ingestion.preprocessor.TimestampPolicy;
 import tmdb.ingestion.record.Record;
+import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -137,7 +132,7 @@ class WindowSendRouteTest extends CamelTestSupport {
         TypeCatalog types = new TypeCatalog(Map.of("movie", new RecordType("movie", "movies", "movie_id",
                 "movie_detail")));
         DeadLetterRecord deadLetters = new DeadLetterRecord("dlq", 100);
-        KafkaAvailability availability = new KafkaAvailability("in-memory:9092", budget, clusterThatDoesNotAnswer());
+        KafkaAvailability availability = new KafkaAvailability("in-memory:9092", budget, Records.clusterThatDoesNotAnswer());
         context.getRegistry().bind("ingestionMetadata", new IngestionMetadata("run"));
         context.getRegistry().bind("recordParser", new RecordParser(types, 1 << 20));
         context.getRegistry().bind("eventTimestamp", new EventTimestamp(TimestampPolicy.PROCESSING_TIME,
@@ -165,25 +160,9 @@ class WindowSendRouteTest extends CamelTestSupport {
         return new RoutesBuilder[] {new PreprocessRoute(), new PublishRoute(), new KafkaSendRoute()};
     }
 
-    /** A file of these lines, read to its end and admitted, as the reading route does; its records. */
     private List<Record> file(String name, List<String> lines) throws IOException, InterruptedException {
-        Path path = Files.createDirectories(dir.resolve("movie/new")).resolve(name);
-        Files.writeString(path, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-        FileChannel channel = FileChannel.open(path);
-        channels.add(channel);
-        TrackedFile file = new TrackedFile("movie/new/" + name, "movie", "new", path, channel, "key");
-        JsonlLineReader reader = JsonlLineReader.from(channel, 0, 0, 1 << 20, () -> false, () -> true);
-        file.startReading(reader);
-        List<SourceLine> chunk = new ArrayList<>();
-        reader.forEachRemaining(chunk::add);
-        int shares = chunk.stream().mapToInt(line -> budget.share(line.bytes().length)).sum();
-        budget.acquire(shares);
-        file.admit(chunk);
-        file.readingEnded(reader, channel.size());
-        List<Record> records = new ArrayList<>();
-        for (SourceLine line : chunk) {
-            records.add(new Record(file, line, line.number(), budget, budget.share(line.bytes().length)));
-        }
+        List<Record> records = Records.admittedFile(dir, name, lines, budget);
+        channels.add(records.get(0).file().channel());
         return records;
     }
 
@@ -287,20 +266,5 @@ class WindowSendRouteTest extends CamelTestSupport {
 
     private static String header(ProducerRecord<String, byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
-    /** Topic lookups of a MockProducer's cluster: it has no admin side, so failures read as Kafka being away. */
-    private static KafkaAvailability.TopicLookup clusterThatDoesNotAnswer() {
-        return new KafkaAvailability.TopicLookup() {
-            @Override
-            public CompletableFuture<Set<String>> missingAmong(Collection<String> names) {
-                return CompletableFuture.failedFuture(new TimeoutException("no admin side"));
-            }
-
-            @Override
-            public String describe(String topic) {
-                return "Topic " + topic;
-            }
-        };
     }
 }

@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
+import org.awaitility.Awaitility;
+
 /** The management port of an application under test: a free port to give it, its answers, its metric values. */
 public final class ManagementEndpoint {
 
@@ -34,6 +36,15 @@ public final class ManagementEndpoint {
 
     public String metrics() throws IOException, InterruptedException {
         return get("metrics").body();
+    }
+
+    /**
+     * Waits until the application has published at least this many records in this run (its
+     * {@code ingestion_records_published_total}, all types and labels): a point chosen by progress, not by time.
+     */
+    public void awaitPublished(long records, Duration timeout) {
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> count(metrics(), "ingestion_records_published_total") >= records);
     }
 
     /**

@@ -20,8 +20,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Reads topics back from the beginning with a plain consumer, as the platform's consumers do (read_committed). */
 public final class TopicReader {
 
-    private static final Duration QUIET_PERIOD = Duration.ofMillis(1500);
-
     private TopicReader() {
     }
 
@@ -29,8 +27,8 @@ public final class TopicReader {
     }
 
     /**
-     * Reads until {@code expected} records arrived, then a quiet period more to catch any extra (duplicate) ones,
-     * or until the timeout; returns everything read.
+     * Reads until {@code expected} records arrived (or the timeout), then on to the end offsets of that moment, so
+     * that any extra (duplicate) records already written are read too; returns everything read.
      */
     public static List<ConsumerRecord<String, byte[]>> read(String bootstrap, Collection<String> topics, int expected,
                                                            Duration timeout) {
@@ -40,7 +38,7 @@ public final class TopicReader {
     /** The same, with more consumer settings (security, for example). */
     public static List<ConsumerRecord<String, byte[]>> read(String bootstrap, Collection<String> topics, int expected,
                                                            Duration timeout, Map<String, Object> settings) {
-        return poll(bootstrap, topics, expected, timeout, QUIET_PERIOD, settings).records();
+        return poll(bootstrap, topics, expected, timeout, true, settings).records();
     }
 
     /**
@@ -71,7 +69,7 @@ public final class TopicReader {
 
     /** Polls until {@code expected} records are readable; returns {@link System#nanoTime()} at that moment. */
     public static long awaitCount(String bootstrap, String topic, int expected, Duration timeout) {
-        Reading reading = poll(bootstrap, List.of(topic), expected, timeout, Duration.ZERO, Map.of());
+        Reading reading = poll(bootstrap, List.of(topic), expected, timeout, false, Map.of());
         if (reading.records().size() < expected) {
             throw new AssertionError("only " + reading.records().size() + " of " + expected + " records arrived on "
                     + topic + " within " + timeout);
@@ -97,7 +95,7 @@ public final class TopicReader {
     }
 
     private static Reading poll(String bootstrap, Collection<String> topics, int expected, Duration timeout,
-                                Duration quietPeriod, Map<String, Object> settings) {
+                                boolean thenToEnd, Map<String, Object> settings) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         long reachedAt = -1;
         try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, settings)) {
@@ -105,10 +103,20 @@ public final class TopicReader {
             List<TopicPartition> partitions = partitionsOnceCreated(consumer, topics, deadline);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            while (System.nanoTime() < deadline && (reachedAt < 0 || System.nanoTime() < reachedAt + quietPeriod.toNanos())) {
+            while (System.nanoTime() < deadline && records.size() < expected) {
                 consumer.poll(Duration.ofMillis(50)).forEach(records::add);
-                if (records.size() >= expected && reachedAt < 0) {
-                    reachedAt = System.nanoTime();
+            }
+            if (records.size() >= expected) {
+                reachedAt = System.nanoTime();
+            }
+            if (thenToEnd) {
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+                long endDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+                    if (System.nanoTime() > endDeadline) {
+                        throw new AssertionError("could not read " + topics + " to their end offsets " + ends);
+                    }
+                    consumer.poll(Duration.ofMillis(50)).forEach(records::add);
                 }
             }
         }

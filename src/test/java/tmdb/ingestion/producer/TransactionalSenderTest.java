@@ -1,0 +1,242 @@
+package tmdb.ingestion.producer;
+
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tmdb.ingestion.checkpoint.CheckpointStore;
+import tmdb.ingestion.checkpoint.Deployment;
+import tmdb.ingestion.config.StopDeadline;
+import tmdb.ingestion.deadletter.DeadLetterRecord;
+import tmdb.ingestion.file.InFlightBudget;
+import tmdb.ingestion.file.IngestionStats;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.support.Records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The exactly-once sender against Kafka's own {@code MockProducer}, one per producer the sender creates: records and
+ * their files' checkpoints in one transaction; a commit that times out retried, never aborted; a failed transaction
+ * aborted and its records sent again once; a fencing of a transaction older than the transaction timeout taken as
+ * the coordinator's abort (new producer, records again), a younger one as another instance; an authorization error
+ * named as such.
+ */
+class TransactionalSenderTest {
+
+    private static final long TRANSACTION_TIMEOUT_MS = 200;
+
+    @TempDir
+    Path dir;
+
+    private final InFlightBudget budget = new InFlightBudget(1 << 20);
+    private final IngestionStats stats = new IngestionStats();
+    private final List<Broker> producers = new CopyOnWriteArrayList<>();
+    private final AtomicInteger stopsAsked = new AtomicInteger();
+    private final List<FileChannel> channels = new ArrayList<>();
+    private final KafkaAvailability availability = new KafkaAvailability("in-memory:9092", budget,
+            Records.clusterThatDoesNotAnswer());
+    private TransactionalSender sender;
+
+    /** A producer whose records all go to partition 0 (the mock has no cluster to partition by). */
+    private static final class Broker extends MockProducer<String, byte[]> {
+
+        Broker() {
+            super(true, null, new StringSerializer(), new ByteArraySerializer());
+        }
+
+        @Override
+        public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
+            if (sendException != null) {
+                callback.onCompletion(null, sendException);
+                return CompletableFuture.failedFuture(sendException);
+            }
+            return super.send(new ProducerRecord<>(record.topic(), 0, record.key(), record.value(), record.headers()),
+                    callback);
+        }
+
+        List<String> committedKeys(String topic) {
+            return history().stream().filter(record -> record.topic().equals(topic)).map(ProducerRecord::key)
+                    .toList();
+        }
+    }
+
+    private TransactionalSender sender() {
+        DeadLetterRecord deadLetters = new DeadLetterRecord("dlq", 100);
+        WindowOutcomes outcomes = new WindowOutcomes(stats, availability, deadLetters, 3, 10, 40, 100);
+        CheckpointStore checkpoints = new CheckpointStore("checkpoints", Properties::new, null, "run", true,
+                new Deployment("test", "the test"));
+        Properties config = new Properties();
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TRANSACTION_TIMEOUT_MS));
+        TransactionalSender created = new TransactionalSender(() -> (Properties) config.clone(), settings -> {
+            Broker producer = new Broker();
+            producers.add(producer);
+            return producer;
+        }, "tx", Duration.ofHours(1).toMillis(), 1L << 30, checkpoints, outcomes, availability, new Pacer(0),
+                deadLetters, new SimpleMeterRegistry(), new StopDeadline());
+        created.onFenced(stopsAsked::incrementAndGet);
+        created.start();
+        return created;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (sender != null) {
+            sender.stop();
+        }
+        for (FileChannel channel : channels) {
+            channel.close();
+        }
+    }
+
+    /** A file of movies with these ids, read and admitted, addressed to topic {@code movies} and keyed by id. */
+    private List<Record> window(String name, int... ids) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int id : ids) {
+            lines.add("{\"movie_id\": " + id + "}");
+        }
+        List<Record> records = Records.admittedFile(dir, name, lines, budget);
+        channels.add(records.get(0).file().channel());
+        for (int i = 0; i < ids.length; i++) {
+            records.get(i).value(lines.get(i).getBytes(StandardCharsets.UTF_8));
+            records.get(i).address("movies", Integer.toString(ids[i]));
+        }
+        return records;
+    }
+
+    private void send(List<Record> window) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getIn().setBody(new ArrayList<>(window));
+        sender.process(exchange);
+    }
+
+    private Broker producer(int index) {
+        return producers.get(index);
+    }
+
+    @Test
+    void recordsAndTheCheckpointOfTheirFileAreCommittedInOneTransaction() throws Exception {
+        sender = sender();
+        List<Record> window = window("a.jsonl", 1, 2, 3);
+
+        send(window);
+        sender.commit();
+
+        assertThat(producer(0).commitCount()).isEqualTo(1);
+        assertThat(producer(0).committedKeys("movies")).containsExactly("1", "2", "3");
+        assertThat(producer(0).committedKeys("checkpoints")).containsExactly("test|movie/new/a.jsonl");
+        assertThat(stats.published()).isEqualTo(3);
+        assertThat(window.get(0).file().progress().line()).isEqualTo(3);
+        assertThat(budget.bytesInFlight()).as("committed records give their budget back").isZero();
+    }
+
+    @Test
+    void aCommitThatTimesOutIsRetriedAsItIsNeverAbortedAndNothingIsSentTwice() throws Exception {
+        sender = sender();
+        send(window("a.jsonl", 1, 2));
+        producer(0).commitTransactionException = new TimeoutException("EndTxn timed out");
+
+        Thread committing = new Thread(sender::commit);
+        committing.start();
+        await().atMost(Duration.ofSeconds(5)).until(availability::waiting);
+        assertThat(stats.published()).isZero();
+        producer(0).commitTransactionException = null;
+        committing.join(Duration.ofSeconds(10).toMillis());
+
+        assertThat(committing.isAlive()).isFalse();
+        assertThat(producer(0).transactionAborted()).isFalse();
+        assertThat(producer(0).committedKeys("movies")).containsExactly("1", "2");
+        assertThat(producers).as("the same producer throughout").hasSize(1);
+        assertThat(stats.published()).isEqualTo(2);
+    }
+
+    @Test
+    void aTransactionWithAFailedSendIsAbortedAndAllItsRecordsAreSentAgainInTheNextOne() throws Exception {
+        sender = sender();
+        producer(0).sendException = new KafkaException("the leader went away");
+        send(window("a.jsonl", 1, 2, 3));
+        producer(0).sendException = null;
+
+        sender.commit();
+        assertThat(producer(0).commitCount()).as("the failed transaction is not committed").isZero();
+        assertThat(stats.published()).isZero();
+        sender.commit();
+
+        assertThat(producer(0).commitCount()).isEqualTo(1);
+        assertThat(producer(0).committedKeys("movies")).containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(stats.published()).isEqualTo(3);
+        assertThat(stopsAsked).hasValue(0);
+    }
+
+    @Test
+    void aFencingOfAYoungTransactionIsAnotherInstanceAndStopsThisOneWithoutCommitting() throws Exception {
+        sender = sender();
+        send(window("a.jsonl", 1, 2));
+        producer(0).fenceProducer();
+
+        sender.commit();
+
+        assertThat(stopsAsked).hasValue(1);
+        assertThat(producer(0).commitCount()).isZero();
+        assertThat(producers).as("no new producer takes over").hasSize(1);
+        assertThat(stats.published()).isZero();
+    }
+
+    @Test
+    void aFencingOfATransactionOlderThanTheTimeoutIsTheCoordinatorsAbortANewProducerSendsTheRecordsAgain()
+            throws Exception {
+        sender = sender();
+        send(window("a.jsonl", 1, 2));
+        // the transaction's age is what is under test: it must outlive transaction.timeout.ms
+        Thread.sleep(TRANSACTION_TIMEOUT_MS + 50);
+        producer(0).fenceProducer();
+
+        sender.commit();
+        sender.commit();
+
+        assertThat(stopsAsked).as("not another instance").hasValue(0);
+        assertThat(producers).as("a new producer took over").hasSize(2);
+        assertThat(producer(0).commitCount()).isZero();
+        assertThat(producer(1).committedKeys("movies")).containsExactlyInAnyOrder("1", "2");
+        assertThat(stats.published()).isEqualTo(2);
+    }
+
+    @Test
+    void anAuthorizationErrorStopsTheInstanceAndIsNotRetried() throws Exception {
+        sender = sender();
+        send(window("a.jsonl", 1));
+        producer(0).commitTransactionException = new TransactionalIdAuthorizationException("not allowed");
+
+        sender.commit();
+
+        assertThat(stopsAsked).hasValue(1);
+        assertThat(producers).hasSize(1);
+        assertThat(stats.published()).isZero();
+    }
+}
