@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.BrokerProcess;
@@ -32,6 +33,7 @@ import static tmdb.ingestion.support.ManagementEndpoint.value;
  * one of its partitions, so the next commit of the same producer makes the aborted records visible to
  * {@code read_committed} (seen in about one run in two; README, "Exactly-once and a broker crash").
  */
+@Tag("slow")
 class BrokerOutageIT {
 
     @TempDir

@@ -9,10 +9,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.ManagementEndpoint;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * only once all its records are acknowledged, and a restart resumes each unfinished file after its checkpoint
  * (at-least-once: what was sent after the last checkpoint is sent again, byte for byte the same).
  */
+@Tag("slow")
 class CrashRecoveryIT {
 
     private static final List<String> TYPES = TmdbDataGenerator.TYPES;
@@ -126,11 +128,11 @@ class CrashRecoveryIT {
         new TmdbDataGenerator(10).generate(dir.resolve("data"), TYPES, 20_000, 2000);
         Set<String> expected = SourceLines.of(dir.resolve("data"));
         ManagementEndpoint management = new ManagementEndpoint();
-        String[] settings = {"--ingestion.pace.records-per-second=2000", "--ingestion.delivery.guarantee=exactly-once",
+        String[] settings = {"--ingestion.pace.records-per-second=1000", "--ingestion.delivery.guarantee=exactly-once",
             "--ingestion.exactly-once.transactional-id=" + prefix, "--ingestion.shutdown.grace-period-ms=3000"};
         try (ApplicationProcess zombie = start("zombie.log", settings[0], settings[1], settings[2], settings[3],
                 "--ingestion.management.port=" + management.port())) {
-            management.awaitPublished(4000, Duration.ofSeconds(60));
+            management.awaitPublished(2000, Duration.ofSeconds(60));
             try (ApplicationProcess successor = start("successor.log", settings[1], settings[2])) {
                 assertThat(zombie.awaitExit(Duration.ofSeconds(60))).as(zombie.output()).isEqualTo(1);
                 assertThat(zombie.output()).contains("Another instance took over the transactional id " + prefix);

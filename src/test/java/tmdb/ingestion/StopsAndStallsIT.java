@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * the coordinator aborted for its age is this instance's own doing, not another instance's; and SIGTERM while
  * Kafka is away ends within {@code ingestion.shutdown.grace-period-ms}, losing nothing.
  */
+@Tag("slow")
 class StopsAndStallsIT {
 
     private static final int TRANSACTION_TIMEOUT_MS = 2000;

@@ -313,6 +313,7 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
         long start = bufferOffset + position;
         int kept = 0;
         long length = 0;
+        byte last = 0;
         while (true) {
             if (position == limit && (endOfData || !fill())) {
                 if (length == 0) {
@@ -335,15 +336,19 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
                 kept += copied;
             }
             length += chunk;
+            if (chunk > 0) {
+                last = buffer[end - 1];
+            }
             position = end;
             if (newline >= 0) {
                 position++;
                 break;
             }
         }
-        if (length <= maxLineBytes && kept > 0 && line[kept - 1] == '\r') {
-            kept--;
+        if (last == '\r') {
+            // the CR of a CRLF ending is not the line's, whether or not the line fits maxLineBytes
             length--;
+            kept = (int) Math.min(kept, length);
         }
         spanKept = kept;
         spanLength = length;

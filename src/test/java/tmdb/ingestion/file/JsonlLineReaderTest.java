@@ -76,6 +76,19 @@ class JsonlLineReaderTest {
     }
 
     @Test
+    void aLineOfExactlyTheLimitEndingInCrlfIsWholeNotOversized() throws IOException {
+        byte[] content = "{\"a\":1}\r\n{\"b\":22}\r\n".getBytes(StandardCharsets.UTF_8);
+
+        List<SourceLine> lines = readAll(reader(content, 7));
+
+        assertThat(lines.get(0).oversized()).as("7 bytes and a CRLF, limit 7").isFalse();
+        assertThat(lines.get(0).length()).isEqualTo(7);
+        assertThat(text(lines.get(0))).isEqualTo("{\"a\":1}");
+        assertThat(lines.get(1).oversized()).isTrue();
+        assertThat(lines.get(1).length()).as("the CR is not the line's").isEqualTo(8);
+    }
+
+    @Test
     void skipsAndCountsBlankLinesButKeepsTheFileLineNumbers() throws IOException {
         byte[] content = "{\"a\":1}\n\n   \n\t\r\n{\"b\":2}\n".getBytes(StandardCharsets.UTF_8);
         JsonlLineReader reader = reader(content, 1024);
