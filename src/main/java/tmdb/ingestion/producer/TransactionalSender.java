@@ -32,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -378,6 +379,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
             } catch (KafkaException | IllegalStateException e) {
                 problem = e;
                 if (!isFencing(e) && !isRefusal(e)) {
+                    LOG.warn("The failed transaction could not be aborted ({}; first problem: {}): a new producer "
+                            + "takes the transactional id over", describe(e), describe(cause));
                     closeProducer();
                 }
             }
@@ -440,8 +443,25 @@ public final class TransactionalSender extends ServiceSupport implements Process
         inTransaction = false;
     }
 
+    /** An error and its causes, by class and message, for a log line without a stack trace. */
+    private static String describe(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            text.append(text.isEmpty() ? "" : " <- ").append(cause.getClass().getSimpleName()).append(": ")
+                    .append(cause.getMessage());
+        }
+        return text.toString();
+    }
+
+    /**
+     * A sign that the coordinator ended this producer's transaction on its own: another instance's start (or the
+     * transaction's timeout, see {@link #outlivedItsTimeout}) bumped the epoch. Kafka 4.3 answers a commit that
+     * arrives just after such an abort with {@code INVALID_TXN_STATE} instead of {@code PRODUCER_FENCED}
+     * (KAFKA-20785); a new producer then would fence the instance that took over.
+     */
     private static boolean isFencing(Throwable error) {
-        return causedBy(error, ProducerFencedException.class) || causedBy(error, InvalidProducerEpochException.class);
+        return causedBy(error, ProducerFencedException.class) || causedBy(error, InvalidProducerEpochException.class)
+                || causedBy(error, InvalidTxnStateException.class);
     }
 
     private static boolean isRefusal(Throwable error) {

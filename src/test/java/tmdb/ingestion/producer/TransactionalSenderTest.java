@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -225,6 +226,19 @@ class TransactionalSenderTest {
         assertThat(producer(0).commitCount()).isZero();
         assertThat(producer(1).committedKeys("movies")).containsExactlyInAnyOrder("1", "2");
         assertThat(stats.published()).isEqualTo(2);
+    }
+
+    @Test
+    void aCommitAnsweredWithAnInvalidStateJustAfterAnotherInstanceStartedIsTakenAsAFencing() throws Exception {
+        sender = sender();
+        send(window("a.jsonl", 1, 2));
+        producer(0).commitTransactionException = new InvalidTxnStateException("COMPLETE_ABORT, but received COMMIT");
+
+        sender.commit();
+
+        assertThat(stopsAsked).as("another instance took over (KAFKA-20785)").hasValue(1);
+        assertThat(producers).as("no new producer fences the instance that took over").hasSize(1);
+        assertThat(stats.published()).isZero();
     }
 
     @Test
