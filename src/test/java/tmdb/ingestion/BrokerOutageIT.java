@@ -31,7 +31,7 @@ import static tmdb.ingestion.support.ManagementEndpoint.value;
  * Exactly-once: the broker freezes (SIGSTOP), as behind a network cut, and thaws. Not a crash there: Kafka 4.3.1's
  * single broker, killed with a transaction open, at times restarts without the abort marker of that transaction on
  * one of its partitions, so the next commit of the same producer makes the aborted records visible to
- * {@code read_committed} (seen in about one run in two; README, "Exactly-once and a broker crash").
+ * {@code read_committed} (docs/operations.md, "Exactly-once and a broker crash").
  */
 @Tag("slow")
 class BrokerOutageIT {
@@ -105,6 +105,11 @@ class BrokerOutageIT {
                         .doesNotContain("Could not deliver")
                         .as("an outage longer than the transaction timeout is not another instance")
                         .doesNotContain("Another instance took over");
+                if (!crash) {
+                    assertThat(application.output()).as("the transaction the outage outlived is left to the "
+                            + "coordinator's abort, not aborted by this instance too")
+                            .contains("has been open longer than transaction.timeout.ms (5000 ms)");
+                }
             }
             List<ConsumerRecord<String, byte[]>> records = TopicReader.read(broker.bootstrapServers(),
                     List.of("tmdb.movies.raw", "tmdb.tv_series.raw", "tmdb.people.raw"), expected.size(),

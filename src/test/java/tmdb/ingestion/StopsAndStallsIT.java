@@ -94,7 +94,7 @@ class StopsAndStallsIT {
 
             assertThat(application.awaitExit(Duration.ofSeconds(120))).as(application.output()).isZero();
             assertThat(application.output())
-                    .contains("The open transaction stayed open longer than transaction.timeout.ms ("
+                    .contains("The open transaction has been open longer than transaction.timeout.ms ("
                             + TRANSACTION_TIMEOUT_MS + " ms)")
                     .doesNotContain("Another instance took over")
                     .contains("not delivered     0");

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         boundPort = port == 0 ? freePort() : requireFree(port);
         Path logDir = dataDir.resolve("log");
         Files.createDirectories(logDir);
-        Properties config = serverConfig(logDir, boundPort, freePort(), partitions);
+        Properties config = serverConfig(logDir, boundPort, freePort(boundPort), partitions);
         Path configFile = dataDir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(configFile)) {
             config.store(out, "embedded development broker of tmdb-ingestion; written at every start");
@@ -143,11 +144,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /** A free port on the loopback interface, other than those given: two asked for in a row may be the same. */
+    public static int freePort(int... taken) throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                socket.setReuseAddress(true);
+                port = socket.getLocalPort();
+            }
+            if (Arrays.stream(taken).noneMatch(used -> used == port)) {
+                return port;
+            }
         }
+        throw new IOException("No free port on the loopback interface besides " + Arrays.toString(taken));
     }
 
     private static int requireFree(int port) throws IOException {

@@ -367,6 +367,9 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 return;
             }
             waitingForKafka(problem, sent);
+            if (outlivedItsTimeout()) {
+                abandon(problem, sent.size());
+            }
             try {
                 if (producer != null && initialized && inTransaction) {
                     producer.abortTransaction();
@@ -422,13 +425,15 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     /**
-     * Gives up the transaction the coordinator aborted: a new producer takes the transactional id (its start
-     * settles the old transaction on the broker) and the records are sent again in a new transaction, so that a
-     * {@code read_committed} consumer sees each once.
+     * Gives up a transaction that has been open longer than the coordinator allows: the coordinator aborts it on its
+     * own (or did), so this instance does not abort it too — on Kafka 4.3 an abort of ours racing the coordinator's
+     * left the abort marker off a partition, and the next commit made the aborted records visible. A new producer
+     * takes the transactional id instead (its start waits for the coordinator's abort to complete) and the records
+     * are sent again in a new transaction, so that a {@code read_committed} consumer sees each once.
      */
     private void abandon(Exception cause, int records) {
-        LOG.warn("The open transaction stayed open longer than transaction.timeout.ms ({} ms) while Kafka was away, "
-                + "so the coordinator aborted it ({}): a new producer takes over and its {} records are sent again "
+        LOG.warn("The open transaction has been open longer than transaction.timeout.ms ({} ms) while Kafka was away "
+                + "({}), so the coordinator aborts it: a new producer takes over and its {} records are sent again "
                 + "in a new transaction", TimeUnit.NANOSECONDS.toMillis(transactionTimeoutNanos), cause.getMessage(),
                 records);
         closeProducer();

@@ -51,7 +51,8 @@ import static org.awaitility.Awaitility.await;
  */
 class TransactionalSenderTest {
 
-    private static final long TRANSACTION_TIMEOUT_MS = 200;
+    /** transaction.timeout.ms where a test lets a transaction outlive it; the others keep Kafka's default. */
+    private static final long SHORT_TRANSACTION_TIMEOUT_MS = 200;
 
     @TempDir
     Path dir;
@@ -89,12 +90,16 @@ class TransactionalSenderTest {
     }
 
     private TransactionalSender sender() {
+        return sender(Duration.ofMinutes(1).toMillis());
+    }
+
+    private TransactionalSender sender(long transactionTimeoutMs) {
         DeadLetterRecord deadLetters = new DeadLetterRecord("dlq", 100);
         WindowOutcomes outcomes = new WindowOutcomes(stats, availability, deadLetters, 3, 10, 40, 100);
         CheckpointStore checkpoints = new CheckpointStore("checkpoints", Properties::new, null, "run", true,
                 new Deployment("test", "the test"));
         Properties config = new Properties();
-        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TRANSACTION_TIMEOUT_MS));
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMs));
         TransactionalSender created = new TransactionalSender(() -> (Properties) config.clone(), settings -> {
             Broker producer = new Broker();
             producers.add(producer);
@@ -196,6 +201,25 @@ class TransactionalSenderTest {
     }
 
     @Test
+    void aFailedTransactionOlderThanTheTimeoutIsNotAbortedByThisInstanceANewProducerTakesOver() throws Exception {
+        sender = sender(SHORT_TRANSACTION_TIMEOUT_MS);
+        producer(0).sendException = new TimeoutException("Expiring 3 record(s): the broker is away");
+        send(window("a.jsonl", 1, 2, 3));
+        producer(0).sendException = null;
+        // the transaction's age is what is under test: it must outlive transaction.timeout.ms
+        Thread.sleep(SHORT_TRANSACTION_TIMEOUT_MS + 50);
+
+        sender.commit();
+        sender.commit();
+
+        assertThat(producer(0).transactionAborted()).as("the coordinator aborts it; an abort of ours would race")
+                .isFalse();
+        assertThat(producers).as("a new producer took over").hasSize(2);
+        assertThat(producer(1).committedKeys("movies")).containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(stopsAsked).hasValue(0);
+    }
+
+    @Test
     void aFencingOfAYoungTransactionIsAnotherInstanceAndStopsThisOneWithoutCommitting() throws Exception {
         sender = sender();
         send(window("a.jsonl", 1, 2));
@@ -212,10 +236,10 @@ class TransactionalSenderTest {
     @Test
     void aFencingOfATransactionOlderThanTheTimeoutIsTheCoordinatorsAbortANewProducerSendsTheRecordsAgain()
             throws Exception {
-        sender = sender();
+        sender = sender(SHORT_TRANSACTION_TIMEOUT_MS);
         send(window("a.jsonl", 1, 2));
         // the transaction's age is what is under test: it must outlive transaction.timeout.ms
-        Thread.sleep(TRANSACTION_TIMEOUT_MS + 50);
+        Thread.sleep(SHORT_TRANSACTION_TIMEOUT_MS + 50);
         producer(0).fenceProducer();
 
         sender.commit();

@@ -49,7 +49,7 @@ public final class BrokerProcess implements AutoCloseable {
 
     private static BrokerProcess create(Path dir, boolean sasl) throws IOException {
         int port = EmbeddedKafkaBroker.freePort();
-        int controllerPort = EmbeddedKafkaBroker.freePort();
+        int controllerPort = EmbeddedKafkaBroker.freePort(port);
         Path configFile = dir.resolve("server.properties");
         Files.createDirectories(dir);
         Properties config = EmbeddedKafkaBroker.serverConfig(dir.resolve("log"), port, controllerPort, 3);
