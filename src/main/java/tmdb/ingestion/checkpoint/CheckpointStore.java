@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -162,9 +159,7 @@ public final class CheckpointStore extends ServiceSupport {
     protected void doStart() {
         Properties config = readCommittedConfig();
         long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
-        Map<String, Checkpoint> own = new LinkedHashMap<>();
-        Map<String, Checkpoint> legacy = new LinkedHashMap<>();
-        Map<String, OtherDeployment> others = new TreeMap<>();
+        CheckpointLog log = new CheckpointLog(deployment);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, LOAD_TIMEOUT).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
@@ -178,55 +173,20 @@ public final class CheckpointStore extends ServiceSupport {
                             + "the cluster answers and that the application may read that topic.");
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    load(record, own, legacy, others);
+                    log.add(record.key(), record.value());
                 }
             }
         }
-        byFile.putAll(legacy);
-        byFile.putAll(own);
+        byFile.putAll(log.usable());
+        othersByFile.putAll(log.othersByFile());
         long unfinished = byFile.values().stream().filter(checkpoint -> !checkpoint.done()).count();
         LOG.info("Checkpoints: {} files known in {} for this deployment ({}, id {}), {} of them unfinished",
                 byFile.size(), topic, deployment.description(), deployment.id(), unfinished);
-        others.forEach((id, described) -> LOG.warn("{} also holds the checkpoints of {} files of another deployment "
-                + "({}, id {}): they are not used here. If that is this deployment under another data folder path "
-                + "or other topics, set ingestion.deployment-id={} to resume its files; otherwise give each "
-                + "deployment its own ingestion.checkpoint.topic", topic, described.files(), described.description(),
-                id, id));
-    }
-
-    /** What another deployment left in the topic, for the warning at start. */
-    private record OtherDeployment(String description, long files) {
-    }
-
-    /** Sorts one record of the topic: this deployment's, one written before deployments were recorded, or another's. */
-    private void load(ConsumerRecord<String, byte[]> record, Map<String, Checkpoint> own,
-                      Map<String, Checkpoint> legacy, Map<String, OtherDeployment> others) {
-        String key = record.key() == null ? "" : record.key();
-        if (record.value() == null) {
-            String ownPrefix = deployment.id() + "|";
-            if (key.startsWith(ownPrefix)) {
-                own.remove(key.substring(ownPrefix.length()));
-            } else if (!key.contains("|")) {
-                legacy.remove(key);
-            }
-            return;
-        }
-        JsonNode node = json(record.value());
-        if (node == null) {
-            return;
-        }
-        Checkpoint checkpoint = parse(node);
-        String owner = node.path("deployment").asText("");
-        if (owner.isEmpty()) {
-            legacy.put(checkpoint.file(), checkpoint);
-        } else if (owner.equals(deployment.id())) {
-            own.put(checkpoint.file(), checkpoint);
-        } else {
-            String description = node.path("deployment_description").asText(owner);
-            othersByFile.put(checkpoint.file(), description + ", id " + owner);
-            others.merge(owner, new OtherDeployment(description, 1),
-                    (known, one) -> new OtherDeployment(known.description(), known.files() + 1));
-        }
+        log.others().forEach((id, described) -> LOG.warn("{} also holds the checkpoints of {} files of another "
+                + "deployment ({}, id {}): they are not used here. If that is this deployment under another data "
+                + "folder path or other topics, set ingestion.deployment-id={} to resume its files; otherwise give "
+                + "each deployment its own ingestion.checkpoint.topic", topic, described.files(),
+                described.description(), id, id));
     }
 
     private static boolean caughtUp(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> ends) {
@@ -258,22 +218,5 @@ public final class CheckpointStore extends ServiceSupport {
         } catch (IOException e) {
             throw new IllegalStateException("a map of strings and numbers is always JSON", e);
         }
-    }
-
-    private static JsonNode json(byte[] value) {
-        try {
-            return JSON.readTree(value);
-        } catch (IOException e) {
-            LOG.warn("Ignored a checkpoint that is not JSON: {}", e.getMessage());
-            return null;
-        }
-    }
-
-    private static Checkpoint parse(JsonNode node) {
-        List<Long> pending = new ArrayList<>();
-        node.path("pending").forEach(line -> pending.add(line.asLong()));
-        return new Checkpoint(node.path("file").asText(), node.path("size").asLong(),
-                node.path("fingerprint").asText(), node.path("line").asLong(), node.path("offset").asLong(),
-                node.path("read_up_to").asLong(), pending, node.path("done").asBoolean());
     }
 }
