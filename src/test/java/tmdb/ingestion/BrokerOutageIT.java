@@ -108,7 +108,7 @@ class BrokerOutageIT {
                 if (!crash) {
                     assertThat(application.output()).as("the transaction the outage outlived is left to the "
                             + "coordinator's abort, not aborted by this instance too")
-                            .contains("has been open longer than transaction.timeout.ms (5000 ms)");
+                            .contains("has been open longer than transaction.timeout.ms (5000 ms;");
                 }
             }
             List<ConsumerRecord<String, byte[]>> records = TopicReader.read(broker.bootstrapServers(),

@@ -8,6 +8,8 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.TreeSet;
 
+import tmdb.ingestion.config.ConfigurationException;
+
 /**
  * Which deployment checkpoints belong to: two deployments that share a checkpoint topic (the default one) must not
  * take each other's checkpoints for their own, or each skips the other's files as finished. By default a
@@ -22,7 +24,12 @@ public record Deployment(String id, String description) {
     /** The explicit id when given, or one derived from the data folder and the target topics. */
     public static Deployment of(String explicitId, Path dataDir, Collection<String> topics) {
         if (!explicitId.isBlank()) {
-            return new Deployment(explicitId.trim(), "ingestion.deployment-id=" + explicitId.trim());
+            String id = explicitId.trim();
+            if (id.contains("|")) {
+                throw new ConfigurationException("ingestion.deployment-id=" + id + " contains '|', which separates "
+                        + "the deployment from the file in a checkpoint's key: choose an id without it.");
+            }
+            return new Deployment(id, "ingestion.deployment-id=" + id);
         }
         String description = "data folder " + dataDir.toAbsolutePath().normalize() + ", topics "
                 + String.join(",", new TreeSet<>(topics));

@@ -432,10 +432,9 @@ public final class TransactionalSender extends ServiceSupport implements Process
      * are sent again in a new transaction, so that a {@code read_committed} consumer sees each once.
      */
     private void abandon(Exception cause, int records) {
-        LOG.warn("The open transaction has been open longer than transaction.timeout.ms ({} ms) while Kafka was away "
-                + "({}), so the coordinator aborts it: a new producer takes over and its {} records are sent again "
-                + "in a new transaction", TimeUnit.NANOSECONDS.toMillis(transactionTimeoutNanos), cause.getMessage(),
-                records);
+        LOG.warn("The open transaction has been open longer than transaction.timeout.ms ({} ms; {}), so the "
+                + "coordinator aborts it: a new producer takes over and its {} records are sent again in a new "
+                + "transaction", TimeUnit.NANOSECONDS.toMillis(transactionTimeoutNanos), cause.getMessage(), records);
         closeProducer();
     }
 

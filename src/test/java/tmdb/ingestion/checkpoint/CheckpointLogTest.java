@@ -1,16 +1,19 @@
 package tmdb.ingestion.checkpoint;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
+import tmdb.ingestion.config.ConfigurationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 /**
- * Checkpoints as they are written ({@link CheckpointStore#serialize}) and read back from the topic: every field
+ * Which deployment checkpoints belong to, and checkpoints as they are written ({@link CheckpointStore#serialize}) and read back from the topic: every field
  * survives, a deployment uses only its own (over those that name none), another deployment's are reported, and
  * the topic's order and tombstones decide.
  */
@@ -83,6 +86,17 @@ class CheckpointLogTest {
 
         assertThat(log.usable()).isEmpty();
         assertThat(log.others()).isEmpty();
+    }
+
+    @Test
+    void aDeploymentIdMayNotHoldTheKeysSeparator() {
+        assertThatThrownBy(() -> Deployment.of("a|b", Path.of("/data"), List.of("movies")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("ingestion.deployment-id=a|b");
+        assertThat(Deployment.of(" catalog ", Path.of("/data"), List.of("movies")).id()).isEqualTo("catalog");
+        assertThat(Deployment.of("", Path.of("/data"), List.of("movies", "people")))
+                .as("the same folder and topics, in any order, are the same deployment")
+                .isEqualTo(Deployment.of("", Path.of("/data"), List.of("people", "movies")))
+                .isNotEqualTo(Deployment.of("", Path.of("/other"), List.of("people", "movies")));
     }
 
     /** A checkpoint as written before checkpoints named their deployment. */
