@@ -4,9 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -106,8 +108,9 @@ public class PipelineConfiguration implements CamelConfiguration {
                 settings.string("ingestion.status.topic"), runId, stats);
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         String checkpointTopic = settings.string("ingestion.checkpoint.topic");
-        Deployment deployment = Deployment.of(settings.string("ingestion.deployment-id"), dataDir,
-                folders.stream().map(folder -> types.require(folder.type()).topic()).toList());
+        Map<String, String> topicsByType = new TreeMap<>();
+        folders.forEach(folder -> topicsByType.put(folder.type(), types.require(folder.type()).topic()));
+        Deployment deployment = Deployment.of(settings.string("ingestion.deployment-id"), dataDir, topicsByType);
         CheckpointStore checkpoints = new CheckpointStore(checkpointTopic, () -> KafkaReachability.adminConfig(
                 kafka.getConfiguration(), kafka.getConfiguration().getBrokers(),
                 settings.integer("kafka.connect-timeout-ms")), context.createProducerTemplate(), runId, exactlyOnce,

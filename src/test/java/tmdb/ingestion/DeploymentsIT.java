@@ -27,7 +27,7 @@ class DeploymentsIT {
     private final String prefix = "deployments-" + System.nanoTime();
 
     @Test
-    void twoDeploymentsWithCopiesOfTheSameFilesAndOtherTopicsEachIngestThemAll() throws Exception {
+    void twoDeploymentsWithCopiesOfTheSameFilesInOtherFoldersEachIngestThemAll() throws Exception {
         TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(31).generate(dir.resolve("a"), List.of("movie"),
                 40, 100);
         new TmdbDataGenerator(31).generate(dir.resolve("b"), List.of("movie"), 40, 100);
@@ -39,9 +39,9 @@ class DeploymentsIT {
 
         assertThat(second)
                 .contains(prefix + ".cp also holds the checkpoints of " + files + " files of another deployment "
-                        + "(data folder " + dir.resolve("a") + ", topics " + prefix + ".a.movies,")
-                .contains("from its start: the checkpoint topic has a checkpoint under this path, but of another "
-                        + "deployment")
+                        + "(data folder " + dir.resolve("a") + ", id ")
+                .contains("from its start: the checkpoint topic has a checkpoint under this path, not used here: of "
+                        + "another deployment (data folder " + dir.resolve("a"))
                 .contains("published         " + manifest.totalRecords() + " records");
         assertThat(TopicReader.readToEnd(TestBroker.bootstrapServers(), List.of(prefix + ".b.movies")))
                 .as("every record of the second deployment, although the first one finished files of the same names "

@@ -95,7 +95,7 @@ class StopsAndStallsIT {
             assertThat(application.awaitExit(Duration.ofSeconds(120))).as(application.output()).isZero();
             assertThat(application.output())
                     .contains("The open transaction has been open longer than transaction.timeout.ms ("
-                            + TRANSACTION_TIMEOUT_MS + " ms)")
+                            + TRANSACTION_TIMEOUT_MS + " ms;")
                     .doesNotContain("Another instance took over")
                     .contains("not delivered     0");
         }
@@ -121,6 +121,40 @@ class StopsAndStallsIT {
             return now.producerEpoch() > frozen.producerEpoch() && now.state() == TransactionState.COMPLETE_ABORT;
         });
         return true;
+    }
+
+    @Test
+    void aRunThatTookTheIdOverWhileThisOneWasFrozenPastTheTimeoutIsNotFencedBackAndNoLineIsSeenTwice()
+            throws Exception {
+        TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(47).generate(dir.resolve("data"),
+                TmdbDataGenerator.TYPES, 3000, 1000);
+        Set<String> expected = SourceLines.of(dir.resolve("data"));
+        String[] exactlyOnce = args(TestBroker.bootstrapServers(), "once", "exactly-once",
+                "--camel.component.kafka.additional-properties[transaction.timeout.ms]=" + TRANSACTION_TIMEOUT_MS)
+                .toArray(String[]::new);
+        List<String> paced = new ArrayList<>(List.of(exactlyOnce));
+        paced.add("--ingestion.pace.records-per-second=400");
+        try (ApplicationProcess frozen = ApplicationProcess.start(dir.resolve("frozen.log"), Map.of(),
+                paced.toArray(String[]::new))) {
+            TopicReader.awaitCount(TestBroker.bootstrapServers(), prefix + ".movie", 100, Duration.ofSeconds(60));
+            Signals.send("STOP", frozen.pid());
+            long frozenAt = System.nanoTime();
+            try (ApplicationProcess successor = ApplicationProcess.start(dir.resolve("successor.log"), Map.of(),
+                    exactlyOnce)) {
+                assertThat(successor.awaitExit(Duration.ofSeconds(120))).as(successor.output()).isZero();
+            } finally {
+                // what is under test is a transaction older than transaction.timeout.ms when the instance thaws
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        System.nanoTime() - frozenAt > TimeUnit.MILLISECONDS.toNanos(2L * TRANSACTION_TIMEOUT_MS));
+                Signals.send("CONT", frozen.pid());
+            }
+            assertThat(frozen.awaitExit(Duration.ofSeconds(60))).as(frozen.output()).isEqualTo(1);
+            assertThat(frozen.output()).contains("Another instance took over the transactional id " + prefix);
+        }
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(TestBroker.bootstrapServers(), topics());
+        assertThat(SourceLines.missing(expected, SourceLines.of(records))).as("lines not on Kafka").isEmpty();
+        assertThat(records).as("read_committed: the thawed instance sent nothing again")
+                .hasSize((int) manifest.totalRecords());
     }
 
     @ParameterizedTest

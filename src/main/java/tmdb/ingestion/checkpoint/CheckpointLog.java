@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,23 +17,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The checkpoint topic read from its start, record by record, sorted for one deployment: its own checkpoints, those
- * written before checkpoints named their deployment (usable by whichever deployment reads them), and other
- * deployments' (never used, only reported). A later record of a key replaces an earlier one; a tombstone removes it.
+ * written before checkpoints named their deployment, and other deployments' (never used, only reported). A later
+ * record of a key replaces an earlier one; a tombstone removes it. Checkpoints that name no deployment are used only
+ * while no other deployment has checkpoints in the topic: the first deployment to run after the upgrade adopts them,
+ * and a deployment that came later does not take files it never read for its own.
  */
 final class CheckpointLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointLog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What another deployment left in the topic, for the warning at start. */
-    record OtherDeployment(String description, long files) {
-    }
-
     private final Deployment deployment;
     private final Map<String, Checkpoint> own = new LinkedHashMap<>();
     private final Map<String, Checkpoint> legacy = new LinkedHashMap<>();
-    private final Map<String, OtherDeployment> others = new TreeMap<>();
-    private final Map<String, String> othersByFile = new LinkedHashMap<>();
+    /** This deployment's checkpoints written for another topic than the file's type goes to now, by file. */
+    private final Map<String, String> otherTopicByFile = new LinkedHashMap<>();
+    /** Other deployments' files, by deployment id; and what each deployment's id stands for. */
+    private final Map<String, Set<String>> othersFiles = new TreeMap<>();
+    private final Map<String, String> othersDescriptions = new TreeMap<>();
 
     CheckpointLog(Deployment deployment) {
         this.deployment = deployment;
@@ -40,12 +44,7 @@ final class CheckpointLog {
     void add(String recordKey, byte[] value) {
         String key = recordKey == null ? "" : recordKey;
         if (value == null) {
-            String ownPrefix = deployment.id() + "|";
-            if (key.startsWith(ownPrefix)) {
-                own.remove(key.substring(ownPrefix.length()));
-            } else if (!key.contains("|")) {
-                legacy.remove(key);
-            }
+            removed(key);
             return;
         }
         JsonNode node = json(value);
@@ -57,30 +56,83 @@ final class CheckpointLog {
         if (owner.isEmpty()) {
             legacy.put(checkpoint.file(), checkpoint);
         } else if (owner.equals(deployment.id())) {
-            own.put(checkpoint.file(), checkpoint);
+            String topic = node.path("topic").asText("");
+            if (topic.isEmpty() || topic.equals(deployment.topicOf(checkpoint.file()))) {
+                own.put(checkpoint.file(), checkpoint);
+                otherTopicByFile.remove(checkpoint.file());
+            } else {
+                own.remove(checkpoint.file());
+                otherTopicByFile.put(checkpoint.file(), topic);
+            }
         } else {
-            String description = node.path("deployment_description").asText(owner);
-            othersByFile.put(checkpoint.file(), description + ", id " + owner);
-            others.merge(owner, new OtherDeployment(description, 1),
-                    (known, one) -> new OtherDeployment(known.description(), known.files() + 1));
+            othersDescriptions.put(owner, node.path("deployment_description").asText(owner));
+            othersFiles.computeIfAbsent(owner, id -> new TreeSet<>()).add(checkpoint.file());
         }
     }
 
-    /** This deployment's checkpoints by file, over those that name no deployment. */
+    private void removed(String key) {
+        String ownPrefix = deployment.id() + "|";
+        if (key.startsWith(ownPrefix)) {
+            own.remove(key.substring(ownPrefix.length()));
+            otherTopicByFile.remove(key.substring(ownPrefix.length()));
+        } else if (legacy.remove(key) == null && key.contains("|")) {
+            Set<String> files = othersFiles.get(key.substring(0, key.indexOf('|')));
+            if (files != null) {
+                files.remove(key.substring(key.indexOf('|') + 1));
+            }
+        }
+    }
+
+    /** This deployment's checkpoints by file, over those that name no deployment while no other deployment has any. */
     Map<String, Checkpoint> usable() {
-        Map<String, Checkpoint> usable = new LinkedHashMap<>(legacy);
+        Map<String, Checkpoint> usable = new LinkedHashMap<>();
+        if (others().isEmpty()) {
+            usable.putAll(legacy);
+        }
         usable.putAll(own);
         return usable;
     }
 
-    /** Other deployments by id, with how many files each has checkpoints for. */
+    /** Other deployments by id, with what the id stands for and how many files each has checkpoints for. */
     Map<String, OtherDeployment> others() {
+        Map<String, OtherDeployment> others = new TreeMap<>();
+        othersFiles.forEach((id, files) -> {
+            if (!files.isEmpty()) {
+                others.put(id, new OtherDeployment(othersDescriptions.get(id), files.size()));
+            }
+        });
         return others;
     }
 
-    /** Files other deployments have checkpoints for, with one such deployment's description. */
-    Map<String, String> othersByFile() {
-        return othersByFile;
+    /** Why a file has no usable checkpoint although the topic has one under its path, by file; for the log. */
+    Map<String, String> notUsedByFile() {
+        Map<String, String> notUsed = new LinkedHashMap<>();
+        othersFiles.forEach((id, files) -> files.forEach(file -> notUsed.put(file,
+                "of another deployment (" + othersDescriptions.get(id) + ", id " + id + ")")));
+        if (!others().isEmpty()) {
+            legacy.keySet().forEach(file -> notUsed.putIfAbsent(file, "written before checkpoints named their "
+                    + "deployment, and other deployments share the topic"));
+        }
+        otherTopicByFile.forEach((file, topic) -> notUsed.put(file, "written when its records went to topic "
+                + topic + ", and they go to " + deployment.topicOf(file) + " now"));
+        own.keySet().forEach(notUsed::remove);
+        return notUsed;
+    }
+
+    /** What another deployment left in the topic, for the warning at start. */
+    record OtherDeployment(String description, long files) {
+    }
+
+    /** The run that wrote a checkpoint of this deployment; empty for another deployment's, a tombstone or junk. */
+    static Optional<String> runOf(byte[] value, Deployment deployment) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        JsonNode node = json(value);
+        if (node == null || !node.path("deployment").asText("").equals(deployment.id())) {
+            return Optional.empty();
+        }
+        return Optional.of(node.path("run_id").asText(""));
     }
 
     private static JsonNode json(byte[] value) {

@@ -25,6 +25,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -53,8 +54,8 @@ public final class CheckpointStore extends ServiceSupport {
     private final boolean transactional;
     private final Deployment deployment;
     private final Map<String, Checkpoint> byFile = new ConcurrentHashMap<>();
-    /** Files that other deployments have checkpoints for, and the description of one such deployment. */
-    private final Map<String, String> othersByFile = new ConcurrentHashMap<>();
+    /** Files the topic has a checkpoint for that this deployment does not use, and why. */
+    private final Map<String, String> notUsedByFile = new ConcurrentHashMap<>();
 
     /**
      * @param transactional true in exactly-once mode, where checkpoints are written only inside the transactions
@@ -83,9 +84,12 @@ public final class CheckpointStore extends ServiceSupport {
         return Optional.ofNullable(byFile.get(file));
     }
 
-    /** Another deployment that has a checkpoint under this path (not used here), for the message that says so. */
-    public Optional<String> otherDeploymentOf(String file) {
-        return Optional.ofNullable(othersByFile.get(file));
+    /**
+     * Why the checkpoint topic's checkpoint under this path is not used here (another deployment's, or written for
+     * another topic), for the message that says so; empty when there is none or it is used.
+     */
+    public Optional<String> whyNotUsed(String file) {
+        return Optional.ofNullable(notUsedByFile.get(file));
     }
 
     /** A checkpoint's record key: compaction keeps one per deployment and file. */
@@ -146,6 +150,40 @@ public final class CheckpointStore extends ServiceSupport {
         });
     }
 
+    /**
+     * Another run of this deployment that committed a checkpoint since this time (epoch milliseconds, as record
+     * timestamps count), if any. Asked after this
+     * instance took its transactional id again, it tells a run that took the id over while this one was cut off
+     * from Kafka (whose records are on Kafka already) from the coordinator's abort of a transaction the outage
+     * outlived. Empty as well when the topic cannot be read within the timeout: the instance then goes on, as
+     * before this check existed.
+     */
+    public Optional<String> otherRunSince(long sinceMillis) {
+        long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readCommittedConfig())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, LOAD_TIMEOUT).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> since = new LinkedHashMap<>();
+            partitions.forEach(partition -> since.put(partition, sinceMillis));
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, LOAD_TIMEOUT);
+            consumer.offsetsForTimes(since, LOAD_TIMEOUT).forEach((partition, found) ->
+                    consumer.seek(partition, found == null ? ends.get(partition) : found.offset()));
+            while (!caughtUp(consumer, ends) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Optional<String> other = CheckpointLog.runOf(record.value(), deployment)
+                            .filter(run -> !run.equals(runId));
+                    if (other.isPresent()) {
+                        return other;
+                    }
+                }
+            }
+        } catch (KafkaException e) {
+            LOG.warn("Could not read {} to see whether another instance took over: {}", topic, e.getMessage());
+        }
+        return Optional.empty();
+    }
+
     private Properties readCommittedConfig() {
         Properties config = clientConfig.get();
         config.putAll(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -178,14 +216,14 @@ public final class CheckpointStore extends ServiceSupport {
             }
         }
         byFile.putAll(log.usable());
-        othersByFile.putAll(log.othersByFile());
+        notUsedByFile.putAll(log.notUsedByFile());
         long unfinished = byFile.values().stream().filter(checkpoint -> !checkpoint.done()).count();
         LOG.info("Checkpoints: {} files known in {} for this deployment ({}, id {}), {} of them unfinished",
                 byFile.size(), topic, deployment.description(), deployment.id(), unfinished);
         log.others().forEach((id, described) -> LOG.warn("{} also holds the checkpoints of {} files of another "
                 + "deployment ({}, id {}): they are not used here. If that is this deployment under another data "
-                + "folder path or other topics, set ingestion.deployment-id={} to resume its files; otherwise give "
-                + "each deployment its own ingestion.checkpoint.topic", topic, described.files(),
+                + "folder path, set ingestion.deployment-id={} to resume its files; otherwise give each deployment "
+                + "its own ingestion.checkpoint.topic", topic, described.files(),
                 described.description(), id, id));
     }
 
@@ -211,6 +249,7 @@ public final class CheckpointStore extends ServiceSupport {
         fields.put("done", checkpoint.done());
         fields.put("deployment", deployment.id());
         fields.put("deployment_description", deployment.description());
+        fields.put("topic", deployment.topicOf(checkpoint.file()));
         fields.put("run_id", runId);
         fields.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         try {

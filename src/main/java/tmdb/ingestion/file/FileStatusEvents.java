@@ -14,7 +14,6 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tmdb.ingestion.file.TrackedFile;
 
 /**
  * Publishes each file's lifecycle to the status topic ({@code ingestion.status.topic}; off when empty), as JSON
@@ -22,9 +21,10 @@ import tmdb.ingestion.file.TrackedFile;
  * with its counts — only once every record of the file is acknowledged, so a consumer can trust it — or
  * {@code failed} with the reason, or {@code interrupted} when the application stopped mid-file.
  * <p>
- * Events never hold up or fail a file: they are queued, in order, for {@link FileStatusRoute} to send one at a
- * time, retried like records while Kafka is away; an event the status topic refuses, or that finds the queue full
- * ({@code ingestion.status.max-queued}), is dropped, counted, and said in a warning (at most one a minute).
+ * Events never hold up or fail a file: they are queued, in order, for the status route
+ * ({@code monitor/FileStatusRoute}) to send one at a time, retried like records while Kafka is away; an event the
+ * status topic refuses, or that finds the queue full ({@code ingestion.status.max-queued}), is dropped, counted,
+ * and said in a warning (at most one a minute).
  */
 public final class FileStatusEvents {
 
@@ -72,7 +72,7 @@ public final class FileStatusEvents {
         send(file, "interrupted", counts(file));
     }
 
-    /** For {@link FileStatusRoute}: an event that could not be published, or not queued. */
+    /** For the status route: an event that could not be published, or not queued. */
     public void dropped(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (cause == null) {

@@ -189,10 +189,9 @@ public final class FileTracker implements GenericFileFilter<File> {
                 LOG.info("Resuming {} after line {}: it was ingested completely before and has grown since",
                         tracked.identity(), checkpoint.line());
             }
-        } else if (checkpoint == null && checkpoints.otherDeploymentOf(tracked.identity()).isPresent()) {
-            LOG.warn("Reading {} ({} bytes) from its start: the checkpoint topic has a checkpoint under this path, but "
-                    + "of another deployment ({}), which is not used here", tracked.identity(), size,
-                    checkpoints.otherDeploymentOf(tracked.identity()).get());
+        } else if (checkpoint == null && checkpoints.whyNotUsed(tracked.identity()).isPresent()) {
+            LOG.warn("Reading {} ({} bytes) from its start: the checkpoint topic has a checkpoint under this path, "
+                    + "not used here: {}", tracked.identity(), size, checkpoints.whyNotUsed(tracked.identity()).get());
         } else {
             LOG.info("Reading {} ({} bytes)", tracked.identity(), size);
         }

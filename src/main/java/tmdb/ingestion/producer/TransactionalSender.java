@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -57,9 +58,9 @@ import tmdb.ingestion.record.Rejection;
  * <p>
  * camel-kafka's {@code transacted} option commits one transaction per exchange, that is per record here; grouping
  * a window of records with their checkpoints needs one owner of the transaction, hence this sender. A transaction
- * that fails (the broker went away) is aborted and its records are sent again in the next one, after a pause; a
- * record the broker refuses as too large becomes a dead letter, sent in the next one. Another instance starting with the same transactional
- * id fences this one: it stops sending, says so, and the application stops.
+ * that fails (the broker went away) is aborted on the broker and its records are sent again in the next one, after
+ * a pause; a record the broker refuses as too large becomes a dead letter, sent in the next one. Another instance
+ * starting with the same transactional id fences this one: it stops sending, says so, and the application stops.
  */
 public final class TransactionalSender extends ServiceSupport implements Processor {
 
@@ -85,7 +86,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private long batchBytes;
     private final long commitEarlyBytes;
     private final AtomicBoolean commitRequested = new AtomicBoolean();
-    private Producer<String, byte[]> producer;
+    private volatile Producer<String, byte[]> producer;
     private KafkaClientMetrics producerMetrics;
     private boolean initialized;
     private boolean inTransaction;
@@ -213,15 +214,16 @@ public final class TransactionalSender extends ServiceSupport implements Process
             LOG.warn("Stopped before Kafka answered the last commit: its records are not visible to read_committed "
                     + "consumers; the next start aborts the transaction and sends them again");
         }
-        if (producer != null) {
-            producer.close(stopDeadline.remaining());
+        Producer<String, byte[]> last = producer;
+        if (last != null) {
+            last.close(stopDeadline.remaining());
         }
     }
 
     /**
      * Commits the open transaction with the checkpoints of its files. A commit that times out (the broker is
      * away) is retried as it is, never aborted: it may already be decided on the broker's side. Any other failure
-     * aborts the transaction and sends its records again.
+     * leaves the transaction to be aborted on the broker and sends its records again ({@link #recover}).
      */
     void commit() {
         List<Pending> sent;
@@ -274,6 +276,14 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     return false;
                 }
                 waitingForKafka(e, sent);
+            } catch (KafkaException e) {
+                if (causedBy(e, InvalidTxnStateException.class)) {
+                    // Kafka 4.3 answers a commit that arrives just after another instance's start (or the timeout)
+                    // aborted the transaction with INVALID_TXN_STATE instead of PRODUCER_FENCED (KAFKA-20785)
+                    throw new ProducerFencedException("the commit was answered " + e.getMessage()
+                            + ": the coordinator had aborted the transaction");
+                }
+                throw e;
             }
         }
     }
@@ -345,36 +355,40 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     /**
-     * The transaction failed: abort it (retrying while the broker is away; a producer in a state it cannot leave is
-     * replaced by a new one, whose start aborts the transaction on the broker), dead-letter the records refused
-     * as too large, and send the others again in a new transaction. A fencing error anywhere stops this instance.
+     * The transaction failed. This instance does not abort it: it replaces its producer, whose start makes the
+     * coordinator abort it (after an outage longer than {@code transaction.timeout.ms}, an abort of ours racing the
+     * coordinator's own left a partition without its abort marker on Kafka 4.3.1, and the next commit exposed the
+     * aborted records). Records refused as too large become dead letters; the others go again in a new transaction.
+     * A fencing of a transaction younger than the timeout is another instance, and so is another run's checkpoint
+     * committed since the failed transaction began (a run that took the id over while this one was cut off, and
+     * whose records are on Kafka already): this instance stops.
      */
     private void recover(List<Pending> sent, Exception cause) {
+        long openFor = firstSendNanos.get() == 0 ? 0 : System.nanoTime() - firstSendNanos.get();
+        long transactionStartMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(openFor);
         Exception problem = cause;
+        boolean replaced = false;
         while (true) {
-            if (isRefusal(problem)) {
+            if (problem != null && isRefusal(problem)) {
                 refused(problem);
                 return;
             }
-            if (isFencing(problem)) {
-                if (!outlivedItsTimeout()) {
-                    fence(problem);
-                    return;
-                }
-                abandon(problem, sent.size());
+            if (problem != null && isFencing(problem) && !outlivedItsTimeout()) {
+                fence(problem);
+                return;
             }
             if (stopping) {
                 return;
             }
+            if (!replaced) {
+                replaceProducer(problem, sent.size());
+                replaced = true;
+            }
             waitingForKafka(problem, sent);
-            if (outlivedItsTimeout()) {
-                abandon(problem, sent.size());
+            if (stopping) {
+                return;
             }
             try {
-                if (producer != null && initialized && inTransaction) {
-                    producer.abortTransaction();
-                    inTransaction = false;
-                }
                 beginIfNeeded();
                 break;
             } catch (TimeoutException e) {
@@ -382,11 +396,15 @@ public final class TransactionalSender extends ServiceSupport implements Process
             } catch (KafkaException | IllegalStateException e) {
                 problem = e;
                 if (!isFencing(e) && !isRefusal(e)) {
-                    LOG.warn("The failed transaction could not be aborted ({}; first problem: {}): a new producer "
-                            + "takes the transactional id over", describe(e), describe(cause));
                     closeProducer();
                 }
             }
+        }
+        Optional<String> otherRun = checkpoints.otherRunSince(transactionStartMillis);
+        if (otherRun.isPresent()) {
+            fence(new ProducerFencedException("run " + otherRun.get() + " committed checkpoints of this deployment "
+                    + "while this instance could not reach Kafka"));
+            return;
         }
         List<Pending> again = new ArrayList<>();
         for (Pending pending : sent) {
@@ -425,16 +443,20 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     /**
-     * Gives up a transaction that has been open longer than the coordinator allows: the coordinator aborts it on its
-     * own (or did), so this instance does not abort it too — on Kafka 4.3 an abort of ours racing the coordinator's
-     * left the abort marker off a partition, and the next commit made the aborted records visible. A new producer
-     * takes the transactional id instead (its start waits for the coordinator's abort to complete) and the records
-     * are sent again in a new transaction, so that a {@code read_committed} consumer sees each once.
+     * Gives the failed transaction up to the coordinator: a new producer takes the transactional id, and its start
+     * aborts the transaction on the broker (or waits for the coordinator's own abort of an outlived one).
      */
-    private void abandon(Exception cause, int records) {
-        LOG.warn("The open transaction has been open longer than transaction.timeout.ms ({} ms; {}), so the "
-                + "coordinator aborts it: a new producer takes over and its {} records are sent again in a new "
-                + "transaction", TimeUnit.NANOSECONDS.toMillis(transactionTimeoutNanos), cause.getMessage(), records);
+    private void replaceProducer(Exception cause, int records) {
+        if (outlivedItsTimeout()) {
+            LOG.warn("The open transaction has been open longer than transaction.timeout.ms ({} ms; {}), so the "
+                    + "coordinator aborts it: a new producer takes over and its {} records are sent again in a new "
+                    + "transaction", TimeUnit.NANOSECONDS.toMillis(transactionTimeoutNanos),
+                    cause == null ? "no answer" : cause.getMessage(), records);
+        } else {
+            LOG.info("A transaction of {} records failed ({}): a new producer takes over, the transaction is aborted "
+                    + "on the broker and its records are sent again in a new one", records,
+                    cause == null ? "its producer was closed" : describe(cause));
+        }
         closeProducer();
     }
 
@@ -459,13 +481,10 @@ public final class TransactionalSender extends ServiceSupport implements Process
 
     /**
      * A sign that the coordinator ended this producer's transaction on its own: another instance's start (or the
-     * transaction's timeout, see {@link #outlivedItsTimeout}) bumped the epoch. Kafka 4.3 answers a commit that
-     * arrives just after such an abort with {@code INVALID_TXN_STATE} instead of {@code PRODUCER_FENCED}
-     * (KAFKA-20785); a new producer then would fence the instance that took over.
+     * transaction's timeout, see {@link #outlivedItsTimeout}) bumped the epoch.
      */
     private static boolean isFencing(Throwable error) {
-        return causedBy(error, ProducerFencedException.class) || causedBy(error, InvalidProducerEpochException.class)
-                || causedBy(error, InvalidTxnStateException.class);
+        return causedBy(error, ProducerFencedException.class) || causedBy(error, InvalidProducerEpochException.class);
     }
 
     private static boolean isRefusal(Throwable error) {

@@ -3,6 +3,7 @@ package tmdb.ingestion.checkpoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
@@ -13,14 +14,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 /**
- * Which deployment checkpoints belong to, and checkpoints as they are written ({@link CheckpointStore#serialize}) and read back from the topic: every field
- * survives, a deployment uses only its own (over those that name none), another deployment's are reported, and
- * the topic's order and tombstones decide.
+ * Which deployment checkpoints belong to, and checkpoints as they are written ({@link CheckpointStore#serialize})
+ * and read back from the topic: every field survives, a deployment uses only its own (those that name none only
+ * while no other deployment shares the topic), not those written for another topic than its type's, and the
+ * topic's order and tombstones decide.
  */
 class CheckpointLogTest {
 
-    private static final Deployment MINE = new Deployment("mine", "data folder /data, topics movies");
-    private static final Deployment THEIRS = new Deployment("theirs", "data folder /other, topics movies.test");
+    private static final Map<String, String> TOPICS = Map.of("movie", "movies", "person", "people");
+    private static final Deployment MINE = new Deployment("mine", "data folder /data", TOPICS);
+    private static final Deployment THEIRS = new Deployment("theirs", "data folder /other", TOPICS);
 
     private static CheckpointStore store(Deployment deployment) {
         return new CheckpointStore("checkpoints", Properties::new, null, "run", true, deployment);
@@ -30,52 +33,91 @@ class CheckpointLogTest {
         return new Checkpoint(file, 4096, "sha256:abc", line, line * 100, line * 100 + 250, pending, done);
     }
 
+    private static void write(CheckpointLog log, Deployment deployment, Checkpoint checkpoint) {
+        log.add(store(deployment).key(checkpoint), store(deployment).serialize(checkpoint));
+    }
+
     @Test
     void everyFieldOfACheckpointSurvivesItsEncoding() {
         Checkpoint written = checkpoint("movie/new/a.jsonl", 41, List.of(43L, 47L), false);
         CheckpointLog log = new CheckpointLog(MINE);
 
-        log.add(store(MINE).key(written), store(MINE).serialize(written));
+        write(log, MINE, written);
 
         assertThat(log.usable()).containsExactly(entry("movie/new/a.jsonl", written));
+        assertThat(CheckpointLog.runOf(store(MINE).serialize(written), MINE)).contains("run");
+        assertThat(CheckpointLog.runOf(store(THEIRS).serialize(written), MINE)).isEmpty();
     }
 
     @Test
-    void aDeploymentUsesItsOwnCheckpointsOverThoseThatNameNoneAndNeverAnothers() {
+    void aDeploymentUsesItsOwnCheckpointsAndNeverAnothersWhichItReportsOncePerFile() {
         CheckpointLog log = new CheckpointLog(MINE);
-        Checkpoint legacy = checkpoint("movie/new/a.jsonl", 10, List.of(), false);
-        Checkpoint legacyOnly = checkpoint("movie/old/b.jsonl", 7, List.of(), true);
-        Checkpoint own = checkpoint("movie/new/a.jsonl", 20, List.of(), false);
         Checkpoint theirs = checkpoint("movie/change/c.jsonl", 99, List.of(), true);
 
-        log.add("movie/new/a.jsonl", withoutDeployment(store(MINE).serialize(legacy)));
-        log.add("movie/old/b.jsonl", withoutDeployment(store(MINE).serialize(legacyOnly)));
-        log.add(store(MINE).key(own), store(MINE).serialize(own));
-        log.add(store(THEIRS).key(theirs), store(THEIRS).serialize(theirs));
+        write(log, MINE, checkpoint("movie/new/a.jsonl", 20, List.of(), false));
+        for (int commit = 0; commit < 5; commit++) {
+            write(log, THEIRS, theirs);
+        }
 
-        assertThat(log.usable()).containsOnlyKeys("movie/new/a.jsonl", "movie/old/b.jsonl");
-        assertThat(log.usable().get("movie/new/a.jsonl").line()).as("its own over the legacy one").isEqualTo(20);
+        assertThat(log.usable()).containsOnlyKeys("movie/new/a.jsonl");
         assertThat(log.others()).containsOnlyKeys("theirs");
-        assertThat(log.others().get("theirs").files()).isEqualTo(1);
-        assertThat(log.othersByFile()).containsEntry("movie/change/c.jsonl",
-                "data folder /other, topics movies.test, id theirs");
+        assertThat(log.others().get("theirs").files()).as("files, not records").isEqualTo(1);
+        assertThat(log.notUsedByFile()).containsEntry("movie/change/c.jsonl",
+                "of another deployment (data folder /other, id theirs)");
+    }
+
+    @Test
+    void checkpointsThatNameNoDeploymentAreUsedOnlyWhileNoOtherDeploymentSharesTheTopic() {
+        Checkpoint legacy = checkpoint("movie/old/b.jsonl", 7, List.of(), true);
+        CheckpointLog alone = new CheckpointLog(MINE);
+        alone.add("movie/old/b.jsonl", withoutDeployment(store(MINE).serialize(legacy)));
+        write(alone, MINE, checkpoint("movie/new/a.jsonl", 20, List.of(), false));
+
+        CheckpointLog shared = new CheckpointLog(MINE);
+        shared.add("movie/old/b.jsonl", withoutDeployment(store(MINE).serialize(legacy)));
+        write(shared, THEIRS, checkpoint("movie/new/z.jsonl", 1, List.of(), false));
+
+        assertThat(alone.usable()).containsOnlyKeys("movie/old/b.jsonl", "movie/new/a.jsonl");
+        assertThat(shared.usable()).as("another deployment may have written it").isEmpty();
+        assertThat(shared.notUsedByFile()).containsKey("movie/old/b.jsonl");
+    }
+
+    @Test
+    void aCheckpointWrittenForAnotherTopicThanItsTypesIsNotUsedAddingATypeChangesNothing() {
+        Deployment before = new Deployment("mine", "data folder /data", Map.of("movie", "movies.v1"));
+        CheckpointLog log = new CheckpointLog(new Deployment("mine", "data folder /data",
+                Map.of("movie", "movies.v2", "person", "people")));
+        CheckpointLog afterAddingAType = new CheckpointLog(new Deployment("mine", "data folder /data",
+                Map.of("movie", "movies.v1", "person", "people")));
+
+        write(log, before, checkpoint("movie/new/a.jsonl", 20, List.of(), false));
+        write(afterAddingAType, before, checkpoint("movie/new/a.jsonl", 20, List.of(), false));
+
+        assertThat(log.usable()).isEmpty();
+        assertThat(log.notUsedByFile()).containsEntry("movie/new/a.jsonl",
+                "written when its records went to topic movies.v1, and they go to movies.v2 now");
+        assertThat(afterAddingAType.usable()).containsOnlyKeys("movie/new/a.jsonl");
     }
 
     @Test
     void aLaterRecordReplacesAnEarlierOneAndATombstoneRemovesIt() {
         CheckpointLog log = new CheckpointLog(MINE);
-        Checkpoint first = checkpoint("movie/new/a.jsonl", 5, List.of(7L), false);
         Checkpoint later = checkpoint("movie/new/a.jsonl", 9, List.of(), true);
         Checkpoint removed = checkpoint("movie/new/b.jsonl", 3, List.of(), false);
+        Checkpoint theirsRemoved = checkpoint("movie/new/c.jsonl", 3, List.of(), false);
 
-        log.add(store(MINE).key(first), store(MINE).serialize(first));
-        log.add(store(MINE).key(later), store(MINE).serialize(later));
-        log.add(store(MINE).key(removed), store(MINE).serialize(removed));
+        write(log, MINE, checkpoint("movie/new/a.jsonl", 5, List.of(7L), false));
+        write(log, MINE, later);
+        write(log, MINE, removed);
         log.add(store(MINE).key(removed), null);
-        log.add(store(THEIRS).key(later), null);
+        write(log, THEIRS, theirsRemoved);
+        log.add(store(THEIRS).key(theirsRemoved), null);
+        log.add("movie/new/a|b.jsonl", withoutDeployment(store(MINE).serialize(
+                checkpoint("movie/new/a|b.jsonl", 1, List.of(), false))));
+        log.add("movie/new/a|b.jsonl", null);
 
-        assertThat(log.usable()).containsOnlyKeys("movie/new/a.jsonl");
-        assertThat(log.usable().get("movie/new/a.jsonl")).isEqualTo(later);
+        assertThat(log.usable()).containsExactly(entry("movie/new/a.jsonl", later));
+        assertThat(log.others()).as("their only file was removed").isEmpty();
     }
 
     @Test
@@ -89,19 +131,22 @@ class CheckpointLogTest {
     }
 
     @Test
-    void aDeploymentIdMayNotHoldTheKeysSeparator() {
-        assertThatThrownBy(() -> Deployment.of("a|b", Path.of("/data"), List.of("movies")))
+    void aDeploymentIsItsDataFolderOrItsExplicitIdWhichMayNotHoldTheKeysSeparator() {
+        assertThatThrownBy(() -> Deployment.of("a|b", Path.of("/data"), TOPICS))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("ingestion.deployment-id=a|b");
-        assertThat(Deployment.of(" catalog ", Path.of("/data"), List.of("movies")).id()).isEqualTo("catalog");
-        assertThat(Deployment.of("", Path.of("/data"), List.of("movies", "people")))
-                .as("the same folder and topics, in any order, are the same deployment")
-                .isEqualTo(Deployment.of("", Path.of("/data"), List.of("people", "movies")))
-                .isNotEqualTo(Deployment.of("", Path.of("/other"), List.of("people", "movies")));
+        assertThat(Deployment.of(" catalog ", Path.of("/data"), TOPICS).id()).isEqualTo("catalog");
+        assertThat(Deployment.of("", Path.of("/data"), TOPICS).id())
+                .as("adding a type does not make another deployment")
+                .isEqualTo(Deployment.of("", Path.of("/data"), Map.of("movie", "movies")).id())
+                .isNotEqualTo(Deployment.of("", Path.of("/other"), TOPICS).id());
+        assertThat(MINE.topicOf("person/new/p.jsonl")).isEqualTo("people");
+        assertThat(MINE.topicOf("collection/new/c.jsonl")).isEmpty();
     }
 
     /** A checkpoint as written before checkpoints named their deployment. */
     private static byte[] withoutDeployment(byte[] value) {
-        return new String(value, StandardCharsets.UTF_8).replaceAll("\"deployment(_description)?\":\"[^\"]*\",?", "")
+        return new String(value, StandardCharsets.UTF_8)
+                .replaceAll("\"(deployment|deployment_description|topic)\":\"[^\"]*\",?", "")
                 .getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -97,7 +98,7 @@ class TransactionalSenderTest {
         DeadLetterRecord deadLetters = new DeadLetterRecord("dlq", 100);
         WindowOutcomes outcomes = new WindowOutcomes(stats, availability, deadLetters, 3, 10, 40, 100);
         CheckpointStore checkpoints = new CheckpointStore("checkpoints", Properties::new, null, "run", true,
-                new Deployment("test", "the test"));
+                new Deployment("test", "the test", Map.of("movie", "movies")));
         Properties config = new Properties();
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMs));
         TransactionalSender created = new TransactionalSender(() -> (Properties) config.clone(), settings -> {
@@ -183,7 +184,8 @@ class TransactionalSenderTest {
     }
 
     @Test
-    void aTransactionWithAFailedSendIsAbortedAndAllItsRecordsAreSentAgainInTheNextOne() throws Exception {
+    void aTransactionWithAFailedSendIsLeftToTheBrokerToAbortAndAllItsRecordsGoAgainThroughANewProducer()
+            throws Exception {
         sender = sender();
         producer(0).sendException = new KafkaException("the leader went away");
         send(window("a.jsonl", 1, 2, 3));
@@ -191,13 +193,30 @@ class TransactionalSenderTest {
 
         sender.commit();
         assertThat(producer(0).commitCount()).as("the failed transaction is not committed").isZero();
+        assertThat(producer(0).transactionAborted()).as("not aborted by this instance: the new producer's start "
+                + "aborts it on the broker").isFalse();
         assertThat(stats.published()).isZero();
         sender.commit();
 
-        assertThat(producer(0).commitCount()).isEqualTo(1);
-        assertThat(producer(0).committedKeys("movies")).containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(producers).hasSize(2);
+        assertThat(producer(1).commitCount()).isEqualTo(1);
+        assertThat(producer(1).committedKeys("movies")).containsExactlyInAnyOrder("1", "2", "3");
         assertThat(stats.published()).isEqualTo(3);
         assertThat(stopsAsked).hasValue(0);
+    }
+
+    @Test
+    void anInvalidStateAnsweringASendIsNotAFencingTheRecordsGoAgain() throws Exception {
+        sender = sender();
+        producer(0).sendException = new InvalidTxnStateException("partition verification failed");
+        send(window("a.jsonl", 1, 2));
+        producer(0).sendException = null;
+
+        sender.commit();
+        sender.commit();
+
+        assertThat(stopsAsked).as("only a commit answered so is another instance's doing").hasValue(0);
+        assertThat(producer(producers.size() - 1).committedKeys("movies")).containsExactlyInAnyOrder("1", "2");
     }
 
     @Test
