@@ -17,14 +17,16 @@ import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.config.StopDeadline;
 import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.file.InFlightBudget;
+import tmdb.ingestion.group.GroupMember;
 import tmdb.ingestion.monitor.RunCompletion;
 import tmdb.ingestion.producer.KafkaReachability;
 import tmdb.ingestion.producer.KafkaTopics;
-import tmdb.ingestion.producer.TransactionalSender;
+import tmdb.ingestion.producer.PartitionSenders;
 
 /**
  * The application's start and stop: environment variables as a property source, a check that the cluster
- * answers and has the topics the run writes, the end of a once run, and a stop that fits its grace period.
+ * answers and has the topics the run writes, joining the group once every route runs, the end of a once run, and a
+ * stop that fits its grace period (leaving the group last, so that the next owners find the checkpoints saved).
  */
 final class ApplicationLifecycle extends MainListenerSupport {
 
@@ -58,10 +60,13 @@ final class ApplicationLifecycle extends MainListenerSupport {
         if (main instanceof MainSupport stoppable) {
             completion.onComplete(stoppable::completed);
         }
-        TransactionalSender sender = bean(main.getCamelContext(), "transactionalSender", TransactionalSender.class);
-        if (sender != null) {
-            sender.onFenced(completion::abort);
+        PartitionSenders senders = bean(main.getCamelContext(), "transactionalSender", PartitionSenders.class);
+        if (senders != null) {
+            senders.onFenced(completion::abort);
         }
+        GroupMember member = bean(main.getCamelContext(), "groupMember", GroupMember.class);
+        member.onExpelled(completion::abort);
+        member.start();
     }
 
     /**
@@ -92,6 +97,7 @@ final class ApplicationLifecycle extends MainListenerSupport {
             Thread.currentThread().interrupt();
         }
         files.interruptUnsettled(deadline.remainingLess(keptForTheRest.dividedBy(2)));
+        bean(context, "groupMember", GroupMember.class).leave(deadline.remainingLess(keptForTheRest.dividedBy(2)));
         ShutdownStrategy shutdown = context.getShutdownStrategy();
         shutdown.setTimeUnit(TimeUnit.MILLISECONDS);
         shutdown.setTimeout(Math.max(1, deadline.remainingLess(keptForTheRest.dividedBy(4)).toMillis()));

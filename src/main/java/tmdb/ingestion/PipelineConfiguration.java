@@ -1,5 +1,7 @@
 package tmdb.ingestion;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import tmdb.ingestion.broker.EmbeddedBrokerService;
 import tmdb.ingestion.checkpoint.CheckpointStore;
 import tmdb.ingestion.checkpoint.Deployment;
+import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.DeliveryGuarantee;
 import tmdb.ingestion.config.EventTimeWindows;
@@ -44,6 +47,8 @@ import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
 import tmdb.ingestion.file.SymlinkPolicy;
+import tmdb.ingestion.group.GroupMember;
+import tmdb.ingestion.group.PartitionWork;
 import tmdb.ingestion.loader.RecordAdmission;
 import tmdb.ingestion.loader.WindowAggregation;
 import tmdb.ingestion.monitor.IngestionMetrics;
@@ -62,6 +67,7 @@ import tmdb.ingestion.producer.KafkaRecords;
 import tmdb.ingestion.producer.KafkaTopics;
 import tmdb.ingestion.producer.MeteredKafkaClientFactory;
 import tmdb.ingestion.producer.Pacer;
+import tmdb.ingestion.producer.PartitionSenders;
 import tmdb.ingestion.producer.RecordAddressing;
 import tmdb.ingestion.producer.TransactionalSender;
 import tmdb.ingestion.producer.WindowOutcomes;
@@ -104,21 +110,24 @@ public class PipelineConfiguration implements CamelConfiguration {
         IngestionMetrics metrics = new IngestionMetrics();
         IngestionStats stats = new IngestionStats(metrics.registry());
         InFlightBudget budget = new InFlightBudget(inFlightCapacity(settings));
+        String instanceId = instanceId(settings);
         FileStatusEvents events = new FileStatusEvents(context.createProducerTemplate(),
-                settings.string("ingestion.status.topic"), runId, stats);
+                settings.string("ingestion.status.topic"), runId, instanceId, stats);
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         String checkpointTopic = settings.string("ingestion.checkpoint.topic");
         Map<String, String> topicsByType = new TreeMap<>();
         folders.forEach(folder -> topicsByType.put(folder.type(), types.require(folder.type()).topic()));
         Deployment deployment = Deployment.of(settings.string("ingestion.deployment-id"), dataDir, topicsByType);
-        CheckpointStore checkpoints = new CheckpointStore(checkpointTopic, () -> KafkaReachability.adminConfig(
-                kafka.getConfiguration(), kafka.getConfiguration().getBrokers(),
-                settings.integer("kafka.connect-timeout-ms")), context.createProducerTemplate(), runId, exactlyOnce,
-                deployment);
+        FilePartitions filePartitions = new FilePartitions();
+        Supplier<Properties> clientConfig = () -> KafkaReachability.adminConfig(kafka.getConfiguration(),
+                kafka.getConfiguration().getBrokers(), settings.integer("kafka.connect-timeout-ms"));
+        CheckpointStore checkpoints = new CheckpointStore(checkpointTopic, clientConfig,
+                context.createProducerTemplate(), runId, exactlyOnce, deployment, filePartitions);
         FileTracker files = new FileTracker(dataDir, new FileTracker.Options(maxLineBytes,
                 settings.integer("ingestion.read.chunk-lines"), settings.integer("ingestion.read.chunk-bytes"),
                 settings.longValue("ingestion.file.quiet-period-ms"),
-                settings.choice("ingestion.file.symlinks", SymlinkPolicy.class)), budget, stats, events, checkpoints);
+                settings.choice("ingestion.file.symlinks", SymlinkPolicy.class)), budget, stats, events, checkpoints,
+                filePartitions, instanceId);
         files.readWith(context.createProducerTemplate());
         metrics.watch(stats, budget, files, folders);
         Set<String> folderRouteIds = folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
@@ -170,15 +179,22 @@ public class PipelineConfiguration implements CamelConfiguration {
                 settings.integer("ingestion.rejections.log-per-second"));
         registry.bind("windowOutcomes", outcomes);
         registry.bind("kafkaRecords", new KafkaRecords(context, pacer));
+        PartitionWork partitionWork = PartitionWork.NONE;
         if (exactlyOnce) {
-            TransactionalSender sender = new TransactionalSender(() -> producerConfig(kafka), KafkaProducer::new,
-                    transactionalId(settings, deployment),
+            String transactionalId = transactionalId(settings, deployment);
+            PartitionSenders senders = new PartitionSenders(partition -> new TransactionalSender(
+                    () -> producerConfig(kafka), KafkaProducer::new, transactionalId + "-" + partition, partition,
                     settings.integer("ingestion.exactly-once.commit-interval-ms"), budget.capacity() / 2, checkpoints,
-                    outcomes, availability, pacer, deadLetters, metrics.registry(), stopDeadline);
-            registry.bind("transactionalSender", sender);
-            context.addService(sender, true, true);
+                    outcomes, availability, pacer, deadLetters, metrics.registry(), stopDeadline));
+            registry.bind("transactionalSender", senders);
+            partitionWork = senders;
         }
         context.addService(checkpoints, true, true);
+        GroupMember member = new GroupMember(new GroupMember.Options(settings.string("ingestion.group.files-topic"),
+                groupId(settings, deployment), instanceId, settings.integer("ingestion.group.session-timeout-ms"),
+                settings.longValue("ingestion.shutdown.grace-period-ms") / 2), clientConfig, files, checkpoints,
+                filePartitions, partitionWork, context, folderRouteIds);
+        registry.bind("groupMember", member);
         kafka.setKafkaClientFactory(new MeteredKafkaClientFactory(metrics.registry(), stopDeadline));
         if (settings.bool("ingestion.management.enabled")) {
             KafkaHealthCheck kafkaCheck = new KafkaHealthCheck(() -> KafkaReachability.adminConfig(
@@ -224,6 +240,13 @@ public class PipelineConfiguration implements CamelConfiguration {
             needed.add(new KafkaTopics.Needed(statusTopic, "ingestion.status.topic", false));
         }
         needed.add(new KafkaTopics.Needed(checkpointTopic, "ingestion.checkpoint.topic", true));
+        needed.add(new KafkaTopics.Needed(settings.string("ingestion.group.files-topic"), "ingestion.group.files-topic",
+                true));
+        int filesPartitions = settings.integer("ingestion.group.files-partitions");
+        if (filesPartitions < 1) {
+            throw new ConfigurationException("ingestion.group.files-partitions", "must be a positive number of "
+                    + "partitions (the most instances a group can use), not " + filesPartitions);
+        }
         int partitions = settings.integer("ingestion.topics.partitions");
         int replicationFactor = settings.integer("ingestion.topics.replication-factor");
         if (partitions == 0 || partitions < -1) {
@@ -236,7 +259,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         return new KafkaTopics(needed, new KafkaTopics.Creation(settings.bool("ingestion.topics.create"),
                 partitions == -1 ? Optional.empty() : Optional.of(partitions),
-                replicationFactor == -1 ? Optional.empty() : Optional.of((short) replicationFactor)), lookupConfig);
+                replicationFactor == -1 ? Optional.empty() : Optional.of((short) replicationFactor), filesPartitions),
+                lookupConfig);
     }
 
     /**
@@ -246,6 +270,28 @@ public class PipelineConfiguration implements CamelConfiguration {
     private static String transactionalId(Settings settings, Deployment deployment) {
         String configured = settings.string("ingestion.exactly-once.transactional-id");
         return configured.isEmpty() ? "tmdb-ingestion-" + deployment.id() : configured;
+    }
+
+    /** {@code ingestion.group.id}, or one group per deployment. */
+    private static String groupId(Settings settings, Deployment deployment) {
+        String configured = settings.string("ingestion.group.id");
+        return configured.isEmpty() ? "tmdb-ingestion-" + deployment.id() : configured;
+    }
+
+    /**
+     * {@code ingestion.instance-id}, or the host's name: stable across restarts on one host (so a restarted
+     * instance takes its own place in the group at once), distinct between hosts.
+     */
+    private static String instanceId(Settings settings) {
+        String configured = settings.string("ingestion.instance-id");
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+        }
     }
 
     /** {@code ingestion.in-flight.max-bytes}: a positive number of bytes, or sized from the heap. */

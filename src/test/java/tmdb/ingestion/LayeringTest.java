@@ -24,6 +24,7 @@ class LayeringTest {
             new Layer("loader", "tmdb.ingestion.loader.."),
             new Layer("preprocessor", "tmdb.ingestion.preprocessor.."),
             new Layer("producer", "tmdb.ingestion.producer.."),
+            new Layer("group", "tmdb.ingestion.group.."),
             new Layer("deadletter", "tmdb.ingestion.deadletter.."),
             new Layer("record", "tmdb.ingestion.record.."),
             new Layer("file", "tmdb.ingestion.file.."),

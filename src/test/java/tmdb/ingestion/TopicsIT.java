@@ -53,7 +53,7 @@ class TopicsIT {
     void missingTopicsAreCreatedWithTheConfiguredPartitionsAndTheCheckpointTopicCompacted() throws Exception {
         KafkaTopics topics = new KafkaTopics(List.of(new Needed(prefix + ".movies", "ingestion.type.movie.topic", false),
                 new Needed(prefix + ".cp", "ingestion.checkpoint.topic", true)),
-                new KafkaTopics.Creation(true, Optional.of(2), Optional.empty()), Properties::new);
+                new KafkaTopics.Creation(true, Optional.of(2), Optional.empty(), 1), Properties::new);
 
         topics.require(adminConfig(), TestBroker.bootstrapServers(), 10_000);
 
@@ -72,7 +72,7 @@ class TopicsIT {
     void withCreationOffEveryMissingTopicIsNamedWithItsSetting() {
         KafkaTopics topics = new KafkaTopics(List.of(new Needed(prefix + ".moveis", "ingestion.type.movie.topic", false),
                 new Needed(prefix + ".dlq", "ingestion.dead-letter.topic", false)),
-                new KafkaTopics.Creation(false, Optional.empty(), Optional.empty()), Properties::new);
+                new KafkaTopics.Creation(false, Optional.empty(), Optional.empty(), 1), Properties::new);
 
         assertThatThrownBy(() -> topics.require(adminConfig(), TestBroker.bootstrapServers(), 10_000))
                 .isInstanceOf(ConfigurationException.class)
@@ -85,7 +85,7 @@ class TopicsIT {
     void aCheckpointTopicThatIsNotCompactedStopsTheStart() throws Exception {
         admin.createTopics(List.of(new NewTopic(prefix + ".cp", 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
         KafkaTopics topics = new KafkaTopics(List.of(new Needed(prefix + ".cp", "ingestion.checkpoint.topic", true)),
-                new KafkaTopics.Creation(true, Optional.empty(), Optional.empty()), Properties::new);
+                new KafkaTopics.Creation(true, Optional.empty(), Optional.empty(), 1), Properties::new);
 
         assertThatThrownBy(() -> topics.require(adminConfig(), TestBroker.bootstrapServers(), 10_000))
                 .isInstanceOf(ConfigurationException.class)

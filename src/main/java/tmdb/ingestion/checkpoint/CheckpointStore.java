@@ -15,6 +15,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +28,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -35,10 +39,11 @@ import tmdb.ingestion.config.ConfigurationException;
 
 /**
  * The checkpoints of the files, in a compacted topic keyed by the deployment and the file's path under the data
- * folder: read whole at start (committed records only), then written as files progress. Kafka keeps the latest
- * checkpoint of each file, so any instance of the same deployment pointed at the same cluster and topic resumes
- * where the last one stopped. Deployments sharing the topic keep apart: each uses only its own checkpoints (and
- * those written before checkpoints named their deployment), and says at start when the topic holds others'.
+ * folder, partitioned as the files topic is ({@link FilePartitions}): the checkpoints of a files partition are read
+ * (committed records only) when this instance is given that partition, then written as its files progress. Kafka
+ * keeps the latest checkpoint of each file, so any instance of the same deployment pointed at the same cluster and
+ * topic resumes where the last one stopped. Deployments sharing the topic keep apart: each uses only its own
+ * checkpoints (and those written before checkpoints named their deployment), and says when the topic holds others'.
  */
 public final class CheckpointStore extends ServiceSupport {
 
@@ -53,6 +58,9 @@ public final class CheckpointStore extends ServiceSupport {
     private final String runId;
     private final boolean transactional;
     private final Deployment deployment;
+    private final FilePartitions filePartitions;
+    private volatile int partitions = 1;
+    private final AtomicBoolean othersReported = new AtomicBoolean();
     private final Map<String, Checkpoint> byFile = new ConcurrentHashMap<>();
     /** Files the topic has a checkpoint for that this deployment does not use, and why. */
     private final Map<String, String> notUsedByFile = new ConcurrentHashMap<>();
@@ -62,7 +70,7 @@ public final class CheckpointStore extends ServiceSupport {
      *                      of their records (a checkpoint written outside could overtake a later one)
      */
     public CheckpointStore(String topic, Supplier<Properties> clientConfig, ProducerTemplate template, String runId,
-                           boolean transactional, Deployment deployment) {
+                           boolean transactional, Deployment deployment, FilePartitions filePartitions) {
         this.topic = topic;
         this.endpoint = "kafka:" + topic;
         this.clientConfig = clientConfig;
@@ -70,6 +78,7 @@ public final class CheckpointStore extends ServiceSupport {
         this.runId = runId;
         this.transactional = transactional;
         this.deployment = deployment;
+        this.filePartitions = filePartitions;
     }
 
     public String topic() {
@@ -97,6 +106,21 @@ public final class CheckpointStore extends ServiceSupport {
         return deployment.id() + "|" + checkpoint.file();
     }
 
+    /** The checkpoint topic's partition of a file: its files partition, modulo the checkpoint topic's partitions. */
+    public int partitionOf(String file) {
+        return filePartitions.of(file) % partitions;
+    }
+
+    /** A checkpoint as the record a transaction writes. */
+    public ProducerRecord<String, byte[]> message(Checkpoint checkpoint) {
+        return new ProducerRecord<>(topic, partitionOf(checkpoint.file()), key(checkpoint), serialize(checkpoint));
+    }
+
+    private Map<String, Object> headers(Checkpoint checkpoint) {
+        return Map.of(KafkaConstants.KEY, key(checkpoint), KafkaConstants.PARTITION_KEY,
+                partitionOf(checkpoint.file()));
+    }
+
     /**
      * Records a file's progress without waiting for Kafka (the periodic saves). In exactly-once mode it is only
      * remembered: the transactions write the checkpoints with their records (one written outside could overtake a
@@ -105,7 +129,7 @@ public final class CheckpointStore extends ServiceSupport {
     public void save(Checkpoint checkpoint) {
         byFile.put(checkpoint.file(), checkpoint);
         if (!transactional) {
-            template.asyncRequestBodyAndHeader(endpoint, serialize(checkpoint), KafkaConstants.KEY, key(checkpoint));
+            template.asyncRequestBodyAndHeaders(endpoint, serialize(checkpoint), headers(checkpoint));
         }
     }
 
@@ -122,7 +146,7 @@ public final class CheckpointStore extends ServiceSupport {
                 byte[] value = serialize(checkpoint);
                 sent.put(checkpoint, template.asyncSend(endpoint, exchange -> {
                     exchange.getIn().setBody(value);
-                    exchange.getIn().setHeader(KafkaConstants.KEY, key(checkpoint));
+                    exchange.getIn().setHeaders(new LinkedHashMap<>(headers(checkpoint)));
                 }));
             }
         }
@@ -155,14 +179,14 @@ public final class CheckpointStore extends ServiceSupport {
      * timestamps count), if any. Asked after this
      * instance took its transactional id again, it tells a run that took the id over while this one was cut off
      * from Kafka (whose records are on Kafka already) from the coordinator's abort of a transaction the outage
-     * outlived. Empty as well when the topic cannot be read within the timeout: the instance then goes on, as
-     * before this check existed.
+     * outlived. Only the checkpoints of the files of the given files partition count: other instances of the
+     * group commit those of theirs all the time. Empty as well when the topic cannot be read within the timeout:
+     * the instance then goes on, as before this check existed.
      */
-    public Optional<String> otherRunSince(long sinceMillis) {
+    public Optional<String> otherRunSince(long sinceMillis, int filesPartition) {
         long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readCommittedConfig())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, LOAD_TIMEOUT).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            List<TopicPartition> partitions = List.of(new TopicPartition(topic, filesPartition % this.partitions));
             consumer.assign(partitions);
             Map<TopicPartition, Long> since = new LinkedHashMap<>();
             partitions.forEach(partition -> since.put(partition, sinceMillis));
@@ -171,6 +195,9 @@ public final class CheckpointStore extends ServiceSupport {
                     consumer.seek(partition, found == null ? ends.get(partition) : found.offset()));
             while (!caughtUp(consumer, ends) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (!ofFilesPartition(record.key(), Set.of(filesPartition))) {
+                        continue;
+                    }
                     Optional<String> other = CheckpointLog.runOf(record.value(), deployment)
                             .filter(run -> !run.equals(runId));
                     if (other.isPresent()) {
@@ -193,17 +220,32 @@ public final class CheckpointStore extends ServiceSupport {
         return config;
     }
 
+    /** Learns how many partitions the checkpoint topic has; the checkpoints are read partition by partition. */
     @Override
     protected void doStart() {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readCommittedConfig())) {
+            partitions = consumer.partitionsFor(topic, LOAD_TIMEOUT).size();
+        } catch (KafkaException e) {
+            throw new ConfigurationException("Could not look up topic " + topic + " (ingestion.checkpoint.topic): "
+                    + e.getMessage() + ". Check that the cluster answers and that the application may read it.");
+        }
+    }
+
+    /**
+     * Reads the checkpoints of the files of these files partitions, now given to this instance: committed records
+     * only, so in exactly-once mode this comes after the partitions' transactional ids were taken (which aborts a
+     * previous owner's open transaction).
+     */
+    public void load(Set<Integer> filesPartitions) {
         Properties config = readCommittedConfig();
         long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
         CheckpointLog log = new CheckpointLog(deployment);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, LOAD_TIMEOUT).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, LOAD_TIMEOUT);
+            List<TopicPartition> read = filesPartitions.stream().map(partition -> partition % partitions).distinct()
+                    .map(partition -> new TopicPartition(topic, partition)).toList();
+            consumer.assign(read);
+            consumer.seekToBeginning(read);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(read, LOAD_TIMEOUT);
             while (!caughtUp(consumer, ends)) {
                 if (System.nanoTime() > deadline) {
                     throw new ConfigurationException("Could not read the checkpoints in topic " + topic
@@ -211,20 +253,37 @@ public final class CheckpointStore extends ServiceSupport {
                             + "the cluster answers and that the application may read that topic.");
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    log.add(record.key(), record.value());
+                    if (ofFilesPartition(record.key(), filesPartitions)) {
+                        log.add(record.key(), record.value());
+                    }
                 }
             }
         }
+        forget(filesPartitions);
         byFile.putAll(log.usable());
         notUsedByFile.putAll(log.notUsedByFile());
-        long unfinished = byFile.values().stream().filter(checkpoint -> !checkpoint.done()).count();
-        LOG.info("Checkpoints: {} files known in {} for this deployment ({}, id {}), {} of them unfinished",
-                byFile.size(), topic, deployment.description(), deployment.id(), unfinished);
-        log.others().forEach((id, described) -> LOG.warn("{} also holds the checkpoints of {} files of another "
-                + "deployment ({}, id {}): they are not used here. If that is this deployment under another data "
-                + "folder path, set ingestion.deployment-id={} to resume its files; otherwise give each deployment "
-                + "its own ingestion.checkpoint.topic", topic, described.files(),
-                described.description(), id, id));
+        long unfinished = log.usable().values().stream().filter(checkpoint -> !checkpoint.done()).count();
+        LOG.info("Checkpoints of files partitions {}: {} files known in {} for this deployment ({}, id {}), {} of them "
+                + "unfinished", new TreeSet<>(filesPartitions), log.usable().size(), topic, deployment.description(),
+                deployment.id(), unfinished);
+        if (!log.others().isEmpty() && othersReported.compareAndSet(false, true)) {
+            log.others().forEach((id, described) -> LOG.warn("{} also holds the checkpoints of files of another "
+                    + "deployment ({}, id {}): they are not used here. If that is this deployment under another data "
+                    + "folder path, set ingestion.deployment-id={} to resume its files; otherwise give each "
+                    + "deployment its own ingestion.checkpoint.topic", topic, described.description(), id, id));
+        }
+    }
+
+    /** Drops what is known of the files of these files partitions: another instance owns them now. */
+    public void forget(Set<Integer> filesPartitions) {
+        byFile.keySet().removeIf(file -> filesPartitions.contains(filePartitions.of(file)));
+        notUsedByFile.keySet().removeIf(file -> filesPartitions.contains(filePartitions.of(file)));
+    }
+
+    /** True when the record's key names a file of one of these files partitions (any deployment's). */
+    private boolean ofFilesPartition(String key, Set<Integer> filesPartitions) {
+        String file = key == null ? "" : key.substring(key.indexOf('|') + 1);
+        return filesPartitions.contains(filePartitions.of(file));
     }
 
     private static boolean caughtUp(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> ends) {

@@ -38,15 +38,21 @@ public final class FileStatusEvents {
     private final ProducerTemplate template;
     private final boolean enabled;
     private final String runId;
+    private final String instanceId;
     private final IngestionStats stats;
     private final ObjectMapper mapper = new ObjectMapper();
     private final AtomicLong lastWarning = new AtomicLong();
 
-    /** @param topic the status topic, or empty for no events */
-    public FileStatusEvents(ProducerTemplate template, String topic, String runId, IngestionStats stats) {
+    /**
+     * @param topic      the status topic, or empty for no events
+     * @param instanceId the instance of the group that reads the files ({@code ingestion.instance-id})
+     */
+    public FileStatusEvents(ProducerTemplate template, String topic, String runId, String instanceId,
+                            IngestionStats stats) {
         this.template = template;
         this.enabled = !topic.isEmpty();
         this.runId = runId;
+        this.instanceId = instanceId;
         this.stats = stats;
     }
 
@@ -110,6 +116,8 @@ public final class FileStatusEvents {
         status.put("type", file.type());
         status.put("label", file.label());
         status.put("run_id", runId);
+        status.put("instance", instanceId);
+        status.put("partition", file.partition());
         status.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         status.putAll(fields);
         byte[] value = json(status);

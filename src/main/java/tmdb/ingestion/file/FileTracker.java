@@ -6,15 +6,19 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,34 +27,41 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.CheckpointStore;
 import tmdb.ingestion.checkpoint.FileIdentity;
+import tmdb.ingestion.checkpoint.FilePartitions;
 
 /**
- * The files being ingested, each a {@link TrackedFile}, and what happens to them on disk. For the folder routes it
- * decides which files to read ({@code filter=#fileTracker}: new files, and files read to their end that have grown
- * since), opens each one (resuming after its checkpoint when it has one) and hands out its line reader. On every
- * tick of the lifecycle route it observes each file and carries out what the file decides: read on from where it
- * lies, move it to {@code .done/} once every line is accounted for and it has been quiet for
+ * The files being ingested, each a {@link TrackedFile}, and what happens to them on disk. For the folder routes
+ * (which run on the instance that discovers files) it decides which files to announce on the files topic
+ * ({@code filter=#fileTracker}: files not announced yet). The files of the partitions this instance owns are claimed
+ * here ({@link #claim}); it opens each one (resuming after its checkpoint when it has one) and has the reading route
+ * read it. On every tick of the lifecycle route it observes each file and carries out what the file decides: read on
+ * from where it stopped, move it to {@code .done/} once every line is accounted for and it has been quiet for
  * {@code ingestion.file.quiet-period-ms}, or to {@code .error/} when it failed. A file is moved only if its path
  * still holds it (same file key) and it is no longer than what was read; and one path is never read by two files at
- * once.
+ * once. When a partition goes to another instance, its files are handed over ({@link #release}).
  */
 public final class FileTracker implements GenericFileFilter<File> {
 
     public static final String DONE_FOLDER = ".done";
     public static final String ERROR_FOLDER = ".error";
     /** The route that reads a file's lines into the pipeline, from wherever reading stopped last. */
-    public static final String READ_ROUTE = "direct:read-file";
+    public static final String READ_ROUTE = "seda:read-file";
 
     private static final Logger LOG = LoggerFactory.getLogger(FileTracker.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** How often a hand-over looks whether the files' records are all resolved. */
+    private static final long HAND_OVER_CHECK_MS = 20;
     /** A file that could not be opened or moved is tried again when it changes, or after this long. */
     private static final long LEFT_ALONE_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** A settlement waits for its checkpoints until Kafka answers: the client's delivery timeout bounds that. */
@@ -63,22 +74,36 @@ public final class FileTracker implements GenericFileFilter<File> {
     private final IngestionStats stats;
     private final FileStatusEvents events;
     private final CheckpointStore checkpoints;
+    private final FilePartitions partitions;
+    private final String instanceId;
     private volatile ProducerTemplate template;
     /** Files picked up and not settled, by the path they were picked up at: a path is read by one file at a time. */
     private final Map<Path, TrackedFile> inFolders = new ConcurrentHashMap<>();
     /** Every file not yet done with: those in {@link #inFolders}, and moved files watched for late lines. */
     private final Set<TrackedFile> files = ConcurrentHashMap.newKeySet();
     private final Map<Path, LeftAlone> leftAlone = new ConcurrentHashMap<>();
+    /** Files announced on the files topic by this instance, by path, with the file key announced. */
+    private final Map<Path, Object> announced = new ConcurrentHashMap<>();
+    /** Files this instance announced that it has not been given to claim yet (once runs wait for them). */
+    private final Set<String> announcedNotClaimed = ConcurrentHashMap.newKeySet();
+    /** Files of the partitions this instance owns, announced and not picked up yet, by path under the data folder. */
+    private final Map<String, Claim> claims = new ConcurrentHashMap<>();
+    /** Files of partitions being handed over to another instance: their readers stop, nothing more is done. */
+    private final Set<TrackedFile> handingOver = ConcurrentHashMap.newKeySet();
     /** Links skipped and said so, not to say it at every poll; forgotten once the link is gone. */
     private final Set<Path> skippedLinks = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    /** A file the folder routes pass over while it is unchanged, for a while: it could not be opened or moved. */
+    /** A file passed over while it is unchanged, for a while: it could not be opened or moved. */
     private record LeftAlone(long length, long lastModified, long sinceNanos) {
-        boolean stillApplies(GenericFile<File> file, long nowNanos) {
-            return file.getFileLength() == length && file.getLastModified() == lastModified
+        boolean stillApplies(BasicFileAttributes file, long nowNanos) {
+            return file.size() == length && file.lastModifiedTime().toMillis() == lastModified
                     && nowNanos - sinceNanos < LEFT_ALONE_NANOS;
         }
+    }
+
+    /** A file announced in a partition this instance owns: its folder's type and label. */
+    private record Claim(String type, String label, int partition) {
     }
 
     /**
@@ -96,8 +121,10 @@ public final class FileTracker implements GenericFileFilter<File> {
     }
 
     /** @param budget what readers hold counts against it: their buffers, and their lines until resolved */
+    /** @param instanceId this instance, named in each file's announcement */
     public FileTracker(Path dataRoot, Options options, InFlightBudget budget, IngestionStats stats,
-                       FileStatusEvents events, CheckpointStore checkpoints) {
+                       FileStatusEvents events, CheckpointStore checkpoints, FilePartitions partitions,
+                       String instanceId) {
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.options = options;
         this.budget = budget;
@@ -105,6 +132,8 @@ public final class FileTracker implements GenericFileFilter<File> {
         this.stats = stats;
         this.events = events;
         this.checkpoints = checkpoints;
+        this.partitions = partitions;
+        this.instanceId = instanceId;
     }
 
     /** How the lifecycle sends a file to the reading route itself (when its folder cannot read it on). */
@@ -112,9 +141,9 @@ public final class FileTracker implements GenericFileFilter<File> {
         this.template = producerTemplate;
     }
 
-    // --- the folder routes ---------------------------------------------------------------------------------------
+    // --- discovery: the folder routes ----------------------------------------------------------------------------
 
-    /** For the folder routes: new files, and files read to their end that have new lines in place. */
+    /** For the folder routes: files not announced yet (or replaced under their name since they were). */
     @Override
     public boolean accept(GenericFile<File> file) {
         if (stopping || file.isDirectory()) {
@@ -124,47 +153,126 @@ public final class FileTracker implements GenericFileFilter<File> {
         if (Files.isSymbolicLink(path) && !linkMayBeRead(path)) {
             return false;
         }
+        Object fileKey = fileKeyOf(path);
+        return fileKey != null && !fileKey.equals(announced.get(path));
+    }
+
+    /**
+     * Makes the folder route's file its announcement on the files topic: keyed by its path under the data folder,
+     * to the partition of that path, so that the instance owning the partition reads it.
+     */
+    public void announcement(Exchange exchange) {
+        Path path = Path.of(exchange.getIn().getHeader(Exchange.FILE_PATH, String.class)).toAbsolutePath().normalize();
+        String identity = identityOf(path);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("file", identity);
+        fields.put("type", exchange.getProperty(ReadingProperties.TYPE, String.class));
+        fields.put("label", exchange.getProperty(ReadingProperties.LABEL, String.class));
+        fields.put("size", exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class));
+        fields.put("announced_by", instanceId);
+        fields.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setHeader(KafkaConstants.KEY, identity);
+        exchange.getIn().setHeader(KafkaConstants.PARTITION_KEY, partitions.of(identity));
+        exchange.getIn().setHeader(Exchange.FILE_PATH, path.toString());
+        try {
+            exchange.getIn().setBody(JSON.writeValueAsBytes(fields));
+        } catch (IOException e) {
+            throw new IllegalStateException("a map of strings and numbers is always JSON", e);
+        }
+    }
+
+    /** The folder route's file is announced: it is not announced again while its path holds it. */
+    public void announced(Exchange exchange) {
+        Path path = Path.of(exchange.getIn().getHeader(Exchange.FILE_PATH, String.class));
+        Object fileKey = fileKeyOf(path);
+        if (fileKey != null) {
+            announced.put(path, fileKey);
+        }
+        announcedNotClaimed.add(identityOf(path));
+    }
+
+    /** True while files this instance announced have not come back as claims, or claims wait to be picked up. */
+    public boolean claimsPending() {
+        return !announcedNotClaimed.isEmpty() || !claims.isEmpty();
+    }
+
+    // --- claims: the files of the partitions this instance owns ----------------------------------------------------
+
+    /**
+     * A file announced in a partition this instance owns: it is picked up now if its path holds a file that is not
+     * being read here already, otherwise at a later tick. An announcement of a file that is gone is dropped.
+     */
+    public void claim(String identity, String type, String label, int partition) {
+        claims.put(identity, new Claim(type, label, partition));
+        announcedNotClaimed.remove(identity);
+        pickUpClaims();
+    }
+
+    private synchronized void pickUpClaims() {
         long now = System.nanoTime();
-        LeftAlone passed = leftAlone.get(path);
-        if (passed != null) {
-            if (passed.stillApplies(file, now)) {
-                return false;
+        for (Map.Entry<String, Claim> entry : claims.entrySet()) {
+            Path path = dataRoot.resolve(entry.getKey()).normalize();
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            } catch (IOException gone) {
+                claims.remove(entry.getKey(), entry.getValue());
+                continue;
+            }
+            if (stopping || attributes.isDirectory()) {
+                continue;
+            }
+            LeftAlone passed = leftAlone.get(path);
+            if (passed != null && passed.stillApplies(attributes, now)) {
+                continue;
             }
             leftAlone.remove(path);
-        }
-        TrackedFile tracked = inFolders.get(path);
-        if (tracked == null) {
-            return true;
-        }
-        try {
-            return tracked.readsOnInFolder(observe(tracked), quietNanos, now);
-        } catch (IOException e) {
-            return false;
+            TrackedFile tracked = inFolders.get(path);
+            if (tracked != null) {
+                if (Objects.equals(tracked.fileKey(), attributes.fileKey())) {
+                    claims.remove(entry.getKey(), entry.getValue());
+                }
+                continue;
+            }
+            if (pickUp(path, entry.getValue())) {
+                claims.remove(entry.getKey(), entry.getValue());
+            }
         }
     }
 
     /**
-     * Starts reading a file the folder route picked up: a new one is identified first (and resumes after its
-     * checkpoint when it has one), a known one reads on where it stopped. Its line reader becomes the body.
+     * Opens a claimed file, identifies it (resuming after its checkpoint when it has one) and has it read; false
+     * when it could not be opened (it is tried again when it changes, or in a minute).
      */
-    public void open(Exchange exchange) throws IOException {
-        Path path = Path.of(exchange.getIn().getHeader(Exchange.FILE_PATH, String.class)).toAbsolutePath().normalize();
-        TrackedFile tracked = inFolders.get(path);
-        if (tracked == null) {
-            tracked = discover(path, exchange.getProperty(ReadingProperties.TYPE, String.class),
-                    exchange.getProperty(ReadingProperties.LABEL, String.class));
-            exchange.setProperty(ReadingProperties.FILE, tracked);
-            identify(tracked);
+    private boolean pickUp(Path path, Claim claim) {
+        TrackedFile tracked;
+        try {
+            tracked = discover(path, claim.type(), claim.label(), claim.partition());
+        } catch (IOException e) {
+            LOG.error("Could not start {}: {}. The file was left in place; it is tried again when it changes, or in a "
+                    + "minute", identityOf(path), describeFailure(rootOf(e), describe(e)));
+            leaveAlone(path);
+            return false;
         }
-        startReader(exchange, tracked);
+        try {
+            identify(tracked);
+        } catch (IOException e) {
+            String why = describeFailure(rootOf(e), describe(e));
+            tracked.readingFailed(null, why);
+            LOG.error("Reading {} failed after line {}: {}", tracked.identity(), tracked.linesRead(), why);
+            return true;
+        }
+        read(tracked);
+        return true;
     }
 
-    private TrackedFile discover(Path path, String type, String label) throws IOException {
+    private TrackedFile discover(Path path, String type, String label, int partition) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         TrackedFile tracked;
         try {
             BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-            tracked = new TrackedFile(identityOf(path), type, label, path, channel, attributes.fileKey());
+            tracked = new TrackedFile(identityOf(path), type, label, path, channel, attributes.fileKey(), partition);
         } catch (IOException e) {
             channel.close();
             throw e;
@@ -184,7 +292,7 @@ public final class FileTracker implements GenericFileFilter<File> {
             tracked.resumeFrom(checkpoint);
             if (!checkpoint.done()) {
                 LOG.info("Resuming {} after line {} (byte {} of {}): the lines before were acknowledged before the "
-                        + "last stop", tracked.identity(), checkpoint.line(), checkpoint.offset(), size);
+                        + "last stop or hand-over", tracked.identity(), checkpoint.line(), checkpoint.offset(), size);
             } else if (size > checkpoint.offset()) {
                 LOG.info("Resuming {} after line {}: it was ingested completely before and has grown since",
                         tracked.identity(), checkpoint.line());
@@ -198,13 +306,23 @@ public final class FileTracker implements GenericFileFilter<File> {
         events.started(tracked);
     }
 
-    private void startReader(Exchange exchange, TrackedFile tracked) throws IOException {
+    /** Has the reading route read the file on from where it stopped, on one of its threads. */
+    private void read(TrackedFile tracked) {
+        template.send(READ_ROUTE, exchange -> exchange.setProperty(ReadingProperties.FILE, tracked));
+    }
+
+    // --- reading ---------------------------------------------------------------------------------------------------
+
+    /** For the reading route: the file's line reader becomes the body, from where reading stopped. */
+    public void startReader(Exchange exchange) throws IOException {
+        TrackedFile tracked = fileOf(exchange);
         JsonlLineReader reader = JsonlLineReader.from(tracked.channel(), tracked.readOffset(), tracked.linesRead(),
-                options.maxLineBytes(), budget, () -> stopping, () -> quietNow(tracked));
-        exchange.setProperty(ReadingProperties.FILE, tracked);
+                options.maxLineBytes(), budget, () -> stopping || handingOver.contains(tracked),
+                () -> quietNow(tracked));
         exchange.setProperty(ReadingProperties.TYPE, tracked.type());
         exchange.setProperty(ReadingProperties.LABEL, tracked.label());
-        exchange.getIn().setBody(tracked.startReading(reader) ? reader : Collections.emptyIterator());
+        exchange.getIn().setBody(!handingOver.contains(tracked) && tracked.startReading(reader) ? reader
+                : Collections.emptyIterator());
     }
 
     /** For the reading route to split by: the reader's lines in chunks (a line longer than a chunk alone). */
@@ -231,20 +349,12 @@ public final class FileTracker implements GenericFileFilter<File> {
         TrackedFile tracked = fileOf(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = cause == null ? "unknown error" : describe(cause);
-        if (tracked == null) {
-            Path path = Path.of(exchange.getIn().getHeader(Exchange.FILE_PATH, String.class)).toAbsolutePath()
-                    .normalize();
-            LOG.error("Could not start {}: {}. The file was left in place; it is tried again when it changes, or in a "
-                    + "minute", identityOf(path), describeFailure(rootOf(cause), reason));
-            leaveAlone(path);
-            return;
-        }
         JsonlLineReader reader = exchange.getIn().getBody() instanceof JsonlLineReader r ? r : null;
         if (reader != null) {
             reader.release();
             stats.linesSkipped(tracked.type(), tracked.label(), reader.blankLines());
         }
-        if (stopping) {
+        if (stopping || handingOver.contains(tracked) || tracked.state().isSettled()) {
             tracked.readingBroken(reader);
             return;
         }
@@ -283,9 +393,14 @@ public final class FileTracker implements GenericFileFilter<File> {
      */
     public void tick() {
         skippedLinks.removeIf(link -> !Files.isSymbolicLink(link));
+        announced.keySet().removeIf(path -> !Files.exists(path, LinkOption.NOFOLLOW_LINKS));
+        pickUpClaims();
         List<TrackedFile> done = new ArrayList<>();
         List<TrackedFile> failed = new ArrayList<>();
         for (TrackedFile file : files) {
+            if (handingOver.contains(file)) {
+                continue;
+            }
             try {
                 switch (file.nextStep(observe(file), quietNanos, System.nanoTime())) {
                     case WAIT -> { }
@@ -348,9 +463,11 @@ public final class FileTracker implements GenericFileFilter<File> {
         }
     }
 
-    /** Reads a file on where it lies now, on this thread: its path no longer holds it, or it was moved. */
-    private void readHere(TrackedFile file) {
-        if (file.state() == FileState.MOVED) {
+    /** Reads a file on from where it stopped, where it lies now: in its folder, moved, or no longer at its path. */
+    private void readHere(TrackedFile file) throws IOException {
+        if (observe(file).inPlace()) {
+            LOG.debug("{} has new lines: reading on after line {}", file.identity(), file.linesRead());
+        } else if (file.state() == FileState.MOVED) {
             LOG.warn("{} grew after it was moved to {}: the lines written since are read from there and published. "
                     + "Its writer paused for longer than ingestion.file.quiet-period-ms ({} ms): raise it above the "
                     + "writer's longest pause, or have the writer rename complete files into the folder",
@@ -358,7 +475,7 @@ public final class FileTracker implements GenericFileFilter<File> {
         } else {
             LOG.info("Reading on {} from the file that was picked up: its path no longer holds it", file.identity());
         }
-        template.send(READ_ROUTE, exchange -> startReader(exchange, file));
+        read(file);
     }
 
     /**
@@ -480,6 +597,59 @@ public final class FileTracker implements GenericFileFilter<File> {
         }
     }
 
+    /**
+     * These partitions go to another instance. The readers of their files stop at their next line and claims not
+     * picked up are dropped. Revoked (a rebalance, or this instance stops): the records already read get up to
+     * {@code drain} to be resolved, then each file's checkpoint is saved (in exactly-once mode the caller commits
+     * it with the partition's last transaction) and the file is let go, so the next owner resumes it where this one
+     * stopped. Lost (this instance was cut off from the group for longer than its session): nothing is waited for or
+     * saved, since the next owner may have moved on already.
+     */
+    public void release(Set<Integer> released, boolean lost, Duration drain) {
+        claims.values().removeIf(claim -> released.contains(claim.partition()));
+        List<TrackedFile> leaving = files.stream().filter(file -> released.contains(file.partition())).toList();
+        handingOver.addAll(leaving);
+        List<TrackedFile> unsettled = leaving.stream().filter(file -> !file.state().isSettled()).toList();
+        if (!lost) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drain.toMillis());
+            while (unsettled.stream().anyMatch(file -> !file.handedOverCleanly())) {
+                if (System.nanoTime() >= deadline) {
+                    LOG.warn("Handing over files partitions {} before every record of their files was acknowledged "
+                            + "({} ms): the next owner sends the unacknowledged ones again", released,
+                            drain.toMillis());
+                    break;
+                }
+                try {
+                    Thread.sleep(HAND_OVER_CHECK_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            List<Checkpoint> saves = new ArrayList<>();
+            unsettled.forEach(file -> checkpointOf(file, false).ifPresent(saves::add));
+            checkpoints.saveAndWait(saves, drain);
+        }
+        for (TrackedFile file : leaving) {
+            file.interrupted();
+            inFolders.remove(file.location(), file);
+            forget(file);
+            handingOver.remove(file);
+        }
+        for (TrackedFile file : unsettled) {
+            if (lost) {
+                LOG.warn("Let go of {} at line {}: its partition {} was given to another instance while this one was "
+                        + "cut off from the group; that instance resumes it after its last checkpoint",
+                        file.identity(), file.linesRead(), file.partition());
+            } else {
+                LOG.info("Handed over {} after line {}: its partition {} goes to another instance, which resumes it "
+                        + "there", file.identity(), file.resolvedThrough(), file.partition());
+            }
+            events.interrupted(file);
+        }
+        checkpoints.forget(released);
+    }
+
     /** The number of files picked up and not settled. */
     public int openFiles() {
         return (int) files.stream().filter(file -> !file.state().isSettled()).count();
@@ -520,6 +690,14 @@ public final class FileTracker implements GenericFileFilter<File> {
             file.channel().close();
         } catch (IOException e) {
             LOG.debug("Closing {}: {}", file.identity(), e.getMessage());
+        }
+    }
+
+    private static Object fileKeyOf(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException gone) {
+            return null;
         }
     }
 

@@ -30,7 +30,7 @@ public final class TrackedFile {
     public enum Step {
         /** Nothing now: it is being read, or waits for its records, for more lines, or for quiet. */
         WAIT,
-        /** Read on from where it lies (its path no longer holds it, or it was moved): its folder will not. */
+        /** Read on from where it stopped: it has new lines (where it lies now, in its folder or moved). */
         READ_HERE,
         /** Every line is accounted for and the file is quiet: move it to {@code .done/}. */
         SETTLE_DONE,
@@ -48,6 +48,7 @@ public final class TrackedFile {
     private final String label;
     private final FileChannel channel;
     private final Object fileKey;
+    private final int partition;
 
     private volatile Path location;
     private volatile FileState state = FileState.DISCOVERED;
@@ -80,8 +81,10 @@ public final class TrackedFile {
      * @param location   where the file is
      * @param channel    the open file, read and fingerprinted through; closed when the file is settled
      * @param fileKey    the file system's key of the file (inode), to tell it from another file under its path
+     * @param partition  the files partition it belongs to (the instance owning that partition reads it)
      */
-    public TrackedFile(String identity, String type, String label, Path location, FileChannel channel, Object fileKey) {
+    public TrackedFile(String identity, String type, String label, Path location, FileChannel channel, Object fileKey,
+                       int partition) {
         this.identity = identity;
         this.identityHash = Seed.hash(identity);
         this.type = type;
@@ -89,6 +92,7 @@ public final class TrackedFile {
         this.location = location;
         this.channel = channel;
         this.fileKey = fileKey;
+        this.partition = partition;
     }
 
     /** The file's path under the data folder, e.g. {@code movie/new/part-0001.jsonl}. */
@@ -99,6 +103,11 @@ public final class TrackedFile {
     /** The hash of the identity the seeded draws of its lines start from (computed once, not per line). */
     public long identityHash() {
         return identityHash;
+    }
+
+    /** The files partition it belongs to. */
+    public int partition() {
+        return partition;
     }
 
     public String type() {
@@ -301,6 +310,11 @@ public final class TrackedFile {
         return from != null && Collections.binarySearch(from.pending(), line) >= 0;
     }
 
+    /** True once nothing of it is being read and every record read is resolved: it can go to another instance. */
+    public synchronized boolean handedOverCleanly() {
+        return state != FileState.READING && outstanding() == 0;
+    }
+
     private long outstanding() {
         return admitted - published - deadLettered - failed;
     }
@@ -326,7 +340,7 @@ public final class TrackedFile {
                     return outstanding() == 0 ? Step.SETTLE_FAILED : Step.WAIT;
                 }
                 if (size > readOffset) {
-                    return observation.inPlace() || !hasNewBytes(size, quiet) ? Step.WAIT : Step.READ_HERE;
+                    return hasNewBytes(size, quiet) ? Step.READ_HERE : Step.WAIT;
                 }
                 if (outstanding() > 0) {
                     return Step.WAIT;
@@ -343,12 +357,6 @@ public final class TrackedFile {
             default:
                 return Step.WAIT;
         }
-    }
-
-    /** True when its folder should read it on: it lies in its folder, was read to its end, and has new lines. */
-    public synchronized boolean readsOnInFolder(FileObservation observation, long quietNanos, long nowNanos) {
-        boolean quiet = unchangedFor(observation, nowNanos) >= quietNanos;
-        return state == FileState.CAUGHT_UP && observation.inPlace() && hasNewBytes(observation.size(), quiet);
     }
 
     /** True when the file is quiet now, as far as the last observation tells. */

@@ -9,8 +9,10 @@ import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
 
 /**
- * Ends a {@code once} run: when every folder has been polled and found nothing new, no file is open and no record
- * is in flight, everything that was there has been delivered (or reported). Does nothing in {@code watch} mode.
+ * Ends a {@code once} run: when every folder has been polled and found nothing new, every file announced has been
+ * claimed, no file is open and no record is in flight, everything that was there has been delivered (or reported).
+ * A once run is a group of one: it completes when it owns every files partition. Does nothing in {@code watch}
+ * mode.
  */
 public final class RunCompletion {
 
@@ -45,7 +47,7 @@ public final class RunCompletion {
 
     /** Checks whether a once run is complete, and if so triggers the completion action once. */
     public void check() {
-        if (once && idleFolders.containsAll(folderRoutes) && files.openFiles() == 0
+        if (once && idleFolders.containsAll(folderRoutes) && !files.claimsPending() && files.openFiles() == 0
                 && budget.bytesInFlight() == 0 && completed.compareAndSet(false, true)) {
             onComplete.run();
         }

@@ -43,8 +43,8 @@ import tmdb.ingestion.config.ConfigurationException;
  * {@code ingestion.topics.*}, like Kafka Connect's topic creation), or the start fails naming the topic, the setting
  * it comes from and the fix. Otherwise a typo in a topic name, on a cluster that does not create topics on first use
  * (the norm in production), would hold every record of that type until its delivery timed out. The checkpoint topic
- * must also be compacted: under a time or size retention, checkpoints would be deleted and finished files read
- * again.
+ * and the files topic must also be compacted: under a time or size retention, checkpoints would be deleted and
+ * finished files read again, and announcements of files not read yet would be lost.
  * <p>
  * While the run goes on, it also answers which topics have gone (deleted under the running application), so that a
  * missing topic is reported as such, not as Kafka being away.
@@ -57,8 +57,13 @@ public final class KafkaTopics extends ServiceSupport implements KafkaAvailabili
     public record Needed(String name, String setting, boolean compacted) {
     }
 
-    /** Whether to create missing topics, and how: empty partitions or replication factor mean the broker's default. */
-    public record Creation(boolean enabled, Optional<Integer> partitions, Optional<Short> replicationFactor) {
+    /**
+     * Whether to create missing topics, and how: empty partitions or replication factor mean the broker's default.
+     * Compacted topics (the files and checkpoint topics) get {@code compactedPartitions}: the files topic's
+     * partition count, which caps the instances of a group.
+     */
+    public record Creation(boolean enabled, Optional<Integer> partitions, Optional<Short> replicationFactor,
+                           int compactedPartitions) {
     }
 
     private final List<Needed> needed;
@@ -229,7 +234,7 @@ public final class KafkaTopics extends ServiceSupport implements KafkaAvailabili
 
     private NewTopic newTopic(Needed topic) {
         if (topic.compacted()) {
-            return new NewTopic(topic.name(), Optional.of(1), creation.replicationFactor())
+            return new NewTopic(topic.name(), Optional.of(creation.compactedPartitions()), creation.replicationFactor())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         }
         return new NewTopic(topic.name(), creation.partitions(), creation.replicationFactor());

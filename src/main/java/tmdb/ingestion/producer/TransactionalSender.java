@@ -71,6 +71,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private final Supplier<Properties> producerConfig;
     private final Function<Properties, Producer<String, byte[]>> newProducer;
     private final String transactionalId;
+    private final int filesPartition;
     private final long commitIntervalMs;
     private final CheckpointStore checkpoints;
     private final WindowOutcomes outcomes;
@@ -120,12 +121,13 @@ public final class TransactionalSender extends ServiceSupport implements Process
      */
     public TransactionalSender(Supplier<Properties> producerConfig,
                                Function<Properties, Producer<String, byte[]>> newProducer, String transactionalId,
-                               long commitIntervalMs, long commitEarlyBytes, CheckpointStore checkpoints,
+                               int filesPartition, long commitIntervalMs, long commitEarlyBytes, CheckpointStore checkpoints,
                                WindowOutcomes outcomes, KafkaAvailability availability, Pacer pacer,
                                DeadLetterRecord deadLetters, MeterRegistry meters, StopDeadline stopDeadline) {
         this.producerConfig = producerConfig;
         this.newProducer = newProducer;
         this.transactionalId = transactionalId;
+        this.filesPartition = filesPartition;
         this.commitIntervalMs = commitIntervalMs;
         this.commitEarlyBytes = commitEarlyBytes;
         this.checkpoints = checkpoints;
@@ -153,8 +155,13 @@ public final class TransactionalSender extends ServiceSupport implements Process
      */
     @Override
     public void process(Exchange exchange) {
+        send(RecordProcessor.window(exchange));
+    }
+
+    /** Sends these records into the open transaction, as {@link #process} does a window's. */
+    public void send(List<Record> records) {
         Exception refused = null;
-        for (Record record : pacer.released(RecordProcessor.window(exchange))) {
+        for (Record record : pacer.released(records)) {
             Pending pending = new Pending(record);
             transaction.readLock().lock();
             try {
@@ -244,8 +251,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             }
             try {
                 for (Checkpoint checkpoint : checkpointsOf(sent)) {
-                    producer.send(new ProducerRecord<>(checkpoints.topic(), checkpoints.key(checkpoint),
-                            checkpoints.serialize(checkpoint)));
+                    producer.send(checkpoints.message(checkpoint));
                 }
                 if (!commitUntilDecided(sent)) {
                     return;
@@ -400,7 +406,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 }
             }
         }
-        Optional<String> otherRun = checkpoints.otherRunSince(transactionStartMillis);
+        Optional<String> otherRun = checkpoints.otherRunSince(transactionStartMillis, filesPartition);
         if (otherRun.isPresent()) {
             fence(new ProducerFencedException("run " + otherRun.get() + " committed checkpoints of this deployment "
                     + "while this instance could not reach Kafka"));
@@ -518,9 +524,10 @@ public final class TransactionalSender extends ServiceSupport implements Process
             return;
         }
         fenced = true;
-        LOG.error("Another instance took over the transactional id {} (ingestion.exactly-once.transactional-id): {}. "
-                + "This instance stops without committing more; its open transaction is aborted, and the files it "
-                + "was reading resume from their checkpoints", transactionalId, cause.getMessage());
+        LOG.error("Another instance took over the transactional id {} (files partition {}): {}. This instance stops "
+                + "without committing more; its open transaction is aborted, and the files it was reading resume from "
+                + "their checkpoints wherever their partitions go", transactionalId, filesPartition,
+                cause.getMessage());
         onFenced.run();
     }
 

@@ -26,7 +26,7 @@ class CheckpointLogTest {
     private static final Deployment THEIRS = new Deployment("theirs", "data folder /other", TOPICS);
 
     private static CheckpointStore store(Deployment deployment) {
-        return new CheckpointStore("checkpoints", Properties::new, null, "run", true, deployment);
+        return new CheckpointStore("checkpoints", Properties::new, null, "run", true, deployment, new FilePartitions());
     }
 
     private static Checkpoint checkpoint(String file, long line, List<Long> pending, boolean done) {

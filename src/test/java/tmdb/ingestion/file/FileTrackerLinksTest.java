@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.apache.camel.component.file.GenericFile;
+import tmdb.ingestion.checkpoint.FilePartitions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class FileTrackerLinksTest {
 
     private boolean accepted(SymlinkPolicy policy, Path entry) {
         FileTracker tracker = new FileTracker(dir.resolve("data"), new FileTracker.Options(1 << 20, 100, 1 << 20, 0,
-                policy), new InFlightBudget(1 << 20), new IngestionStats(), null, null);
+                policy), new InFlightBudget(1 << 20), new IngestionStats(), null, null, new FilePartitions(), "test");
         GenericFile<File> file = new GenericFile<>();
         file.setFile(entry.toFile());
         return tracker.accept(file);

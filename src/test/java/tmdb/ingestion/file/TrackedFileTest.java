@@ -38,7 +38,7 @@ class TrackedFileTest {
         path = dir.resolve("a.jsonl");
         Files.writeString(path, lines(5));
         channel = FileChannel.open(path, StandardOpenOption.READ);
-        file = new TrackedFile(NAME, "movie", "new", path, channel, "key");
+        file = new TrackedFile(NAME, "movie", "new", path, channel, "key", 0);
     }
 
     @AfterEach
@@ -96,16 +96,13 @@ class TrackedFileTest {
         resolveAll(1, 5);
         Files.writeString(path, lines(2), StandardOpenOption.APPEND);
 
-        assertThat(file.nextStep(inPlace(QUIET * 2), QUIET, now)).as("in its folder: the folder reads it on")
-                .isEqualTo(Step.WAIT);
-        assertThat(file.readsOnInFolder(inPlace(0), QUIET, now)).isTrue();
+        assertThat(file.nextStep(inPlace(0), QUIET, now)).as("in its folder: read on").isEqualTo(Step.READ_HERE);
         FileObservation replaced = new FileObservation(channel.size(), false, 0);
         assertThat(file.nextStep(replaced, QUIET, now)).as("its path holds another file: read on here")
                 .isEqualTo(Step.READ_HERE);
 
         readOn(true);
         resolveAll(6, 7);
-        assertThat(file.readsOnInFolder(inPlace(QUIET), QUIET, now)).isFalse();
         assertThat(file.nextStep(inPlace(QUIET), QUIET, now)).isEqualTo(Step.SETTLE_DONE);
         assertThat(file.completed().offset()).isEqualTo(700);
     }
@@ -116,11 +113,11 @@ class TrackedFileTest {
         readOn(false);
         resolveAll(1, 5);
         assertThat(file.readOffset()).as("the half line is not read").isEqualTo(500);
-        assertThat(file.readsOnInFolder(inPlace(0), QUIET, now)).as("nothing new since the last reading").isFalse();
-        assertThat(file.nextStep(inPlace(0), QUIET, now)).isEqualTo(Step.WAIT);
+        assertThat(file.nextStep(inPlace(0), QUIET, now)).as("nothing new since the last reading")
+                .isEqualTo(Step.WAIT);
 
         Files.writeString(path, "tle\": \"x\"}\n", StandardOpenOption.APPEND);
-        assertThat(file.readsOnInFolder(inPlace(0), QUIET, now)).as("the rest arrived").isTrue();
+        assertThat(file.nextStep(inPlace(0), QUIET, now)).as("the rest arrived").isEqualTo(Step.READ_HERE);
         readOn(false);
         assertThat(file.linesRead()).isEqualTo(6);
         assertThat(file.readOffset()).isEqualTo(channel.size());
@@ -131,7 +128,8 @@ class TrackedFileTest {
         Files.writeString(path, "{\"movie_id\": 1}", StandardOpenOption.APPEND);
         readOn(false);
         resolveAll(1, 5);
-        assertThat(file.readsOnInFolder(inPlace(QUIET), QUIET, now)).as("quiet: its last line is complete").isTrue();
+        assertThat(file.nextStep(inPlace(QUIET), QUIET, now)).as("quiet: its last line is complete")
+                .isEqualTo(Step.READ_HERE);
 
         readOn(true);
         file.published(6);
@@ -145,7 +143,7 @@ class TrackedFileTest {
         assertThat(file.nextStep(inPlace(QUIET), QUIET, now)).isEqualTo(Step.SETTLE_DONE);
         Files.writeString(path, lines(1), StandardOpenOption.APPEND);
         FileObservation laggingTime = inPlace(QUIET * 10);
-        assertThat(file.nextStep(laggingTime, QUIET, now)).as("grew: its folder reads it on").isEqualTo(Step.WAIT);
+        assertThat(file.nextStep(laggingTime, QUIET, now)).as("grew: read on").isEqualTo(Step.READ_HERE);
         readOn(true);
         file.published(6);
 
@@ -220,7 +218,7 @@ class TrackedFileTest {
         file.interrupted();
         assertThat(file.state()).isEqualTo(FileState.DONE);
 
-        TrackedFile other = new TrackedFile("movie/new/b.jsonl", "movie", "new", path, channel, "key");
+        TrackedFile other = new TrackedFile("movie/new/b.jsonl", "movie", "new", path, channel, "key", 0);
         other.interrupted();
         assertThat(other.state()).isEqualTo(FileState.INTERRUPTED);
     }

@@ -41,7 +41,7 @@ class FileStatusRouteTest extends CamelTestSupport {
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean holdSends;
     private FileStatusEvents events;
-    private final TrackedFile file = new TrackedFile("movie/new/a.jsonl", "movie", "new", null, null, null);
+    private final TrackedFile file = new TrackedFile("movie/new/a.jsonl", "movie", "new", null, null, null, 0);
 
     @Override
     public boolean isUseAdviceWith() {
@@ -66,7 +66,7 @@ class FileStatusRouteTest extends CamelTestSupport {
 
     @Override
     protected void doPostSetup() throws Exception {
-        events = new FileStatusEvents(context.createProducerTemplate(), "status", "run", stats);
+        events = new FileStatusEvents(context.createProducerTemplate(), "status", "run", "instance-a", stats);
         context.getRegistry().bind("fileStatusEvents", events);
         AdviceWith.adviceWith(context, "file-status", route -> route.weaveByToUri("kafka:*").replace()
                 .process(exchange -> {

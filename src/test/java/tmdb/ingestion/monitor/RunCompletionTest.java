@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
@@ -30,7 +31,7 @@ class RunCompletionTest {
 
     private RunCompletion completion(boolean once) {
         FileTracker files = new FileTracker(dir, new FileTracker.Options(1 << 20, 100, 1 << 20, 0,
-                SymlinkPolicy.SKIP), budget, stats, null, null);
+                SymlinkPolicy.SKIP), budget, stats, null, null, new FilePartitions(), "test");
         RunCompletion completion = new RunCompletion(once, FOLDERS, files, budget, stats);
         completion.onComplete(completions::incrementAndGet);
         return completion;

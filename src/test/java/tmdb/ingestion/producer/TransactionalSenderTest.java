@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.checkpoint.CheckpointStore;
 import tmdb.ingestion.checkpoint.Deployment;
+import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.config.StopDeadline;
 import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.file.InFlightBudget;
@@ -101,14 +102,14 @@ class TransactionalSenderTest {
         DeadLetterRecord deadLetters = new DeadLetterRecord("dlq", 100);
         WindowOutcomes outcomes = new WindowOutcomes(stats, availability, deadLetters, 3, 10, 40, 100);
         CheckpointStore checkpoints = new CheckpointStore("checkpoints", Properties::new, null, "run", true,
-                new Deployment("test", "the test", Map.of("movie", "movies")));
+                new Deployment("test", "the test", Map.of("movie", "movies")), new FilePartitions());
         Properties config = new Properties();
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMs));
         TransactionalSender created = new TransactionalSender(() -> (Properties) config.clone(), settings -> {
             Broker producer = new Broker();
             producers.add(producer);
             return producer;
-        }, "tx", Duration.ofHours(1).toMillis(), 1L << 30, checkpoints, outcomes, availability, new Pacer(0),
+        }, "tx-0", 0, Duration.ofHours(1).toMillis(), 1L << 30, checkpoints, outcomes, availability, new Pacer(0),
                 deadLetters, new SimpleMeterRegistry(), new StopDeadline());
         created.onFenced(stopsAsked::incrementAndGet);
         created.start();

@@ -30,7 +30,7 @@ public final class Records {
     /** Line {@code number} of {@code file} (type and label taken from its folders), {@code length} bytes long. */
     public static Record record(String file, long number, byte[] bytes, long length) {
         String[] folders = file.split("/");
-        return new Record(new TrackedFile(file, folders[0], folders[1], null, null, null),
+        return new Record(new TrackedFile(file, folders[0], folders[1], null, null, null, 0),
                 new SourceLine(number, bytes, length), 0, BUDGET, 0);
     }
 
@@ -38,7 +38,7 @@ public final class Records {
     public static Record mixed(String file, long number, long mixKey) {
         String[] folders = file.split("/");
         byte[] bytes = ("{\"line\": " + number + "}").getBytes(StandardCharsets.UTF_8);
-        return new Record(new TrackedFile(file, folders[0], folders[1], null, null, null),
+        return new Record(new TrackedFile(file, folders[0], folders[1], null, null, null, 0),
                 new SourceLine(number, bytes, bytes.length), mixKey, BUDGET, 0);
     }
 
@@ -51,7 +51,7 @@ public final class Records {
         Path path = Files.createDirectories(dataDir.resolve("movie/new")).resolve(name);
         Files.writeString(path, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
         FileChannel channel = FileChannel.open(path);
-        TrackedFile file = new TrackedFile("movie/new/" + name, "movie", "new", path, channel, "key");
+        TrackedFile file = new TrackedFile("movie/new/" + name, "movie", "new", path, channel, "key", 0);
         JsonlLineReader reader = JsonlLineReader.from(channel, 0, 0, 1 << 20, () -> false, () -> true);
         file.startReading(reader);
         List<SourceLine> chunk = new ArrayList<>();

@@ -1,0 +1,79 @@
+package tmdb.ingestion.producer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import tmdb.ingestion.group.PartitionWork;
+import tmdb.ingestion.record.Record;
+import tmdb.ingestion.record.RecordProcessor;
+
+/**
+ * Exactly-once delivery per files partition: each partition this instance owns has its own
+ * {@link TransactionalSender}, with the transactional id {@code <id>-<partition>}. Taking a partition takes its id,
+ * which fences the previous owner and aborts its open transaction before the partition's checkpoints are read; so an
+ * instance cut off from the group for longer than its session can commit nothing of a partition that moved on. A
+ * window's records go to the senders of their files' partitions. A record whose partition was handed over already
+ * (its file was let go before it was acknowledged) is dropped here: the next owner reads its line again.
+ */
+public final class PartitionSenders implements Processor, PartitionWork {
+
+    private final IntFunction<TransactionalSender> newSender;
+    private final Map<Integer, TransactionalSender> byPartition = new ConcurrentHashMap<>();
+    private volatile Runnable onFenced = () -> { };
+
+    /** @param newSender the sender of a files partition, not started */
+    public PartitionSenders(IntFunction<TransactionalSender> newSender) {
+        this.newSender = newSender;
+    }
+
+    /** What to do when a partition's id was taken by another instance while this one owned it (it stops). */
+    public void onFenced(Runnable action) {
+        onFenced = action;
+        byPartition.values().forEach(sender -> sender.onFenced(action));
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Map<Integer, List<Record>> byFilesPartition = new LinkedHashMap<>();
+        for (Record record : RecordProcessor.window(exchange)) {
+            byFilesPartition.computeIfAbsent(record.file().partition(), partition -> new ArrayList<>()).add(record);
+        }
+        byFilesPartition.forEach((partition, records) -> {
+            TransactionalSender sender = byPartition.get(partition);
+            if (sender != null) {
+                sender.send(records);
+            } else {
+                records.forEach(Record::releaseBudget);
+            }
+        });
+    }
+
+    /** Takes the partitions' transactional ids: returns once the previous owners' transactions are settled. */
+    @Override
+    public void take(Set<Integer> partitions) {
+        for (int partition : partitions) {
+            TransactionalSender sender = newSender.apply(partition);
+            sender.onFenced(onFenced);
+            sender.start();
+            byPartition.put(partition, sender);
+        }
+    }
+
+    /** Commits what the partitions' senders hold and closes them. */
+    @Override
+    public void hand(Set<Integer> partitions) {
+        for (int partition : partitions) {
+            TransactionalSender sender = byPartition.remove(partition);
+            if (sender != null) {
+                sender.stop();
+            }
+        }
+    }
+}
