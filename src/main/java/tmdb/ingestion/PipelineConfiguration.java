@@ -107,10 +107,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         int maxLineBytes = settings.integer("ingestion.max-line-bytes");
         Path dataDir = requireDataFolder(settings.string("ingestion.data-dir"));
 
-        IngestionMetrics metrics = new IngestionMetrics();
+        String instanceId = instanceId(settings);
+        IngestionMetrics metrics = new IngestionMetrics(instanceId);
         IngestionStats stats = new IngestionStats(metrics.registry());
         InFlightBudget budget = new InFlightBudget(inFlightCapacity(settings));
-        String instanceId = instanceId(settings);
         FileStatusEvents events = new FileStatusEvents(context.createProducerTemplate(),
                 settings.string("ingestion.status.topic"), runId, instanceId, stats);
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
@@ -127,7 +127,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 settings.integer("ingestion.read.chunk-lines"), settings.integer("ingestion.read.chunk-bytes"),
                 settings.longValue("ingestion.file.quiet-period-ms"),
                 settings.choice("ingestion.file.symlinks", SymlinkPolicy.class)), budget, stats, events, checkpoints,
-                filePartitions, instanceId);
+                filePartitions, instanceId, deployment.id());
         files.readWith(context.createProducerTemplate());
         metrics.watch(stats, budget, files, folders);
         Set<String> folderRouteIds = folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
@@ -192,14 +192,16 @@ public class PipelineConfiguration implements CamelConfiguration {
         context.addService(checkpoints, true, true);
         GroupMember member = new GroupMember(new GroupMember.Options(settings.string("ingestion.group.files-topic"),
                 groupId(settings, deployment), instanceId, settings.integer("ingestion.group.session-timeout-ms"),
-                settings.longValue("ingestion.shutdown.grace-period-ms") / 2), clientConfig, files, checkpoints,
+                settings.longValue("ingestion.shutdown.grace-period-ms") / 2, deployment.id()), clientConfig, files,
+                checkpoints,
                 filePartitions, partitionWork, context, folderRouteIds);
         registry.bind("groupMember", member);
+        metrics.watch(member);
         kafka.setKafkaClientFactory(new MeteredKafkaClientFactory(metrics.registry(), stopDeadline));
         if (settings.bool("ingestion.management.enabled")) {
             KafkaHealthCheck kafkaCheck = new KafkaHealthCheck(() -> KafkaReachability.adminConfig(
                     kafka.getConfiguration(), bootstrap, probeTimeoutMs), availability, probeTimeoutMs);
-            ManagementServer management = new ManagementServer(context, metrics, kafkaCheck,
+            ManagementServer management = new ManagementServer(context, metrics, kafkaCheck, member,
                     settings.string("ingestion.management.host"), settings.integer("ingestion.management.port"),
                     settings.integer("ingestion.management.threads"),
                     settings.integer("ingestion.management.request-timeout-seconds"));

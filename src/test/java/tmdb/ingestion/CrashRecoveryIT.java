@@ -131,9 +131,12 @@ class CrashRecoveryIT {
         String[] settings = {"--ingestion.pace.records-per-second=1000", "--ingestion.delivery.guarantee=exactly-once",
             "--ingestion.exactly-once.transactional-id=" + prefix, "--ingestion.shutdown.grace-period-ms=3000"};
         try (ApplicationProcess zombie = start("zombie.log", settings[0], settings[1], settings[2], settings[3],
-                "--ingestion.management.port=" + management.port())) {
+                "--ingestion.management.port=" + management.port(), "--ingestion.instance-id=zombie")) {
             management.awaitPublished(2000, Duration.ofSeconds(60));
-            try (ApplicationProcess successor = start("successor.log", settings[1], settings[2])) {
+            // outside the zombie's group (a copy of the deployment started with another group id, say), so the group
+            // does not share the work between them: only the transactional ids keep them apart
+            try (ApplicationProcess successor = start("successor.log", settings[1], settings[2],
+                    "--ingestion.group.id=" + prefix + "-other", "--ingestion.instance-id=successor")) {
                 assertThat(zombie.awaitExit(Duration.ofSeconds(60))).as(zombie.output()).isEqualTo(1);
                 assertThat(zombie.output()).contains("Another instance took over the transactional id " + prefix);
                 assertThat(successor.awaitExit(Duration.ofSeconds(120))).as(successor.output()).isZero();

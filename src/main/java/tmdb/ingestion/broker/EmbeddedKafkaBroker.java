@@ -121,6 +121,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         config.put("share.coordinator.state.topic.replication.factor", "1");
         config.put("share.coordinator.state.topic.min.isr", "1");
         config.put("group.initial.rebalance.delay.ms", "0");
+        // the group of instances may notice a lost instance within a second or two (ingestion.group.session-timeout-ms)
+        config.put("group.min.session.timeout.ms", "1000");
         config.put("auto.create.topics.enable", "false");
         // a transaction that outlived its timeout is aborted within a second, not ten
         config.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");

@@ -30,6 +30,12 @@ public final class StopDeadline {
         return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     }
 
+    /** The time left, but no more than the given time (also before the stop started). */
+    public Duration remainingAtMost(Duration most) {
+        Duration left = remaining();
+        return left.compareTo(most) > 0 ? most : left;
+    }
+
     /** The time left, less what later steps of the stop keep for themselves. */
     public Duration remainingLess(Duration kept) {
         Duration left = remaining().minus(kept);

@@ -26,9 +26,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
@@ -76,6 +78,7 @@ public final class FileTracker implements GenericFileFilter<File> {
     private final CheckpointStore checkpoints;
     private final FilePartitions partitions;
     private final String instanceId;
+    private final String deploymentId;
     private volatile ProducerTemplate template;
     /** Files picked up and not settled, by the path they were picked up at: a path is read by one file at a time. */
     private final Map<Path, TrackedFile> inFolders = new ConcurrentHashMap<>();
@@ -84,7 +87,10 @@ public final class FileTracker implements GenericFileFilter<File> {
     private final Map<Path, LeftAlone> leftAlone = new ConcurrentHashMap<>();
     /** Files announced on the files topic by this instance, by path, with the file key announced. */
     private final Map<Path, Object> announced = new ConcurrentHashMap<>();
-    /** Files this instance announced that it has not been given to claim yet (once runs wait for them). */
+    /**
+     * Files this instance is announcing or announced that it has not been given to claim yet (once runs wait for
+     * them). Counted before the announcement is sent: its claim may come back before the send is acknowledged.
+     */
     private final Set<String> announcedNotClaimed = ConcurrentHashMap.newKeySet();
     /** Files of the partitions this instance owns, announced and not picked up yet, by path under the data folder. */
     private final Map<String, Claim> claims = new ConcurrentHashMap<>();
@@ -121,10 +127,14 @@ public final class FileTracker implements GenericFileFilter<File> {
     }
 
     /** @param budget what readers hold counts against it: their buffers, and their lines until resolved */
-    /** @param instanceId this instance, named in each file's announcement */
+    /**
+     * @param instanceId   this instance, named in each file's announcement
+     * @param deploymentId the deployment whose files these are ({@code ingestion.deployment-id}): deployments
+     *                     sharing the files topic keep their announcements apart by it
+     */
     public FileTracker(Path dataRoot, Options options, InFlightBudget budget, IngestionStats stats,
                        FileStatusEvents events, CheckpointStore checkpoints, FilePartitions partitions,
-                       String instanceId) {
+                       String instanceId, String deploymentId) {
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.options = options;
         this.budget = budget;
@@ -134,6 +144,7 @@ public final class FileTracker implements GenericFileFilter<File> {
         this.checkpoints = checkpoints;
         this.partitions = partitions;
         this.instanceId = instanceId;
+        this.deploymentId = deploymentId;
     }
 
     /** How the lifecycle sends a file to the reading route itself (when its folder cannot read it on). */
@@ -158,8 +169,9 @@ public final class FileTracker implements GenericFileFilter<File> {
     }
 
     /**
-     * Makes the folder route's file its announcement on the files topic: keyed by its path under the data folder,
-     * to the partition of that path, so that the instance owning the partition reads it.
+     * Makes the folder route's file its announcement on the files topic: keyed by the deployment and its path under
+     * the data folder (as its checkpoints are), to the partition of that path, so that the instance owning the
+     * partition reads it.
      */
     public void announcement(Exchange exchange) {
         Path path = Path.of(exchange.getIn().getHeader(Exchange.FILE_PATH, String.class)).toAbsolutePath().normalize();
@@ -172,9 +184,10 @@ public final class FileTracker implements GenericFileFilter<File> {
         fields.put("announced_by", instanceId);
         fields.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         exchange.getIn().removeHeaders("*");
-        exchange.getIn().setHeader(KafkaConstants.KEY, identity);
+        exchange.getIn().setHeader(KafkaConstants.KEY, deploymentId + "|" + identity);
         exchange.getIn().setHeader(KafkaConstants.PARTITION_KEY, partitions.of(identity));
         exchange.getIn().setHeader(Exchange.FILE_PATH, path.toString());
+        announcedNotClaimed.add(identity);
         try {
             exchange.getIn().setBody(JSON.writeValueAsBytes(fields));
         } catch (IOException e) {
@@ -189,7 +202,14 @@ public final class FileTracker implements GenericFileFilter<File> {
         if (fileKey != null) {
             announced.put(path, fileKey);
         }
-        announcedNotClaimed.add(identityOf(path));
+    }
+
+    /** The folder route's file could not be announced: the next poll announces it again. */
+    public void announcementFailed(Exchange exchange) {
+        String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
+        if (path != null) {
+            announcedNotClaimed.remove(identityOf(Path.of(path).toAbsolutePath().normalize()));
+        }
     }
 
     /** True while files this instance announced have not come back as claims, or claims wait to be picked up. */
@@ -308,7 +328,8 @@ public final class FileTracker implements GenericFileFilter<File> {
 
     /** Has the reading route read the file on from where it stopped, on one of its threads. */
     private void read(TrackedFile tracked) {
-        template.send(READ_ROUTE, exchange -> exchange.setProperty(ReadingProperties.FILE, tracked));
+        template.send(READ_ROUTE, ExchangePattern.InOnly,
+                exchange -> exchange.setProperty(ReadingProperties.FILE, tracked));
     }
 
     // --- reading ---------------------------------------------------------------------------------------------------
@@ -610,25 +631,19 @@ public final class FileTracker implements GenericFileFilter<File> {
         List<TrackedFile> leaving = files.stream().filter(file -> released.contains(file.partition())).toList();
         handingOver.addAll(leaving);
         List<TrackedFile> unsettled = leaving.stream().filter(file -> !file.state().isSettled()).toList();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drain.toMillis());
+        boolean readersStopped = awaitUntil(() -> unsettled.stream().noneMatch(file -> file.state()
+                == FileState.READING), deadline);
         if (!lost) {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drain.toMillis());
-            while (unsettled.stream().anyMatch(file -> !file.handedOverCleanly())) {
-                if (System.nanoTime() >= deadline) {
-                    LOG.warn("Handing over files partitions {} before every record of their files was acknowledged "
-                            + "({} ms): the next owner sends the unacknowledged ones again", released,
-                            drain.toMillis());
-                    break;
-                }
-                try {
-                    Thread.sleep(HAND_OVER_CHECK_MS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+            if (!readersStopped || !awaitUntil(() -> unsettled.stream().allMatch(TrackedFile::handedOverCleanly),
+                    deadline)) {
+                LOG.warn("Handing over files partitions {} before every record of their files was acknowledged "
+                        + "({} ms): the next owner sends the unacknowledged ones again", released, drain.toMillis());
             }
             List<Checkpoint> saves = new ArrayList<>();
             unsettled.forEach(file -> checkpointOf(file, false).ifPresent(saves::add));
-            checkpoints.saveAndWait(saves, drain);
+            checkpoints.saveAndWait(saves, Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1),
+                    deadline - System.nanoTime())));
         }
         for (TrackedFile file : leaving) {
             file.interrupted();
@@ -648,6 +663,22 @@ public final class FileTracker implements GenericFileFilter<File> {
             events.interrupted(file);
         }
         checkpoints.forget(released);
+    }
+
+    /** Waits until the condition holds, checking every few milliseconds; false when the deadline came first. */
+    private static boolean awaitUntil(BooleanSupplier condition, long deadlineNanos) {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() >= deadlineNanos) {
+                return false;
+            }
+            try {
+                Thread.sleep(HAND_OVER_CHECK_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The number of files picked up and not settled. */

@@ -1,5 +1,6 @@
 package tmdb.ingestion.group;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -65,8 +66,10 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
      * @param sessionTimeoutMs how long the group waits for an instance that stopped answering before its partitions
      *                         go to the others ({@code ingestion.group.session-timeout-ms})
      * @param handOverMs       how long a revoked partition's records get to be acknowledged before it is handed over
+     * @param deploymentId     the deployment whose announcements this group reads (others may share the topic)
      */
-    public record Options(String topic, String groupId, String instanceId, int sessionTimeoutMs, long handOverMs) {
+    public record Options(String topic, String groupId, String instanceId, int sessionTimeoutMs, long handOverMs,
+                          String deploymentId) {
     }
 
     private final Options options;
@@ -175,16 +178,20 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         }
     }
 
-    /** An announcement in an owned partition: its file is claimed (a tombstone or an unreadable value is skipped). */
+    /**
+     * An announcement in an owned partition: its file is claimed. A tombstone, an unreadable value and another
+     * deployment's announcement are skipped.
+     */
     private void announced(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null || record.key() == null) {
+        String ours = options.deploymentId() + "|";
+        if (record.value() == null || record.key() == null || !record.key().startsWith(ours)) {
             return;
         }
         try {
             JsonNode announcement = JSON.readTree(record.value());
-            files.claim(record.key(), announcement.path("type").asText(), announcement.path("label").asText(),
-                    record.partition());
-        } catch (java.io.IOException e) {
+            files.claim(record.key().substring(ours.length()), announcement.path("type").asText(),
+                    announcement.path("label").asText(), record.partition());
+        } catch (IOException e) {
             LOG.warn("Skipped an announcement in {}-{} at offset {} that is not JSON: {}", record.topic(),
                     record.partition(), record.offset(), e.getMessage());
         }

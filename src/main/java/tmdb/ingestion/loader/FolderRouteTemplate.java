@@ -34,6 +34,7 @@ public class FolderRouteTemplate extends RouteBuilder {
                 .routeGroup(GROUP)
                 .autoStartup(false)
                 .onException(Exception.class).handled(true)
+                    .bean("fileTracker", "announcementFailed")
                     .log(LoggingLevel.WARN, "Could not announce ${header.CamelFilePath} on {{ingestion.group"
                             + ".files-topic}}: ${exception.message}. It is announced again at the next poll")
                 .end()

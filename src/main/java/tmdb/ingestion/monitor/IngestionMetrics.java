@@ -24,6 +24,7 @@ import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
 import tmdb.ingestion.file.TrackedFile;
+import tmdb.ingestion.group.GroupMember;
 
 /**
  * The Prometheus registry and the gauges of what is in progress: records held in the mixing stage, bytes in
@@ -34,6 +35,14 @@ import tmdb.ingestion.file.TrackedFile;
 public final class IngestionMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    /**
+     * @param instanceId every metric carries it as the label {@code instance_id}, so that series of the instances
+     *                   of a group stay apart wherever they are collected
+     */
+    public IngestionMetrics(String instanceId) {
+        registry.config().commonTags("instance_id", instanceId);
+    }
 
     public MeterRegistry registry() {
         return registry;
@@ -63,7 +72,8 @@ public final class IngestionMetrics {
             String label = stream.get(1);
             streamGauge("ingestion.files.reading", "Files being read or waiting for their acknowledgements",
                     type, label, () -> files(files, type, label).count());
-            streamGauge("ingestion.files.waiting", "Files in the watched folder not picked up yet", type, label,
+            streamGauge("ingestion.files.waiting", "Files in the watched folder not being read by this instance (in a "
+                    + "group, those the others read count too)", type, label,
                     () -> Math.max(0, countFiles(paths) - files(files, type, label).count()));
             streamGauge("ingestion.reading.bytes.left", "Bytes not read yet in the files being read", type, label,
                     () -> sum(files, type, label, TrackedFile::bytesLeft));
@@ -71,6 +81,16 @@ public final class IngestionMetrics {
                     "Lines not read yet in the files being read, estimated from their mean line length so far",
                     type, label, () -> sum(files, type, label, TrackedFile::linesLeftEstimate));
         });
+    }
+
+    /** The files partitions this instance owns, and whether it lists the folders (it owns partition 0). */
+    public void watch(GroupMember member) {
+        Gauge.builder("ingestion.group.partitions.owned", member, m -> m.ownedPartitions().size())
+                .description("Files partitions this instance owns: it reads the files announced in them")
+                .tag("group", member.groupId()).register(registry);
+        Gauge.builder("ingestion.group.discovering", member, m -> m.discovering() ? 1 : 0)
+                .description("1 while this instance lists the folders (it owns files partition 0)")
+                .tag("group", member.groupId()).register(registry);
     }
 
     private void streamGauge(String name, String description, String type, String label,

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -26,12 +27,14 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.config.ConfigurationException;
+import tmdb.ingestion.group.GroupMember;
 
 /**
  * The management port: Camel's health checks and the Prometheus metrics over HTTP, on the paths Camel's own
  * management server uses ({@code /observe/health}, {@code /observe/health/live}, {@code /observe/health/ready},
- * {@code /observe/metrics}). A health answer is 200 when every check is up and 503 otherwise, with each check's
- * state and message as JSON.
+ * {@code /observe/metrics}), and this instance's place in its group ({@code /observe/group}: its id and the files
+ * partitions it owns). A health answer is 200 when every check is up and 503 otherwise, with each check's state and
+ * message as JSON.
  */
 public final class ManagementServer extends ServiceSupport {
 
@@ -41,6 +44,7 @@ public final class ManagementServer extends ServiceSupport {
     private final CamelContext context;
     private final IngestionMetrics metrics;
     private final KafkaHealthCheck kafkaCheck;
+    private final GroupMember group;
     private final String host;
     private final HttpServer server;
     private final int threads;
@@ -52,11 +56,13 @@ public final class ManagementServer extends ServiceSupport {
      * @param threads               requests answered at once: a slow client holds one of them, not the probes
      * @param requestTimeoutSeconds longest time a client may take to send its request, and to read the answer
      */
-    public ManagementServer(CamelContext context, IngestionMetrics metrics, KafkaHealthCheck kafkaCheck, String host,
-                            int port, int threads, int requestTimeoutSeconds) throws IOException {
+    public ManagementServer(CamelContext context, IngestionMetrics metrics, KafkaHealthCheck kafkaCheck,
+                            GroupMember group, String host, int port, int threads, int requestTimeoutSeconds)
+            throws IOException {
         this.context = context;
         this.metrics = metrics;
         this.kafkaCheck = kafkaCheck;
+        this.group = group;
         this.host = host;
         this.threads = threads;
         limitRequestTimes(requestTimeoutSeconds);
@@ -95,8 +101,25 @@ public final class ManagementServer extends ServiceSupport {
                 answerHealth(exchange, () -> HealthCheckHelper.invoke(context)));
         server.createContext("/observe/metrics", exchange ->
                 answer(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        server.createContext("/observe/group", exchange ->
+                answer(exchange, 200, "application/json", groupStatus()));
         server.start();
-        LOG.info("Management on http://{}:{}/observe/health (also /live, /ready) and /observe/metrics", host, port());
+        LOG.info("Management on http://{}:{}/observe/health (also /live, /ready), /observe/metrics and /observe/group",
+                host, port());
+    }
+
+    /** This instance in its group: its id, the files partitions it owns, and whether it lists the folders. */
+    private String groupStatus() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("group", group.groupId());
+        status.put("instance", group.instanceId());
+        status.put("partitions", group.ownedPartitions());
+        status.put("discovering", group.discovering());
+        try {
+            return JSON.writeValueAsString(status);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings, numbers and a list is always JSON", e);
+        }
     }
 
     /**

@@ -67,6 +67,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalSender.class);
     private static final long RETRY_PAUSE_MS = 1000;
     private static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "60000";
+    /** Closing the producer outside the application's stop (a partition handed over) waits this long at most. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Supplier<Properties> producerConfig;
     private final Function<Properties, Producer<String, byte[]>> newProducer;
@@ -162,6 +164,10 @@ public final class TransactionalSender extends ServiceSupport implements Process
     public void send(List<Record> records) {
         Exception refused = null;
         for (Record record : pacer.released(records)) {
+            if (stopping) {
+                record.releaseBudget();
+                continue;
+            }
             Pending pending = new Pending(record);
             transaction.readLock().lock();
             try {
@@ -190,11 +196,12 @@ public final class TransactionalSender extends ServiceSupport implements Process
 
     /**
      * Takes the transactional id before anything else reads checkpoints: an older instance still running with it
-     * is fenced and its open transaction aborted, so the checkpoints read next are final.
+     * is fenced and its open transaction aborted, so the checkpoints read next are final. A transaction begins with
+     * the first record: an empty one left open would make closing the producer wait for its abort.
      */
     @Override
     protected void doStart() {
-        beginIfNeeded();
+        initializeIfNeeded();
         committer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "Transactions");
             thread.setDaemon(true);
@@ -223,8 +230,21 @@ public final class TransactionalSender extends ServiceSupport implements Process
         }
         Producer<String, byte[]> last = producer;
         if (last != null) {
-            last.close(stopDeadline.remaining());
+            producerMetrics.close();
+            last.close(stopDeadline.remainingAtMost(CLOSE_TIMEOUT));
         }
+        synchronized (batchLock) {
+            abandon(batch);
+            batch = new ArrayList<>();
+        }
+    }
+
+    /**
+     * Records this sender stops without a decided transaction: they hold no more budget. Their files resume from
+     * the checkpoints committed before, here at the next start or wherever their partition goes.
+     */
+    private static void abandon(List<Pending> records) {
+        records.forEach(pending -> pending.record().releaseBudget());
     }
 
     /**
@@ -254,6 +274,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     producer.send(checkpoints.message(checkpoint));
                 }
                 if (!commitUntilDecided(sent)) {
+                    abandon(sent);
                     return;
                 }
                 inTransaction = false;
@@ -313,6 +334,15 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     private synchronized void beginIfNeeded() {
+        initializeIfNeeded();
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+            firstSendNanos.set(0);
+        }
+    }
+
+    private synchronized void initializeIfNeeded() {
         if (producer == null) {
             Properties config = producerConfig.get();
             config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -329,11 +359,6 @@ public final class TransactionalSender extends ServiceSupport implements Process
             inTransaction = false;
             LOG.info("Exactly-once delivery: transactional id {}, a commit every {} ms", transactionalId,
                     commitIntervalMs);
-        }
-        if (!inTransaction) {
-            producer.beginTransaction();
-            inTransaction = true;
-            firstSendNanos.set(0);
         }
     }
 
@@ -384,14 +409,24 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 return;
             }
             if (stopping) {
+                abandon(sent);
                 return;
             }
             if (!replaced) {
+                // a partition given to another instance while this one was cut off from the group is let go as
+                // soon as the group says so (the instance's next poll, within this pause): taking its id back
+                // would fence the new owner
+                sleep();
+                if (stopping) {
+                    abandon(sent);
+                    return;
+                }
                 replaceProducer(problem, sent.size());
                 replaced = true;
             }
             waitingForKafka(problem, sent);
             if (stopping) {
+                abandon(sent);
                 return;
             }
             try {

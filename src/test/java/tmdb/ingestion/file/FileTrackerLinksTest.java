@@ -20,7 +20,7 @@ class FileTrackerLinksTest {
 
     private boolean accepted(SymlinkPolicy policy, Path entry) {
         FileTracker tracker = new FileTracker(dir.resolve("data"), new FileTracker.Options(1 << 20, 100, 1 << 20, 0,
-                policy), new InFlightBudget(1 << 20), new IngestionStats(), null, null, new FilePartitions(), "test");
+                policy), new InFlightBudget(1 << 20), new IngestionStats(), null, null, new FilePartitions(), "test", "test");
         GenericFile<File> file = new GenericFile<>();
         file.setFile(entry.toFile());
         return tracker.accept(file);

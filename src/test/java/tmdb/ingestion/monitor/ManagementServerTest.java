@@ -62,8 +62,8 @@ class ManagementServerTest {
                         return topic;
                     }
                 });
-        server = new ManagementServer(context, new IngestionMetrics(), new KafkaHealthCheck(Properties::new,
-                availability, 1000), "127.0.0.1", 0, THREADS, TIMEOUT_SECONDS);
+        server = new ManagementServer(context, new IngestionMetrics("test"), new KafkaHealthCheck(Properties::new,
+                availability, 1000), null, "127.0.0.1", 0, THREADS, TIMEOUT_SECONDS);
         context.start();
         server.start();
 

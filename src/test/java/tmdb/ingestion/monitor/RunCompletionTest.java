@@ -31,7 +31,7 @@ class RunCompletionTest {
 
     private RunCompletion completion(boolean once) {
         FileTracker files = new FileTracker(dir, new FileTracker.Options(1 << 20, 100, 1 << 20, 0,
-                SymlinkPolicy.SKIP), budget, stats, null, null, new FilePartitions(), "test");
+                SymlinkPolicy.SKIP), budget, stats, null, null, new FilePartitions(), "test", "test");
         RunCompletion completion = new RunCompletion(once, FOLDERS, files, budget, stats);
         completion.onComplete(completions::incrementAndGet);
         return completion;

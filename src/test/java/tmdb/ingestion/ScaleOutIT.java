@@ -1,0 +1,374 @@
+package tmdb.ingestion;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tmdb.ingestion.checkpoint.FilePartitions;
+import tmdb.ingestion.datagen.TmdbDataGenerator;
+import tmdb.ingestion.support.ApplicationProcess;
+import tmdb.ingestion.support.ManagementEndpoint;
+import tmdb.ingestion.support.Signals;
+import tmdb.ingestion.support.SourceLines;
+import tmdb.ingestion.support.TestBroker;
+import tmdb.ingestion.support.TopicReader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Several instances, separate processes on one shared data folder, share the work through their consumer group:
+ * two start, a third joins mid-run (a graceful rebalance: nothing is sent twice), one is killed with SIGKILL while it
+ * reads files (its partitions go to the survivors after the session timeout, and they resume its files after its
+ * last checkpoints), and the run finishes. In exactly-once mode a survivor is also paused with SIGSTOP for longer
+ * than the session timeout, then resumed: the instance that took its partitions fenced its transactional ids, so it
+ * writes nothing a {@code read_committed} consumer sees twice, and stops.
+ */
+@Tag("slow")
+class ScaleOutIT {
+
+    private static final List<String> TYPES = TmdbDataGenerator.TYPES;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PARTITIONS = 6;
+    private static final int SESSION_TIMEOUT_MS = 3000;
+    /** Records per second of each instance: slow enough that the run outlasts the join, the kill and the pause. */
+    private static final int PACE = 300;
+    /**
+     * At-least-once, the most lines the kill may make the survivors send again: those the killed instance had
+     * acknowledged since its last checkpoint save (every second, at its pace) and those it had sent but not yet
+     * seen acknowledged (its pace again for a second, far more than the broker on loopback takes).
+     */
+    private static final int DUPLICATES_BOUND = 2 * PACE;
+    private static final Pattern RESUMING = Pattern.compile("Resuming (\\S+) after line ([0-9]+) \\(byte");
+
+    @TempDir
+    Path dir;
+
+    private final String prefix = "scale-" + System.nanoTime();
+
+    /** One application process of the group, with its management port. */
+    private record Instance(String id, ApplicationProcess process, ManagementEndpoint management) {
+
+        Set<Integer> partitions() throws IOException, InterruptedException {
+            JsonNode status = JSON.readTree(management.get("group").body());
+            Set<Integer> owned = new TreeSet<>();
+            status.path("partitions").forEach(partition -> owned.add(partition.asInt()));
+            return owned;
+        }
+
+        long published() throws IOException, InterruptedException {
+            return (long) ManagementEndpoint.count(management.metrics(), "ingestion_records_published_total");
+        }
+
+        long filesReading() throws IOException, InterruptedException {
+            return (long) ManagementEndpoint.count(management.metrics(), "ingestion_files_reading");
+        }
+
+        String runId() throws IOException {
+            Matcher run = Pattern.compile("Run ([0-9a-f-]{36}):").matcher(process.output());
+            assertThat(run.find()).as(id + " names its run").isTrue();
+            return run.group(1);
+        }
+    }
+
+    private List<String> topics() {
+        return TYPES.stream().map(type -> prefix + "." + type).toList();
+    }
+
+    private Instance start(String id, String guarantee) throws Exception {
+        ManagementEndpoint management = new ManagementEndpoint();
+        List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(),
+                "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=watch",
+                "--ingestion.file.quiet-period-ms=0", "--ingestion.delivery.guarantee=" + guarantee,
+                "--ingestion.pace.records-per-second=" + PACE, "--ingestion.instance-id=" + id,
+                "--ingestion.group.id=" + prefix, "--ingestion.group.files-topic=" + prefix + ".files",
+                "--ingestion.group.files-partitions=" + PARTITIONS,
+                "--ingestion.group.session-timeout-ms=" + SESSION_TIMEOUT_MS,
+                "--ingestion.checkpoint.topic=" + prefix + ".checkpoints", "--ingestion.status.topic=" + prefix
+                        + ".status", "--ingestion.exactly-once.transactional-id=" + prefix,
+                "--ingestion.in-flight.max-bytes=3000000", "--ingestion.shutdown.grace-period-ms=20000", "--ingestion.management.port=" + management.port()));
+        for (String type : TYPES) {
+            args.add("--ingestion.type." + type + ".topic=" + prefix + "." + type);
+        }
+        return new Instance(id, ApplicationProcess.start(dir.resolve(id + ".log"), Map.of(),
+                args.toArray(String[]::new)), management);
+    }
+
+    /** Waits until the instances own every partition between them, each partition once; returns who owns what. */
+    private static Map<String, Set<Integer>> awaitAssignment(List<Instance> instances) {
+        Map<String, Set<Integer>> assignment = new LinkedHashMap<>();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                .until(() -> {
+                    assignment.clear();
+                    for (Instance instance : instances) {
+                        assignment.put(instance.id(), instance.partitions());
+                    }
+                    Set<Integer> all = new TreeSet<>();
+                    assignment.values().forEach(all::addAll);
+                    return all.size() == PARTITIONS
+                            && assignment.values().stream().mapToInt(Set::size).sum() == PARTITIONS
+                            && assignment.values().stream().noneMatch(Set::isEmpty);
+                });
+        return assignment;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"at-least-once", "exactly-once"})
+    void instancesJoinDieAndPauseWhileSharingTheFoldersAndEveryLineIsOnKafka(String guarantee) throws Exception {
+        boolean exactlyOnce = guarantee.equals("exactly-once");
+        new TmdbDataGenerator(13).generate(dir.resolve("data"), TYPES, 18_000, 600);
+        Set<String> expected = SourceLines.of(dir.resolve("data"));
+        Map<String, Long> publishedBy = new TreeMap<>();
+        Instant killedAt;
+        Instant pausedAt = null;
+        Map<String, Long> resumedAfter = new TreeMap<>();
+        String killedRun;
+        Instance a = start("a", guarantee);
+        Instance b = start("b", guarantee);
+        Instance c = null;
+        try {
+            Map<String, Set<Integer>> beforeJoin = awaitAssignment(List.of(a, b));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptions().until(() -> a.published() >= PACE && b.published() >= PACE);
+
+            c = start("c", guarantee);
+            Instance joined = c;
+            Map<String, Set<Integer>> afterJoin = awaitAssignment(List.of(a, b, c));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptions().until(() -> joined.published() >= PACE);
+            System.out.printf("%s: partitions per instance before the join %s, after it %s%n", guarantee,
+                    beforeJoin, afterJoin);
+            assertThat(beforeJoin.get("a")).as("a keeps partitions through c's join (cooperative rebalance)")
+                    .containsAnyElementsOf(afterJoin.get("a"));
+
+            // the kill point is chosen by progress: b is reading files and has checkpointed lines of them
+            long bPublishedBefore = b.published();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .ignoreExceptions().until(() -> b.filesReading() > 0 && b.published() >= bPublishedBefore + 2 * PACE);
+            Set<Integer> partitionsOfB = b.partitions();
+            killedRun = b.runId();
+            publishedBy.put("b", b.published());
+            int logOfA = a.process().output().length();
+            int logOfC = c.process().output().length();
+            Signals.send("KILL", b.process().pid());
+            killedAt = Instant.now();
+            assertThat(b.process().exitedWithin(Duration.ofSeconds(10))).isTrue();
+
+            Map<String, Set<Integer>> afterKill = awaitAssignment(List.of(a, c));
+            Instant resumedAt = awaitResumption(partitionsOfB, a, c, logOfA, logOfC, resumedAfter);
+            long failoverMs = Duration.between(killedAt, resumedAt).toMillis();
+            System.out.printf("%s: b killed with SIGKILL owning partitions %s; after the session timeout (%d ms) "
+                    + "%s; a survivor resumed b's files %d ms after the kill, at %s%n", guarantee, partitionsOfB,
+                    SESSION_TIMEOUT_MS, afterKill, failoverMs, resumedAfter);
+            assertThat(failoverMs).as("from the kill to the survivor's resumption")
+                    .isBetween((long) SESSION_TIMEOUT_MS / 2, SESSION_TIMEOUT_MS + 30_000L);
+
+            boolean aStopped = false;
+            if (exactlyOnce) {
+                long aPublishedBefore = a.published();
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                        .ignoreExceptions().until(() -> a.published() >= aPublishedBefore + PACE);
+                publishedBy.put("a", a.published());
+                Signals.send("STOP", a.process().pid());
+                pausedAt = Instant.now();
+                Instance survivor = c;
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                        .ignoreExceptions().until(() -> survivor.partitions().size() == PARTITIONS);
+                long pausedMs = Duration.between(pausedAt, Instant.now()).toMillis();
+                int logBeforeResume = a.process().output().length();
+                Signals.send("CONT", a.process().pid());
+                // a transaction a held open when it was paused was aborted when c took its id: committing it now
+                // fails and a stops; with none open, a lets its lost partitions go and joins again
+                String fenced = "Another instance took over the transactional id " + prefix + "-";
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                    String since = a.process().output().substring(logBeforeResume);
+                    return since.contains(fenced) || since.contains("Instance a owns files partitions");
+                });
+                aStopped = a.process().output().substring(logBeforeResume).contains(fenced);
+                if (aStopped) {
+                    assertThat(a.process().awaitExit(Duration.ofSeconds(30))).as("a, fenced").isEqualTo(1);
+                } else {
+                    assertThat(a.process().output().substring(logBeforeResume))
+                            .contains("Instance a lost files partitions");
+                }
+                System.out.printf("%s: a paused with SIGSTOP until c owned all %d partitions (%d ms), then resumed: "
+                        + "%s%n", guarantee, PARTITIONS, pausedMs, aStopped ? "its commit was fenced, it stopped "
+                        + "with status 1" : "it let its lost partitions go and joined again");
+            }
+
+            Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> SourceLines.of(dir.resolve("data"), file -> !SourceLines.inDone(file)).isEmpty());
+            for (Instance survivor : aStopped ? List.of(c) : List.of(a, c)) {
+                publishedBy.put(survivor.id(), survivor.published());
+                survivor.process().terminate();
+                assertThat(survivor.process().awaitExit(Duration.ofSeconds(30))).as(survivor.id()).isIn(0, 143);
+            }
+        } finally {
+            a.process().close();
+            b.process().close();
+            if (c != null) {
+                c.process().close();
+            }
+        }
+
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(TestBroker.bootstrapServers(), topics());
+        assertThat(SourceLines.missing(expected, SourceLines.of(records))).as("lines not on Kafka").isEmpty();
+        Map<String, Integer> copies = new HashMap<>();
+        records.forEach(record -> copies.merge(line(record), 1, Integer::sum));
+        List<String> duplicated = copies.entrySet().stream().filter(entry -> entry.getValue() > 1)
+                .map(Map.Entry::getKey).sorted().toList();
+        System.out.printf("%s: %d lines, %d records on Kafka (read_committed), %d lines twice (at most %d: %s), "
+                + "records published per instance %s%n", guarantee, expected.size(), records.size(),
+                duplicated.size(), exactlyOnce ? 0 : DUPLICATES_BOUND,
+                exactlyOnce ? "exactly-once" : "lines b resolved after its last checkpoint", publishedBy);
+        assertThat(publishedBy.values()).as("every instance published").allSatisfy(count -> assertThat(count)
+                .isPositive());
+        if (exactlyOnce) {
+            assertThat(duplicated).as("lines seen twice by read_committed").isEmpty();
+        } else {
+            assertThat(duplicated).as("lines sent twice").hasSizeLessThanOrEqualTo(DUPLICATES_BOUND)
+                    .allSatisfy(sourceLine -> {
+                        String file = sourceLine.substring(0, sourceLine.lastIndexOf(':'));
+                        long number = Long.parseLong(sourceLine.substring(sourceLine.lastIndexOf(':') + 1));
+                        assertThat(resumedAfter).as("a line sent twice is of a file b was reading at the kill")
+                                .containsKey(file);
+                        assertThat(number).as("and after b's last checkpoint of it").isGreaterThan(
+                                resumedAfter.get(file));
+                    });
+        }
+        assertResumedAtTheKilledInstancesLastCheckpoints(killedRun, resumedAfter);
+        assertEachFileReadByOneInstanceAtATimeAndCompletedOnce(expected, killedAt, pausedAt);
+    }
+
+    /**
+     * Waits until a survivor logs that it resumes a file of the killed instance's partitions; returns when. Collects
+     * every such resumption (file and line) the survivors logged since the kill.
+     */
+    private static Instant awaitResumption(Set<Integer> partitionsOfB, Instance a, Instance c, int logOfA, int logOfC,
+                                           Map<String, Long> resumedAfter) {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> {
+                    resumedAfter.clear();
+                    for (String log : List.of(a.process().output().substring(logOfA),
+                            c.process().output().substring(logOfC))) {
+                        Matcher resuming = RESUMING.matcher(log);
+                        while (resuming.find()) {
+                            if (partitionsOfB.contains(FilePartitions.of(resuming.group(1), PARTITIONS))) {
+                                resumedAfter.put(resuming.group(1), Long.parseLong(resuming.group(2)));
+                            }
+                        }
+                    }
+                    return !resumedAfter.isEmpty();
+                });
+        return Instant.now();
+    }
+
+    /** The line each survivor resumed after is the killed instance's last checkpoint of that file. */
+    private void assertResumedAtTheKilledInstancesLastCheckpoints(String killedRun, Map<String, Long> resumedAfter)
+            throws IOException {
+        Map<String, Long> lastCheckpointOfB = new TreeMap<>();
+        for (ConsumerRecord<String, byte[]> record : TopicReader.readToEnd(TestBroker.bootstrapServers(),
+                List.of(prefix + ".checkpoints"))) {
+            JsonNode checkpoint = JSON.readTree(record.value());
+            if (checkpoint.path("run_id").asText().equals(killedRun)) {
+                lastCheckpointOfB.put(checkpoint.path("file").asText(), checkpoint.path("line").asLong());
+            }
+        }
+        System.out.printf("resumed after line %s; b's last checkpoints of those files %s%n", resumedAfter,
+                resumedAfter.keySet().stream().collect(Collectors.toMap(file -> file,
+                        file -> lastCheckpointOfB.getOrDefault(file, -1L), (x, y) -> x, TreeMap::new)));
+        resumedAfter.forEach((file, line) -> assertThat(line).as("resumed " + file + " at b's last checkpoint")
+                .isEqualTo(lastCheckpointOfB.get(file)));
+    }
+
+    /**
+     * From the status events, which name the instance: each file is read by one instance at a time (an instance's
+     * reading ends with its completed, failed or interrupted event, or for the killed and the paused instance at the
+     * kill and the pause), and each file is completed exactly once.
+     */
+    private void assertEachFileReadByOneInstanceAtATimeAndCompletedOnce(Set<String> lines, Instant killedAt,
+                                                                        Instant pausedAt) throws IOException {
+        record Reading(String instance, Instant from, Instant to) {
+        }
+        Map<String, List<Reading>> readings = new TreeMap<>();
+        Map<String, Map<String, Instant>> open = new HashMap<>();
+        Map<String, Integer> completions = new TreeMap<>();
+        for (ConsumerRecord<String, byte[]> record : TopicReader.readToEnd(TestBroker.bootstrapServers(),
+                List.of(prefix + ".status"))) {
+            JsonNode event = JSON.readTree(new String(record.value(), StandardCharsets.UTF_8));
+            String file = event.path("file").asText();
+            String instance = event.path("instance").asText();
+            Instant time = Instant.parse(event.path("time").asText());
+            Map<String, Instant> openOfFile = open.computeIfAbsent(file, key -> new HashMap<>());
+            switch (event.path("event").asText()) {
+                case "started" -> openOfFile.put(instance, time);
+                case "completed", "failed", "interrupted" -> {
+                    Instant from = openOfFile.remove(instance);
+                    if (from != null) {
+                        readings.computeIfAbsent(file, key -> new ArrayList<>()).add(new Reading(instance, from, time));
+                    }
+                    if (event.path("event").asText().equals("completed")) {
+                        completions.merge(file, 1, Integer::sum);
+                    }
+                }
+                default -> { }
+            }
+        }
+        open.forEach((file, byInstance) -> byInstance.forEach((instance, from) -> {
+            assertThat(stoppedAt(instance, killedAt, pausedAt)).as(file + " left open by " + instance
+                    + ", which was neither killed nor paused").isNotNull();
+            readings.computeIfAbsent(file, key -> new ArrayList<>()).add(new Reading(instance, from, null));
+        }));
+        readings.replaceAll((file, list) -> list.stream().map(reading -> {
+            Instant stopped = stoppedAt(reading.instance(), killedAt, pausedAt);
+            boolean endedThen = stopped != null && reading.from().isBefore(stopped)
+                    && (reading.to() == null || reading.to().isAfter(stopped));
+            return endedThen ? new Reading(reading.instance(), reading.from(), stopped) : reading;
+        }).collect(Collectors.toCollection(ArrayList::new)));
+        readings.forEach((file, list) -> {
+            list.sort((x, y) -> x.from().compareTo(y.from()));
+            for (int i = 1; i < list.size(); i++) {
+                Reading before = list.get(i - 1);
+                Reading after = list.get(i);
+                assertThat(after.from()).as(file + ": " + after + " starts after " + before + " ended")
+                        .isAfterOrEqualTo(before.to());
+            }
+        });
+        Set<String> files = lines.stream().map(line -> line.substring(0, line.lastIndexOf(':')))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(completions.keySet()).as("files completed").isEqualTo(files);
+        assertThat(completions.values()).as("each file completed exactly once").allMatch(count -> count == 1);
+    }
+
+    /**
+     * When an instance stopped reading without saying so: the killed instance at the kill, the paused one at the pause
+     * (its events after the pause are sent once it runs again); null for the others.
+     */
+    private static Instant stoppedAt(String instance, Instant killedAt, Instant pausedAt) {
+        return instance.equals("b") ? killedAt : instance.equals("a") ? pausedAt : null;
+    }
+
+    private static String line(ConsumerRecord<String, byte[]> record) {
+        return TopicReader.header(record, "source_file") + ":" + TopicReader.header(record, "source_line");
+    }
+}
