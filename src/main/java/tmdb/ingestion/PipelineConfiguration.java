@@ -158,7 +158,6 @@ public class PipelineConfiguration implements CamelConfiguration {
         ProgressReporter reporter = new ProgressReporter(stats, files, deadLetterTopic);
         registry.bind("progressReporter", reporter);
         context.addService(reporter, true, true);
-        registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, files, budget, stats));
 
         List<String> topics = new ArrayList<>(types.all().values().stream().map(RecordType::topic).toList());
         topics.add(deadLetterTopic);
@@ -196,6 +195,8 @@ public class PipelineConfiguration implements CamelConfiguration {
                 checkpoints,
                 filePartitions, partitionWork, context, folderRouteIds);
         registry.bind("groupMember", member);
+        registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, files, budget, stats,
+                member::ownsAllAndReadTheirAnnouncements));
         metrics.watch(member);
         kafka.setKafkaClientFactory(new MeteredKafkaClientFactory(metrics.registry(), stopDeadline));
         if (settings.bool("ingestion.management.enabled")) {

@@ -101,13 +101,28 @@ class GrowingFileIT {
         Map<Long, String> written = new TreeMap<>();
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
                 args.toArray(String[]::new))) {
-            application.awaitLog(Pattern.compile("started in"), Duration.ofSeconds(60));
+            // the writers' pauses are timed against the quiet period: they start once the folders are listed
+            application.awaitLog(Pattern.compile("Listing the folders"), Duration.ofSeconds(60));
             Map<String, Process> processes = new HashMap<>();
             for (Writer writer : writers()) {
                 InPlaceWriter.ids(writer.steps()).forEach(id -> written.put(id, writer.file()));
                 processes.put(writer.file(), InPlaceWriter.start(data.resolve(writer.file()), writer.type(),
                         writer.hold(), writer.steps(), dir.resolve(writer.file().replace('/', '-') + ".log")));
             }
+
+            // first, while the paced records of the acked file's first lines are still being sent
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                String metrics = management.metrics();
+                return ManagementEndpoint.count(metrics, "ingestion_records_read_total", "type=\"person\"",
+                        "label=\"new\"") == ACKED_FIRST;
+            });
+            double publishedWhenAppended = ManagementEndpoint.count(management.metrics(),
+                    "ingestion_records_published_total", "type=\"person\"", "label=\"new\"");
+            try (OutputStream go = processes.get("person/new/acked.jsonl").getOutputStream()) {
+                go.write("go\n".getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(publishedWhenAppended).as("the file's last records were still being acknowledged")
+                    .isLessThan(ACKED_FIRST);
 
             Process log = processes.get("tv_series/old/log.jsonl");
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
@@ -119,19 +134,6 @@ class GrowingFileIT {
             assertThat(log.isAlive()).as("the log's writer still writes").isTrue();
             assertThat(events(prefix + ".status").get("tv_series/old/log.jsonl"))
                     .as("a file being written is still being read").containsExactly("discovered", "started");
-
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
-                String metrics = management.metrics();
-                return value(metrics, "ingestion_records_read_total", "type=\"person\"", "label=\"new\"")
-                        == ACKED_FIRST;
-            });
-            double publishedWhenAppended = ManagementEndpoint.count(management.metrics(),
-                    "ingestion_records_published_total", "type=\"person\"", "label=\"new\"");
-            try (OutputStream go = processes.get("person/new/acked.jsonl").getOutputStream()) {
-                go.write("go\n".getBytes(StandardCharsets.UTF_8));
-            }
-            assertThat(publishedWhenAppended).as("the file's last records were still being acknowledged")
-                    .isLessThan(ACKED_FIRST);
 
             for (Map.Entry<String, Process> writer : processes.entrySet()) {
                 assertThat(writer.getValue().waitFor(60, TimeUnit.SECONDS)).as(writer.getKey()).isTrue();

@@ -60,6 +60,7 @@ class ScaleOutIT {
      */
     private static final int DUPLICATES_BOUND = 2 * PACE;
     private static final Pattern RESUMING = Pattern.compile("Resuming (\\S+) after line ([0-9]+) \\(byte");
+    private static final Pattern READING_FROM_START = Pattern.compile("Reading (\\S+) \\([0-9]+ bytes\\)");
 
     @TempDir
     Path dir;
@@ -106,7 +107,8 @@ class ScaleOutIT {
                 "--ingestion.group.session-timeout-ms=" + SESSION_TIMEOUT_MS,
                 "--ingestion.checkpoint.topic=" + prefix + ".checkpoints", "--ingestion.status.topic=" + prefix
                         + ".status", "--ingestion.exactly-once.transactional-id=" + prefix,
-                "--ingestion.in-flight.max-bytes=3000000", "--ingestion.shutdown.grace-period-ms=20000", "--ingestion.management.port=" + management.port()));
+                "--ingestion.in-flight.max-bytes=3000000", "--ingestion.shutdown.grace-period-ms=20000",
+                "--ingestion.management.port=" + management.port()));
         for (String type : TYPES) {
             args.add("--ingestion.type." + type + ".topic=" + prefix + "." + type);
         }
@@ -136,20 +138,21 @@ class ScaleOutIT {
     @ValueSource(strings = {"at-least-once", "exactly-once"})
     void instancesJoinDieAndPauseWhileSharingTheFoldersAndEveryLineIsOnKafka(String guarantee) throws Exception {
         boolean exactlyOnce = guarantee.equals("exactly-once");
-        new TmdbDataGenerator(13).generate(dir.resolve("data"), TYPES, 18_000, 600);
+        new TmdbDataGenerator(13).generate(dir.resolve("data"), TYPES, 21_000, 300);
         Set<String> expected = SourceLines.of(dir.resolve("data"));
         Map<String, Long> publishedBy = new TreeMap<>();
         Instant killedAt;
         Instant pausedAt = null;
         Map<String, Long> resumedAfter = new TreeMap<>();
         String killedRun;
+        List<String> victims = List.of();
         Instance a = start("a", guarantee);
         Instance b = start("b", guarantee);
         Instance c = null;
         try {
             Map<String, Set<Integer>> beforeJoin = awaitAssignment(List.of(a, b));
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                    .ignoreExceptions().until(() -> a.published() >= PACE && b.published() >= PACE);
+                    .ignoreExceptions().until(() -> a.published() > 0 && b.published() > 0);
 
             c = start("c", guarantee);
             Instance joined = c;
@@ -161,64 +164,86 @@ class ScaleOutIT {
             assertThat(beforeJoin.get("a")).as("a keeps partitions through c's join (cooperative rebalance)")
                     .containsAnyElementsOf(afterJoin.get("a"));
 
-            // the kill point is chosen by progress: b is reading files and has checkpointed lines of them
-            long bPublishedBefore = b.published();
+            // the kill point is chosen by progress: of the first two instances, the one reading more files, once it
+            // has published a second of its pace since the join (so it saved checkpoints of its files since)
+            Instance killed = b.filesReading() >= a.filesReading() ? b : a;
+            Instance other = killed == b ? a : b;
+            victims = List.of(killed.id(), other.id());
+            long killedPublishedBefore = killed.published();
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .ignoreExceptions().until(() -> b.filesReading() > 0 && b.published() >= bPublishedBefore + 2 * PACE);
-            Set<Integer> partitionsOfB = b.partitions();
-            killedRun = b.runId();
-            publishedBy.put("b", b.published());
-            int logOfA = a.process().output().length();
+                    .ignoreExceptions().until(() -> killed.published() >= killedPublishedBefore + PACE);
+            assertThat(killed.filesReading()).as(killed.id() + " is reading files when it is killed").isPositive();
+            Set<Integer> partitionsOfKilled = killed.partitions();
+            killedRun = killed.runId();
+            publishedBy.put(killed.id(), killed.published());
+            int logOfOther = other.process().output().length();
             int logOfC = c.process().output().length();
-            Signals.send("KILL", b.process().pid());
+            Signals.send("KILL", killed.process().pid());
             killedAt = Instant.now();
-            assertThat(b.process().exitedWithin(Duration.ofSeconds(10))).isTrue();
+            assertThat(killed.process().exitedWithin(Duration.ofSeconds(10))).isTrue();
 
-            Map<String, Set<Integer>> afterKill = awaitAssignment(List.of(a, c));
-            Instant resumedAt = awaitResumption(partitionsOfB, a, c, logOfA, logOfC, resumedAfter);
+            Map<String, Set<Integer>> afterKill = awaitAssignment(List.of(other, c));
+            Map<Instance, Integer> logsSinceKill = Map.of(other, logOfOther, c, logOfC);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                    .until(() -> resumptions(partitionsOfKilled, logsSinceKill).values().stream()
+                            .anyMatch(line -> line > 0));
+            Instant resumedAt = Instant.now();
+            Map<String, Long> firstResumptions = resumptions(partitionsOfKilled, logsSinceKill);
             long failoverMs = Duration.between(killedAt, resumedAt).toMillis();
-            System.out.printf("%s: b killed with SIGKILL owning partitions %s; after the session timeout (%d ms) "
-                    + "%s; a survivor resumed b's files %d ms after the kill, at %s%n", guarantee, partitionsOfB,
-                    SESSION_TIMEOUT_MS, afterKill, failoverMs, resumedAfter);
+            System.out.printf("%s: %s killed with SIGKILL owning partitions %s; after the session timeout (%d ms) "
+                    + "%s; a survivor resumed its files %d ms after the kill, at %s%n", guarantee, killed.id(),
+                    partitionsOfKilled, SESSION_TIMEOUT_MS, afterKill, failoverMs, firstResumptions);
             assertThat(failoverMs).as("from the kill to the survivor's resumption")
                     .isBetween((long) SESSION_TIMEOUT_MS / 2, SESSION_TIMEOUT_MS + 30_000L);
 
-            boolean aStopped = false;
+            boolean otherStopped = false;
+            if (!exactlyOnce) {
+                Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
+                        .ignoreExceptions().until(() -> SourceLines.of(dir.resolve("data"),
+                                file -> !SourceLines.inDone(file)).isEmpty());
+            }
+            // every file of the killed instance's partitions has been started again by a survivor (before the pause
+            // hands the paused instance's partitions, some of them included, to c)
+            resumedAfter.putAll(resumptions(partitionsOfKilled, logsSinceKill));
             if (exactlyOnce) {
-                long aPublishedBefore = a.published();
+                long otherPublishedBefore = other.published();
                 Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                        .ignoreExceptions().until(() -> a.published() >= aPublishedBefore + PACE);
-                publishedBy.put("a", a.published());
-                Signals.send("STOP", a.process().pid());
+                        .ignoreExceptions().until(() -> other.published() >= otherPublishedBefore + PACE);
+                publishedBy.put(other.id(), other.published());
+                Signals.send("STOP", other.process().pid());
                 pausedAt = Instant.now();
                 Instance survivor = c;
                 Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                         .ignoreExceptions().until(() -> survivor.partitions().size() == PARTITIONS);
                 long pausedMs = Duration.between(pausedAt, Instant.now()).toMillis();
-                int logBeforeResume = a.process().output().length();
-                Signals.send("CONT", a.process().pid());
-                // a transaction a held open when it was paused was aborted when c took its id: committing it now
-                // fails and a stops; with none open, a lets its lost partitions go and joins again
+                int logBeforeResume = other.process().output().length();
+                Signals.send("CONT", other.process().pid());
+                // a transaction it held open when it was paused was aborted when c took its id: committing it now
+                // fails and it stops; with none open, it lets its lost partitions go and joins again
                 String fenced = "Another instance took over the transactional id " + prefix + "-";
                 Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                    String since = a.process().output().substring(logBeforeResume);
-                    return since.contains(fenced) || since.contains("Instance a owns files partitions");
+                    String since = other.process().output().substring(logBeforeResume);
+                    return since.contains(fenced)
+                            || since.contains("Instance " + other.id() + " owns files partitions");
                 });
-                aStopped = a.process().output().substring(logBeforeResume).contains(fenced);
-                if (aStopped) {
-                    assertThat(a.process().awaitExit(Duration.ofSeconds(30))).as("a, fenced").isEqualTo(1);
+                otherStopped = other.process().output().substring(logBeforeResume).contains(fenced);
+                if (otherStopped) {
+                    assertThat(other.process().awaitExit(Duration.ofSeconds(30))).as(other.id() + ", fenced")
+                            .isEqualTo(1);
                 } else {
-                    assertThat(a.process().output().substring(logBeforeResume))
-                            .contains("Instance a lost files partitions");
+                    assertThat(other.process().output().substring(logBeforeResume))
+                            .contains("Instance " + other.id() + " lost files partitions");
                 }
-                System.out.printf("%s: a paused with SIGSTOP until c owned all %d partitions (%d ms), then resumed: "
-                        + "%s%n", guarantee, PARTITIONS, pausedMs, aStopped ? "its commit was fenced, it stopped "
-                        + "with status 1" : "it let its lost partitions go and joined again");
+                System.out.printf("%s: %s paused with SIGSTOP until c owned all %d partitions (%d ms), then resumed: "
+                        + "%s%n", guarantee, other.id(), PARTITIONS, pausedMs, otherStopped
+                        ? "its commit was fenced, it stopped with status 1"
+                        : "it let its lost partitions go and joined again");
             }
 
             Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> SourceLines.of(dir.resolve("data"), file -> !SourceLines.inDone(file)).isEmpty());
-            for (Instance survivor : aStopped ? List.of(c) : List.of(a, c)) {
+                    .ignoreExceptions().until(() -> SourceLines.of(dir.resolve("data"),
+                            file -> !SourceLines.inDone(file)).isEmpty());
+            for (Instance survivor : otherStopped ? List.of(c) : List.of(other, c)) {
                 publishedBy.put(survivor.id(), survivor.published());
                 survivor.process().terminate();
                 assertThat(survivor.process().awaitExit(Duration.ofSeconds(30))).as(survivor.id()).isIn(0, 143);
@@ -240,7 +265,8 @@ class ScaleOutIT {
         System.out.printf("%s: %d lines, %d records on Kafka (read_committed), %d lines twice (at most %d: %s), "
                 + "records published per instance %s%n", guarantee, expected.size(), records.size(),
                 duplicated.size(), exactlyOnce ? 0 : DUPLICATES_BOUND,
-                exactlyOnce ? "exactly-once" : "lines b resolved after its last checkpoint", publishedBy);
+                exactlyOnce ? "exactly-once" : "lines the killed instance resolved after its last checkpoint",
+                publishedBy);
         assertThat(publishedBy.values()).as("every instance published").allSatisfy(count -> assertThat(count)
                 .isPositive());
         if (exactlyOnce) {
@@ -250,55 +276,53 @@ class ScaleOutIT {
                     .allSatisfy(sourceLine -> {
                         String file = sourceLine.substring(0, sourceLine.lastIndexOf(':'));
                         long number = Long.parseLong(sourceLine.substring(sourceLine.lastIndexOf(':') + 1));
-                        assertThat(resumedAfter).as("a line sent twice is of a file b was reading at the kill")
+                        assertThat(resumedAfter).as("a line sent twice is of a file the killed instance read")
                                 .containsKey(file);
-                        assertThat(number).as("and after b's last checkpoint of it").isGreaterThan(
+                        assertThat(number).as("and after the killed instance's last checkpoint of it").isGreaterThan(
                                 resumedAfter.get(file));
                     });
         }
         assertResumedAtTheKilledInstancesLastCheckpoints(killedRun, resumedAfter);
-        assertEachFileReadByOneInstanceAtATimeAndCompletedOnce(expected, killedAt, pausedAt);
+        assertEachFileReadByOneInstanceAtATimeAndCompletedOnce(expected, victims, killedAt, pausedAt);
     }
 
     /**
-     * Waits until a survivor logs that it resumes a file of the killed instance's partitions; returns when. Collects
-     * every such resumption (file and line) the survivors logged since the kill.
+     * The files of the killed instance's partitions the survivors started since the kill (their logs from these
+     * offsets), each with the line it was resumed after: its last checkpoint, or 0 when read from its start.
      */
-    private static Instant awaitResumption(Set<Integer> partitionsOfB, Instance a, Instance c, int logOfA, int logOfC,
-                                           Map<String, Long> resumedAfter) {
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                .until(() -> {
-                    resumedAfter.clear();
-                    for (String log : List.of(a.process().output().substring(logOfA),
-                            c.process().output().substring(logOfC))) {
-                        Matcher resuming = RESUMING.matcher(log);
-                        while (resuming.find()) {
-                            if (partitionsOfB.contains(FilePartitions.of(resuming.group(1), PARTITIONS))) {
-                                resumedAfter.put(resuming.group(1), Long.parseLong(resuming.group(2)));
-                            }
-                        }
+    private static Map<String, Long> resumptions(Set<Integer> partitionsOfKilled, Map<Instance, Integer> logsSinceKill)
+            throws IOException {
+        Map<String, Long> resumed = new TreeMap<>();
+        for (Map.Entry<Instance, Integer> survivor : logsSinceKill.entrySet()) {
+            String log = survivor.getKey().process().output().substring(survivor.getValue());
+            for (Pattern started : List.of(RESUMING, READING_FROM_START)) {
+                Matcher line = started.matcher(log);
+                while (line.find()) {
+                    if (partitionsOfKilled.contains(FilePartitions.of(line.group(1), PARTITIONS))) {
+                        resumed.putIfAbsent(line.group(1), line.groupCount() > 1 ? Long.parseLong(line.group(2)) : 0);
                     }
-                    return !resumedAfter.isEmpty();
-                });
-        return Instant.now();
+                }
+            }
+        }
+        return resumed;
     }
 
     /** The line each survivor resumed after is the killed instance's last checkpoint of that file. */
     private void assertResumedAtTheKilledInstancesLastCheckpoints(String killedRun, Map<String, Long> resumedAfter)
             throws IOException {
-        Map<String, Long> lastCheckpointOfB = new TreeMap<>();
+        Map<String, Long> lastCheckpointOfKilled = new TreeMap<>();
         for (ConsumerRecord<String, byte[]> record : TopicReader.readToEnd(TestBroker.bootstrapServers(),
                 List.of(prefix + ".checkpoints"))) {
             JsonNode checkpoint = JSON.readTree(record.value());
             if (checkpoint.path("run_id").asText().equals(killedRun)) {
-                lastCheckpointOfB.put(checkpoint.path("file").asText(), checkpoint.path("line").asLong());
+                lastCheckpointOfKilled.put(checkpoint.path("file").asText(), checkpoint.path("line").asLong());
             }
         }
-        System.out.printf("resumed after line %s; b's last checkpoints of those files %s%n", resumedAfter,
-                resumedAfter.keySet().stream().collect(Collectors.toMap(file -> file,
-                        file -> lastCheckpointOfB.getOrDefault(file, -1L), (x, y) -> x, TreeMap::new)));
-        resumedAfter.forEach((file, line) -> assertThat(line).as("resumed " + file + " at b's last checkpoint")
-                .isEqualTo(lastCheckpointOfB.get(file)));
+        System.out.printf("resumed after line %s; the killed instance's last checkpoints of those files %s%n",
+                resumedAfter, resumedAfter.keySet().stream().collect(Collectors.toMap(file -> file,
+                        file -> lastCheckpointOfKilled.getOrDefault(file, 0L), (x, y) -> x, TreeMap::new)));
+        resumedAfter.forEach((file, line) -> assertThat(line)
+                .as("resumed " + file + " at the killed instance's last checkpoint").isEqualTo(lastCheckpointOfKilled.getOrDefault(file, 0L)));
     }
 
     /**
@@ -306,8 +330,9 @@ class ScaleOutIT {
      * reading ends with its completed, failed or interrupted event, or for the killed and the paused instance at the
      * kill and the pause), and each file is completed exactly once.
      */
-    private void assertEachFileReadByOneInstanceAtATimeAndCompletedOnce(Set<String> lines, Instant killedAt,
-                                                                        Instant pausedAt) throws IOException {
+    private void assertEachFileReadByOneInstanceAtATimeAndCompletedOnce(Set<String> lines, List<String> victims,
+                                                                        Instant killedAt, Instant pausedAt)
+            throws IOException {
         record Reading(String instance, Instant from, Instant to) {
         }
         Map<String, List<Reading>> readings = new TreeMap<>();
@@ -335,12 +360,12 @@ class ScaleOutIT {
             }
         }
         open.forEach((file, byInstance) -> byInstance.forEach((instance, from) -> {
-            assertThat(stoppedAt(instance, killedAt, pausedAt)).as(file + " left open by " + instance
+            assertThat(stoppedAt(instance, victims, killedAt, pausedAt)).as(file + " left open by " + instance
                     + ", which was neither killed nor paused").isNotNull();
             readings.computeIfAbsent(file, key -> new ArrayList<>()).add(new Reading(instance, from, null));
         }));
         readings.replaceAll((file, list) -> list.stream().map(reading -> {
-            Instant stopped = stoppedAt(reading.instance(), killedAt, pausedAt);
+            Instant stopped = stoppedAt(reading.instance(), victims, killedAt, pausedAt);
             boolean endedThen = stopped != null && reading.from().isBefore(stopped)
                     && (reading.to() == null || reading.to().isAfter(stopped));
             return endedThen ? new Reading(reading.instance(), reading.from(), stopped) : reading;
@@ -361,11 +386,11 @@ class ScaleOutIT {
     }
 
     /**
-     * When an instance stopped reading without saying so: the killed instance at the kill, the paused one at the pause
-     * (its events after the pause are sent once it runs again); null for the others.
+     * When an instance stopped reading without saying so: the killed instance (the first victim) at the kill, the
+     * paused one (the second) at the pause (its events after the pause are sent once it runs again); null otherwise.
      */
-    private static Instant stoppedAt(String instance, Instant killedAt, Instant pausedAt) {
-        return instance.equals("b") ? killedAt : instance.equals("a") ? pausedAt : null;
+    private static Instant stoppedAt(String instance, List<String> victims, Instant killedAt, Instant pausedAt) {
+        return instance.equals(victims.get(0)) ? killedAt : instance.equals(victims.get(1)) ? pausedAt : null;
     }
 
     private static String line(ConsumerRecord<String, byte[]> record) {

@@ -267,10 +267,11 @@ public final class CheckpointStore extends ServiceSupport {
                 + "unfinished", new TreeSet<>(filesPartitions), log.usable().size(), topic, deployment.description(),
                 deployment.id(), unfinished);
         if (!log.others().isEmpty() && othersReported.compareAndSet(false, true)) {
-            log.others().forEach((id, described) -> LOG.warn("{} also holds the checkpoints of files of another "
+            log.others().forEach((id, described) -> LOG.warn("{} also holds the checkpoints of {} files of another "
                     + "deployment ({}, id {}): they are not used here. If that is this deployment under another data "
                     + "folder path, set ingestion.deployment-id={} to resume its files; otherwise give each "
-                    + "deployment its own ingestion.checkpoint.topic", topic, described.description(), id, id));
+                    + "deployment its own ingestion.checkpoint.topic", topic, described.files(),
+                    described.description(), id, id));
         }
     }
 

@@ -486,14 +486,12 @@ public final class FileTracker implements GenericFileFilter<File> {
 
     /** Reads a file on from where it stopped, where it lies now: in its folder, moved, or no longer at its path. */
     private void readHere(TrackedFile file) throws IOException {
-        if (observe(file).inPlace()) {
-            LOG.debug("{} has new lines: reading on after line {}", file.identity(), file.linesRead());
-        } else if (file.state() == FileState.MOVED) {
+        if (file.state() == FileState.MOVED) {
             LOG.warn("{} grew after it was moved to {}: the lines written since are read from there and published. "
                     + "Its writer paused for longer than ingestion.file.quiet-period-ms ({} ms): raise it above the "
                     + "writer's longest pause, or have the writer rename complete files into the folder",
                     file.identity(), dataRoot.relativize(file.location()), options.quietPeriodMs());
-        } else {
+        } else if (!observe(file).inPlace()) {
             LOG.info("Reading on {} from the file that was picked up: its path no longer holds it", file.identity());
         }
         read(file);

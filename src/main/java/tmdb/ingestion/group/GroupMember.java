@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     private static final Logger LOG = LoggerFactory.getLogger(GroupMember.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final int ANNOUNCEMENT_WAIT_MS = 50;
 
     /**
      * The group's settings.
@@ -81,6 +83,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     private final CamelContext context;
     private final Collection<String> folderRoutes;
     private final SortedSet<Integer> owned = new ConcurrentSkipListSet<>();
+    /** Owned partitions whose announcements are not all read yet, with the offset reading must reach. */
+    private final Map<TopicPartition, Long> catchingUp = new ConcurrentHashMap<>();
     private final CountDownLatch left = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean leaving;
@@ -119,6 +123,15 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         return new TreeSet<>(owned);
     }
 
+    /**
+     * True when this instance owns every files partition and has read every announcement made in them until it was
+     * given them: a once run is complete only then (a group of one that lost its partitions and has them again must
+     * read their announcements before nothing is left to do).
+     */
+    public boolean ownsAllAndReadTheirAnnouncements() {
+        return owned.size() == partitions.count() && catchingUp.isEmpty();
+    }
+
     /** True while this instance owns files partition 0, and so lists the folders. */
     public boolean discovering() {
         return discovering;
@@ -137,6 +150,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        // an announcement is read at the next fetch, not after the broker's default half second of waiting
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, ANNOUNCEMENT_WAIT_MS);
         consumer = new KafkaConsumer<>(config);
         int count = consumer.partitionsFor(options.topic(), Duration.ofSeconds(30)).size();
         partitions.count(count);
@@ -154,6 +169,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     announced(record);
                 }
+                catchingUp.entrySet().removeIf(end -> consumer.position(end.getKey()) >= end.getValue());
             }
         } catch (WakeupException e) {
             if (!leaving) {
@@ -232,6 +248,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         checkpoints.load(taken);
         owned.addAll(taken);
         consumer.seekToBeginning(assigned);
+        catchingUp.putAll(consumer.endOffsets(assigned));
         LOG.info("Instance {} owns files partitions {} of {} now (taken: {})", options.instanceId(), owned,
                 partitions.count(), taken);
         if (taken.contains(0)) {
@@ -256,6 +273,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         if (leavingPartitions.contains(0)) {
             discover(false);
         }
+        catchingUp.keySet().removeIf(partition -> leavingPartitions.contains(partition.partition()));
         files.release(leavingPartitions, lost, Duration.ofMillis(options.handOverMs()));
         work.hand(leavingPartitions);
         owned.removeAll(leavingPartitions);

@@ -3,6 +3,7 @@ package tmdb.ingestion.monitor;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import tmdb.ingestion.file.FileTracker;
 import tmdb.ingestion.file.InFlightBudget;
@@ -21,18 +22,24 @@ public final class RunCompletion {
     private final FileTracker files;
     private final InFlightBudget budget;
     private final IngestionStats stats;
+    private final BooleanSupplier ownsEverything;
     private final Set<String> idleFolders = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile boolean aborted;
     private volatile Runnable onComplete = () -> { };
 
+    /**
+     * @param ownsEverything true while this instance owns every files partition and has read their announcements
+     *                       ({@code GroupMember#ownsAllAndReadTheirAnnouncements})
+     */
     public RunCompletion(boolean once, Set<String> folderRoutes, FileTracker files, InFlightBudget budget,
-                         IngestionStats stats) {
+                         IngestionStats stats, BooleanSupplier ownsEverything) {
         this.once = once;
         this.folderRoutes = Set.copyOf(folderRoutes);
         this.files = files;
         this.budget = budget;
         this.stats = stats;
+        this.ownsEverything = ownsEverything;
     }
 
     /** What to do when a once run is complete (the application stops). */
@@ -47,7 +54,8 @@ public final class RunCompletion {
 
     /** Checks whether a once run is complete, and if so triggers the completion action once. */
     public void check() {
-        if (once && idleFolders.containsAll(folderRoutes) && !files.claimsPending() && files.openFiles() == 0
+        if (once && ownsEverything.getAsBoolean() && idleFolders.containsAll(folderRoutes) && !files.claimsPending()
+                && files.openFiles() == 0
                 && budget.bytesInFlight() == 0 && completed.compareAndSet(false, true)) {
             onComplete.run();
         }

@@ -2,6 +2,7 @@ package tmdb.ingestion.monitor;
 
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -28,11 +29,12 @@ class RunCompletionTest {
     private final InFlightBudget budget = new InFlightBudget(1 << 20);
     private final IngestionStats stats = new IngestionStats();
     private final AtomicInteger completions = new AtomicInteger();
+    private final AtomicBoolean ownsEverything = new AtomicBoolean(true);
 
     private RunCompletion completion(boolean once) {
         FileTracker files = new FileTracker(dir, new FileTracker.Options(1 << 20, 100, 1 << 20, 0,
                 SymlinkPolicy.SKIP), budget, stats, null, null, new FilePartitions(), "test", "test");
-        RunCompletion completion = new RunCompletion(once, FOLDERS, files, budget, stats);
+        RunCompletion completion = new RunCompletion(once, FOLDERS, files, budget, stats, ownsEverything::get);
         completion.onComplete(completions::incrementAndGet);
         return completion;
     }
@@ -76,7 +78,20 @@ class RunCompletionTest {
 
         IngestionStats otherStats = new IngestionStats();
         otherStats.fileFailed("movie", "new");
-        assertThat(new RunCompletion(true, FOLDERS, null, budget, otherStats).exitCode()).isEqualTo(1);
+        assertThat(new RunCompletion(true, FOLDERS, null, budget, otherStats, () -> true).exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aOnceRunDoesNotEndWhileItsGroupHasNotGivenItEveryPartitionWithItsAnnouncementsRead() {
+        RunCompletion completion = completion(true);
+        ownsEverything.set(false);
+        FOLDERS.forEach(completion::folderIdle);
+        completion.check();
+        assertThat(completions).as("partitions lost, or their announcements not read yet").hasValue(0);
+
+        ownsEverything.set(true);
+        completion.check();
+        assertThat(completions).hasValue(1);
     }
 
     @Test
