@@ -138,7 +138,7 @@ class ScaleOutIT {
     @ValueSource(strings = {"at-least-once", "exactly-once"})
     void instancesJoinDieAndPauseWhileSharingTheFoldersAndEveryLineIsOnKafka(String guarantee) throws Exception {
         boolean exactlyOnce = guarantee.equals("exactly-once");
-        new TmdbDataGenerator(13).generate(dir.resolve("data"), TYPES, 21_000, 300);
+        new TmdbDataGenerator(13).generate(dir.resolve("data"), TYPES, 16_000, 250);
         Set<String> expected = SourceLines.of(dir.resolve("data"));
         Map<String, Long> publishedBy = new TreeMap<>();
         Instant killedAt;

@@ -50,18 +50,19 @@ class TopicsIT {
     }
 
     @Test
-    void missingTopicsAreCreatedWithTheConfiguredPartitionsAndTheCheckpointTopicCompacted() throws Exception {
+    void missingTopicsAreCreatedWithTheConfiguredPartitionsAndTheCheckpointTopicCompactedLikeTheFilesTopic()
+            throws Exception {
         KafkaTopics topics = new KafkaTopics(List.of(new Needed(prefix + ".movies", "ingestion.type.movie.topic", false),
                 new Needed(prefix + ".cp", "ingestion.checkpoint.topic", true)),
-                new KafkaTopics.Creation(true, Optional.of(2), Optional.empty(), 1), Properties::new);
+                new KafkaTopics.Creation(true, Optional.of(2), Optional.empty(), 6), Properties::new);
 
         topics.require(adminConfig(), TestBroker.bootstrapServers(), 10_000);
 
         Map<String, TopicDescription> created = admin.describeTopics(List.of(prefix + ".movies", prefix + ".cp"))
                 .allTopicNames().get(10, TimeUnit.SECONDS);
         assertThat(created.get(prefix + ".movies").partitions()).hasSize(2);
-        assertThat(created.get(prefix + ".cp").partitions()).as("one partition: one ordered log of checkpoints")
-                .hasSize(1);
+        assertThat(created.get(prefix + ".cp").partitions()).as("as many as the files topic: the checkpoints of a files "
+                + "partition are in the checkpoint partition of the same number").hasSize(6);
         assertThat(cleanupPolicy(prefix + ".cp")).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
         assertThat(cleanupPolicy(prefix + ".movies")).isEqualTo(TopicConfig.CLEANUP_POLICY_DELETE);
 

@@ -270,13 +270,13 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         if (leavingPartitions.isEmpty()) {
             return;
         }
+        owned.removeAll(leavingPartitions);
+        catchingUp.keySet().removeIf(partition -> leavingPartitions.contains(partition.partition()));
         if (leavingPartitions.contains(0)) {
             discover(false);
         }
-        catchingUp.keySet().removeIf(partition -> leavingPartitions.contains(partition.partition()));
         files.release(leavingPartitions, lost, Duration.ofMillis(options.handOverMs()));
         work.hand(leavingPartitions);
-        owned.removeAll(leavingPartitions);
         LOG.info("Instance {} {} files partitions {}; it owns {} now", options.instanceId(),
                 lost ? "lost" : "handed over", leavingPartitions, owned);
     }

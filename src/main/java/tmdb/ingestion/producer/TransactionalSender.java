@@ -67,8 +67,11 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalSender.class);
     private static final long RETRY_PAUSE_MS = 1000;
     private static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "60000";
-    /** Closing the producer outside the application's stop (a partition handed over) waits this long at most. */
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Closing the producer after the last commit waits this long at most: a committed producer has nothing left to
+     * send, and one whose transaction failed would only wait for an abort the next owner makes anyway.
+     */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Supplier<Properties> producerConfig;
     private final Function<Properties, Producer<String, byte[]>> newProducer;
