@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -169,7 +170,11 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     announced(record);
                 }
-                catchingUp.entrySet().removeIf(end -> consumer.position(end.getKey()) >= end.getValue());
+                try {
+                    catchingUp.entrySet().removeIf(end -> consumer.position(end.getKey()) >= end.getValue());
+                } catch (TimeoutException e) {
+                    LOG.debug("Positions in the files topic unknown while Kafka does not answer: {}", e.getMessage());
+                }
             }
         } catch (WakeupException e) {
             if (!leaving) {
