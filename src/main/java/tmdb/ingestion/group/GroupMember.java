@@ -56,8 +56,9 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupMember.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration POLL = Duration.ofMillis(200);
-    private static final int ANNOUNCEMENT_WAIT_MS = 50;
+    /** A poll returns as soon as an announcement arrives; this bounds it when none does (an idle instance). */
+    private static final Duration POLL = Duration.ofSeconds(5);
+    private static final int IDLE_FETCH_WAIT_MS = 5000;
 
     /**
      * The group's settings.
@@ -151,8 +152,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
-        // an announcement is read at the next fetch, not after the broker's default half second of waiting
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, ANNOUNCEMENT_WAIT_MS);
+        // the broker answers a fetch as soon as an announcement arrives; an idle instance asks once in a while only
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, IDLE_FETCH_WAIT_MS);
         consumer = new KafkaConsumer<>(config);
         int count = consumer.partitionsFor(options.topic(), Duration.ofSeconds(30)).size();
         partitions.count(count);
@@ -253,7 +254,12 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         checkpoints.load(taken);
         owned.addAll(taken);
         consumer.seekToBeginning(assigned);
-        catchingUp.putAll(consumer.endOffsets(assigned));
+        Map<TopicPartition, Long> starts = consumer.beginningOffsets(assigned);
+        consumer.endOffsets(assigned).forEach((partition, end) -> {
+            if (end > starts.getOrDefault(partition, 0L)) {
+                catchingUp.put(partition, end);
+            }
+        });
         LOG.info("Instance {} owns files partitions {} of {} now (taken: {})", options.instanceId(), owned,
                 partitions.count(), taken);
         if (taken.contains(0)) {
