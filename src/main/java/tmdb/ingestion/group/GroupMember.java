@@ -58,7 +58,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A poll returns as soon as an announcement arrives; this bounds it when none does (an idle instance). */
     private static final Duration POLL = Duration.ofSeconds(5);
-    private static final int IDLE_FETCH_WAIT_MS = 5000;
+    private static final int IDLE_FETCH_WAIT_MS = 1000;
 
     /**
      * The group's settings.
@@ -152,7 +152,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
-        // the broker answers a fetch as soon as an announcement arrives; an idle instance asks once in a while only
+        // the broker answers a fetch as soon as an announcement arrives; an idle instance asks once a second (closing
+        // the consumer waits for the fetch in flight)
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, IDLE_FETCH_WAIT_MS);
         consumer = new KafkaConsumer<>(config);
         int count = consumer.partitionsFor(options.topic(), Duration.ofSeconds(30)).size();
@@ -252,7 +253,6 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         }
         work.take(taken);
         checkpoints.load(taken);
-        owned.addAll(taken);
         consumer.seekToBeginning(assigned);
         Map<TopicPartition, Long> starts = consumer.beginningOffsets(assigned);
         consumer.endOffsets(assigned).forEach((partition, end) -> {
@@ -260,6 +260,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 catchingUp.put(partition, end);
             }
         });
+        // owned only now: a once run must not find every partition owned with its announcements still unread
+        owned.addAll(taken);
         LOG.info("Instance {} owns files partitions {} of {} now (taken: {})", options.instanceId(), owned,
                 partitions.count(), taken);
         if (taken.contains(0)) {
