@@ -90,7 +90,6 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     private final CountDownLatch left = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean leaving;
-    private volatile boolean discovering;
     private volatile Runnable onExpelled = () -> { };
     private Thread thread;
 
@@ -136,7 +135,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
 
     /** True while this instance owns files partition 0, and so lists the folders. */
     public boolean discovering() {
-        return discovering;
+        return owned.contains(0);
     }
 
     @Override
@@ -296,7 +295,6 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
 
     /** Starts or stops the folder routes: the owner of files partition 0 lists the folders. */
     private void discover(boolean on) {
-        discovering = on;
         for (String route : folderRoutes) {
             try {
                 if (on) {
