@@ -322,7 +322,8 @@ class ScaleOutIT {
                 resumedAfter, resumedAfter.keySet().stream().collect(Collectors.toMap(file -> file,
                         file -> lastCheckpointOfKilled.getOrDefault(file, 0L), (x, y) -> x, TreeMap::new)));
         resumedAfter.forEach((file, line) -> assertThat(line)
-                .as("resumed " + file + " at the killed instance's last checkpoint").isEqualTo(lastCheckpointOfKilled.getOrDefault(file, 0L)));
+                .as("resumed " + file + " at the killed instance's last checkpoint")
+                .isEqualTo(lastCheckpointOfKilled.getOrDefault(file, 0L)));
     }
 
     /**
@@ -381,8 +382,18 @@ class ScaleOutIT {
         });
         Set<String> files = lines.stream().map(line -> line.substring(0, line.lastIndexOf(':')))
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(completions.keySet()).as("files completed").isEqualTo(files);
-        assertThat(completions.values()).as("each file completed exactly once").allMatch(count -> count == 1);
+        assertThat(completions.values()).as("no file completed twice").allMatch(count -> count == 1);
+        // a file the killed (or paused) instance completed just before can lack its event (it was still queued)
+        for (String file : files) {
+            if (!completions.containsKey(file)) {
+                List<Reading> list = readings.getOrDefault(file, List.of());
+                assertThat(list).as(file + " without a completed event").isNotEmpty();
+                assertThat(stoppedAt(list.get(list.size() - 1).instance(), victims, killedAt, pausedAt))
+                        .as(file + " without a completed event was last read by the killed or the paused instance")
+                        .isNotNull();
+            }
+        }
+        assertThat(completions.keySet()).as("files completed").isSubsetOf(files);
     }
 
     /**
