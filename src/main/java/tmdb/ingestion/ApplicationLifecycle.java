@@ -1,7 +1,9 @@
 package tmdb.ingestion;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
@@ -12,40 +14,61 @@ import org.apache.camel.main.MainSupport;
 import org.apache.camel.spi.ShutdownStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tmdb.ingestion.config.ConfigurationException;
+import tmdb.ingestion.config.KafkaNotReachableException;
 import tmdb.ingestion.config.PropertySources;
+import tmdb.ingestion.config.RunMode;
 import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.config.StopDeadline;
-import tmdb.ingestion.file.FileTracker;
-import tmdb.ingestion.file.InFlightBudget;
+import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.group.GroupMember;
+import tmdb.ingestion.group.KafkaWaits;
 import tmdb.ingestion.monitor.RunCompletion;
 import tmdb.ingestion.producer.KafkaReachability;
 import tmdb.ingestion.producer.KafkaTopics;
 import tmdb.ingestion.producer.PartitionSenders;
 
 /**
- * The application's start and stop: environment variables as a property source, a check that the cluster
- * answers and has the topics the run writes, joining the group once every route runs, the end of a once run, and a
- * stop that fits its grace period (leaving the group last, so that the next owners find the checkpoints saved).
+ * The application's start and stop: environment variables as a property source, a check that the cluster answers
+ * and has the topics the run writes, joining the group once every route runs, the end of a once run, and a stop that
+ * fits its grace period (leaving the group last, so that the next owners find the checkpoints saved).
+ * <p>
+ * A once run checks the cluster before anything starts and ends with status 2 when it does not answer within
+ * {@code kafka.connect-timeout-ms}. A watch-mode instance is a service: started before Kafka (a compose file, a
+ * rollout), it comes up, says once a minute what it waits for (readiness down, saying it too), and goes on when Kafka
+ * answers; only a wrong configuration (refused credentials, a missing topic it may not create) stops it.
  */
 final class ApplicationLifecycle extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApplicationLifecycle.class);
+    private static final long REMINDER_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final String STARTING = "starting";
 
     private volatile RunCompletion completion;
+    private volatile boolean configurationFailed;
 
     @Override
     public void beforeInitialize(BaseMainSupport main) {
         PropertySources.installEnvironment(main.getCamelContext());
     }
 
-    /** Components are configured now: check the cluster with the producer's own settings. */
+    /** Components are configured now: a once run checks the cluster with the producer's own settings. */
     @Override
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
+        if (mode(context) == RunMode.ONCE) {
+            requireKafka(context, new Settings(context).integer("kafka.connect-timeout-ms"));
+        }
+    }
+
+    private static RunMode mode(CamelContext context) {
+        return new Settings(context).choice("ingestion.mode", RunMode.class);
+    }
+
+    /** The cluster answers and has every topic the run writes (the missing ones created), or this throws. */
+    private static void requireKafka(CamelContext context, int timeoutMs) {
         Settings settings = new Settings(context);
         KafkaConfiguration producer = context.getComponent("kafka", KafkaComponent.class).getConfiguration();
-        int timeoutMs = settings.integer("kafka.connect-timeout-ms");
         if (!settings.string("kafka.bootstrap-servers").isEmpty()) {
             KafkaReachability.require(producer, settings.string("kafka.bootstrap-servers"), timeoutMs);
         }
@@ -56,17 +79,74 @@ final class ApplicationLifecycle extends MainListenerSupport {
 
     @Override
     public void afterStart(BaseMainSupport main) {
-        completion = bean(main.getCamelContext(), "runCompletion", RunCompletion.class);
+        CamelContext context = main.getCamelContext();
+        completion = bean(context, "runCompletion", RunCompletion.class);
         if (main instanceof MainSupport stoppable) {
             completion.onComplete(stoppable::completed);
         }
-        PartitionSenders senders = bean(main.getCamelContext(), "transactionalSender", PartitionSenders.class);
+        PartitionSenders senders = bean(context, "transactionalSender", PartitionSenders.class);
         if (senders != null) {
             senders.onFenced(completion::abort);
         }
-        GroupMember member = bean(main.getCamelContext(), "groupMember", GroupMember.class);
+        GroupMember member = bean(context, "groupMember", GroupMember.class);
         member.onExpelled(completion::abort);
-        member.start();
+        if (mode(context) == RunMode.ONCE) {
+            member.start();
+            return;
+        }
+        Thread start = new Thread(() -> {
+            if (awaitKafka(context)) {
+                member.start();
+            }
+        }, "Kafka start");
+        start.setDaemon(true);
+        start.start();
+    }
+
+    /**
+     * Waits for the cluster, for as long as it takes: true once it answers and has the topics; false on a wrong
+     * configuration, which stops the instance (status 2).
+     */
+    private boolean awaitKafka(CamelContext context) {
+        Settings settings = new Settings(context);
+        KafkaWaits waits = bean(context, "kafkaWaits", KafkaWaits.class);
+        int timeoutMs = Math.min(settings.integer("kafka.connect-timeout-ms"), 10_000);
+        long lastSaid = 0;
+        boolean waited = false;
+        while (!context.isStopping() && !context.isStopped()) {
+            try {
+                requireKafka(context, timeoutMs);
+                waits.done(STARTING);
+                if (waited) {
+                    LOG.info("Kafka answers: this instance joins its group now");
+                }
+                return true;
+            } catch (KafkaNotReachableException e) {
+                waits.waiting(STARTING, e.getMessage());
+                long now = System.nanoTime();
+                if (!waited || now - lastSaid >= REMINDER_NANOS) {
+                    LOG.warn("Waiting for Kafka to start ingesting: {} This instance stays up and tries again "
+                            + "(readiness is down meanwhile)", e.getMessage());
+                    lastSaid = now;
+                }
+                waited = true;
+                pause(timeoutMs);
+            } catch (ConfigurationException e) {
+                LOG.error("Configuration error: {}", e.getMessage());
+                configurationFailed = true;
+                completion.abort();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(Math.min(millis, 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -84,19 +164,17 @@ final class ApplicationLifecycle extends MainListenerSupport {
         StopDeadline deadline = bean(context, "stopDeadline", StopDeadline.class);
         deadline.start(Duration.ofMillis(graceMs));
         Duration keptForTheRest = Duration.ofMillis(graceMs / 3);
-        FileTracker files = bean(context, "fileTracker", FileTracker.class);
-        files.stopReading();
-        InFlightBudget budget = bean(context, "inFlightBudget", InFlightBudget.class);
         Duration drain = deadline.remainingLess(keptForTheRest);
+        Duration save = keptForTheRest.dividedBy(2);
+        FileLifecycle files = bean(context, "fileLifecycle", FileLifecycle.class);
         try {
-            if (!budget.awaitDrained(drain.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("Stopping with {} bytes of records still unacknowledged after {} ms: their files stay in "
-                        + "place and are read again at the next start", budget.bytesInFlight(), drain.toMillis());
-            }
+            files.stopIngesting(drain, save).get(drain.plus(save).toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("The files were not all let go within the grace period: the next start resumes them from their "
+                    + "last checkpoints ({})", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        files.interruptUnsettled(deadline.remainingLess(keptForTheRest.dividedBy(2)));
         bean(context, "groupMember", GroupMember.class).leave(deadline.remainingLess(keptForTheRest.dividedBy(2)));
         ShutdownStrategy shutdown = context.getShutdownStrategy();
         shutdown.setTimeUnit(TimeUnit.MILLISECONDS);
@@ -104,6 +182,9 @@ final class ApplicationLifecycle extends MainListenerSupport {
     }
 
     int exitCode() {
+        if (configurationFailed) {
+            return IngestionApplication.EXIT_CONFIGURATION_ERROR;
+        }
         return completion == null ? 1 : completion.exitCode();
     }
 

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tmdb.ingestion.checkpoint.CheckpointRoute;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.PropertySources;
 import tmdb.ingestion.file.FileLifecycleRoute;
@@ -63,7 +62,6 @@ public final class IngestionApplication {
         main.configure().addRoutesBuilder(new KafkaSendRoute());
         main.configure().addRoutesBuilder(new MonitoringRoutes());
         main.configure().addRoutesBuilder(new FileStatusRoute());
-        main.configure().addRoutesBuilder(new CheckpointRoute());
         main.setPropertyPlaceholderLocations(PropertySources.locations(profile));
         arguments.forEach(main::addOverrideProperty);
         ApplicationLifecycle lifecycle = new ApplicationLifecycle();

@@ -27,9 +27,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.broker.EmbeddedBrokerService;
-import tmdb.ingestion.checkpoint.CheckpointStore;
 import tmdb.ingestion.checkpoint.Deployment;
 import tmdb.ingestion.checkpoint.FilePartitions;
+import tmdb.ingestion.checkpoint.KafkaCheckpointStore;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.DeliveryGuarantee;
 import tmdb.ingestion.config.EventTimeWindows;
@@ -42,13 +42,23 @@ import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.config.StopDeadline;
 import tmdb.ingestion.config.TypeCatalog;
 import tmdb.ingestion.deadletter.DeadLetterRecord;
+import tmdb.ingestion.file.ClaimCheck;
+import tmdb.ingestion.file.FileLifecycle;
+import tmdb.ingestion.file.FileMoves;
 import tmdb.ingestion.file.FileStatusEvents;
-import tmdb.ingestion.file.FileTracker;
+import tmdb.ingestion.file.FolderListing;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
+import tmdb.ingestion.file.LifecycleClock;
+import tmdb.ingestion.file.LifecycleThread;
 import tmdb.ingestion.file.SymlinkPolicy;
 import tmdb.ingestion.group.GroupMember;
+import tmdb.ingestion.group.KafkaWaits;
 import tmdb.ingestion.group.PartitionWork;
+import tmdb.ingestion.loader.FileAnnouncements;
+import tmdb.ingestion.loader.FileReading;
+import tmdb.ingestion.loader.FolderPolls;
+import tmdb.ingestion.loader.ReadQueue;
 import tmdb.ingestion.loader.RecordAdmission;
 import tmdb.ingestion.loader.WindowAggregation;
 import tmdb.ingestion.monitor.IngestionMetrics;
@@ -121,14 +131,21 @@ public class PipelineConfiguration implements CamelConfiguration {
         FilePartitions filePartitions = new FilePartitions();
         Supplier<Properties> clientConfig = () -> KafkaReachability.adminConfig(kafka.getConfiguration(),
                 kafka.getConfiguration().getBrokers(), settings.integer("kafka.connect-timeout-ms"));
-        CheckpointStore checkpoints = new CheckpointStore(checkpointTopic, clientConfig,
+        KafkaCheckpointStore checkpoints = new KafkaCheckpointStore(checkpointTopic, clientConfig,
                 context.createProducerTemplate(), runId, exactlyOnce, deployment, filePartitions);
-        FileTracker files = new FileTracker(dataDir, new FileTracker.Options(maxLineBytes,
+        ClaimCheck claimCheck = new ClaimCheck(dataDir, watchedFolders(folders),
+                settings.string("ingestion.file.include"), settings.choice("ingestion.file.symlinks",
+                SymlinkPolicy.class));
+        int filesAtOnce = settings.integer("ingestion.read.files-at-once");
+        if (filesAtOnce < 1) {
+            throw new ConfigurationException("ingestion.read.files-at-once", "must be at least 1, not " + filesAtOnce);
+        }
+        FileLifecycle files = new FileLifecycle(new FileLifecycle.Options(maxLineBytes,
                 settings.integer("ingestion.read.chunk-lines"), settings.integer("ingestion.read.chunk-bytes"),
-                settings.longValue("ingestion.file.quiet-period-ms"),
-                settings.choice("ingestion.file.symlinks", SymlinkPolicy.class)), budget, stats, events, checkpoints,
-                filePartitions, instanceId, deployment.id());
-        files.readWith(context.createProducerTemplate());
+                settings.longValue("ingestion.file.quiet-period-ms"), filesAtOnce), claimCheck, checkpoints,
+                filePartitions, FileMoves.ON_DISK, new ReadQueue(context.createProducerTemplate()), events, stats,
+                LifecycleClock.SYSTEM, LifecycleThread.started());
+        context.addService(files, true, true);
         metrics.watch(stats, budget, files, folders);
         Set<String> folderRouteIds = folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
 
@@ -137,9 +154,15 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("stopDeadline", stopDeadline);
         registry.bind("ingestionStats", stats);
         registry.bind("inFlightBudget", budget);
-        registry.bind("fileTracker", files);
+        registry.bind("fileLifecycle", files);
+        registry.bind("folderListing", new FolderListing(files));
         registry.bind("fileStatusEvents", events);
-        registry.bind("recordAdmission", new RecordAdmission(budget, seed, stats));
+        registry.bind("fileReading", new FileReading(files, budget, stats));
+        registry.bind("recordAdmission", new RecordAdmission(files, budget, seed, stats));
+        FolderPolls polls = new FolderPolls();
+        registry.bind("folderPolls", polls);
+        registry.bind("fileAnnouncements", new FileAnnouncements(files, claimCheck, filePartitions, instanceId,
+                deployment.id()));
         registry.bind("windowAggregation", new WindowAggregation(settings.integer("ingestion.mix.window")));
         registry.bind("windowLeftMixing", (Processor) exchange ->
                 stats.recordsLeftMixing(RecordProcessor.window(exchange).size()));
@@ -171,7 +194,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("kafkaTopics", kafkaTopics);
         context.addService(kafkaTopics, true, true);
         KafkaAvailability availability = new KafkaAvailability(bootstrap, budget, kafkaTopics);
-        WindowOutcomes outcomes = new WindowOutcomes(stats, availability, deadLetters,
+        WindowOutcomes outcomes = new WindowOutcomes(files, stats, availability, deadLetters,
                 settings.integer("ingestion.delivery.redeliveries"),
                 settings.longValue("ingestion.delivery.redelivery-delay-ms"),
                 settings.longValue("ingestion.delivery.max-redelivery-delay-ms"),
@@ -184,24 +207,24 @@ public class PipelineConfiguration implements CamelConfiguration {
             PartitionSenders senders = new PartitionSenders(partition -> new TransactionalSender(
                     () -> producerConfig(kafka), KafkaProducer::new, transactionalId + "-" + partition, partition,
                     settings.integer("ingestion.exactly-once.commit-interval-ms"), budget.capacity() / 2, checkpoints,
-                    outcomes, availability, pacer, deadLetters, metrics.registry(), stopDeadline));
+                    files, outcomes, availability, pacer, deadLetters, metrics.registry(), stopDeadline));
             registry.bind("transactionalSender", senders);
             partitionWork = senders;
         }
-        context.addService(checkpoints, true, true);
+        KafkaWaits waits = new KafkaWaits();
+        registry.bind("kafkaWaits", waits);
         GroupMember member = new GroupMember(new GroupMember.Options(settings.string("ingestion.group.files-topic"),
                 groupId(settings, deployment), instanceId, settings.integer("ingestion.group.session-timeout-ms"),
                 settings.longValue("ingestion.shutdown.grace-period-ms") / 2, deployment.id()), clientConfig, files,
-                checkpoints,
-                filePartitions, partitionWork, context, folderRouteIds);
+                checkpoints, filePartitions, partitionWork, context, folderRouteIds, waits);
         registry.bind("groupMember", member);
-        registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, files, budget, stats,
-                member::ownsAllAndReadTheirAnnouncements));
+        registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, polls, files, budget,
+                stats, member::ownsAllAndReadTheirAnnouncements));
         metrics.watch(member);
         kafka.setKafkaClientFactory(new MeteredKafkaClientFactory(metrics.registry(), stopDeadline));
         if (settings.bool("ingestion.management.enabled")) {
             KafkaHealthCheck kafkaCheck = new KafkaHealthCheck(() -> KafkaReachability.adminConfig(
-                    kafka.getConfiguration(), bootstrap, probeTimeoutMs), availability, probeTimeoutMs);
+                    kafka.getConfiguration(), bootstrap, probeTimeoutMs), availability, waits, probeTimeoutMs);
             ManagementServer management = new ManagementServer(context, metrics, kafkaCheck, member,
                     settings.string("ingestion.management.host"), settings.integer("ingestion.management.port"),
                     settings.integer("ingestion.management.threads"),
@@ -316,6 +339,16 @@ public class PipelineConfiguration implements CamelConfiguration {
         Properties config = kafka.getConfiguration().createProducerProperties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getConfiguration().getBrokers());
         return config;
+    }
+
+    /** The watched folders by their absolute, normalised path, with the type and label of their files. */
+    private static Map<Path, ClaimCheck.Folder> watchedFolders(List<FolderRoute> folders) {
+        Map<Path, ClaimCheck.Folder> byPath = new TreeMap<>();
+        for (FolderRoute folder : folders) {
+            byPath.put(Path.of(folder.folder()).toAbsolutePath().normalize(), new ClaimCheck.Folder(folder.type(),
+                    folder.label()));
+        }
+        return byPath;
     }
 
     /** The root of the watched folders must exist and be readable; the type and label folders are created. */

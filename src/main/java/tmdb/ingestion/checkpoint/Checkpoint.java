@@ -2,6 +2,7 @@ package tmdb.ingestion.checkpoint;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A file's progress: every line up to {@code line} is resolved (published, dead-lettered or blank), and reading
@@ -23,8 +24,42 @@ public record Checkpoint(String file, long size, String fingerprint, long line, 
         return lineNumber > line && lineNumber <= readUpTo && Collections.binarySearch(pending, lineNumber) < 0;
     }
 
-    /** Lines the run before had read but not resolved by this checkpoint: they are read and sent again. */
-    public long readAgain() {
-        return pending.size();
+    /** True for a line the previous run had read but not resolved by this checkpoint: it is sent again. */
+    public boolean pendingBefore(long lineNumber) {
+        return Collections.binarySearch(pending, lineNumber) >= 0;
+    }
+
+    /**
+     * What makes this checkpoint impossible, if anything: a checkpoint read from a topic is data from outside, and
+     * one that resumed past the bytes its fingerprint covers (or with line numbers out of order) would skip lines of
+     * any file of its name.
+     */
+    public Optional<String> inconsistency() {
+        if (file == null || file.isEmpty()) {
+            return Optional.of("it names no file");
+        }
+        if (fingerprint == null || !fingerprint.matches("[0-9a-f]{32}")) {
+            return Optional.of("its fingerprint is not 32 hexadecimal digits");
+        }
+        if (line < 0 || offset < 0 || size < 0 || readUpTo < line) {
+            return Optional.of("its line " + line + ", offset " + offset + ", size " + size + " and read-up-to line "
+                    + readUpTo + " do not fit together");
+        }
+        if (offset > size) {
+            return Optional.of("it resumes at byte " + offset + ", beyond the " + size + " bytes its fingerprint "
+                    + "covers");
+        }
+        if (line > 0 && offset == 0) {
+            return Optional.of("it says " + line + " lines are resolved but resumes at byte 0");
+        }
+        long previous = line;
+        for (long pendingLine : pending) {
+            if (pendingLine <= previous || pendingLine > readUpTo) {
+                return Optional.of("its pending lines are not increasing between line " + line + " and line "
+                        + readUpTo);
+            }
+            previous = pendingLine;
+        }
+        return Optional.empty();
     }
 }

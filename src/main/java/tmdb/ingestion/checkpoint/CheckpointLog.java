@@ -30,6 +30,8 @@ final class CheckpointLog {
     private final Deployment deployment;
     private final Map<String, Checkpoint> own = new LinkedHashMap<>();
     private final Map<String, Checkpoint> legacy = new LinkedHashMap<>();
+    /** This deployment's checkpoints that cannot be right (see {@link Checkpoint#inconsistency()}), by file. */
+    private final Map<String, String> inconsistentByFile = new LinkedHashMap<>();
     /** This deployment's checkpoints written for another topic than the file's type goes to now, by file. */
     private final Map<String, String> otherTopicByFile = new LinkedHashMap<>();
     /** Other deployments' files, by deployment id; and what each deployment's id stands for. */
@@ -53,6 +55,21 @@ final class CheckpointLog {
         }
         Checkpoint checkpoint = parse(node);
         String owner = node.path("deployment").asText("");
+        Optional<String> wrong = checkpoint.inconsistency();
+        String keyFile = key.substring(key.indexOf('|') + 1);
+        if (wrong.isEmpty() && !keyFile.equals(checkpoint.file())) {
+            wrong = Optional.of("its key names " + keyFile + " and its value " + checkpoint.file());
+        }
+        if (wrong.isPresent() && (owner.isEmpty() || owner.equals(deployment.id()))) {
+            own.remove(keyFile);
+            legacy.remove(keyFile);
+            otherTopicByFile.remove(keyFile);
+            inconsistentByFile.put(keyFile, "not usable: " + wrong.get());
+            LOG.warn("Ignored the checkpoint of {} in the checkpoint topic: {}. The file is read from its start if it is "
+                    + "still there", keyFile, wrong.get());
+            return;
+        }
+        inconsistentByFile.remove(checkpoint.file());
         if (owner.isEmpty()) {
             legacy.put(checkpoint.file(), checkpoint);
         } else if (owner.equals(deployment.id())) {
@@ -74,6 +91,7 @@ final class CheckpointLog {
         String ownPrefix = deployment.id() + "|";
         if (key.startsWith(ownPrefix)) {
             own.remove(key.substring(ownPrefix.length()));
+            inconsistentByFile.remove(key.substring(ownPrefix.length()));
             otherTopicByFile.remove(key.substring(ownPrefix.length()));
         } else if (legacy.remove(key) == null && key.contains("|")) {
             Set<String> files = othersFiles.get(key.substring(0, key.indexOf('|')));
@@ -115,6 +133,7 @@ final class CheckpointLog {
         }
         otherTopicByFile.forEach((file, topic) -> notUsed.put(file, "written when its records went to topic "
                 + topic + ", and they go to " + deployment.topicOf(file) + " now"));
+        notUsed.putAll(inconsistentByFile);
         own.keySet().forEach(notUsed::remove);
         return notUsed;
     }

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * What makes a file the same file across restarts, as far as it was read: its path under the data folder, and a
@@ -23,6 +24,7 @@ import java.util.HexFormat;
 public record FileIdentity(String path, long size, String fingerprint) {
 
     private static final int SAMPLE_BYTES = 64 * 1024;
+    private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     /** The identity of the file's first {@code coveredBytes} bytes, read at their positions (the channel's own position is left alone). */
     public static FileIdentity of(String path, FileChannel channel, long coveredBytes) throws IOException {
@@ -36,8 +38,45 @@ public record FileIdentity(String path, long size, String fingerprint) {
 
     /** True when the checkpoint is of this file: same path, and the same bytes where the checkpoint's fingerprint looked. */
     public static boolean matches(Checkpoint checkpoint, String path, FileChannel channel) throws IOException {
-        return checkpoint.file().equals(path) && checkpoint.size() <= channel.size()
-                && of(path, channel, checkpoint.size()).fingerprint().equals(checkpoint.fingerprint());
+        return mismatch(checkpoint, path, channel).isEmpty();
+    }
+
+    /**
+     * Why the checkpoint is not of this file, if it is not: another path, more bytes than the file has, other bytes
+     * where its fingerprint looked, or a resume point that is not the start of a line (every checkpoint resumes at
+     * one: a line ending, or the file's start, or just after a byte-order mark).
+     */
+    public static Optional<String> mismatch(Checkpoint checkpoint, String path, FileChannel channel)
+            throws IOException {
+        if (!checkpoint.file().equals(path)) {
+            return Optional.of("it is the checkpoint of " + checkpoint.file());
+        }
+        long size = channel.size();
+        if (checkpoint.size() > size) {
+            return Optional.of("it covers " + checkpoint.size() + " bytes and the file has " + size);
+        }
+        if (!of(path, channel, checkpoint.size()).fingerprint().equals(checkpoint.fingerprint())) {
+            return Optional.of("the file's bytes differ from those the checkpoint was taken of");
+        }
+        long offset = checkpoint.offset();
+        if (offset > 0 && !(offset == UTF8_BOM.length && startsWithBom(channel)) && byteAt(channel, offset - 1) != '\n') {
+            return Optional.of("its resume point, byte " + offset + ", is not the start of a line");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean startsWithBom(FileChannel channel) throws IOException {
+        for (int i = 0; i < UTF8_BOM.length; i++) {
+            if (byteAt(channel, i) != UTF8_BOM[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int byteAt(FileChannel channel, long position) throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        return channel.read(one, position) == 1 ? one.get(0) : -1;
     }
 
     private static void sample(FileChannel channel, long from, long length, MessageDigest digest) throws IOException {

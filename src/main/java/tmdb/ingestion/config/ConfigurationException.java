@@ -1,7 +1,7 @@
 package tmdb.ingestion.config;
 
 /** A setting that is missing or wrong; its message names the property and says what to do. */
-public final class ConfigurationException extends RuntimeException {
+public class ConfigurationException extends RuntimeException {
 
     public ConfigurationException(String property, String problem) {
         super("Property " + property + " " + problem);

@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * Publishes each file's lifecycle to the status topic ({@code ingestion.status.topic}; off when empty), as JSON
  * keyed by the file's path under the data folder: {@code discovered}, {@code started}, then {@code completed}
  * with its counts — only once every record of the file is acknowledged, so a consumer can trust it — or
- * {@code failed} with the reason, or {@code interrupted} when the application stopped mid-file.
+ * {@code failed} with the reason, or {@code interrupted} when the application stopped mid-file or its partition went
+ * to another instance, or {@code rewritten} when its content was replaced in place (the new content follows as a new
+ * file: {@code discovered}, {@code started}, ...). They are sent from the file's transitions
+ * ({@link TransitionEffects}), on the lifecycle's thread.
  * <p>
  * Events never hold up or fail a file: they are queued, in order, for the status route
  * ({@code monitor/FileStatusRoute}) to send one at a time, retried like records while Kafka is away; an event the
@@ -56,28 +59,6 @@ public final class FileStatusEvents {
         this.stats = stats;
     }
 
-    public void discovered(TrackedFile file) {
-        send(file, "discovered", Map.of());
-    }
-
-    public void started(TrackedFile file) {
-        send(file, "started", Map.of());
-    }
-
-    public void completed(TrackedFile file) {
-        send(file, "completed", counts(file));
-    }
-
-    public void failed(TrackedFile file, String reason) {
-        Map<String, Object> fields = new LinkedHashMap<>(counts(file));
-        fields.put("reason", reason);
-        send(file, "failed", fields);
-    }
-
-    public void interrupted(TrackedFile file) {
-        send(file, "interrupted", counts(file));
-    }
-
     /** For the status route: an event that could not be published, or not queued. */
     public void dropped(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -96,17 +77,8 @@ public final class FileStatusEvents {
         }
     }
 
-    private static Map<String, Object> counts(TrackedFile file) {
-        Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("lines", file.linesRead());
-        counts.put("published", file.publishedCount());
-        counts.put("dead_lettered", file.deadLetteredCount());
-        counts.put("skipped", file.blankLines());
-        counts.put("not_delivered", file.failedCount());
-        return counts;
-    }
-
-    private void send(TrackedFile file, String event, Map<String, Object> fields) {
+    /** Queues one event of the file, with its fields (its counts, a reason). */
+    public void send(SourceFile file, String event, Map<String, Object> fields) {
         if (!enabled) {
             return;
         }

@@ -3,7 +3,7 @@ package tmdb.ingestion.file;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -23,11 +23,12 @@ import java.util.function.BooleanSupplier;
  * buffer's permits with it: the reader starts afresh with a small buffer. A reader never waits for budget while it
  * holds lines it has not handed over: a chunk ends where the next line would have to wait.
  * <p>
- * A file may still be written while it is read: bytes after the last newline are a line only when
- * {@code unterminatedLineIsFinal} says so at that moment (the file has been quiet long enough); otherwise the reader
- * ends before them, and the next reader resumes at {@link #bytesRead()} once the rest of the line has arrived. The
- * reader also ends early, without error, when {@code stopRequested} turns true (the application is stopping). It
- * never closes the channel: the file's owner does; its owner calls {@link #release()} when it is done with it.
+ * A file may still be written while it is read: bytes after the last newline are a line only when the data ends
+ * exactly at {@code finalSize}, the size at which the file's owner found it quiet; otherwise the reader ends before
+ * them, and the next reader resumes at {@link #bytesRead()} once the rest of the line has arrived. The reader also
+ * ends early, without error, when {@code stopRequested} turns true (the application is stopping). It reads by
+ * position ({@link FileChannel#read(ByteBuffer, long)}), so it shares no position with anyone else reading the file;
+ * it never closes the channel: the file's owner does; its owner calls {@link #release()} when it is done with it.
  */
 public final class JsonlLineReader implements Iterator<SourceLine> {
 
@@ -35,12 +36,14 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     static final int SMALL_LINE = 64 * 1024;
     private static final int READ_BUFFER = 1 << 16;
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    /** The {@code finalSize} that takes an unterminated last line wherever the data ends (a file known complete). */
+    public static final long ANY_SIZE = Long.MAX_VALUE;
 
-    private final SeekableByteChannel channel;
+    private final FileChannel channel;
     private final int maxLineBytes;
     private final InFlightBudget budget;
     private final BooleanSupplier stopRequested;
-    private final BooleanSupplier unterminatedLineIsFinal;
+    private final long finalSize;
     private final byte[] buffer = new byte[READ_BUFFER];
     private int position;
     private int limit;
@@ -66,18 +69,16 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
 
     private SourceLine next;
 
-    private JsonlLineReader(SeekableByteChannel channel, long offset, long linesBefore, int maxLineBytes,
-                            InFlightBudget budget, BooleanSupplier stopRequested,
-                            BooleanSupplier unterminatedLineIsFinal) throws IOException {
+    private JsonlLineReader(FileChannel channel, long offset, long linesBefore, int maxLineBytes,
+                            InFlightBudget budget, BooleanSupplier stopRequested, long finalSize) throws IOException {
         this.channel = channel;
         this.maxLineBytes = maxLineBytes;
         this.budget = budget;
         this.stopRequested = stopRequested;
-        this.unterminatedLineIsFinal = unterminatedLineIsFinal;
+        this.finalSize = finalSize;
         this.lineNumber = linesBefore;
         this.bufferOffset = offset;
         this.bytesConsumed = offset;
-        channel.position(offset);
         fill();
         if (offset == 0 && limit >= 3 && Arrays.equals(buffer, 0, 3, UTF8_BOM, 0, 3)) {
             position = 3;
@@ -87,21 +88,27 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
 
     /**
      * Reads from {@code offset}, a line boundary where line {@code linesBefore + 1} starts (0 and 0: the whole
-     * file), to the current end of the channel, within the given budget.
+     * file), to the current end of the channel, within the given budget. An unterminated last line is read when the
+     * data ends at {@code finalSize} ({@link #ANY_SIZE}: wherever it ends; -1: never).
      */
-    public static JsonlLineReader from(SeekableByteChannel channel, long offset, long linesBefore, int maxLineBytes,
-                                       InFlightBudget budget, BooleanSupplier stopRequested,
-                                       BooleanSupplier unterminatedLineIsFinal) throws IOException {
-        return new JsonlLineReader(channel, offset, linesBefore, maxLineBytes, budget, stopRequested,
-                unterminatedLineIsFinal);
+    public static JsonlLineReader from(FileChannel channel, long offset, long linesBefore, int maxLineBytes,
+                                       InFlightBudget budget, BooleanSupplier stopRequested, long finalSize)
+            throws IOException {
+        return new JsonlLineReader(channel, offset, linesBefore, maxLineBytes, budget, stopRequested, finalSize);
     }
 
     /** The same, for tools that read a file alone: nothing makes them wait. */
-    public static JsonlLineReader from(SeekableByteChannel channel, long offset, long linesBefore, int maxLineBytes,
-                                       BooleanSupplier stopRequested, BooleanSupplier unterminatedLineIsFinal)
-            throws IOException {
+    public static JsonlLineReader from(FileChannel channel, long offset, long linesBefore, int maxLineBytes,
+                                       BooleanSupplier stopRequested, long finalSize) throws IOException {
         return from(channel, offset, linesBefore, maxLineBytes, InFlightBudget.unbounded(), stopRequested,
-                unterminatedLineIsFinal);
+                finalSize);
+    }
+
+    /** The reading of a grant: from where the file's reading stopped, as the lifecycle granted it. */
+    public static JsonlLineReader of(ReadGrant grant, int maxLineBytes, InFlightBudget budget,
+                                     BooleanSupplier stopping) throws IOException {
+        return from(grant.channel(), grant.offset(), grant.linesBefore(), maxLineBytes, budget,
+                () -> stopping.getAsBoolean() || grant.cancelled().get(), grant.finalSize());
     }
 
     // --- line by line --------------------------------------------------------------------------------------------
@@ -206,6 +213,11 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     /** True when the reader stopped before the end of the data because the application is stopping. */
     public boolean stoppedEarly() {
         return stoppedEarly;
+    }
+
+    /** The file's size where the data ended, as far as this reader got (where it stopped reading otherwise). */
+    public long endOfData() {
+        return bufferOffset + limit;
     }
 
     /** True when the data ended in the middle of a line that may still be being written: it was not read. */
@@ -319,7 +331,7 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
                 if (length == 0) {
                     return false;
                 }
-                if (!unterminatedLineIsFinal.getAsBoolean()) {
+                if (finalSize != ANY_SIZE && bufferOffset + limit != finalSize) {
                     endedBeforeUnterminatedLine = true;
                     rewindTo(start);
                     return false;
@@ -363,12 +375,11 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
         if (start >= bufferOffset) {
             position = (int) (start - bufferOffset);
         } else {
-            channel.position(start);
             bufferOffset = start;
             position = 0;
             limit = 0;
             endOfData = false;
-            fill();
+            readMore();
         }
     }
 
@@ -399,11 +410,12 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
         readMore();
     }
 
+    /** Reads after the buffer's bytes, at their place in the file: the buffer's start plus what it holds. */
     private boolean readMore() throws IOException {
         ByteBuffer target = ByteBuffer.wrap(buffer, limit, buffer.length - limit);
         int before = limit;
         while (target.hasRemaining()) {
-            if (channel.read(target) < 0) {
+            if (channel.read(target, bufferOffset + target.position()) <= 0) {
                 endOfData = true;
                 break;
             }

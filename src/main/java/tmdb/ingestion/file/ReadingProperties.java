@@ -6,12 +6,12 @@ package tmdb.ingestion.file;
  */
 public final class ReadingProperties {
 
-    /** The type of the file being read, e.g. {@code movie}. */
+    /** The type of the folder a file was listed in, e.g. {@code movie}. */
     public static final String TYPE = "ingestionType";
-    /** The label of the file being read, e.g. {@code change}. */
+    /** The label of the folder a file was listed in, e.g. {@code change}. */
     public static final String LABEL = "ingestionLabel";
-    /** The {@link TrackedFile} being read. */
-    public static final String FILE = "ingestionFile";
+    /** The {@link ReadGrant} being read. */
+    public static final String GRANT = "ingestionGrant";
 
     private ReadingProperties() {
     }

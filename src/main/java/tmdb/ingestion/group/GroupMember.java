@@ -3,6 +3,7 @@ package tmdb.ingestion.group;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,6 +13,9 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -27,6 +31,8 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -34,23 +40,26 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tmdb.ingestion.checkpoint.CheckpointStore;
 import tmdb.ingestion.checkpoint.FilePartitions;
-import tmdb.ingestion.file.FileTracker;
+import tmdb.ingestion.checkpoint.KafkaCheckpointStore;
+import tmdb.ingestion.file.Claim;
+import tmdb.ingestion.file.FileLifecycle;
 
 /**
  * This instance in its consumer group on the files topic (Kafka's group protocol: the work is a partition, and the
- * group hands each partition to one member). A single instance is a group of one. For each partition it is given,
- * it takes the partition's work ({@link PartitionWork}: in exactly-once mode the partition's transactional id),
- * reads the partition's checkpoints, and reads the partition's announcements from its start: every file announced
- * there is claimed by the {@link FileTracker}, which resumes unfinished ones after their last resolved line. The owner
- * of partition 0 also runs the folder routes, which list the folders and announce new files. For each partition that
- * goes to another member it hands the files over: revoked (a member joins, or this one stops), the records already
- * read are resolved and their checkpoints saved first; lost (this instance was cut off for longer than its session),
- * they are let go as they are.
+ * group hands each partition to one member). A single instance is a group of one. A partition given to it is first
+ * prepared, off the group's thread and for as long as Kafka makes it wait: its work taken ({@link PartitionWork}: in
+ * exactly-once mode the partition's transactional id), its checkpoints read. Only then are its announcements read,
+ * from the partition's start: every file announced there is claimed by the {@link FileLifecycle}, which resumes
+ * unfinished ones after their last resolved line. The owner of partition 0 also runs the folder routes, which list
+ * the folders and announce new files. For each partition that goes to another member the files are let go: revoked
+ * (a member joins, or this one stops), the records already read are resolved and their checkpoints saved first; lost
+ * (this instance was cut off for longer than its session), they are let go as they are.
  * <p>
- * The consumer commits no offsets: the files topic is compacted, keyed by file, and a partition's announcements are
- * read again from its start by each new owner; a file already done is no longer in its folder and is dropped.
+ * The rebalance callbacks only pause, record and hand over; nothing on the group's thread waits for Kafka without a
+ * bound, and Kafka being away at any moment (the start, an assignment, a position lookup) is waited out, said in the
+ * log once a minute and in readiness, never a reason to stop. The consumer commits no offsets: the files topic is
+ * compacted, keyed by file, and a partition's announcements are read again from its start by each new owner.
  */
 public final class GroupMember extends ServiceSupport implements ConsumerRebalanceListener {
 
@@ -58,7 +67,13 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A poll returns as soon as an announcement arrives; this bounds it when none does (an idle instance). */
     private static final Duration POLL = Duration.ofSeconds(5);
+    /** While partitions are being prepared, the group's thread looks for the prepared ones this often. */
+    private static final Duration PREPARING_POLL = Duration.ofMillis(100);
     private static final int IDLE_FETCH_WAIT_MS = 1000;
+    /** How long one look-up waits for Kafka before it is tried again (the instance never gives up). */
+    private static final Duration LOOKUP = Duration.ofSeconds(10);
+    private static final long RETRY_PAUSE_MS = 1000;
+    private static final long REMINDER_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /**
      * The group's settings.
@@ -78,24 +93,32 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
 
     private final Options options;
     private final Supplier<Properties> clientConfig;
-    private final FileTracker files;
-    private final CheckpointStore checkpoints;
+    private final FileLifecycle files;
+    private final KafkaCheckpointStore checkpoints;
     private final FilePartitions partitions;
     private final PartitionWork work;
     private final CamelContext context;
     private final Collection<String> folderRoutes;
+    private final KafkaWaits waits;
     private final SortedSet<Integer> owned = new ConcurrentSkipListSet<>();
+    private final PartitionPhases phases = new PartitionPhases();
     /** Owned partitions whose announcements are not all read yet, with the offset reading must reach. */
     private final Map<TopicPartition, Long> catchingUp = new ConcurrentHashMap<>();
+    /** Owned partitions whose end offset (what catching up must reach) is not known yet. */
+    private final Set<TopicPartition> endUnknown = ConcurrentHashMap.newKeySet();
     private final CountDownLatch left = new CountDownLatch(1);
+    private final ExecutorService preparing = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "Files partitions");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean leaving;
     private volatile Runnable onExpelled = () -> { };
-    private Thread thread;
 
-    public GroupMember(Options options, Supplier<Properties> clientConfig, FileTracker files,
-                       CheckpointStore checkpoints, FilePartitions partitions, PartitionWork work, CamelContext context,
-                       Collection<String> folderRoutes) {
+    public GroupMember(Options options, Supplier<Properties> clientConfig, FileLifecycle files,
+                       KafkaCheckpointStore checkpoints, FilePartitions partitions, PartitionWork work,
+                       CamelContext context, Collection<String> folderRoutes, KafkaWaits waits) {
         this.options = options;
         this.clientConfig = clientConfig;
         this.files = files;
@@ -104,9 +127,10 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         this.work = work;
         this.context = context;
         this.folderRoutes = List.copyOf(folderRoutes);
+        this.waits = waits;
     }
 
-    /** What to do when another process took this instance's id in the group (the application stops). */
+    /** What to do when this instance cannot go on (another process took its id, Kafka refused its user). */
     public void onExpelled(Runnable action) {
         onExpelled = action;
     }
@@ -126,11 +150,10 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
 
     /**
      * True when this instance owns every files partition and has read every announcement made in them until it was
-     * given them: a once run is complete only then (a group of one that lost its partitions and has them again must
-     * read their announcements before nothing is left to do).
+     * given them: a once run is complete only then.
      */
     public boolean ownsAllAndReadTheirAnnouncements() {
-        return owned.size() == partitions.count() && catchingUp.isEmpty();
+        return owned.size() == partitions.count() && catchingUp.isEmpty() && endUnknown.isEmpty();
     }
 
     /** True while this instance owns files partition 0, and so lists the folders. */
@@ -140,42 +163,29 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
 
     @Override
     protected void doStart() {
-        Properties config = clientConfig.get();
-        config.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, options.groupId(),
-                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, options.instanceId(),
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, options.sessionTimeoutMs(),
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, options.sessionTimeoutMs() / 5),
-                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
-        // the broker answers a fetch as soon as an announcement arrives; an idle instance asks once a second (closing
-        // the consumer waits for the fetch in flight)
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, IDLE_FETCH_WAIT_MS);
-        consumer = new KafkaConsumer<>(config);
-        int count = consumer.partitionsFor(options.topic(), Duration.ofSeconds(30)).size();
-        partitions.count(count);
-        consumer.subscribe(List.of(options.topic()), this);
-        LOG.info("Joining group {} as instance {}: files topic {} has {} partitions (at most {} instances share the "
-                + "work)", options.groupId(), options.instanceId(), options.topic(), count, count);
-        thread = new Thread(this::run, "Files group");
+        Thread thread = new Thread(this::run, "Files group");
         thread.setDaemon(true);
         thread.start();
     }
 
     private void run() {
         try {
+            consumer = new KafkaConsumer<>(consumerConfig());
+            int count = partitionCount();
+            if (count == 0) {
+                return;
+            }
+            partitions.count(count);
+            consumer.subscribe(List.of(options.topic()), this);
+            LOG.info("Joining group {} as instance {}: files topic {} has {} partitions (at most {} instances share "
+                    + "the work)", options.groupId(), options.instanceId(), options.topic(), count, count);
             while (!leaving) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(phases.anyUnderWay() ? PREPARING_POLL
+                        : POLL)) {
                     announced(record);
                 }
-                try {
-                    catchingUp.entrySet().removeIf(end -> consumer.position(end.getKey()) >= end.getValue());
-                } catch (TimeoutException e) {
-                    LOG.debug("Positions in the files topic unknown while Kafka does not answer: {}", e.getMessage());
-                }
+                startReadingPrepared();
+                followCatchingUp();
             }
         } catch (WakeupException e) {
             if (!leaving) {
@@ -190,14 +200,48 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                     e.toString());
             onExpelled.run();
         } finally {
-            try {
-                consumer.close(CloseOptions.groupMembershipOperation(
-                        CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
-            } catch (KafkaException e) {
-                LOG.warn("Leaving group {}: {}", options.groupId(), e.getMessage());
-            }
-            left.countDown();
+            closeConsumer();
         }
+    }
+
+    private Properties consumerConfig() {
+        Properties config = clientConfig.get();
+        config.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, options.groupId(),
+                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, options.instanceId(),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, options.sessionTimeoutMs(),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, options.sessionTimeoutMs() / 5),
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        // the broker answers a fetch as soon as an announcement arrives; an idle instance asks once a second (closing
+        // the consumer waits for the fetch in flight)
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, IDLE_FETCH_WAIT_MS);
+        return config;
+    }
+
+    /** The files topic's partition count, waited for while Kafka does not answer; 0 when leaving first. */
+    private int partitionCount() {
+        String what = "joining group " + options.groupId();
+        Reminder reminder = new Reminder();
+        while (!leaving) {
+            try {
+                int count = consumer.partitionsFor(options.topic(), LOOKUP).size();
+                waits.done(what);
+                return count;
+            } catch (TimeoutException e) {
+                waits.waiting(what, "the files topic " + options.topic() + " could not be looked up: "
+                        + e.getMessage());
+                if (reminder.due()) {
+                    LOG.warn("Waiting for Kafka to join group {}: the files topic {} could not be looked up ({}). "
+                            + "This instance stays up and tries again", options.groupId(), options.topic(),
+                            e.getMessage());
+                }
+            }
+        }
+        return 0;
     }
 
     /**
@@ -211,11 +255,102 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         }
         try {
             JsonNode announcement = JSON.readTree(record.value());
-            files.claim(record.key().substring(ours.length()), announcement.path("type").asText(),
-                    announcement.path("label").asText(), record.partition());
+            files.claim(new Claim(record.key().substring(ours.length()), announcement.path("type").asText(),
+                    announcement.path("label").asText(), record.partition(), record.offset()));
         } catch (IOException e) {
             LOG.warn("Skipped an announcement in {}-{} at offset {} that is not JSON: {}", record.topic(),
                     record.partition(), record.offset(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+        Set<Integer> taken = numbers(assigned);
+        if (taken.isEmpty()) {
+            return;
+        }
+        consumer.pause(assigned);
+        phases.preparing(taken);
+        preparing.execute(() -> prepare(taken));
+    }
+
+    /**
+     * Takes the partitions' work and reads their checkpoints, trying again for as long as Kafka does not answer;
+     * the group's thread then starts reading their announcements.
+     */
+    private void prepare(Set<Integer> taken) {
+        String what = "taking files partitions " + taken;
+        Reminder reminder = new Reminder();
+        try {
+            while (!leaving) {
+                Set<Integer> wanted = phases.stillWanted(taken);
+                try {
+                    if (!wanted.isEmpty()) {
+                        work.take(wanted);
+                        checkpoints.load(wanted);
+                    }
+                    break;
+                } catch (RuntimeException e) {
+                    if (isRefusal(e)) {
+                        LOG.error("Kafka refused this instance's user while taking files partitions {}: {}. This "
+                                + "instance stops", wanted, e.getMessage());
+                        onExpelled.run();
+                        return;
+                    }
+                    waits.waiting(what, e.getMessage());
+                    if (reminder.due()) {
+                        LOG.warn("Waiting for Kafka to take files partitions {}: {}. This instance stays up and tries "
+                                + "again", wanted, e.getMessage());
+                    }
+                    pause();
+                }
+            }
+        } finally {
+            waits.done(what);
+        }
+        Set<Integer> handBack = phases.prepared(taken);
+        if (!handBack.isEmpty()) {
+            work.hand(handBack);
+        }
+    }
+
+    /** The prepared partitions: owned now, their announcements read from their start. */
+    private void startReadingPrepared() {
+        Set<Integer> prepared = phases.takePrepared();
+        if (prepared.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> topicPartitions = prepared.stream()
+                .map(partition -> new TopicPartition(options.topic(), partition)).toList();
+        files.assigned(prepared);
+        consumer.seekToBeginning(topicPartitions);
+        consumer.resume(topicPartitions);
+        endUnknown.addAll(topicPartitions);
+        // owned only now: a once run must not find every partition owned with its announcements still unread
+        owned.addAll(prepared);
+        LOG.info("Instance {} owns files partitions {} of {} now (taken: {})", options.instanceId(), owned,
+                partitions.count(), prepared);
+        if (prepared.contains(0)) {
+            discover(true);
+        }
+    }
+
+    /** Learns where each new partition's announcements end, and which partitions have been read that far. */
+    private void followCatchingUp() {
+        try {
+            if (!endUnknown.isEmpty()) {
+                Set<TopicPartition> asked = new HashSet<>(endUnknown);
+                Map<TopicPartition, Long> starts = consumer.beginningOffsets(asked, LOOKUP);
+                consumer.endOffsets(asked, LOOKUP).forEach((partition, end) -> {
+                    if (end > starts.getOrDefault(partition, 0L)) {
+                        catchingUp.put(partition, end);
+                    }
+                    endUnknown.remove(partition);
+                });
+            }
+            catchingUp.entrySet().removeIf(end -> consumer.position(end.getKey(), LOOKUP) >= end.getValue());
+        } catch (TimeoutException e) {
+            LOG.debug("Positions in the files topic unknown while Kafka does not answer: {}", e.getMessage());
         }
     }
 
@@ -230,7 +365,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
             current.wakeup();
         }
         try {
-            if (!left.await(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
+            if (consumer != null && !left.await(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
                 LOG.warn("Did not leave group {} within {} ms: the others take this instance's partitions when its "
                         + "session ends ({} ms)", options.groupId(), timeout.toMillis(), options.sessionTimeoutMs());
             }
@@ -243,30 +378,19 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     protected void doStop() {
         // the application's stop left the group already, within its grace period: this only makes sure
         leave(Duration.ZERO);
+        preparing.shutdownNow();
     }
 
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-        Set<Integer> taken = numbers(assigned);
-        if (taken.isEmpty()) {
-            return;
-        }
-        work.take(taken);
-        checkpoints.load(taken);
-        consumer.seekToBeginning(assigned);
-        Map<TopicPartition, Long> starts = consumer.beginningOffsets(assigned);
-        consumer.endOffsets(assigned).forEach((partition, end) -> {
-            if (end > starts.getOrDefault(partition, 0L)) {
-                catchingUp.put(partition, end);
+    private void closeConsumer() {
+        try {
+            if (consumer != null) {
+                consumer.close(CloseOptions.groupMembershipOperation(
+                        CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
             }
-        });
-        // owned only now: a once run must not find every partition owned with its announcements still unread
-        owned.addAll(taken);
-        LOG.info("Instance {} owns files partitions {} of {} now (taken: {})", options.instanceId(), owned,
-                partitions.count(), taken);
-        if (taken.contains(0)) {
-            discover(true);
+        } catch (KafkaException e) {
+            LOG.warn("Leaving group {}: {}", options.groupId(), e.getMessage());
         }
+        left.countDown();
     }
 
     @Override
@@ -283,15 +407,34 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         if (leavingPartitions.isEmpty()) {
             return;
         }
-        owned.removeAll(leavingPartitions);
+        Set<Integer> ownedLeaving = new TreeSet<>();
+        for (int partition : leavingPartitions) {
+            if (owned.remove(partition)) {
+                ownedLeaving.add(partition);
+            } else if (phases.takenAway(partition)) {
+                work.hand(Set.of(partition));
+            }
+        }
         catchingUp.keySet().removeIf(partition -> leavingPartitions.contains(partition.partition()));
-        if (leavingPartitions.contains(0)) {
+        endUnknown.removeIf(partition -> leavingPartitions.contains(partition.partition()));
+        if (ownedLeaving.isEmpty()) {
+            return;
+        }
+        if (ownedLeaving.contains(0)) {
             discover(false);
         }
-        files.release(leavingPartitions, lost, Duration.ofMillis(options.handOverMs()));
-        work.hand(leavingPartitions);
+        Duration drain = Duration.ofMillis(options.handOverMs());
+        try {
+            files.release(ownedLeaving, lost, drain).get(drain.toMillis() * 2 + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("The files of partitions {} were not all let go in time ({}): the next owner resumes them from "
+                    + "their last checkpoints", ownedLeaving, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        work.hand(ownedLeaving);
         LOG.info("Instance {} {} files partitions {}; it owns {} now", options.instanceId(),
-                lost ? "lost" : "handed over", leavingPartitions, owned);
+                lost ? "lost" : "handed over", ownedLeaving, owned);
     }
 
     /** Starts or stops the folder routes: the owner of files partition 0 lists the folders. */
@@ -311,9 +454,40 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 : "No longer listing the folders: files partition 0 goes to another instance");
     }
 
+    private static boolean isRefusal(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof AuthorizationException || cause instanceof AuthenticationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static Set<Integer> numbers(Collection<TopicPartition> topicPartitions) {
         Set<Integer> numbers = new TreeSet<>();
         topicPartitions.forEach(partition -> numbers.add(partition.partition()));
         return numbers;
+    }
+
+    /** Says a lasting wait once at first, then once a minute. */
+    private static final class Reminder {
+        private long last = Long.MIN_VALUE;
+
+        boolean due() {
+            long now = System.nanoTime();
+            if (last != Long.MIN_VALUE && now - last < REMINDER_NANOS) {
+                return false;
+            }
+            last = now;
+            return true;
+        }
     }
 }

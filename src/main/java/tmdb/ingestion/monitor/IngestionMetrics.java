@@ -20,16 +20,16 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import tmdb.ingestion.config.FolderRoutes.FolderRoute;
-import tmdb.ingestion.file.FileTracker;
+import tmdb.ingestion.file.FileLifecycle;
+import tmdb.ingestion.file.FilesSnapshot.FileView;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
-import tmdb.ingestion.file.TrackedFile;
 import tmdb.ingestion.group.GroupMember;
 
 /**
  * The Prometheus registry and the gauges of what is in progress: records held in the mixing stage, bytes in
  * flight, and, per type and label, the files waiting in their folders and the bytes and lines left in the files
- * being read. The counters live in {@link IngestionStats}, the Kafka producer's own metrics come from the client
+ * being read (from the file lifecycle's snapshot, published at every tick). The counters live in {@link IngestionStats}, the Kafka producer's own metrics come from the client
  * (see {@code MeteredKafkaClientFactory}).
  */
 public final class IngestionMetrics {
@@ -53,7 +53,7 @@ public final class IngestionMetrics {
         return registry.scrape();
     }
 
-    public void watch(IngestionStats stats, InFlightBudget budget, FileTracker files, List<FolderRoute> folders) {
+    public void watch(IngestionStats stats, InFlightBudget budget, FileLifecycle files, List<FolderRoute> folders) {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -76,10 +76,10 @@ public final class IngestionMetrics {
                     + "group, those the others read count too)", type, label,
                     () -> Math.max(0, countFiles(paths) - files(files, type, label).count()));
             streamGauge("ingestion.reading.bytes.left", "Bytes not read yet in the files being read", type, label,
-                    () -> sum(files, type, label, TrackedFile::bytesLeft));
+                    () -> sum(files, type, label, FileView::bytesLeft));
             streamGauge("ingestion.reading.lines.left.estimated",
                     "Lines not read yet in the files being read, estimated from their mean line length so far",
-                    type, label, () -> sum(files, type, label, TrackedFile::linesLeftEstimate));
+                    type, label, () -> sum(files, type, label, FileView::linesLeftEstimate));
         });
     }
 
@@ -99,11 +99,12 @@ public final class IngestionMetrics {
                 .tag("type", type).tag("label", label).register(registry);
     }
 
-    private static Stream<TrackedFile> files(FileTracker files, String type, String label) {
-        return files.unsettledFiles().stream().filter(l -> l.type().equals(type) && l.label().equals(label));
+    private static Stream<FileView> files(FileLifecycle files, String type, String label) {
+        return files.snapshot().unsettled().stream().filter(file -> file.type().equals(type)
+                && file.label().equals(label));
     }
 
-    private static long sum(FileTracker files, String type, String label, ToLongFunction<TrackedFile> value) {
+    private static long sum(FileLifecycle files, String type, String label, ToLongFunction<FileView> value) {
         return files(files, type, label).mapToLong(value).sum();
     }
 

@@ -7,7 +7,7 @@ import java.util.StringJoiner;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tmdb.ingestion.file.FileTracker;
+import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.file.IngestionStats;
 
 /**
@@ -19,12 +19,12 @@ public final class ProgressReporter extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
     private final IngestionStats stats;
-    private final FileTracker files;
+    private final FileLifecycle files;
     private final String deadLetterTopic;
     private long lastResolved;
     private long lastNanos = System.nanoTime();
 
-    public ProgressReporter(IngestionStats stats, FileTracker files, String deadLetterTopic) {
+    public ProgressReporter(IngestionStats stats, FileLifecycle files, String deadLetterTopic) {
         this.stats = stats;
         this.files = files;
         this.deadLetterTopic = deadLetterTopic;
@@ -45,7 +45,7 @@ public final class ProgressReporter extends ServiceSupport {
         LOG.info("Progress: {} records/s | published {} | dead-lettered {} {}| not delivered {} | by type/label {} | "
                         + "files done {}, failed {}, reading {}",
                 rate, stats.published(), stats.deadLettered(), byReason(stats.deadLetteredByReason()), stats.failed(),
-                inline(stats.publishedByStream()), stats.filesDone(), stats.filesFailed(), files.openFiles());
+                inline(stats.publishedByStream()), stats.filesDone(), stats.filesFailed(), files.snapshot().unsettled().size());
     }
 
     /** The summary of the run so far, several lines. */

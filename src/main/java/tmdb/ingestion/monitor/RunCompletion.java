@@ -1,17 +1,18 @@
 package tmdb.ingestion.monitor;
 
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
-import tmdb.ingestion.file.FileTracker;
+import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
+import tmdb.ingestion.loader.FolderPolls;
 
 /**
  * Ends a {@code once} run: when every folder has been polled and found nothing new, every file announced has been
- * claimed, no file is open and no record is in flight, everything that was there has been delivered (or reported).
+ * claimed, no file is unsettled and no record is in flight (the file lifecycle is asked, not a snapshot read),
+ * everything that was there has been delivered (or reported).
  * A once run is a group of one: it completes when it owns every files partition. Does nothing in {@code watch}
  * mode.
  */
@@ -19,11 +20,11 @@ public final class RunCompletion {
 
     private final boolean once;
     private final Set<String> folderRoutes;
-    private final FileTracker files;
+    private final FolderPolls polls;
+    private final FileLifecycle files;
     private final InFlightBudget budget;
     private final IngestionStats stats;
     private final BooleanSupplier ownsEverything;
-    private final Set<String> idleFolders = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile boolean aborted;
     private volatile Runnable onComplete = () -> { };
@@ -32,10 +33,11 @@ public final class RunCompletion {
      * @param ownsEverything true while this instance owns every files partition and has read their announcements
      *                       ({@code GroupMember#ownsAllAndReadTheirAnnouncements})
      */
-    public RunCompletion(boolean once, Set<String> folderRoutes, FileTracker files, InFlightBudget budget,
-                         IngestionStats stats, BooleanSupplier ownsEverything) {
+    public RunCompletion(boolean once, Set<String> folderRoutes, FolderPolls polls, FileLifecycle files,
+                         InFlightBudget budget, IngestionStats stats, BooleanSupplier ownsEverything) {
         this.once = once;
         this.folderRoutes = Set.copyOf(folderRoutes);
+        this.polls = polls;
         this.files = files;
         this.budget = budget;
         this.stats = stats;
@@ -47,16 +49,10 @@ public final class RunCompletion {
         this.onComplete = action;
     }
 
-    /** A folder route polled and found no new file. */
-    public void folderIdle(String routeId) {
-        idleFolders.add(routeId);
-    }
-
     /** Checks whether a once run is complete, and if so triggers the completion action once. */
     public void check() {
-        if (once && ownsEverything.getAsBoolean() && idleFolders.containsAll(folderRoutes) && !files.claimsPending()
-                && files.openFiles() == 0
-                && budget.bytesInFlight() == 0 && completed.compareAndSet(false, true)) {
+        if (once && !completed.get() && ownsEverything.getAsBoolean() && polls.allIdle(folderRoutes)
+                && budget.bytesInFlight() == 0 && files.quiescent() && completed.compareAndSet(false, true)) {
             onComplete.run();
         }
     }

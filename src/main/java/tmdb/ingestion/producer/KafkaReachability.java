@@ -13,6 +13,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import tmdb.ingestion.config.ConfigurationException;
+import tmdb.ingestion.config.KafkaNotReachableException;
 
 /**
  * Checks at start that the cluster answers, with the producer's own connection and security settings (a SASL or
@@ -71,7 +72,7 @@ public final class KafkaReachability {
     }
 
     private static ConfigurationException notReachable(String where, int timeoutMs) {
-        return new ConfigurationException("Kafka is not reachable at " + where + " within " + timeoutMs + " ms "
+        return new KafkaNotReachableException("Kafka is not reachable at " + where + " within " + timeoutMs + " ms "
                 + "(kafka.connect-timeout-ms). Check the address, that the brokers run, and the security protocol; or "
                 + "unset KAFKA_BOOTSTRAP_SERVERS to use the embedded development broker.");
     }

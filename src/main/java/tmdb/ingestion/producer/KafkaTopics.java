@@ -36,6 +36,7 @@ import org.apache.kafka.common.internals.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.config.ConfigurationException;
+import tmdb.ingestion.config.KafkaNotReachableException;
 
 /**
  * Checks at start that every topic the run writes exists, before a record is read: a missing one is created when
@@ -267,7 +268,8 @@ public final class KafkaTopics extends ServiceSupport implements KafkaAvailabili
     }
 
     private static ConfigurationException failed(String what, String where, Throwable cause) {
-        return new ConfigurationException(what + " at " + where + ": " + cause.getClass().getSimpleName() + ": "
-                + cause.getMessage());
+        String message = what + " at " + where + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
+                ? new KafkaNotReachableException(message) : new ConfigurationException(message);
     }
 }

@@ -55,13 +55,25 @@ public final class PartitionSenders implements Processor, PartitionWork {
         });
     }
 
-    /** Takes the partitions' transactional ids: returns once the previous owners' transactions are settled. */
+    /**
+     * Takes the partitions' transactional ids: returns once the previous owners' transactions are settled. A
+     * partition whose id could not be taken (Kafka did not answer) throws; the ids taken before stay taken, and
+     * taking the partitions again takes only the others.
+     */
     @Override
     public void take(Set<Integer> partitions) {
         for (int partition : partitions) {
+            if (byPartition.containsKey(partition)) {
+                continue;
+            }
             TransactionalSender sender = newSender.apply(partition);
             sender.onFenced(onFenced);
-            sender.start();
+            try {
+                sender.start();
+            } catch (RuntimeException e) {
+                sender.stop();
+                throw e;
+            }
             byPartition.put(partition, sender);
         }
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +42,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.checkpoint.Checkpoint;
-import tmdb.ingestion.checkpoint.CheckpointStore;
+import tmdb.ingestion.checkpoint.KafkaCheckpointStore;
 import tmdb.ingestion.config.StopDeadline;
 import tmdb.ingestion.deadletter.DeadLetterRecord;
-import tmdb.ingestion.file.TrackedFile;
+import tmdb.ingestion.file.CommitCheckpoints;
+import tmdb.ingestion.file.FileLifecycle;
+import tmdb.ingestion.file.SourceFile;
 import tmdb.ingestion.record.Record;
 import tmdb.ingestion.record.RecordProcessor;
 import tmdb.ingestion.record.Rejection;
@@ -66,6 +69,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalSender.class);
     private static final long RETRY_PAUSE_MS = 1000;
+    private static final long ANSWER_TIMEOUT_MS = 30_000;
     private static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "60000";
     /**
      * Closing the producer after the last commit waits this long at most: a committed producer has nothing left to
@@ -78,7 +82,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private final String transactionalId;
     private final int filesPartition;
     private final long commitIntervalMs;
-    private final CheckpointStore checkpoints;
+    private final KafkaCheckpointStore checkpoints;
+    private final FileLifecycle files;
     private final WindowOutcomes outcomes;
     private final KafkaAvailability availability;
     private final Pacer pacer;
@@ -126,8 +131,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
      */
     public TransactionalSender(Supplier<Properties> producerConfig,
                                Function<Properties, Producer<String, byte[]>> newProducer, String transactionalId,
-                               int filesPartition, long commitIntervalMs, long commitEarlyBytes, CheckpointStore checkpoints,
-                               WindowOutcomes outcomes, KafkaAvailability availability, Pacer pacer,
+                               int filesPartition, long commitIntervalMs, long commitEarlyBytes,
+                               KafkaCheckpointStore checkpoints, FileLifecycle files, WindowOutcomes outcomes, KafkaAvailability availability, Pacer pacer,
                                DeadLetterRecord deadLetters, MeterRegistry meters, StopDeadline stopDeadline) {
         this.producerConfig = producerConfig;
         this.newProducer = newProducer;
@@ -136,6 +141,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         this.commitIntervalMs = commitIntervalMs;
         this.commitEarlyBytes = commitEarlyBytes;
         this.checkpoints = checkpoints;
+        this.files = files;
         this.outcomes = outcomes;
         this.availability = availability;
         this.pacer = pacer;
@@ -221,6 +227,10 @@ public final class TransactionalSender extends ServiceSupport implements Process
     @Override
     protected void doStop() throws InterruptedException {
         stopping = true;
+        if (committer == null) {
+            closeProducer();
+            return;
+        }
         committer.shutdown();
         committer.awaitTermination(Math.min(stopDeadline.remaining().toMillis(), 30_000), TimeUnit.MILLISECONDS);
         Thread lastCommit = new Thread(this::commit, "Last commit");
@@ -273,7 +283,13 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 return;
             }
             try {
-                for (Checkpoint checkpoint : checkpointsOf(sent)) {
+                CommitCheckpoints reached = checkpointsOf(sent);
+                if (!reached.gone().isEmpty()) {
+                    recover(withoutRecordsOf(reached.gone(), sent), new IllegalStateException("the files "
+                            + reached.gone() + " were let go before their records were committed"));
+                    return;
+                }
+                for (Checkpoint checkpoint : reached.checkpoints().values()) {
                     producer.send(checkpoints.message(checkpoint));
                 }
                 if (!commitUntilDecided(sent)) {
@@ -374,18 +390,37 @@ public final class TransactionalSender extends ServiceSupport implements Process
         return null;
     }
 
-    /** The checkpoints the files of these records reach once the records are committed. */
-    private static List<Checkpoint> checkpointsOf(List<Pending> sent) throws IOException {
-        Map<TrackedFile, Set<Long>> linesByFile = new LinkedHashMap<>();
+    /**
+     * The checkpoints the files of these records reach once the records are committed, as the file lifecycle answers
+     * (it owns the files' accounts); an answer that does not come in time fails the commit, which is tried again.
+     */
+    private CommitCheckpoints checkpointsOf(List<Pending> sent) throws IOException {
+        Map<SourceFile, Set<Long>> linesByFile = new LinkedHashMap<>();
         for (Pending pending : sent) {
             linesByFile.computeIfAbsent(pending.record().file(), key -> new HashSet<>())
                     .add(pending.record().line().number());
         }
-        List<Checkpoint> answer = new ArrayList<>();
-        for (Map.Entry<TrackedFile, Set<Long>> file : linesByFile.entrySet()) {
-            answer.add(file.getKey().progressAssuming(file.getValue()));
+        try {
+            return files.checkpointsAssuming(linesByFile).get(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking for the files' checkpoints", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("the files' checkpoints were not answered within " + ANSWER_TIMEOUT_MS + " ms", e);
         }
-        return answer;
+    }
+
+    /** The records of files let go are not sent again here: the files' next reader sends them. */
+    private static List<Pending> withoutRecordsOf(Set<SourceFile> gone, List<Pending> sent) {
+        List<Pending> kept = new ArrayList<>();
+        for (Pending pending : sent) {
+            if (gone.contains(pending.record().file())) {
+                pending.record().releaseBudget();
+            } else {
+                kept.add(pending);
+            }
+        }
+        return kept;
     }
 
     /**

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.file.FileOutcomes;
 import tmdb.ingestion.file.IngestionStats;
-import tmdb.ingestion.file.TrackedFile;
+import tmdb.ingestion.file.FileLifecycle;
+import tmdb.ingestion.file.SourceFile;
 import tmdb.ingestion.record.Record;
 import tmdb.ingestion.record.RecordProcessor;
 import tmdb.ingestion.record.Rejection;
@@ -33,13 +34,14 @@ import tmdb.ingestion.record.Rejection;
  * {@code ingestion.delivery.redeliveries} rounds (exponential back-off up to a cap: about two hours of outage by
  * default), each also waiting the client's delivery timeout; only then is a record not delivered.
  * <p>
- * What settles is taken into each file's account at once (one lock per file per window), into the run's counters,
- * and the records' budget is given back.
+ * What settles goes to the file lifecycle at once (one event per window, by file), into the run's counters, and the
+ * records' budget is given back.
  */
 public final class WindowOutcomes implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(WindowOutcomes.class);
 
+    private final FileLifecycle files;
     private final IngestionStats stats;
     private final KafkaAvailability availability;
     private final DeadLetterRecord deadLetters;
@@ -48,8 +50,10 @@ public final class WindowOutcomes implements Processor {
     private final long maxDelayMs;
     private final RateLimitedLog rejectionLog;
 
-    public WindowOutcomes(IngestionStats stats, KafkaAvailability availability, DeadLetterRecord deadLetters,
-                          int redeliveries, long firstDelayMs, long maxDelayMs, int rejectionWarningsPerSecond) {
+    public WindowOutcomes(FileLifecycle files, IngestionStats stats, KafkaAvailability availability,
+                          DeadLetterRecord deadLetters, int redeliveries, long firstDelayMs, long maxDelayMs,
+                          int rejectionWarningsPerSecond) {
+        this.files = files;
         this.stats = stats;
         this.availability = availability;
         this.deadLetters = deadLetters;
@@ -154,7 +158,7 @@ public final class WindowOutcomes implements Processor {
     /** The outcomes of one round, taken into the files' accounts, the counters and the budget at once. */
     private final class Settlement {
 
-        private final Map<TrackedFile, FileOutcomes> byFile = new LinkedHashMap<>();
+        private final Map<SourceFile, FileOutcomes> byFile = new LinkedHashMap<>();
         private final Map<List<String>, long[]> published = new LinkedHashMap<>();
         private final Map<List<String>, Long> deadLettered = new LinkedHashMap<>();
         private final Map<List<String>, Long> failed = new LinkedHashMap<>();
@@ -192,7 +196,9 @@ public final class WindowOutcomes implements Processor {
         }
 
         void apply() {
-            byFile.forEach(TrackedFile::resolve);
+            if (!byFile.isEmpty()) {
+                files.resolved(byFile);
+            }
             published.forEach((tags, counts) ->
                     stats.recordsPublished(tags.get(0), tags.get(1), tags.get(2), counts[0], counts[1]));
             deadLettered.forEach((tags, count) -> stats.recordsDeadLettered(tags.get(0), tags.get(1), tags.get(2),

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.SourceLine;
-import tmdb.ingestion.file.TrackedFile;
+import tmdb.ingestion.file.SourceFile;
 
 /**
  * One line of a source file on its way to Kafka, from its admission to its outcome: where it came from, the key it
@@ -19,7 +19,7 @@ import tmdb.ingestion.file.TrackedFile;
  */
 public final class Record {
 
-    private final TrackedFile file;
+    private final SourceFile file;
     private final SourceLine line;
     private final long mixKey;
     private final InFlightBudget budget;
@@ -41,7 +41,7 @@ public final class Record {
     /**
      * @param budgetBytes the in-flight budget the record holds until it is resolved, given back to {@code budget}
      */
-    public Record(TrackedFile file, SourceLine line, long mixKey, InFlightBudget budget, int budgetBytes) {
+    public Record(SourceFile file, SourceLine line, long mixKey, InFlightBudget budget, int budgetBytes) {
         this.file = file;
         this.line = line;
         this.mixKey = mixKey;
@@ -49,7 +49,7 @@ public final class Record {
         this.budgetBytes = budgetBytes;
     }
 
-    public TrackedFile file() {
+    public SourceFile file() {
         return file;
     }
 

@@ -25,12 +25,15 @@ class CheckpointLogTest {
     private static final Deployment MINE = new Deployment("mine", "data folder /data", TOPICS);
     private static final Deployment THEIRS = new Deployment("theirs", "data folder /other", TOPICS);
 
-    private static CheckpointStore store(Deployment deployment) {
-        return new CheckpointStore("checkpoints", Properties::new, null, "run", true, deployment, new FilePartitions());
+    private static final String FINGERPRINT = "0123456789abcdef0123456789abcdef";
+
+    private static KafkaCheckpointStore store(Deployment deployment) {
+        return new KafkaCheckpointStore("checkpoints", Properties::new, null, "run", true, deployment,
+                new FilePartitions());
     }
 
     private static Checkpoint checkpoint(String file, long line, List<Long> pending, boolean done) {
-        return new Checkpoint(file, 4096, "sha256:abc", line, line * 100, line * 100 + 250, pending, done);
+        return new Checkpoint(file, 1 << 20, FINGERPRINT, line, line * 100, line + 250, pending, done);
     }
 
     private static void write(CheckpointLog log, Deployment deployment, Checkpoint checkpoint) {

@@ -71,7 +71,7 @@ class JsonlLineReaderPropertiesTest {
                                          List<JsonlLineReader> readers) throws IOException {
         try (FileChannel channel = FileChannel.open(file)) {
             JsonlLineReader reader = JsonlLineReader.from(channel, offset, linesBefore, maxLineBytes, () -> false,
-                    () -> true);
+                    JsonlLineReader.ANY_SIZE);
             readers.add(reader);
             List<SourceLine> read = new ArrayList<>();
             reader.forEachRemaining(read::add);

@@ -2,6 +2,7 @@ package tmdb.ingestion.monitor;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tmdb.ingestion.file.FileStatusEvents;
 import tmdb.ingestion.file.IngestionStats;
-import tmdb.ingestion.file.TrackedFile;
+import tmdb.ingestion.file.SourceFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,7 +42,7 @@ class FileStatusRouteTest extends CamelTestSupport {
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean holdSends;
     private FileStatusEvents events;
-    private final TrackedFile file = new TrackedFile("movie/new/a.jsonl", "movie", "new", null, null, null, 0);
+    private final SourceFile file = SourceFile.of(1, "movie/new/a.jsonl", "movie", "new", 0);
 
     @Override
     public boolean isUseAdviceWith() {
@@ -94,8 +95,8 @@ class FileStatusRouteTest extends CamelTestSupport {
         failure.set(new NotEnoughReplicasException("not enough in-sync replicas"));
         failuresLeft.set(REDELIVERIES);
 
-        events.discovered(file);
-        events.started(file);
+        events.send(file, "discovered", Map.of());
+        events.send(file, "started", Map.of());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> published.size() == 2);
         assertThat(published).containsExactly("discovered", "started");
@@ -109,8 +110,8 @@ class FileStatusRouteTest extends CamelTestSupport {
         failure.set(new TopicAuthorizationException("not authorized to write to status"));
         failuresLeft.set(1);
 
-        events.discovered(file);
-        events.started(file);
+        events.send(file, "discovered", Map.of());
+        events.send(file, "started", Map.of());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> published.size() == 1);
         assertThat(published).containsExactly("started");
@@ -121,11 +122,11 @@ class FileStatusRouteTest extends CamelTestSupport {
     @Test
     void anEventThatFindsTheQueueFullIsDroppedWithoutWaiting() {
         holdSends = true;
-        events.discovered(file);
+        events.send(file, "discovered", Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == 1);
 
         for (int i = 0; i < MAX_QUEUED + 2; i++) {
-            events.completed(file);
+            events.send(file, "completed", Map.of());
         }
 
         assertThat(stats.statusEventsDropped()).as("beyond the queue's %d, with one being sent", MAX_QUEUED)

@@ -22,6 +22,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tmdb.ingestion.file.InFlightBudget;
+import tmdb.ingestion.group.KafkaWaits;
 import tmdb.ingestion.producer.KafkaAvailability;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,7 +64,7 @@ class ManagementServerTest {
                     }
                 });
         server = new ManagementServer(context, new IngestionMetrics("test"), new KafkaHealthCheck(Properties::new,
-                availability, 1000), null, "127.0.0.1", 0, THREADS, TIMEOUT_SECONDS);
+                availability, new KafkaWaits(), 1000), null, "127.0.0.1", 0, THREADS, TIMEOUT_SECONDS);
         context.start();
         server.start();
 

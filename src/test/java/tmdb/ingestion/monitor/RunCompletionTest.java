@@ -7,11 +7,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tmdb.ingestion.checkpoint.FilePartitions;
-import tmdb.ingestion.file.FileTracker;
+import org.junit.jupiter.api.AfterEach;
+import tmdb.ingestion.checkpoint.InMemoryCheckpointStore;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
-import tmdb.ingestion.file.SymlinkPolicy;
+import tmdb.ingestion.loader.FolderPolls;
+import tmdb.ingestion.support.LifecycleFixture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,24 +31,33 @@ class RunCompletionTest {
     private final IngestionStats stats = new IngestionStats();
     private final AtomicInteger completions = new AtomicInteger();
     private final AtomicBoolean ownsEverything = new AtomicBoolean(true);
+    private final FolderPolls polls = new FolderPolls();
+    private LifecycleFixture files;
 
-    private RunCompletion completion(boolean once) {
-        FileTracker files = new FileTracker(dir, new FileTracker.Options(1 << 20, 100, 1 << 20, 0,
-                SymlinkPolicy.SKIP), budget, stats, null, null, new FilePartitions(), "test", "test");
-        RunCompletion completion = new RunCompletion(once, FOLDERS, files, budget, stats, ownsEverything::get);
+    private RunCompletion completion(boolean once) throws Exception {
+        files = new LifecycleFixture(dir, new InMemoryCheckpointStore(), stats);
+        RunCompletion completion = new RunCompletion(once, FOLDERS, polls, files.lifecycle(), budget, stats,
+                ownsEverything::get);
         completion.onComplete(completions::incrementAndGet);
         return completion;
+    }
+
+    @AfterEach
+    void stop() {
+        if (files != null) {
+            files.close();
+        }
     }
 
     @Test
     void aOnceRunEndsWhenEveryFolderWasIdleAndNothingIsInFlightAndOnlyOnce() throws Exception {
         RunCompletion completion = completion(true);
-        completion.folderIdle("movie-new");
+        polls.idle("movie-new");
         completion.check();
         assertThat(completions).as("one folder not polled empty yet").hasValue(0);
 
         budget.acquire(10);
-        completion.folderIdle("movie-old");
+        polls.idle("movie-old");
         completion.check();
         assertThat(completions).as("records still in flight").hasValue(0);
 
@@ -61,9 +71,9 @@ class RunCompletionTest {
     }
 
     @Test
-    void aWatchRunNeverEndsOnItsOwn() {
+    void aWatchRunNeverEndsOnItsOwn() throws Exception {
         RunCompletion completion = completion(false);
-        FOLDERS.forEach(completion::folderIdle);
+        FOLDERS.forEach(polls::idle);
 
         completion.check();
 
@@ -71,21 +81,21 @@ class RunCompletionTest {
     }
 
     @Test
-    void aRecordNotDeliveredOrAFailedFileMakesTheExitStatusOne() {
+    void aRecordNotDeliveredOrAFailedFileMakesTheExitStatusOne() throws Exception {
         RunCompletion failedRecord = completion(true);
         stats.recordsFailed("movie", "new", 1);
         assertThat(failedRecord.exitCode()).isEqualTo(1);
 
         IngestionStats otherStats = new IngestionStats();
         otherStats.fileFailed("movie", "new");
-        assertThat(new RunCompletion(true, FOLDERS, null, budget, otherStats, () -> true).exitCode()).isEqualTo(1);
+        assertThat(new RunCompletion(true, FOLDERS, polls, null, budget, otherStats, () -> true).exitCode()).isEqualTo(1);
     }
 
     @Test
-    void aOnceRunDoesNotEndWhileItsGroupHasNotGivenItEveryPartitionWithItsAnnouncementsRead() {
+    void aOnceRunDoesNotEndWhileItsGroupHasNotGivenItEveryPartitionWithItsAnnouncementsRead() throws Exception {
         RunCompletion completion = completion(true);
         ownsEverything.set(false);
-        FOLDERS.forEach(completion::folderIdle);
+        FOLDERS.forEach(polls::idle);
         completion.check();
         assertThat(completions).as("partitions lost, or their announcements not read yet").hasValue(0);
 
@@ -95,7 +105,7 @@ class RunCompletionTest {
     }
 
     @Test
-    void anAbortedRunEndsAtOnceWithStatusOne() {
+    void anAbortedRunEndsAtOnceWithStatusOne() throws Exception {
         RunCompletion completion = completion(true);
 
         completion.abort();

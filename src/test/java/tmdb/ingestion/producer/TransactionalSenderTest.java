@@ -1,6 +1,6 @@
 package tmdb.ingestion.producer;
 
-import java.nio.channels.FileChannel;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tmdb.ingestion.checkpoint.CheckpointStore;
+import tmdb.ingestion.checkpoint.KafkaCheckpointStore;
 import tmdb.ingestion.checkpoint.Deployment;
 import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.config.StopDeadline;
@@ -39,6 +39,7 @@ import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
 import tmdb.ingestion.record.Record;
+import tmdb.ingestion.support.LifecycleFixture;
 import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,7 +67,7 @@ class TransactionalSenderTest {
     private final IngestionStats stats = new IngestionStats();
     private final List<Broker> producers = new CopyOnWriteArrayList<>();
     private final AtomicInteger stopsAsked = new AtomicInteger();
-    private final List<FileChannel> channels = new ArrayList<>();
+    private LifecycleFixture files;
     private final KafkaAvailability availability = new KafkaAvailability("in-memory:9092", budget,
             Records.clusterThatDoesNotAnswer());
     private TransactionalSender sender;
@@ -94,22 +95,27 @@ class TransactionalSenderTest {
         }
     }
 
-    private TransactionalSender sender() {
+    private TransactionalSender sender() throws IOException {
         return sender(Duration.ofMinutes(1).toMillis());
     }
 
-    private TransactionalSender sender(long transactionTimeoutMs) {
+    private TransactionalSender sender(long transactionTimeoutMs) throws IOException {
         DeadLetterRecord deadLetters = new DeadLetterRecord("dlq", 100);
-        WindowOutcomes outcomes = new WindowOutcomes(stats, availability, deadLetters, 3, 10, 40, 100);
-        CheckpointStore checkpoints = new CheckpointStore("checkpoints", Properties::new, null, "run", true,
+        KafkaCheckpointStore checkpoints = new KafkaCheckpointStore("checkpoints", Properties::new, null, "run", true,
                 new Deployment("test", "the test", Map.of("movie", "movies")), new FilePartitions());
+        if (files == null) {
+            files = new LifecycleFixture(dir, checkpoints, stats);
+        }
+        WindowOutcomes outcomes = new WindowOutcomes(files.lifecycle(), stats, availability, deadLetters, 3, 10, 40,
+                100);
         Properties config = new Properties();
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMs));
         TransactionalSender created = new TransactionalSender(() -> (Properties) config.clone(), settings -> {
             Broker producer = new Broker();
             producers.add(producer);
             return producer;
-        }, "tx-0", 0, Duration.ofHours(1).toMillis(), 1L << 30, checkpoints, outcomes, availability, new Pacer(0),
+        }, "tx-0", 0, Duration.ofHours(1).toMillis(), 1L << 30, checkpoints, files.lifecycle(), outcomes,
+                availability, new Pacer(0),
                 deadLetters, new SimpleMeterRegistry(), new StopDeadline());
         created.onFenced(stopsAsked::incrementAndGet);
         created.start();
@@ -121,8 +127,8 @@ class TransactionalSenderTest {
         if (sender != null) {
             sender.stop();
         }
-        for (FileChannel channel : channels) {
-            channel.close();
+        if (files != null) {
+            files.close();
         }
     }
 
@@ -132,8 +138,7 @@ class TransactionalSenderTest {
         for (int id : ids) {
             lines.add("{\"movie_id\": " + id + "}");
         }
-        List<Record> records = Records.admittedFile(dir, name, lines, budget);
-        channels.add(records.get(0).file().channel());
+        List<Record> records = files.admittedFile(name, lines, budget);
         for (int i = 0; i < ids.length; i++) {
             records.get(i).value(lines.get(i).getBytes(StandardCharsets.UTF_8));
             records.get(i).address("movies", Integer.toString(ids[i]));
@@ -163,7 +168,7 @@ class TransactionalSenderTest {
         assertThat(producer(0).committedKeys("movies")).containsExactly("1", "2", "3");
         assertThat(producer(0).committedKeys("checkpoints")).containsExactly("test|movie/new/a.jsonl");
         assertThat(stats.published()).isEqualTo(3);
-        assertThat(window.get(0).file().progress().line()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> files.progress(window.get(0).file()).line() == 3);
         assertThat(budget.bytesInFlight()).as("committed records give their budget back").isZero();
     }
 

@@ -1,7 +1,6 @@
 package tmdb.ingestion.producer;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.CamelContext;
@@ -34,15 +32,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tmdb.ingestion.checkpoint.InMemoryCheckpointStore;
 import tmdb.ingestion.config.EventTimeWindows;
 import tmdb.ingestion.config.RecordType;
 import tmdb.ingestion.config.Seed;
 import tmdb.ingestion.config.TypeCatalog;
 import tmdb.ingestion.deadletter.DeadLetterRecord;
-import tmdb.ingestion.file.FileObservation;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
-import tmdb.ingestion.file.TrackedFile;
+import tmdb.ingestion.file.SourceFile;
 import tmdb.ingestion.preprocessor.EventTimestamp;
 import tmdb.ingestion.preprocessor.IngestionMetadata;
 import tmdb.ingestion.preprocessor.PreprocessRoute;
@@ -50,6 +48,7 @@ import tmdb.ingestion.preprocessor.RecordEnricher;
 import tmdb.ingestion.preprocessor.RecordParser;
 import tmdb.ingestion.preprocessor.TimestampPolicy;
 import tmdb.ingestion.record.Record;
+import tmdb.ingestion.support.LifecycleFixture;
 import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,7 +61,6 @@ import static org.awaitility.Awaitility.await;
  */
 class WindowSendRouteTest extends CamelTestSupport {
 
-    private static final long QUIET = TimeUnit.SECONDS.toNanos(1);
     private static final int TOO_LARGE = 2000;
 
     @TempDir
@@ -70,7 +68,8 @@ class WindowSendRouteTest extends CamelTestSupport {
 
     private final IngestionStats stats = new IngestionStats();
     private final InFlightBudget budget = new InFlightBudget(1 << 20);
-    private final List<FileChannel> channels = new ArrayList<>();
+    private final InMemoryCheckpointStore checkpoints = new InMemoryCheckpointStore();
+    private LifecycleFixture files;
     private final ScheduledExecutorService redeliveries = Executors.newSingleThreadScheduledExecutor();
     private Broker broker;
 
@@ -109,16 +108,15 @@ class WindowSendRouteTest extends CamelTestSupport {
     }
 
     @AfterEach
-    void closeChannels() throws IOException {
+    void closeFiles() {
         redeliveries.shutdownNow();
-        for (FileChannel channel : channels) {
-            channel.close();
-        }
+        files.close();
     }
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
         CamelContext context = super.createCamelContext();
+        files = new LifecycleFixture(dir, checkpoints, stats);
         broker = new Broker();
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setBrokers("in-memory:9092");
@@ -142,8 +140,8 @@ class WindowSendRouteTest extends CamelTestSupport {
         context.getRegistry().bind("recordAddressing", new RecordAddressing(types));
         context.getRegistry().bind("kafkaRecords", new KafkaRecords(context, new Pacer(0)));
         context.getRegistry().bind("kafka-redeliveries", redeliveries);
-        context.getRegistry().bind("windowOutcomes", new WindowOutcomes(stats, availability, deadLetters, 3, 10, 40,
-                100));
+        context.getRegistry().bind("windowOutcomes", new WindowOutcomes(files.lifecycle(), stats, availability,
+                deadLetters, 3, 10, 40, 100));
         return context;
     }
 
@@ -161,9 +159,7 @@ class WindowSendRouteTest extends CamelTestSupport {
     }
 
     private List<Record> file(String name, List<String> lines) throws IOException, InterruptedException {
-        List<Record> records = Records.admittedFile(dir, name, lines, budget);
-        channels.add(records.get(0).file().channel());
-        return records;
+        return files.admittedFile(name, lines, budget);
     }
 
     private static String movie(int id) {
@@ -179,9 +175,13 @@ class WindowSendRouteTest extends CamelTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> budget.bytesInFlight() == 0);
     }
 
-    private static boolean settles(TrackedFile file) throws IOException {
-        FileObservation quiet = new FileObservation(file.channel().size(), true, QUIET);
-        return file.nextStep(quiet, QUIET, System.nanoTime()) == TrackedFile.Step.SETTLE_DONE;
+    /** The file settles as done: its checkpoint says every line up to {@code lines} is resolved, and it is moved. */
+    private void settlesDone(SourceFile file, long lines) {
+        files.awaitMovedTo(".done", file.identity().substring("movie/new/".length()));
+        assertThat(checkpoints.find(file.identity())).hasValueSatisfying(checkpoint -> {
+            assertThat(checkpoint.done()).isTrue();
+            assertThat(checkpoint.line()).isEqualTo(lines);
+        });
     }
 
     @Test
@@ -206,9 +206,7 @@ class WindowSendRouteTest extends CamelTestSupport {
                 });
         assertThat(broker.sendsOf("3")).as("refused, then sent as a dead letter").isEqualTo(2);
         assertThat(broker.sendsOf("1")).isEqualTo(1);
-        TrackedFile file = window.get(0).file();
-        assertThat(file.summary()).isEqualTo("5 lines: 2 published, 3 dead-lettered, 0 blank skipped");
-        assertThat(settles(file)).isTrue();
+        settlesDone(window.get(0).file(), 5);
     }
 
     @Test
@@ -226,7 +224,7 @@ class WindowSendRouteTest extends CamelTestSupport {
         assertThat(broker.history()).extracting(ProducerRecord::key).containsExactlyInAnyOrder("11", "12", "13", "14",
                 "15");
         assertThat(stats.published()).isEqualTo(5);
-        assertThat(settles(window.get(0).file())).isTrue();
+        settlesDone(window.get(0).file(), 5);
     }
 
     @Test
@@ -239,13 +237,10 @@ class WindowSendRouteTest extends CamelTestSupport {
 
         sendWindow(window);
 
-        assertThat(first.get(0).file().summary()).isEqualTo("2 lines: 2 published, 0 dead-lettered, 0 blank skipped");
-        assertThat(second.get(0).file().summary())
-                .isEqualTo("3 lines: 2 published, 1 dead-lettered, 0 blank skipped");
-        assertThat(settles(first.get(0).file())).isTrue();
-        assertThat(settles(second.get(0).file())).isTrue();
-        assertThat(first.get(0).file().completed().line()).isEqualTo(2);
-        assertThat(second.get(0).file().completed().line()).isEqualTo(3);
+        assertThat(stats.published()).isEqualTo(4);
+        assertThat(stats.deadLettered()).isEqualTo(1);
+        settlesDone(first.get(0).file(), 2);
+        settlesDone(second.get(0).file(), 3);
     }
 
     @Test
@@ -257,11 +252,12 @@ class WindowSendRouteTest extends CamelTestSupport {
 
         assertThat(broker.sendsOf("42")).as("the first send and three retries").isEqualTo(4);
         assertThat(stats.failed()).isEqualTo(1);
-        TrackedFile file = window.get(0).file();
-        assertThat(file.summary()).contains("1 NOT delivered");
-        assertThat(file.nextStep(new FileObservation(file.channel().size(), true, QUIET), QUIET, System.nanoTime()))
-                .isEqualTo(TrackedFile.Step.SETTLE_FAILED);
-        assertThat(file.progress().line()).as("the checkpoint never passes it").isEqualTo(1);
+        SourceFile file = window.get(0).file();
+        files.awaitMovedTo(".error", "stuck.jsonl");
+        assertThat(checkpoints.find(file.identity())).hasValueSatisfying(checkpoint -> {
+            assertThat(checkpoint.done()).isFalse();
+            assertThat(checkpoint.line()).as("the checkpoint never passes it").isEqualTo(1);
+        });
     }
 
     private static String header(ProducerRecord<String, byte[]> record, String name) {

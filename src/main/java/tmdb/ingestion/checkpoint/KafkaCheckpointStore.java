@@ -1,0 +1,285 @@
+package tmdb.ingestion.checkpoint;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checkpoints of the files, in a compacted topic keyed by the deployment and the file's path under the data
+ * folder, partitioned as the files topic is ({@link FilePartitions}): the checkpoints of a files partition are read
+ * (committed records only) when this instance is given that partition, then written as its files progress. Kafka
+ * keeps the latest checkpoint of each file, so any instance of the same deployment pointed at the same cluster and
+ * topic resumes where the last one stopped. Deployments sharing the topic keep apart: each uses only its own
+ * checkpoints (and those written before checkpoints named their deployment), and says when the topic holds others'.
+ * A checkpoint read back is data from outside: one that is inconsistent, or whose key and value name different
+ * files, is not used (and said so when its file is read).
+ * <p>
+ * Nothing here waits for Kafka without a bound, and nothing gives up for good: a load that gets no answer in time
+ * throws, and its caller (the group, preparing a partition) tries again for as long as Kafka is away.
+ */
+public final class KafkaCheckpointStore implements CheckpointStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaCheckpointStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long one attempt to read checkpoints waits for Kafka: the caller tries again after it. */
+    private static final int ATTEMPT_SECONDS = 30;
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(ATTEMPT_SECONDS);
+
+    private final String topic;
+    private final String endpoint;
+    private final Supplier<Properties> clientConfig;
+    private final ProducerTemplate template;
+    private final String runId;
+    private final boolean transactional;
+    private final Deployment deployment;
+    private final FilePartitions filePartitions;
+    /** The checkpoint topic's partitions, learnt by the first load (0 before). */
+    private volatile int partitions;
+    private final AtomicBoolean othersReported = new AtomicBoolean();
+    private final Map<String, Checkpoint> byFile = new ConcurrentHashMap<>();
+    /** Files the topic has a checkpoint for that this deployment does not use, and why. */
+    private final Map<String, String> notUsedByFile = new ConcurrentHashMap<>();
+
+    /**
+     * @param transactional true in exactly-once mode, where checkpoints are written only inside the transactions
+     *                      of their records (a checkpoint written outside could overtake a later one)
+     */
+    public KafkaCheckpointStore(String topic, Supplier<Properties> clientConfig, ProducerTemplate template,
+                                String runId, boolean transactional, Deployment deployment,
+                                FilePartitions filePartitions) {
+        this.topic = topic;
+        this.endpoint = "kafka:" + topic;
+        this.clientConfig = clientConfig;
+        this.template = template;
+        this.runId = runId;
+        this.transactional = transactional;
+        this.deployment = deployment;
+        this.filePartitions = filePartitions;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    @Override
+    public Optional<Checkpoint> find(String file) {
+        return Optional.ofNullable(byFile.get(file));
+    }
+
+    @Override
+    public Optional<String> whyNotUsed(String file) {
+        return Optional.ofNullable(notUsedByFile.get(file));
+    }
+
+    /** A checkpoint's record key: compaction keeps one per deployment and file. */
+    public String key(Checkpoint checkpoint) {
+        return deployment.id() + "|" + checkpoint.file();
+    }
+
+    /** The checkpoint topic's partition of a file: its files partition, modulo the checkpoint topic's partitions. */
+    public int partitionOf(String file) {
+        return filePartitions.of(file) % Math.max(1, partitions);
+    }
+
+    /** A checkpoint as the record a transaction writes. */
+    public ProducerRecord<String, byte[]> message(Checkpoint checkpoint) {
+        return new ProducerRecord<>(topic, partitionOf(checkpoint.file()), key(checkpoint), serialize(checkpoint));
+    }
+
+    private Map<String, Object> headers(Checkpoint checkpoint) {
+        return Map.of(KafkaConstants.KEY, key(checkpoint), KafkaConstants.PARTITION_KEY,
+                partitionOf(checkpoint.file()));
+    }
+
+    /**
+     * Records a file's progress; the answer completes once Kafka acknowledged it. In exactly-once mode it is only
+     * remembered, and the answer completes at once: the transactions write the checkpoints with their records (one
+     * written outside could overtake a later one).
+     */
+    @Override
+    public CompletableFuture<Void> save(Checkpoint checkpoint) {
+        byFile.put(checkpoint.file(), checkpoint);
+        if (transactional) {
+            return CompletableFuture.completedFuture(null);
+        }
+        byte[] value = serialize(checkpoint);
+        return template.asyncSend(endpoint, exchange -> {
+            exchange.getIn().setBody(value);
+            exchange.getIn().setHeaders(new LinkedHashMap<>(headers(checkpoint)));
+        }).thenAccept(answer -> {
+            if (answer.getException() != null) {
+                throw new CompletionException(answer.getException());
+            }
+        });
+    }
+
+    /**
+     * Another run of this deployment that committed a checkpoint since this time (epoch milliseconds, as record
+     * timestamps count), if any. Asked after this
+     * instance took its transactional id again, it tells a run that took the id over while this one was cut off
+     * from Kafka (whose records are on Kafka already) from the coordinator's abort of a transaction the outage
+     * outlived. Only the checkpoints of the files of the given files partition count: other instances of the
+     * group commit those of theirs all the time. Empty as well when the topic cannot be read within the timeout:
+     * the instance then goes on, as before this check existed.
+     */
+    public Optional<String> otherRunSince(long sinceMillis, int filesPartition) {
+        long deadline = System.nanoTime() + ATTEMPT_TIMEOUT.toNanos();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readCommittedConfig())) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(topic,
+                    filesPartition % Math.max(1, this.partitions)));
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> since = new LinkedHashMap<>();
+            partitions.forEach(partition -> since.put(partition, sinceMillis));
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, ATTEMPT_TIMEOUT);
+            consumer.offsetsForTimes(since, ATTEMPT_TIMEOUT).forEach((partition, found) ->
+                    consumer.seek(partition, found == null ? ends.get(partition) : found.offset()));
+            while (!caughtUp(consumer, ends) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (!ofFilesPartition(record.key(), Set.of(filesPartition))) {
+                        continue;
+                    }
+                    Optional<String> other = CheckpointLog.runOf(record.value(), deployment)
+                            .filter(run -> !run.equals(runId));
+                    if (other.isPresent()) {
+                        return other;
+                    }
+                }
+            }
+        } catch (KafkaException e) {
+            LOG.warn("Could not read {} to see whether another instance took over: {}", topic, e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private Properties readCommittedConfig() {
+        Properties config = clientConfig.get();
+        config.putAll(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        return config;
+    }
+
+    /**
+     * Reads the checkpoints of the files of these files partitions, now given to this instance: committed records
+     * only, so in exactly-once mode this comes after the partitions' transactional ids were taken (which aborts a
+     * previous owner's open transaction). One attempt: it throws when Kafka does not answer within
+     * {@value #ATTEMPT_SECONDS} s, and the caller tries again.
+     */
+    public void load(Set<Integer> filesPartitions) {
+        Properties config = readCommittedConfig();
+        long deadline = System.nanoTime() + ATTEMPT_TIMEOUT.toNanos();
+        CheckpointLog log = new CheckpointLog(deployment);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+            if (partitions == 0) {
+                partitions = consumer.partitionsFor(topic, ATTEMPT_TIMEOUT).size();
+            }
+            List<TopicPartition> read = filesPartitions.stream().map(partition -> partition % partitions).distinct()
+                    .map(partition -> new TopicPartition(topic, partition)).toList();
+            consumer.assign(read);
+            consumer.seekToBeginning(read);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(read, ATTEMPT_TIMEOUT);
+            while (!caughtUp(consumer, ends)) {
+                if (System.nanoTime() > deadline) {
+                    throw new org.apache.kafka.common.errors.TimeoutException("the checkpoints in topic " + topic
+                            + " were not read within " + ATTEMPT_SECONDS + " s");
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (ofFilesPartition(record.key(), filesPartitions)) {
+                        log.add(record.key(), record.value());
+                    }
+                }
+            }
+        }
+        forget(filesPartitions);
+        byFile.putAll(log.usable());
+        notUsedByFile.putAll(log.notUsedByFile());
+        long unfinished = log.usable().values().stream().filter(checkpoint -> !checkpoint.done()).count();
+        LOG.info("Checkpoints of files partitions {}: {} files known in {} for this deployment ({}, id {}), {} of them "
+                + "unfinished", new TreeSet<>(filesPartitions), log.usable().size(), topic, deployment.description(),
+                deployment.id(), unfinished);
+        if (!log.others().isEmpty() && othersReported.compareAndSet(false, true)) {
+            log.others().forEach((id, described) -> LOG.warn("{} also holds the checkpoints of {} files of another "
+                    + "deployment ({}, id {}): they are not used here. If that is this deployment under another data "
+                    + "folder path, set ingestion.deployment-id={} to resume its files; otherwise give each "
+                    + "deployment its own ingestion.checkpoint.topic", topic, described.files(),
+                    described.description(), id, id));
+        }
+    }
+
+    @Override
+    public void forget(Set<Integer> filesPartitions) {
+        byFile.keySet().removeIf(file -> filesPartitions.contains(filePartitions.of(file)));
+        notUsedByFile.keySet().removeIf(file -> filesPartitions.contains(filePartitions.of(file)));
+    }
+
+    /** True when the record's key names a file of one of these files partitions (any deployment's). */
+    private boolean ofFilesPartition(String key, Set<Integer> filesPartitions) {
+        String file = key == null ? "" : key.substring(key.indexOf('|') + 1);
+        return filesPartitions.contains(filePartitions.of(file));
+    }
+
+    private static boolean caughtUp(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            if (consumer.position(end.getKey()) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The checkpoint as the JSON value of its record. */
+    public byte[] serialize(Checkpoint checkpoint) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("file", checkpoint.file());
+        fields.put("size", checkpoint.size());
+        fields.put("fingerprint", checkpoint.fingerprint());
+        fields.put("line", checkpoint.line());
+        fields.put("offset", checkpoint.offset());
+        fields.put("read_up_to", checkpoint.readUpTo());
+        fields.put("pending", checkpoint.pending());
+        fields.put("done", checkpoint.done());
+        fields.put("deployment", deployment.id());
+        fields.put("deployment_description", deployment.description());
+        fields.put("topic", deployment.topicOf(checkpoint.file()));
+        fields.put("run_id", runId);
+        fields.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        try {
+            return JSON.writeValueAsBytes(fields);
+        } catch (IOException e) {
+            throw new IllegalStateException("a map of strings and numbers is always JSON", e);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package tmdb.ingestion.file;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Decides whether a path named by an announcement (data from a topic anyone with write access can fill) or found in
+ * a folder may be read: it must be, resolved and normalised, a regular file directly in one of the watched
+ * {@code <type>/<label>} folders, of that folder's type and label, named as the folders' file pattern says and not
+ * hidden, and not a link unless the link policy allows it (a link read must point to a regular file under the data
+ * folder). Its path under the data folder must be written the one way the folders write it, since it is also the
+ * key of its checkpoints. Checked when a file is claimed, not only when a folder is listed: an announcement may name
+ * anything.
+ */
+public final class ClaimCheck {
+
+    /** A watched folder: the type and label of its files. */
+    public record Folder(String type, String label) {
+    }
+
+    /** The answer: the file to read, or why not. */
+    public sealed interface Verdict permits Accepted, Refused, Gone {
+    }
+
+    /** A file that may be read, at {@code path}, in the watched folder {@code folder}. */
+    public record Accepted(Path path, Path folder) implements Verdict {
+    }
+
+    /** A path that must not be read, and why. */
+    public record Refused(String reason) implements Verdict {
+    }
+
+    /** Nothing is there (any more). */
+    public record Gone() implements Verdict {
+    }
+
+    private final Path dataRoot;
+    private final Map<Path, Folder> folders;
+    private final PathMatcher include;
+    private final String includePattern;
+    private final SymlinkPolicy links;
+
+    /**
+     * @param folders        the watched folders, by their absolute, normalised path
+     * @param includePattern the folders' file pattern, e.g. {@code *.jsonl} (a glob on the file's name)
+     */
+    public ClaimCheck(Path dataRoot, Map<Path, Folder> folders, String includePattern, SymlinkPolicy links) {
+        this.dataRoot = dataRoot.toAbsolutePath().normalize();
+        this.folders = Map.copyOf(folders);
+        this.includePattern = includePattern;
+        this.include = FileSystems.getDefault().getPathMatcher("glob:" + includePattern);
+        this.links = links;
+    }
+
+    /** The data folder, absolute and normalised. */
+    public Path dataRoot() {
+        return dataRoot;
+    }
+
+    /** A file's path under the data folder (its identity), or its absolute path when it lies outside. */
+    public String identityOf(Path file) {
+        Path normal = file.toAbsolutePath().normalize();
+        return normal.startsWith(dataRoot) ? dataRoot.relativize(normal).toString() : normal.toString();
+    }
+
+    /** Checks a file an announcement names, announced as of the given type and label. */
+    public Verdict check(String identity, String type, String label) {
+        if (identity == null || identity.isEmpty() || identity.indexOf('\0') >= 0) {
+            return new Refused("it names no path");
+        }
+        Path path;
+        try {
+            path = dataRoot.resolve(identity).normalize();
+        } catch (InvalidPathException e) {
+            return new Refused("it is not a path: " + e.getMessage());
+        }
+        if (!identityOf(path).equals(identity)) {
+            return new Refused("it is not written as a path under the data folder " + dataRoot + " (it resolves to "
+                    + path + ")");
+        }
+        Folder folder = path.getParent() == null ? null : folders.get(path.getParent());
+        if (folder == null) {
+            return new Refused("it resolves to " + path + ", which is not directly in one of the watched folders "
+                    + new TreeSet<>(folders.keySet().stream().map(this::identityOf).toList()));
+        }
+        if (!folder.type().equals(type) || !folder.label().equals(label)) {
+            return new Refused("it was announced as " + type + "/" + label + ", and its folder holds "
+                    + folder.type() + "/" + folder.label());
+        }
+        return checkFile(path);
+    }
+
+    /** Checks a file found in a watched folder (its folder is not in doubt, the file is). */
+    public Verdict checkFile(Path path) {
+        String name = path.getFileName().toString();
+        if (name.startsWith(".") || !include.matches(path.getFileName())) {
+            return new Refused("its name does not match the folders' pattern " + includePattern
+                    + " (hidden names never do)");
+        }
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+            return new Gone();
+        } catch (IOException e) {
+            return new Refused("its attributes cannot be read: " + e.getMessage());
+        }
+        if (attributes.isSymbolicLink()) {
+            return checkLink(path);
+        }
+        if (!attributes.isRegularFile()) {
+            return new Refused(attributes.isDirectory() ? "it is a directory" : "it is not a regular file");
+        }
+        return new Accepted(path, path.getParent());
+    }
+
+    /** Whether a link may be followed: it is read only when allowed, and only to a regular file under the data folder. */
+    private Verdict checkLink(Path link) {
+        if (links == SymlinkPolicy.SKIP) {
+            return new Refused("it is a symbolic link, and links are not followed (ingestion.file.symlinks=skip)");
+        }
+        try {
+            Path target = link.toRealPath();
+            if (!target.startsWith(dataRoot.toRealPath())) {
+                return new Refused("it is a symbolic link to " + target + ", outside the data folder");
+            }
+            if (!Files.isRegularFile(target)) {
+                return new Refused("it is a symbolic link to " + target + ", which is not a regular file");
+            }
+            return new Accepted(link, link.getParent());
+        } catch (IOException e) {
+            return new Refused("it is a symbolic link to nothing readable (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Whether links are followed when a file is opened. */
+    public boolean followsLinks() {
+        return links != SymlinkPolicy.SKIP;
+    }
+}

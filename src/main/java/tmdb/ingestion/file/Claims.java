@@ -1,0 +1,256 @@
+package tmdb.ingestion.file;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tmdb.ingestion.checkpoint.Checkpoint;
+import tmdb.ingestion.checkpoint.FileIdentity;
+
+/**
+ * Files coming in: the folders' listing asks which files to announce, the group's announcements become claims, and a
+ * claim is opened once its path holds no other file being read. Every path is checked ({@link ClaimCheck}) where it
+ * comes in, and again right before it is opened; a checkpoint is used only when it matches the file. Part of the
+ * lifecycle: only its thread calls it.
+ */
+final class Claims {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileLifecycle.class);
+    /** A file that could not be opened (permission denied) is tried again after this long. */
+    private static final long RETRY_OPEN_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final LifecycleContext context;
+    private final Set<Integer> owned = new HashSet<>();
+    /** Paths listed, with the file key (inode) they held: announced, or skipped with a warning. */
+    private final Map<Path, Object> listed = new HashMap<>();
+    /** Files announced by this instance whose claims have not come back yet, with their partitions. */
+    private final Map<String, Integer> announcing = new HashMap<>();
+    private volatile Map<Path, Object> listedView = Map.of();
+
+    Claims(LifecycleContext context) {
+        this.context = context;
+    }
+
+    /** The paths listed and the file keys they held, for the folders' filter: published, read from any thread. */
+    Map<Path, Object> listedView() {
+        return listedView;
+    }
+
+    /** A folder lists a file: true when it is to be announced (checked, and not announced while it stays). */
+    boolean announce(Path path, String type, String label) {
+        Object key = keyOf(path, LinkOption.NOFOLLOW_LINKS);
+        if (context.stopping || key == null || key.equals(listed.get(path))) {
+            return false;
+        }
+        String identity = context.relative(path);
+        ClaimCheck.Verdict verdict = context.check.check(identity, type, label);
+        if (verdict instanceof ClaimCheck.Gone) {
+            return false;
+        }
+        listed.put(path, key);
+        listedView = Map.copyOf(listed);
+        if (verdict instanceof ClaimCheck.Refused refused) {
+            LOG.warn("Skipped {}: {}. Nothing of it was read; copy or move the file itself into the folder",
+                    identity, refused.reason());
+            return false;
+        }
+        announcing.put(identity, context.partitions.of(identity));
+        return true;
+    }
+
+    /** The announcement could not be sent: the next listing announces the file again. */
+    void announcementFailed(Path path) {
+        listed.remove(path);
+        listedView = Map.copyOf(listed);
+        announcing.remove(context.relative(path));
+    }
+
+    void assigned(Set<Integer> partitions) {
+        owned.addAll(partitions);
+    }
+
+    /** These partitions go: their claims waiting to be opened are dropped. */
+    void released(Set<Integer> partitions) {
+        owned.removeAll(partitions);
+        for (TrackedFile waiting : context.table.waitingClaims()) {
+            if (partitions.contains(waiting.source().partition())) {
+                drop(waiting);
+            }
+        }
+    }
+
+    /** The application stops: no claim is opened any more. */
+    void stop() {
+        context.table.waitingClaims().forEach(this::drop);
+    }
+
+    /**
+     * A file announced in a partition this instance owns. Refused, with a warning naming the announcement, when
+     * what it names may not be read; dropped when the file is gone or already being read here.
+     */
+    void claim(Claim claim) {
+        announcing.remove(claim.identity());
+        if (context.stopping || !owned.contains(claim.partition())) {
+            return;
+        }
+        String where = "the announcement at partition " + claim.partition() + ", offset " + claim.offset()
+                + " of the files topic";
+        int partition = context.partitions.of(claim.identity());
+        if (partition != claim.partition()) {
+            refuse(claim, where, "its path belongs to partition " + partition);
+            return;
+        }
+        ClaimCheck.Verdict verdict = context.check.check(claim.identity(), claim.type(), claim.label());
+        if (verdict instanceof ClaimCheck.Refused refused) {
+            refuse(claim, where, refused.reason());
+        } else if (verdict instanceof ClaimCheck.Accepted accepted
+                && context.table.waitingClaim(claim.identity()) == null && !beingRead(accepted.path(), claim)) {
+            tryOpen(context.table.claim(claim, accepted.path()));
+        }
+    }
+
+    private void refuse(Claim claim, String where, String reason) {
+        LOG.warn("Refused {}: it names {}, and {}. Nothing was read or moved", where, claim.identity(), reason);
+    }
+
+    /** True when the path holds the very file being read here already (the announcement is a repeat). */
+    private boolean beingRead(Path path, Claim claim) {
+        TrackedFile current = context.table.atPath(claim.identity());
+        return current != null && Objects.equals(current.fileKey(), keyOf(path, linkOptions()));
+    }
+
+    /** Opens the claims whose paths are free now. */
+    void openWaiting() {
+        context.table.waitingClaims().forEach(this::tryOpen);
+    }
+
+    /** True while files announced here have not come back as claims, or claims wait to be opened. */
+    boolean pending() {
+        long now = context.clock.nanoTime();
+        return !announcing.isEmpty()
+                || context.table.waitingClaims().stream().anyMatch(claim -> claim.mayRetryOpen(now));
+    }
+
+    /** Forgets paths that are gone, and announcements of partitions another instance owns. */
+    void prune() {
+        if (listed.keySet().removeIf(path -> !Files.exists(path, LinkOption.NOFOLLOW_LINKS))) {
+            listedView = Map.copyOf(listed);
+        }
+        announcing.values().removeIf(partition -> !owned.contains(partition));
+    }
+
+    /**
+     * Opens a claim, once its path holds no other file being read: checks the file again, identifies it, and
+     * resumes it after its checkpoint when that matches.
+     */
+    private void tryOpen(TrackedFile file) {
+        long now = context.clock.nanoTime();
+        if (context.stopping || context.table.atPath(file.identity()) != null || !file.mayRetryOpen(now)) {
+            return;
+        }
+        ClaimCheck.Verdict verdict = context.check.checkFile(file.location());
+        if (verdict instanceof ClaimCheck.Refused refused) {
+            LOG.warn("Did not open {}: {}. Nothing was read or moved", file.identity(), refused.reason());
+        }
+        if (!(verdict instanceof ClaimCheck.Accepted)) {
+            drop(file);
+            return;
+        }
+        FileChannel channel;
+        Object key;
+        try {
+            channel = FileChannel.open(file.location(), openOptions());
+            key = keyOf(file.location(), linkOptions());
+        } catch (IOException e) {
+            LOG.error("Could not start {}: {}. The file was left in place; it is tried again in a minute",
+                    file.identity(), e instanceof AccessDeniedException
+                            ? "permission denied; give the application read access to the file"
+                            : LifecycleContext.describe(e));
+            file.retryOpenAt(now + RETRY_OPEN_NANOS);
+            return;
+        }
+        try {
+            TextFileCheck.requireUtf8Text(channel);
+            file.opened(channel, key, ContentHead.of(channel));
+            context.table.opened(file);
+            resume(file);
+            file.on(FileEvent.OPENED, context.effects);
+            context.table.queueForReading(file);
+        } catch (IOException e) {
+            String why = e instanceof TextFileCheck.NotTextException ? e.getMessage() : LifecycleContext.describe(e);
+            file.opened(channel, key, null);
+            context.table.opened(file);
+            file.account().readFailed(why);
+            file.on(FileEvent.OPEN_FAILED, context.effects);
+            LOG.error("Reading {} failed after line 0: {}", file.identity(), why);
+        }
+    }
+
+    private void resume(TrackedFile file) throws IOException {
+        long size = file.channel().size();
+        if (file.startsAfresh()) {
+            LOG.info("Reading {} ({} bytes) again from its start", file.identity(), size);
+            return;
+        }
+        Checkpoint checkpoint = context.checkpoints.find(file.identity()).orElse(null);
+        if (checkpoint == null) {
+            context.checkpoints.whyNotUsed(file.identity()).ifPresentOrElse(why -> LOG.warn("Reading {} ({} bytes) "
+                    + "from its start: the checkpoint topic has a checkpoint under this path, not used here: {}",
+                    file.identity(), size, why), () -> LOG.info("Reading {} ({} bytes)", file.identity(), size));
+            return;
+        }
+        String mismatch = FileIdentity.mismatch(checkpoint, file.identity(), file.channel()).orElse(null);
+        if (mismatch == null) {
+            file.account().resumeFrom(checkpoint);
+            if (!checkpoint.done()) {
+                LOG.info("Resuming {} after line {} (byte {} of {}): the lines before were acknowledged before the "
+                        + "last stop or hand-over", file.identity(), checkpoint.line(), checkpoint.offset(), size);
+            } else if (size > checkpoint.offset()) {
+                LOG.info("Resuming {} after line {}: it was ingested completely before and has grown since",
+                        file.identity(), checkpoint.line());
+            }
+        } else if (checkpoint.done()) {
+            LOG.info("Reading {} ({} bytes): a file of this name was ingested before, and this one is another ({})",
+                    file.identity(), size, mismatch);
+        } else {
+            LOG.warn("Reading {} ({} bytes) from its start: its checkpoint (line {}, byte {}) is not used, since {}",
+                    file.identity(), size, checkpoint.line(), checkpoint.offset(), mismatch);
+        }
+    }
+
+    private void drop(TrackedFile claim) {
+        claim.on(FileEvent.DROPPED, context.effects);
+        context.forget(claim);
+    }
+
+    private OpenOption[] openOptions() {
+        return context.check.followsLinks() ? new OpenOption[] {StandardOpenOption.READ}
+                : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
+    }
+
+    private LinkOption[] linkOptions() {
+        return context.check.followsLinks() ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+    }
+
+    private static Object keyOf(Path path, LinkOption... options) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, options).fileKey();
+        } catch (IOException gone) {
+            return null;
+        }
+    }
+}

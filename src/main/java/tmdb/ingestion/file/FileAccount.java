@@ -1,0 +1,243 @@
+package tmdb.ingestion.file;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import tmdb.ingestion.checkpoint.Checkpoint;
+import tmdb.ingestion.checkpoint.FileIdentity;
+
+/**
+ * A file's account: how far it was read, how each line admitted ended, and the checkpoint arithmetic that follows.
+ * Lines are resolved out of order (the mixing stage shuffles them), so a checkpoint says where reading resumes (before
+ * the first unresolved line) and which lines after it were resolved already. Changed by the lifecycle only.
+ */
+final class FileAccount {
+
+    private long readOffset;
+    private long linesRead;
+    private long blankLines;
+    private long sizeAtLastRead;
+    private String readFailure;
+
+    private long admitted;
+    private long published;
+    private long deadLettered;
+    private long failed;
+    /** Lines admitted and not yet resolved (or not delivered), by number, with the offset each starts at. */
+    private final TreeMap<Long, Long> unresolved = new TreeMap<>();
+    private long lastLineSeen;
+    private long afterLastLineSeen;
+    private Checkpoint resumedFrom;
+    private long lastSavedLine = -1;
+
+    /** Resumes after the checkpoint of a previous run: its resolved lines are not read again. */
+    void resumeFrom(Checkpoint checkpoint) {
+        resumedFrom = checkpoint;
+        readOffset = checkpoint.offset();
+        linesRead = checkpoint.line();
+        lastLineSeen = checkpoint.line();
+        afterLastLineSeen = checkpoint.offset();
+        lastSavedLine = checkpoint.line();
+    }
+
+    Optional<Checkpoint> resumedFrom() {
+        return Optional.ofNullable(resumedFrom);
+    }
+
+    /** Where the next reading starts, and the number of the line before it. */
+    long readOffset() {
+        return readOffset;
+    }
+
+    long linesRead() {
+        return linesRead;
+    }
+
+    /** The file's size where the last reading ended: an unterminated line that has not changed since waits. */
+    long sizeAtLastRead() {
+        return sizeAtLastRead;
+    }
+
+    /** How far the records read reached, for the metrics: the byte after the last line admitted or passed. */
+    long bytesAdmitted() {
+        return Math.max(readOffset, afterLastLineSeen);
+    }
+
+    long linesAdmitted() {
+        return Math.max(linesRead, lastLineSeen);
+    }
+
+    /** A chunk of lines went on: its admitted lines wait for their outcomes. */
+    void admitted(AdmittedLines lines) {
+        for (int i = 0; i < lines.count(); i++) {
+            unresolved.put(lines.number(i), lines.offset(i));
+        }
+        admitted += lines.count();
+        if (lines.lastLine() > lastLineSeen) {
+            lastLineSeen = lines.lastLine();
+            afterLastLineSeen = lines.afterLastLine();
+        }
+    }
+
+    /**
+     * The reader stopped. At the end of the data, the next reading starts where it stopped (blank lines at the end
+     * included); when it broke off or was stopped, after the last line admitted or passed, never after one the reader
+     * gave that may not have gone on.
+     */
+    void readEnded(ReadEnd end) {
+        blankLines += end.blankLines();
+        if (!end.broken() && !end.stoppedEarly() && end.linesRead() >= lastLineSeen) {
+            linesRead = end.linesRead();
+            readOffset = end.bytesRead();
+            lastLineSeen = linesRead;
+            afterLastLineSeen = Math.max(afterLastLineSeen, readOffset);
+            sizeAtLastRead = end.sizeSeen();
+        } else {
+            linesRead = lastLineSeen;
+            readOffset = afterLastLineSeen;
+            sizeAtLastRead = -1;
+        }
+    }
+
+    void readFailed(String reason) {
+        readFailure = reason;
+    }
+
+    String readFailure() {
+        return readFailure;
+    }
+
+    /** How the file's records in a window ended. */
+    void resolve(FileOutcomes outcomes) {
+        for (long line : outcomes.published()) {
+            if (unresolved.remove(line) != null) {
+                published++;
+            }
+        }
+        for (long line : outcomes.deadLettered()) {
+            if (unresolved.remove(line) != null) {
+                deadLettered++;
+            }
+        }
+        failed += outcomes.notDeliveredCount();
+    }
+
+    /** Records admitted and not resolved yet. */
+    long outstanding() {
+        return admitted - published - deadLettered - failed;
+    }
+
+    boolean anyNotDelivered() {
+        return failed > 0;
+    }
+
+    // --- checkpoints -------------------------------------------------------------------------------------------------
+
+    /**
+     * The progress to save, when it moved since the last save: every line before the first unresolved one is
+     * resolved (a line not delivered stays unresolved, so the checkpoint never passes it).
+     */
+    Optional<Checkpoint> progressToSave(String identity, FileChannel channel) throws IOException {
+        Checkpoint progress = progress(identity, channel);
+        if (progress.line() == lastSavedLine) {
+            return Optional.empty();
+        }
+        lastSavedLine = progress.line();
+        return Optional.of(progress);
+    }
+
+    /** The progress once the given lines are resolved too (they are in a transaction about to be committed). */
+    Checkpoint progressAssuming(String identity, FileChannel channel, Set<Long> lines) throws IOException {
+        List<Long> pending = new ArrayList<>();
+        long firstOffset = afterLastLineSeen;
+        for (Map.Entry<Long, Long> line : unresolved.entrySet()) {
+            if (!lines.contains(line.getKey())) {
+                if (pending.isEmpty()) {
+                    firstOffset = line.getValue();
+                }
+                pending.add(line.getKey());
+            }
+        }
+        return checkpoint(identity, channel, pending, firstOffset, false);
+    }
+
+    /** The progress as it stands. */
+    Checkpoint progress(String identity, FileChannel channel) throws IOException {
+        return checkpoint(identity, channel, new ArrayList<>(unresolved.keySet()),
+                unresolved.isEmpty() ? afterLastLineSeen : unresolved.firstEntry().getValue(), false);
+    }
+
+    /** The checkpoint of a file whose every line is resolved. */
+    Checkpoint completed(String identity, FileChannel channel) throws IOException {
+        return checkpoint(identity, channel, new ArrayList<>(), afterLastLineSeen, true);
+    }
+
+    /** Every line up to this one is resolved. */
+    long resolvedThrough() {
+        return unresolved.isEmpty() ? lastLineSeen : unresolved.firstKey() - 1;
+    }
+
+    /**
+     * Resumes before the first pending line (at {@code offset}), or after the last line seen. A resumed file that
+     * has not yet reached the previous run's last line carries that run's knowledge on: its pending lines beyond
+     * the ones seen, and how far it had read. The fingerprint covers every byte read so far: the bytes a restart
+     * relies on when it skips the lines resolved before it.
+     */
+    private Checkpoint checkpoint(String identity, FileChannel channel, List<Long> pending, long offset, boolean done)
+            throws IOException {
+        long through = pending.isEmpty() ? lastLineSeen : pending.get(0) - 1;
+        long readUpTo = lastLineSeen;
+        long covered = afterLastLineSeen;
+        if (resumedFrom != null && resumedFrom.readUpTo() > lastLineSeen) {
+            readUpTo = resumedFrom.readUpTo();
+            covered = Math.max(covered, resumedFrom.size());
+            for (long line : resumedFrom.pending()) {
+                if (line > lastLineSeen) {
+                    pending.add(line);
+                }
+            }
+        }
+        FileIdentity fingerprint = FileIdentity.of(identity, channel, covered);
+        return new Checkpoint(identity, fingerprint.size(), fingerprint.fingerprint(), through, offset, readUpTo,
+                pending, done);
+    }
+
+    // --- what it says ------------------------------------------------------------------------------------------------
+
+    String summary() {
+        StringBuilder text = new StringBuilder()
+                .append(linesRead).append(" lines: ")
+                .append(published).append(" published, ")
+                .append(deadLettered).append(" dead-lettered, ")
+                .append(blankLines).append(" blank skipped");
+        if (failed > 0) {
+            text.append(", ").append(failed).append(" NOT delivered");
+        }
+        if (readFailure != null) {
+            text.append("; reading failed after line ").append(linesRead).append(": ").append(readFailure);
+        }
+        return text.toString();
+    }
+
+    long published() {
+        return published;
+    }
+
+    long deadLettered() {
+        return deadLettered;
+    }
+
+    long failed() {
+        return failed;
+    }
+
+    long blankLines() {
+        return blankLines;
+    }
+}

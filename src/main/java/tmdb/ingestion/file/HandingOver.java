@@ -1,0 +1,194 @@
+package tmdb.ingestion.file;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tmdb.ingestion.checkpoint.Checkpoint;
+
+/**
+ * Letting files go: when their partitions go to another instance, or the application stops. Their readers stop at
+ * their next line and the records already read get until a deadline to be resolved; then each file's checkpoint is
+ * saved for whoever reads it next, and the file is let go. A moved file still watched is let go like the others: if
+ * it got lines that are not all resolved, it is put back into its folder with its checkpoint, so that they are read
+ * (not dropped). Partitions lost (this instance was cut off for longer than its session) are let go at once, with
+ * nothing saved: their next owner may have moved on already. Part of the lifecycle: only its thread calls it.
+ */
+final class HandingOver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileLifecycle.class);
+
+    private final LifecycleContext context;
+    private final Claims claims;
+    private final List<HandOver> pending = new ArrayList<>();
+
+    /** One hand-over under way: its files, until when their records may take, and its answer. */
+    private static final class HandOver {
+        final List<TrackedFile> files;
+        final Set<Integer> partitions;
+        final long deadlineNanos;
+        final long saveNanos;
+        final boolean stop;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean saving;
+
+        HandOver(List<TrackedFile> files, Set<Integer> partitions, long deadlineNanos, long saveNanos, boolean stop) {
+            this.files = files;
+            this.partitions = partitions;
+            this.deadlineNanos = deadlineNanos;
+            this.saveNanos = saveNanos;
+            this.stop = stop;
+        }
+    }
+
+    HandingOver(LifecycleContext context, Claims claims) {
+        this.context = context;
+        this.claims = claims;
+    }
+
+    /** These partitions go to another instance: their files are let go, within {@code drain} unless lost. */
+    CompletableFuture<Void> release(Set<Integer> partitions, boolean lost, Duration drain) {
+        claims.released(partitions);
+        List<TrackedFile> leaving = releaseFiles(file -> partitions.contains(file.source().partition()));
+        if (lost) {
+            leaving.forEach(file -> letGo(file, true, false));
+            context.checkpoints.forget(partitions);
+            return CompletableFuture.completedFuture(null);
+        }
+        return begin(new HandOver(leaving, new TreeSet<>(partitions), deadline(drain),
+                Math.max(TimeUnit.SECONDS.toNanos(1), drain.toNanos()), false));
+    }
+
+    /** The application stops: every file is let go, its records given {@code drain}, its checkpoint {@code save}. */
+    CompletableFuture<Void> stop(Duration drain, Duration save) {
+        context.stopping = true;
+        claims.stop();
+        return begin(new HandOver(releaseFiles(file -> true), Set.of(), deadline(drain), save.toNanos(), true));
+    }
+
+    private long deadline(Duration drain) {
+        return context.clock.nanoTime() + drain.toNanos();
+    }
+
+    private List<TrackedFile> releaseFiles(java.util.function.Predicate<TrackedFile> which) {
+        List<TrackedFile> leaving = new ArrayList<>();
+        for (TrackedFile file : context.table.files()) {
+            if (which.test(file) && FileTransitions.allows(file.state(), FileEvent.RELEASED)) {
+                file.cancelReader();
+                context.table.unqueue(file);
+                file.on(FileEvent.RELEASED, context.effects);
+                leaving.add(file);
+            }
+        }
+        return leaving;
+    }
+
+    private CompletableFuture<Void> begin(HandOver handOver) {
+        pending.add(handOver);
+        context.thread.postAfter(Duration.ofNanos(Math.max(0, handOver.deadlineNanos - context.clock.nanoTime())),
+                this::check);
+        check();
+        return handOver.done;
+    }
+
+    /** Goes on with each hand-over whose records are resolved, or whose time is up. */
+    void check() {
+        for (HandOver handOver : List.copyOf(pending)) {
+            if (handOver.saving) {
+                continue;
+            }
+            boolean drained = handOver.files.stream().noneMatch(file -> file.readerActive()
+                    || file.account().outstanding() > 0);
+            if (!drained && context.clock.nanoTime() < handOver.deadlineNanos) {
+                continue;
+            }
+            if (!drained) {
+                LOG.warn("{} before every record of their files was resolved: the unacknowledged ones are sent again "
+                        + "by whoever reads the files next", handOver.stop ? "Stopping"
+                        : "Handing over files partitions " + handOver.partitions);
+            }
+            handOver.saving = true;
+            List<CompletableFuture<Void>> saves = new ArrayList<>();
+            for (TrackedFile file : handOver.files) {
+                saves.add(saveForNextReader(file));
+            }
+            CompletableFuture.allOf(saves.toArray(CompletableFuture[]::new))
+                    .orTimeout(handOver.saveNanos, TimeUnit.NANOSECONDS)
+                    .whenComplete((saved, error) -> context.thread.post(() -> finish(handOver, error)));
+        }
+    }
+
+    /**
+     * The checkpoint of a file for its next reader. A moved file with lines not all resolved goes back into its
+     * folder first (under its own name if that is free), its checkpoint saved under the name it has there.
+     */
+    private CompletableFuture<Void> saveForNextReader(TrackedFile file) {
+        try {
+            FileAccount account = file.account();
+            String identity = file.identity();
+            if (file.moved()) {
+                if (file.channel().size() <= account.readOffset() && account.outstanding() == 0) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                Path back = context.moves.move(file.location(), file.folder());
+                file.location(back);
+                identity = context.relative(back);
+                LOG.warn("Put {} back into its folder as {}: lines were written to it after it was moved to {}/, and "
+                        + "not all of them are resolved; whoever reads the folder next resumes it after line {}",
+                        file.identity(), identity, Settling.DONE_FOLDER, account.resolvedThrough());
+            } else if (account.linesRead() == 0 && account.resumedFrom().isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            Checkpoint checkpoint = account.progress(identity, file.channel());
+            return context.checkpoints.save(checkpoint);
+        } catch (IOException e) {
+            LOG.warn("Could not save the checkpoint of {}: {}", file.identity(), LifecycleContext.describe(e));
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private void finish(HandOver handOver, Throwable error) {
+        if (error != null) {
+            LOG.warn("Could not save every checkpoint of the files let go ({}): after a restart some may be read "
+                    + "again from an earlier checkpoint (records sent twice, none lost)",
+                    LifecycleContext.describe(error));
+        }
+        handOver.files.forEach(file -> letGo(file, false, handOver.stop));
+        if (!handOver.stop) {
+            context.checkpoints.forget(handOver.partitions);
+        }
+        pending.remove(handOver);
+        handOver.done.complete(null);
+    }
+
+    private void letGo(TrackedFile file, boolean lost, boolean stop) {
+        boolean movedAndDone = file.moved() && file.location().getParent() != null
+                && !file.location().getParent().equals(file.folder());
+        FileAccount account = file.account();
+        if (movedAndDone) {
+            file.on(FileEvent.SETTLED_IN_PLACE, context.effects);
+        } else {
+            file.on(FileEvent.LET_GO, context.effects);
+            if (lost) {
+                LOG.warn("Let go of {} at line {}: its partition {} was given to another instance while this one was "
+                        + "cut off from the group; that instance resumes it after its last checkpoint",
+                        file.identity(), account.linesAdmitted(), file.source().partition());
+            } else if (stop) {
+                LOG.warn("Stopped while reading {} at line {}: the file was left in place; the next start resumes it "
+                        + "after line {}", file.identity(), account.linesAdmitted(), account.resolvedThrough());
+            } else {
+                LOG.info("Handed over {} after line {}: its partition {} goes to another instance, which resumes it "
+                        + "there", file.identity(), account.resolvedThrough(), file.source().partition());
+            }
+        }
+        context.forget(file);
+    }
+}

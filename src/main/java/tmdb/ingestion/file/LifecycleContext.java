@@ -1,0 +1,95 @@
+package tmdb.ingestion.file;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tmdb.ingestion.checkpoint.CheckpointStore;
+import tmdb.ingestion.checkpoint.FilePartitions;
+
+/**
+ * What the parts of the lifecycle share: the settings, the clocks, the thread, the file table and the services the
+ * files' transitions use. Only the lifecycle's thread uses it.
+ */
+final class LifecycleContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileLifecycle.class);
+
+    final FileLifecycle.Options options;
+    final long quietNanos;
+    final LifecycleClock clock;
+    final LifecycleThread thread;
+    final FileTable table = new FileTable();
+    final ClaimCheck check;
+    final CheckpointStore checkpoints;
+    final FilePartitions partitions;
+    final FileMoves moves;
+    final ReadDispatch readers;
+    final TransitionEffects effects;
+    final IngestionStats stats;
+    boolean stopping;
+
+    LifecycleContext(FileLifecycle.Options options, LifecycleClock clock, LifecycleThread thread, ClaimCheck check,
+                     CheckpointStore checkpoints, FilePartitions partitions, FileMoves moves, ReadDispatch readers,
+                     FileStatusEvents events, IngestionStats stats) {
+        this.options = options;
+        this.quietNanos = TimeUnit.MILLISECONDS.toNanos(options.quietPeriodMs());
+        this.clock = clock;
+        this.thread = thread;
+        this.check = check;
+        this.checkpoints = checkpoints;
+        this.partitions = partitions;
+        this.moves = moves;
+        this.readers = readers;
+        this.effects = new TransitionEffects(events, stats);
+        this.stats = stats;
+    }
+
+    /** A file's path under the data folder, as the messages name it. */
+    String relative(Path path) {
+        return check.identityOf(path);
+    }
+
+    /** The file's size through its channel, whether its path still holds it, and its modification time. */
+    FileObservation observe(TrackedFile file) throws IOException {
+        long size = file.channel().size();
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file.location(), BasicFileAttributes.class);
+        } catch (IOException gone) {
+            return new FileObservation(size, false, -1);
+        }
+        boolean inPlace = Objects.equals(attributes.fileKey(), file.fileKey());
+        return new FileObservation(size, inPlace, inPlace ? attributes.lastModifiedTime().toMillis() : -1);
+    }
+
+    /** True when the observation finds the file quiet; remembers the size it is quiet at, for its readers. */
+    boolean quiet(TrackedFile file, FileObservation observation) {
+        boolean quiet = file.unchangedFor(observation, clock.nanoTime(), clock.wallMillis()) >= quietNanos;
+        file.quietSize(quiet ? observation.size() : -1);
+        return quiet;
+    }
+
+    /** The file's lifecycle ended here: it leaves the table and its channel is closed (once no reader holds it). */
+    void forget(TrackedFile file) {
+        table.forget(file);
+        try {
+            file.closeWhenUnread();
+        } catch (IOException e) {
+            LOG.debug("Closing {}: {}", file.identity(), e.getMessage());
+        }
+    }
+
+    static String describe(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

@@ -1,0 +1,22 @@
+package tmdb.ingestion.file;
+
+import java.nio.channels.FileChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import tmdb.ingestion.checkpoint.Checkpoint;
+
+/**
+ * The lifecycle's leave for one reader to read one file once, from where reading stopped: all a reader needs,
+ * immutable, so that it never touches the file's state. At most one grant of a file is out at a time. The reader
+ * reads by position through the file's channel (no shared position), stops early once {@code cancelled} is set,
+ * and answers with events.
+ *
+ * @param offset        where line {@code linesBefore + 1} starts
+ * @param finalSize     the size at which the lifecycle found the file quiet: an unterminated last line ending exactly
+ *                      there is final and read; -1 when it was not quiet (such a line may still be being written)
+ * @param resumedFrom   the checkpoint the file resumed from, or null: the lines it says were resolved are passed
+ * @param cancelled     set by the lifecycle when the reader should stop at its next line
+ */
+public record ReadGrant(SourceFile file, FileChannel channel, long offset, long linesBefore, long finalSize,
+                        Checkpoint resumedFrom, AtomicBoolean cancelled) {
+}

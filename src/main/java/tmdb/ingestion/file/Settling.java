@@ -1,0 +1,191 @@
+package tmdb.ingestion.file;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tmdb.ingestion.checkpoint.Checkpoint;
+
+/**
+ * Checkpoints and the end of a file: a file that settles gets its final checkpoint saved first (without the
+ * lifecycle waiting for Kafka: the acknowledgement comes back as an event), then it is moved to {@code .done/} (or
+ * {@code .error/}), only if its path still holds it and it did not grow meanwhile. Also the progress saved while
+ * files are read, and the checkpoints a transaction commits. Part of the lifecycle: only its thread calls it.
+ */
+final class Settling {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileLifecycle.class);
+    static final String DONE_FOLDER = ".done";
+    static final String ERROR_FOLDER = ".error";
+
+    private final LifecycleContext context;
+
+    Settling(LifecycleContext context) {
+        this.context = context;
+    }
+
+    /** A file settling (or failing) gets its checkpoint saved, unless a save is under way. */
+    void start(TrackedFile file) throws IOException {
+        if (file.saving()) {
+            return;
+        }
+        FileAccount account = file.account();
+        boolean failing = file.state() == FileState.FAILING;
+        Checkpoint checkpoint = null;
+        if (!file.moved()) {
+            checkpoint = failing ? (account.linesRead() > 0 ? account.progress(file.identity(), file.channel()) : null)
+                    : account.completed(file.identity(), file.channel());
+        }
+        if (checkpoint == null) {
+            finish(file);
+            return;
+        }
+        file.saving(true);
+        context.checkpoints.save(checkpoint).whenComplete((saved, error) -> context.thread.post(() -> saved(file,
+                error)));
+    }
+
+    private void saved(TrackedFile file, Throwable error) {
+        file.saving(false);
+        if (file.state() != FileState.SETTLING && file.state() != FileState.FAILING) {
+            return;
+        }
+        if (error != null) {
+            LOG.warn("Could not save the checkpoint of {}: {}. It is settled once the checkpoint is saved",
+                    file.identity(), LifecycleContext.describe(error));
+            file.on(FileEvent.SETTLING_ABANDONED, context.effects);
+            return;
+        }
+        finish(file);
+    }
+
+    private void finish(TrackedFile file) {
+        FileObservation observation;
+        try {
+            observation = context.observe(file);
+        } catch (IOException e) {
+            observation = new FileObservation(-1, false, -1);
+        }
+        if (file.state() == FileState.FAILING) {
+            failed(file, observation);
+        } else {
+            done(file, observation);
+        }
+    }
+
+    private void done(TrackedFile file, FileObservation observation) {
+        FileAccount account = file.account();
+        if (observation.inPlace() && !file.moved()) {
+            if (observation.size() > account.readOffset() || !headStillMatches(file)) {
+                file.on(FileEvent.SETTLING_ABANDONED, context.effects);
+                return;
+            }
+            Path target = move(file, DONE_FOLDER);
+            if (target != null) {
+                file.movedTo(target, context.clock.nanoTime());
+                context.table.leftPath(file);
+                file.on(FileEvent.MOVED, context.effects);
+                if (account.resumedFrom().filter(Checkpoint::done).isPresent()
+                        && account.published() + account.deadLettered() == 0) {
+                    LOG.info("{} was ingested completely before (its checkpoint says so): moved to {} without "
+                            + "sending it again", file.identity(), context.relative(target));
+                } else {
+                    LOG.info("Done {}: {}; moved to {}", file.identity(), account.summary(), context.relative(target));
+                }
+                return;
+            }
+            LOG.info("Done {}: {}; it could not be moved (see above)", file.identity(), account.summary());
+        } else if (file.moved()) {
+            LOG.info("Done {} again: {}; it stays in {}", file.identity(), account.summary(),
+                    context.relative(file.location()));
+        } else {
+            LOG.warn("Done {}: {}. It was not moved: {}", file.identity(), account.summary(),
+                    java.nio.file.Files.exists(file.location()) ? "another file was put under its name while it was "
+                            + "read (the collector reused the name); that file is read on its own next"
+                            : "it vanished from its folder (deleted or moved by someone else) while it was read");
+        }
+        file.on(FileEvent.SETTLED_IN_PLACE, context.effects);
+        context.forget(file);
+    }
+
+    private void failed(TrackedFile file, FileObservation observation) {
+        Path target = observation.inPlace() && !file.moved() ? move(file, ERROR_FOLDER) : null;
+        if (target != null) {
+            file.location(target);
+            file.on(FileEvent.MOVED, context.effects);
+        } else {
+            file.on(FileEvent.SETTLED_IN_PLACE, context.effects);
+        }
+        LOG.error("Failed {}: {}; {}", file.identity(), file.account().summary(),
+                target == null ? "not moved" : "moved to " + context.relative(target));
+        context.forget(file);
+    }
+
+    private boolean headStillMatches(TrackedFile file) {
+        try {
+            return file.head() == null || file.head().stillMatches(file.channel(), file.account().bytesAdmitted());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Moves the file beside itself into the named folder; null when it could not (said in the log). */
+    private Path move(TrackedFile file, String folderName) {
+        try {
+            return context.moves.move(file.location(), file.folder().resolve(folderName));
+        } catch (IOException e) {
+            LOG.error("Could not move {} to {}/: {}. Remove or move it by hand, or it will be read again when it "
+                    + "changes or at the next start", file.identity(), folderName, LifecycleContext.describe(e));
+            return null;
+        }
+    }
+
+    /** Saves the progress of every file being read that moved since its last checkpoint. */
+    void saveProgress() {
+        for (TrackedFile file : context.table.files()) {
+            FileState state = file.state();
+            boolean reading = state == FileState.READ_REQUESTED || state == FileState.READING
+                    || state == FileState.CAUGHT_UP || state == FileState.READ_FAILED;
+            if (!reading || file.moved() || file.channel() == null) {
+                continue;
+            }
+            try {
+                file.account().progressToSave(file.identity(), file.channel()).ifPresent(checkpoint ->
+                        context.checkpoints.save(checkpoint).whenComplete((saved, error) -> {
+                            if (error != null) {
+                                LOG.debug("Could not save the progress of {}: {}", checkpoint.file(),
+                                        error.getMessage());
+                            }
+                        }));
+            } catch (IOException e) {
+                LOG.warn("Could not compute the checkpoint of {}: {}", file.identity(), LifecycleContext.describe(e));
+            }
+        }
+    }
+
+    /** The checkpoints the files of a transaction's records reach once it is committed. */
+    CommitCheckpoints assuming(Map<SourceFile, Set<Long>> linesByFile) {
+        Map<SourceFile, Checkpoint> checkpoints = new HashMap<>();
+        Set<SourceFile> gone = new HashSet<>();
+        linesByFile.forEach((source, lines) -> {
+            TrackedFile file = context.table.get(source);
+            if (file == null || file.state() == FileState.INTERRUPTED || file.state() == FileState.DROPPED) {
+                gone.add(source);
+            } else if (file.state() != FileState.REWRITTEN && !file.moved()) {
+                try {
+                    checkpoints.put(source, file.account().progressAssuming(file.identity(), file.channel(), lines));
+                } catch (IOException e) {
+                    LOG.warn("Could not compute the checkpoint of {}: {}", file.identity(),
+                            LifecycleContext.describe(e));
+                    gone.add(source);
+                }
+            }
+        });
+        return new CommitCheckpoints(checkpoints, gone);
+    }
+}

@@ -1,0 +1,88 @@
+package tmdb.ingestion.loader;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
+import tmdb.ingestion.checkpoint.FilePartitions;
+import tmdb.ingestion.file.ClaimCheck;
+import tmdb.ingestion.file.FileLifecycle;
+import tmdb.ingestion.file.ReadingProperties;
+
+/**
+ * The folder routes' steps: asks the lifecycle whether a listed file is to be announced, makes the announcement
+ * (keyed by the deployment and the file's path under the data folder, as its checkpoints are, to the partition of
+ * that path, so that the instance owning the partition reads it), and tells the lifecycle when it could not be sent.
+ */
+public final class FileAnnouncements implements Processor {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FileLifecycle lifecycle;
+    private final ClaimCheck check;
+    private final FilePartitions partitions;
+    private final String instanceId;
+    private final String deploymentId;
+
+    /**
+     * @param instanceId   this instance, named in each announcement
+     * @param deploymentId the deployment whose files these are: deployments sharing the files topic keep their
+     *                     announcements apart by it
+     */
+    public FileAnnouncements(FileLifecycle lifecycle, ClaimCheck check, FilePartitions partitions, String instanceId,
+                             String deploymentId) {
+        this.lifecycle = lifecycle;
+        this.check = check;
+        this.partitions = partitions;
+        this.instanceId = instanceId;
+        this.deploymentId = deploymentId;
+    }
+
+    /** True when the listed file is to be announced. */
+    public boolean toAnnounce(Exchange exchange) {
+        return lifecycle.announce(pathOf(exchange), exchange.getProperty(ReadingProperties.TYPE, String.class),
+                exchange.getProperty(ReadingProperties.LABEL, String.class));
+    }
+
+    /** Makes the listed file its announcement on the files topic. */
+    @Override
+    public void process(Exchange exchange) {
+        Path path = pathOf(exchange);
+        String identity = check.identityOf(path);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("file", identity);
+        fields.put("type", exchange.getProperty(ReadingProperties.TYPE, String.class));
+        fields.put("label", exchange.getProperty(ReadingProperties.LABEL, String.class));
+        fields.put("size", exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class));
+        fields.put("announced_by", instanceId);
+        fields.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setHeader(KafkaConstants.KEY, deploymentId + "|" + identity);
+        exchange.getIn().setHeader(KafkaConstants.PARTITION_KEY, partitions.of(identity));
+        exchange.getIn().setHeader(Exchange.FILE_PATH, path.toString());
+        try {
+            exchange.getIn().setBody(JSON.writeValueAsBytes(fields));
+        } catch (IOException e) {
+            throw new IllegalStateException("a map of strings and numbers is always JSON", e);
+        }
+    }
+
+    /** The announcement could not be sent: the next listing announces the file again. */
+    public void failed(Exchange exchange) {
+        String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);
+        if (path != null) {
+            lifecycle.announcementFailed(Path.of(path));
+        }
+    }
+
+    private static Path pathOf(Exchange exchange) {
+        return Path.of(exchange.getIn().getHeader(Exchange.FILE_PATH, String.class)).toAbsolutePath().normalize();
+    }
+}

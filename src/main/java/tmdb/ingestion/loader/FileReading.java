@@ -1,0 +1,97 @@
+package tmdb.ingestion.loader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import tmdb.ingestion.file.FileLifecycle;
+import tmdb.ingestion.file.InFlightBudget;
+import tmdb.ingestion.file.IngestionStats;
+import tmdb.ingestion.file.JsonlLineReader;
+import tmdb.ingestion.file.ReadEnd;
+import tmdb.ingestion.file.ReadGrant;
+import tmdb.ingestion.file.ReadingProperties;
+import tmdb.ingestion.file.SourceLine;
+
+/**
+ * The reading route's steps: a grant of the lifecycle becomes a line reader from where the file's reading stopped,
+ * its lines come out in chunks, and how the reading ended goes back to the lifecycle as an event. It also queues the
+ * It holds no state of the file's: the grant says all.
+ */
+public final class FileReading {
+
+    /** The reading route's queue: the lifecycle never has more grants out than the route has readers. */
+    public static final String QUEUE = "seda:read-file";
+
+    private final FileLifecycle lifecycle;
+    private final InFlightBudget budget;
+    private final IngestionStats stats;
+
+    public FileReading(FileLifecycle lifecycle, InFlightBudget budget, IngestionStats stats) {
+        this.lifecycle = lifecycle;
+        this.budget = budget;
+        this.stats = stats;
+    }
+
+    /** The grant becomes the reader, the body the split takes its chunks from. */
+    public void start(Exchange exchange) throws IOException {
+        ReadGrant grant = exchange.getIn().getBody(ReadGrant.class);
+        exchange.setProperty(ReadingProperties.GRANT, grant);
+        exchange.getIn().setBody(JsonlLineReader.of(grant, lifecycle.options().maxLineBytes(), budget, () -> false));
+    }
+
+    /** The reader's lines in chunks (a line longer than a chunk alone). */
+    public Iterator<List<SourceLine>> chunks(Exchange exchange) {
+        return exchange.getIn().getBody() instanceof JsonlLineReader reader
+                ? reader.chunks(lifecycle.options().chunkLines(), lifecycle.options().chunkBytes())
+                : Collections.emptyIterator();
+    }
+
+    /** The reader gave its last line, or stopped where it was asked to. */
+    public void ended(Exchange exchange) {
+        ReadGrant grant = exchange.getProperty(ReadingProperties.GRANT, ReadGrant.class);
+        JsonlLineReader reader = (JsonlLineReader) exchange.getIn().getBody();
+        reader.release();
+        stats.linesSkipped(grant.file().type(), grant.file().label(), reader.blankLines());
+        lifecycle.readEnded(grant.file(), new ReadEnd(reader.linesRead(), reader.bytesRead(), reader.blankLines(),
+                reader.endOfData(), reader.stoppedEarly()));
+    }
+
+    /** Making the reader or reading failed: the lines admitted before still finish their way. */
+    public void failed(Exchange exchange) {
+        ReadGrant grant = exchange.getProperty(ReadingProperties.GRANT, ReadGrant.class);
+        if (grant == null) {
+            grant = exchange.getIn().getBody(ReadGrant.class);
+        }
+        long blankLines = 0;
+        if (exchange.getIn().getBody() instanceof JsonlLineReader reader) {
+            reader.release();
+            blankLines = reader.blankLines();
+            stats.linesSkipped(grant.file().type(), grant.file().label(), blankLines);
+        }
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        lifecycle.readFailed(grant.file(), ReadEnd.broken(blankLines), describe(cause));
+    }
+
+    private static String describe(Throwable cause) {
+        Throwable root = cause instanceof UncheckedIOException unchecked ? unchecked.getCause() : cause;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root == null) {
+            return "unknown error";
+        }
+        if (root instanceof NoSuchFileException) {
+            return "the file vanished (deleted or moved by someone else)";
+        }
+        if (root instanceof AccessDeniedException) {
+            return "permission denied; give the application read access to the file";
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}
