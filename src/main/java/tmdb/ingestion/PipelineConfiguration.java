@@ -209,6 +209,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                     settings.integer("ingestion.exactly-once.commit-interval-ms"), budget.capacity() / 2, checkpoints,
                     files, outcomes, availability, pacer, deadLetters, metrics.registry(), stopDeadline));
             registry.bind("transactionalSender", senders);
+            checkpoints.commitWith(senders::save);
             partitionWork = senders;
         }
         KafkaWaits waits = new KafkaWaits();

@@ -1,5 +1,6 @@
 package tmdb.ingestion;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,10 +19,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
+import tmdb.ingestion.support.ManagementEndpoint;
 import tmdb.ingestion.support.TestBroker;
 import tmdb.ingestion.support.TopicReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The application as its own process: environment variables, arguments, the embedded default, startup errors. */
 class ApplicationProcessIT {
@@ -120,12 +123,38 @@ class ApplicationProcessIT {
         "once                              | Unrecognised argument 'once'",
         "--ingestion.data-dir=/nonexistent/collector | Data folder /nonexistent/collector (ingestion.data-dir, INGESTION_DATA_DIR) does not exist",
         "--ingestion.type.movie.topic=not a valid topic! | Property ingestion.type.movie.topic is not a valid topic name: Topic name is invalid",
-        "--kafka.connect-timeout-ms=1500   | Kafka is not reachable at 127.0.0.1:1 (kafka.bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS) within 1500 ms"})
-    void aConfigurationErrorExitsWithStatusTwoAndOneClearMessage(String argument, String message) throws Exception {
+        "--ingestion.mode=once;--kafka.connect-timeout-ms=1500 | Kafka is not reachable at 127.0.0.1:1 (kafka.bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS) within 1500 ms"})
+    void aConfigurationErrorExitsWithStatusTwoAndOneClearMessage(String arguments, String message) throws Exception {
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"),
-                Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"), argument)) {
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"), arguments.split(";"))) {
             assertThat(application.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
             assertThat(application.output()).contains(message).doesNotContain("\tat ");
+        }
+    }
+
+    /**
+     * A service started before Kafka (a compose file, a rollout) does not crash-loop: it stays up, says what it
+     * waits for, and readiness is down saying it too, past the connect timeout; a stop ends it as usual.
+     */
+    @Test
+    void aWatchModeInstanceStartedWithoutKafkaWaitsForItAndSaysSo() throws Exception {
+        ManagementEndpoint management = new ManagementEndpoint();
+        try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"),
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"), "--ingestion.data-dir=" + dir,
+                "--kafka.connect-timeout-ms=1500", "--ingestion.management.port=" + management.port())) {
+            application.awaitLog(Pattern.compile("Waiting for Kafka to start ingesting: Kafka is not reachable at "
+                    + "127\\.0\\.0\\.1:1"), Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                HttpResponse<String> ready = management.get("health/ready");
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("Waiting for Kafka at 127.0.0.1:1; starting: Kafka is not reachable");
+            });
+            assertThat(management.get("health/live").statusCode()).isEqualTo(200);
+            assertThat(application.exitedWithin(Duration.ZERO)).as("still up past kafka.connect-timeout-ms").isFalse();
+
+            application.terminate();
+            assertThat(application.awaitExit(Duration.ofSeconds(60))).as("stopped by SIGTERM").isEqualTo(143);
+            assertThat(application.output()).doesNotContain("Configuration error").doesNotContain("\tat ");
         }
     }
 

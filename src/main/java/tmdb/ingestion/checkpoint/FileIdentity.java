@@ -44,7 +44,8 @@ public record FileIdentity(String path, long size, String fingerprint) {
     /**
      * Why the checkpoint is not of this file, if it is not: another path, more bytes than the file has, other bytes
      * where its fingerprint looked, or a resume point that is not the start of a line (every checkpoint resumes at
-     * one: a line ending, or the file's start, or just after a byte-order mark).
+     * one: after a line ending, at the file's start, just after a byte-order mark, or at the end of the bytes it
+     * covers, after a last line that had no line ending).
      */
     public static Optional<String> mismatch(Checkpoint checkpoint, String path, FileChannel channel)
             throws IOException {
@@ -59,7 +60,8 @@ public record FileIdentity(String path, long size, String fingerprint) {
             return Optional.of("the file's bytes differ from those the checkpoint was taken of");
         }
         long offset = checkpoint.offset();
-        if (offset > 0 && !(offset == UTF8_BOM.length && startsWithBom(channel)) && byteAt(channel, offset - 1) != '\n') {
+        if (offset > 0 && offset != checkpoint.size() && !(offset == UTF8_BOM.length && startsWithBom(channel))
+                && byteAt(channel, offset - 1) != '\n') {
             return Optional.of("its resume point, byte " + offset + ", is not the start of a line");
         }
         return Optional.empty();

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,6 +72,8 @@ public final class KafkaCheckpointStore implements CheckpointStore {
     private final Map<String, Checkpoint> byFile = new ConcurrentHashMap<>();
     /** Files the topic has a checkpoint for that this deployment does not use, and why. */
     private final Map<String, String> notUsedByFile = new ConcurrentHashMap<>();
+    /** Exactly-once: commits a checkpoint with the next transaction of its files partition. */
+    private volatile BiFunction<Integer, Checkpoint, CompletableFuture<Void>> transactions;
 
     /**
      * @param transactional true in exactly-once mode, where checkpoints are written only inside the transactions
@@ -124,15 +127,25 @@ public final class KafkaCheckpointStore implements CheckpointStore {
     }
 
     /**
-     * Records a file's progress; the answer completes once Kafka acknowledged it. In exactly-once mode it is only
-     * remembered, and the answer completes at once: the transactions write the checkpoints with their records (one
-     * written outside could overtake a later one).
+     * Exactly-once: how a checkpoint saved without records is committed, with the next transaction of its files
+     * partition (by partition and checkpoint; the answer completes at the commit).
+     */
+    public void commitWith(BiFunction<Integer, Checkpoint, CompletableFuture<Void>> partitionTransactions) {
+        transactions = partitionTransactions;
+    }
+
+    /**
+     * Records a file's progress; the answer completes once Kafka acknowledged it. In exactly-once mode it goes into
+     * the next transaction of its files partition (one written outside could overtake a later one), whose commit
+     * completes the answer.
      */
     @Override
     public CompletableFuture<Void> save(Checkpoint checkpoint) {
         byFile.put(checkpoint.file(), checkpoint);
         if (transactional) {
-            return CompletableFuture.completedFuture(null);
+            BiFunction<Integer, Checkpoint, CompletableFuture<Void>> committer = transactions;
+            return committer == null ? CompletableFuture.completedFuture(null)
+                    : committer.apply(filePartitions.of(checkpoint.file()), checkpoint);
         }
         byte[] value = serialize(checkpoint);
         return template.asyncSend(endpoint, exchange -> {

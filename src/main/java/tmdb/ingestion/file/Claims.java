@@ -187,6 +187,7 @@ final class Claims {
             TextFileCheck.requireUtf8Text(channel);
             file.opened(channel, key, ContentHead.of(channel));
             context.table.opened(file);
+            context.quiet(file, context.observe(file));
             resume(file);
             file.on(FileEvent.OPENED, context.effects);
             context.table.queueForReading(file);

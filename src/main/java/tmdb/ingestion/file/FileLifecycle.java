@@ -125,6 +125,8 @@ public final class FileLifecycle extends ServiceSupport {
     public void readEnded(SourceFile file, ReadEnd end) {
         post(() -> {
             reading.ended(file, end);
+            stepping.afterRead(file);
+            reading.dispatch();
             handingOver.check();
         });
     }
@@ -231,8 +233,14 @@ public final class FileLifecycle extends ServiceSupport {
         snapshot = new FilesSnapshot(views);
     }
 
+    /** Posts an event; the snapshot is published again after any event that moved a file to another state. */
     private void post(Runnable event) {
-        context.thread.post(event);
+        context.thread.post(() -> {
+            event.run();
+            if (context.effects.takeChanged()) {
+                publish();
+            }
+        });
     }
 
     /** Runs the question on the lifecycle's thread and waits for its answer; the fallback when none comes in time. */

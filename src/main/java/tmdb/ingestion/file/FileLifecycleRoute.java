@@ -2,11 +2,13 @@ package tmdb.ingestion.file;
 
 import org.apache.camel.BeanInject;
 import org.apache.camel.builder.RouteBuilder;
+import tmdb.ingestion.config.DeliveryGuarantee;
 
 /**
  * The lifecycle's clocks: every poll interval a tick (each file observed and taken a step further: read on, settle,
- * move, end a watch), and every checkpoint interval the progress of the files being read saved (at-least-once; in
- * exactly-once mode the transactions write the checkpoints). Both only post an event to the lifecycle.
+ * move, end a watch), and, at-least-once, every checkpoint interval the progress of the files being read saved
+ * (exactly-once, the transactions commit each file's checkpoint with its records). Both only post an event to the
+ * lifecycle.
  */
 public class FileLifecycleRoute extends RouteBuilder {
 
@@ -18,8 +20,12 @@ public class FileLifecycleRoute extends RouteBuilder {
         from("timer:file-lifecycle?delay={{ingestion.poll.delay-ms}}&period={{ingestion.poll.delay-ms}}")
                 .routeId("file-lifecycle")
                 .bean(lifecycle, "tick");
-        from("timer:checkpoints?period={{ingestion.checkpoint.interval-ms}}&delay={{ingestion.checkpoint.interval-ms}}")
-                .routeId("checkpoints")
-                .bean(lifecycle, "saveProgress");
+        if (!Boolean.parseBoolean(getContext().resolvePropertyPlaceholders("{{"
+                + DeliveryGuarantee.TRANSACTIONAL_PROPERTY + "}}"))) {
+            from("timer:checkpoints?period={{ingestion.checkpoint.interval-ms}}"
+                    + "&delay={{ingestion.checkpoint.interval-ms}}")
+                    .routeId("checkpoints")
+                    .bean(lifecycle, "saveProgress");
+        }
     }
 }

@@ -39,6 +39,7 @@ final class HandingOver {
         final boolean stop;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         boolean saving;
+        boolean finished;
 
         HandOver(List<TrackedFile> files, Set<Integer> partitions, long deadlineNanos, long saveNanos, boolean stop) {
             this.files = files;
@@ -121,8 +122,10 @@ final class HandingOver {
                 saves.add(saveForNextReader(file));
             }
             CompletableFuture.allOf(saves.toArray(CompletableFuture[]::new))
-                    .orTimeout(handOver.saveNanos, TimeUnit.NANOSECONDS)
                     .whenComplete((saved, error) -> context.thread.post(() -> finish(handOver, error)));
+            context.thread.postAfter(Duration.ofNanos(handOver.saveNanos), () -> finish(handOver,
+                    new java.util.concurrent.TimeoutException("no answer within "
+                            + TimeUnit.NANOSECONDS.toMillis(handOver.saveNanos) + " ms")));
         }
     }
 
@@ -135,7 +138,7 @@ final class HandingOver {
             FileAccount account = file.account();
             String identity = file.identity();
             if (file.moved()) {
-                if (file.channel().size() <= account.readOffset() && account.outstanding() == 0) {
+                if (!lateLines(file)) {
                     return CompletableFuture.completedFuture(null);
                 }
                 Path back = context.moves.move(file.location(), file.folder());
@@ -145,6 +148,10 @@ final class HandingOver {
                         + "not all of them are resolved; whoever reads the folder next resumes it after line {}",
                         file.identity(), identity, Settling.DONE_FOLDER, account.resolvedThrough());
             } else if (account.linesRead() == 0 && account.resumedFrom().isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            } else if (!context.holdsWhatWasRead(file)) {
+                LOG.warn("{} was rewritten in place while it was let go: no checkpoint is saved, and whoever reads it "
+                        + "next reads its new content from its start", file.identity());
                 return CompletableFuture.completedFuture(null);
             }
             Checkpoint checkpoint = account.progress(identity, file.channel());
@@ -156,6 +163,10 @@ final class HandingOver {
     }
 
     private void finish(HandOver handOver, Throwable error) {
+        if (handOver.finished) {
+            return;
+        }
+        handOver.finished = true;
         if (error != null) {
             LOG.warn("Could not save every checkpoint of the files let go ({}): after a restart some may be read "
                     + "again from an earlier checkpoint (records sent twice, none lost)",
@@ -169,11 +180,25 @@ final class HandingOver {
         handOver.done.complete(null);
     }
 
+    private static boolean lateLines(TrackedFile file) {
+        try {
+            return file.channel().size() > file.account().readOffset() || file.account().outstanding() > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private void letGo(TrackedFile file, boolean lost, boolean stop) {
         boolean movedAndDone = file.moved() && file.location().getParent() != null
                 && !file.location().getParent().equals(file.folder());
         FileAccount account = file.account();
         if (movedAndDone) {
+            if (lost && lateLines(file)) {
+                LOG.warn("{} got lines after it was moved to {}, and this instance was cut off from the group before "
+                        + "it read them all: they stay unread there. Move the file back into its folder under a new "
+                        + "name to ingest them (its lines read before are sent again)", file.identity(),
+                        context.relative(file.location()));
+            }
             file.on(FileEvent.SETTLED_IN_PLACE, context.effects);
         } else {
             file.on(FileEvent.LET_GO, context.effects);

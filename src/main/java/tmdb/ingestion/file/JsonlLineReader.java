@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
 
 /**
  * Streams the lines of a JSONL file from a byte offset to the current end of the file, alone or in chunks, with
@@ -44,6 +45,9 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     private final InFlightBudget budget;
     private final BooleanSupplier stopRequested;
     private final long finalSize;
+    /** The file's first bytes as this reader knows them (given, then read), or null when it does not record them. */
+    private final byte[] head;
+    private int headLength;
     private final byte[] buffer = new byte[READ_BUFFER];
     private int position;
     private int limit;
@@ -70,12 +74,19 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     private SourceLine next;
 
     private JsonlLineReader(FileChannel channel, long offset, long linesBefore, int maxLineBytes,
-                            InFlightBudget budget, BooleanSupplier stopRequested, long finalSize) throws IOException {
+                            InFlightBudget budget, BooleanSupplier stopRequested, long finalSize, byte[] knownHead)
+            throws IOException {
         this.channel = channel;
         this.maxLineBytes = maxLineBytes;
         this.budget = budget;
         this.stopRequested = stopRequested;
         this.finalSize = finalSize;
+        if (knownHead != null && offset <= knownHead.length) {
+            head = Arrays.copyOf(knownHead, ContentHead.HEAD_BYTES);
+            headLength = knownHead.length;
+        } else {
+            head = null;
+        }
         this.lineNumber = linesBefore;
         this.bufferOffset = offset;
         this.bytesConsumed = offset;
@@ -94,7 +105,8 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     public static JsonlLineReader from(FileChannel channel, long offset, long linesBefore, int maxLineBytes,
                                        InFlightBudget budget, BooleanSupplier stopRequested, long finalSize)
             throws IOException {
-        return new JsonlLineReader(channel, offset, linesBefore, maxLineBytes, budget, stopRequested, finalSize);
+        return new JsonlLineReader(channel, offset, linesBefore, maxLineBytes, budget, stopRequested, finalSize,
+                null);
     }
 
     /** The same, for tools that read a file alone: nothing makes them wait. */
@@ -104,11 +116,15 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
                 finalSize);
     }
 
-    /** The reading of a grant: from where the file's reading stopped, as the lifecycle granted it. */
+    /**
+     * The reading of a grant: from where the file's reading stopped, as the lifecycle granted it. It records the
+     * file's first bytes as it reads them ({@link #headRead()}), after those the grant knows, so that the lifecycle
+     * knows what was read of them, not what is there by the time it asks.
+     */
     public static JsonlLineReader of(ReadGrant grant, int maxLineBytes, InFlightBudget budget,
                                      BooleanSupplier stopping) throws IOException {
-        return from(grant.channel(), grant.offset(), grant.linesBefore(), maxLineBytes, budget,
-                () -> stopping.getAsBoolean() || grant.cancelled().get(), grant.finalSize());
+        return new JsonlLineReader(grant.channel(), grant.offset(), grant.linesBefore(), maxLineBytes, budget,
+                () -> stopping.getAsBoolean() || grant.cancelled().get(), grant.finalSize(), grant.head());
     }
 
     // --- line by line --------------------------------------------------------------------------------------------
@@ -138,59 +154,63 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     // --- in chunks -------------------------------------------------------------------------------------------------
 
     /**
-     * The lines in chunks of at most {@code maxLines} lines and {@code maxBytes} bytes (a longer line makes a chunk
-     * alone): one exchange and one lock of the file per chunk instead of per line. A chunk also ends where the next
-     * line would have to wait for budget, so that what the reader holds goes on first.
-     * <p>
-     * {@code hasNext()} never reads nor waits: Camel's splitter asks it before it sends the chunk it holds, and a
-     * reader waiting there for budget that only that chunk can give back would wait forever. The waiting happens in
-     * {@code next()}, which may therefore find nothing more (the rest was blank, or a line still being written) and
-     * answer an empty chunk.
+     * The lines in chunks of at most {@code maxLines} lines and {@code maxBytes} bytes (see {@link LineChunks}), each
+     * handed over only while the file still starts with the bytes {@code contentRead} knows.
      */
-    public Iterator<List<SourceLine>> chunks(int maxLines, long maxBytes) {
-        return new Iterator<>() {
-            private boolean exhausted;
-
-            @Override
-            public boolean hasNext() {
-                return !exhausted && !stoppedEarly && (spanReady || position < limit || !endOfData);
-            }
-
-            @Override
-            public List<SourceLine> next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                List<SourceLine> chunk = nextChunk(maxLines, maxBytes);
-                exhausted = chunk.isEmpty();
-                return chunk;
-            }
-        };
+    public Iterator<List<SourceLine>> chunks(int maxLines, long maxBytes, LongPredicate contentRead) {
+        return new LineChunks(this, maxLines, maxBytes, contentRead);
     }
 
-    private List<SourceLine> nextChunk(int maxLines, long maxBytes) {
-        List<SourceLine> chunk = new ArrayList<>(Math.min(maxLines, 128));
-        long bytes = 0;
-        while (chunk.size() < maxLines && !stoppedEarly) {
-            if (stopRequested.getAsBoolean()) {
-                stoppedEarly = true;
-                break;
-            }
-            boolean alone = chunk.isEmpty();
-            if (!advance(alone) || !alone && bytes + spanKept > maxBytes) {
-                break;
-            }
-            SourceLine taken = take(alone);
-            if (taken == null) {
-                break;
-            }
-            chunk.add(taken);
-            bytes += taken.bytes().length;
-            if (line == null) {
-                break;
-            }
+    public Iterator<List<SourceLine>> chunks(int maxLines, long maxBytes) {
+        return chunks(maxLines, maxBytes, readUpTo -> true);
+    }
+
+    /** True while lines may follow: the reader holds one, holds bytes, or has not met the end of the data. */
+    boolean mayHaveMore() {
+        return !stoppedEarly && (spanReady || position < limit || !endOfData);
+    }
+
+    /** Checks for a stop request: true (and stopped early) when one came. */
+    boolean stopAsked() {
+        if (!stoppedEarly && stopRequested.getAsBoolean()) {
+            stoppedEarly = true;
         }
-        return chunk;
+        return stoppedEarly;
+    }
+
+    /** The next line ready in the buffer, as {@link #advance}; its kept bytes are {@link #readyBytes()}. */
+    boolean ready(boolean mayWait) {
+        return advance(mayWait);
+    }
+
+    int readyBytes() {
+        return spanKept;
+    }
+
+    SourceLine takeReady(boolean mayWait) {
+        return take(mayWait);
+    }
+
+    /** True right after a long line was taken with the buffer grown for it (a chunk ends after such a line). */
+    boolean tookLongLine() {
+        return line == null;
+    }
+
+    InFlightBudget budget() {
+        return budget;
+    }
+
+    /** Where the reading stands: its line number, its byte, its blank lines. */
+    long[] mark() {
+        return new long[] {lineNumber, bytesConsumed, blankLines};
+    }
+
+    /** Goes back to a mark and stops: what was read after it is not handed over. */
+    void stopAt(long[] mark) {
+        lineNumber = mark[0];
+        bytesConsumed = mark[1];
+        blankLines = mark[2];
+        stoppedEarly = true;
     }
 
     // --- what was read ---------------------------------------------------------------------------------------------
@@ -213,6 +233,14 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     /** True when the reader stopped before the end of the data because the application is stopping. */
     public boolean stoppedEarly() {
         return stoppedEarly;
+    }
+
+    /**
+     * The file's first bytes (up to {@value ContentHead#HEAD_BYTES}, and no further than what was read) as this
+     * reader read them, or null when it does not know them.
+     */
+    public byte[] headRead() {
+        return head == null ? null : Arrays.copyOf(head, (int) Math.min(headLength, bytesConsumed));
     }
 
     /** The file's size where the data ended, as far as this reader got (where it stopped reading otherwise). */
@@ -421,7 +449,23 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
             }
         }
         limit = target.position();
+        recordHead(before);
         return limit > before;
+    }
+
+    /** Keeps the first bytes of the file read for the first time, right after what is known of them. */
+    private void recordHead(int from) {
+        if (head == null || headLength >= head.length) {
+            return;
+        }
+        long filePosition = bufferOffset + from;
+        if (filePosition > headLength || bufferOffset + limit <= headLength) {
+            return;
+        }
+        int start = from + (int) (headLength - filePosition);
+        int count = Math.min(limit - start, head.length - headLength);
+        System.arraycopy(buffer, start, head, headLength, count);
+        headLength += count;
     }
 
     /**

@@ -75,6 +75,19 @@ final class LifecycleContext {
         return quiet;
     }
 
+    /**
+     * True while the file still holds the content that was read (its first bytes unchanged, and not shorter than
+     * what was read): a checkpoint is taken only then, since its fingerprint is computed from the file as it is now,
+     * and one taken of content replaced in place would make the next reader skip lines it never read.
+     */
+    boolean holdsWhatWasRead(TrackedFile file) {
+        try {
+            return file.head() == null || file.head().stillMatches(file.channel(), file.account().bytesAdmitted());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The file's lifecycle ended here: it leaves the table and its channel is closed (once no reader holds it). */
     void forget(TrackedFile file) {
         table.forget(file);

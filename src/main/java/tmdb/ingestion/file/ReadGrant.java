@@ -1,5 +1,6 @@
 package tmdb.ingestion.file;
 
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -15,8 +16,19 @@ import tmdb.ingestion.checkpoint.Checkpoint;
  * @param finalSize     the size at which the lifecycle found the file quiet: an unterminated last line ending exactly
  *                      there is final and read; -1 when it was not quiet (such a line may still be being written)
  * @param resumedFrom   the checkpoint the file resumed from, or null: the lines it says were resolved are passed
+ * @param head          the file's first bytes as the lifecycle knows them: a reader that finds them changed (the
+ *                      file was rewritten in place) stops, and hands over nothing it read of the new content
  * @param cancelled     set by the lifecycle when the reader should stop at its next line
  */
 public record ReadGrant(SourceFile file, FileChannel channel, long offset, long linesBefore, long finalSize,
-                        Checkpoint resumedFrom, AtomicBoolean cancelled) {
+                        Checkpoint resumedFrom, byte[] head, AtomicBoolean cancelled) {
+
+    /** True while the file still starts with the bytes the lifecycle knows and is at least this long. */
+    public boolean stillTheContentRead(long readUpTo) {
+        try {
+            return head == null || ContentHead.matches(channel, head, readUpTo);
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

@@ -36,7 +36,8 @@ final class Reading {
             FileAccount account = file.account();
             AtomicBoolean cancelled = new AtomicBoolean();
             ReadGrant grant = new ReadGrant(file.source(), file.channel(), account.readOffset(), account.linesRead(),
-                    file.quietSize(), account.resumedFrom().orElse(null), cancelled);
+                    file.quietSize(), account.resumedFrom().orElse(null),
+                    file.head() == null ? null : file.head().bytes(), cancelled);
             if (!context.readers.offer(grant)) {
                 table.readFirst(file);
                 long now = context.clock.nanoTime();
@@ -94,6 +95,8 @@ final class Reading {
         file.account().readEnded(end);
         if (file.state().ended()) {
             context.forget(file);
+        } else if (file.head() != null) {
+            file.head().readerSaw(end.head());
         }
         return file;
     }

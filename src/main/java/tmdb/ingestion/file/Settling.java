@@ -36,8 +36,12 @@ final class Settling {
         }
         FileAccount account = file.account();
         boolean failing = file.state() == FileState.FAILING;
+        if (!failing && !file.moved() && !context.holdsWhatWasRead(file)) {
+            file.on(FileEvent.SETTLING_ABANDONED, context.effects);
+            return;
+        }
         Checkpoint checkpoint = null;
-        if (!file.moved()) {
+        if (!file.moved() && context.holdsWhatWasRead(file)) {
             checkpoint = failing ? (account.linesRead() > 0 ? account.progress(file.identity(), file.channel()) : null)
                     : account.completed(file.identity(), file.channel());
         }
@@ -81,7 +85,7 @@ final class Settling {
     private void done(TrackedFile file, FileObservation observation) {
         FileAccount account = file.account();
         if (observation.inPlace() && !file.moved()) {
-            if (observation.size() > account.readOffset() || !headStillMatches(file)) {
+            if (observation.size() > account.readOffset() || !context.holdsWhatWasRead(file)) {
                 file.on(FileEvent.SETTLING_ABANDONED, context.effects);
                 return;
             }
@@ -101,8 +105,11 @@ final class Settling {
             }
             LOG.info("Done {}: {}; it could not be moved (see above)", file.identity(), account.summary());
         } else if (file.moved()) {
-            LOG.info("Done {} again: {}; it stays in {}", file.identity(), account.summary(),
-                    context.relative(file.location()));
+            LOG.info("Done {} again: {}; it stays in {}, watched for a quiet period more", file.identity(),
+                    account.summary(), context.relative(file.location()));
+            file.movedTo(file.location(), context.clock.nanoTime());
+            file.on(FileEvent.MOVED, context.effects);
+            return;
         } else {
             LOG.warn("Done {}: {}. It was not moved: {}", file.identity(), account.summary(),
                     java.nio.file.Files.exists(file.location()) ? "another file was put under its name while it was "
@@ -126,14 +133,6 @@ final class Settling {
         context.forget(file);
     }
 
-    private boolean headStillMatches(TrackedFile file) {
-        try {
-            return file.head() == null || file.head().stillMatches(file.channel(), file.account().bytesAdmitted());
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** Moves the file beside itself into the named folder; null when it could not (said in the log). */
     private Path move(TrackedFile file, String folderName) {
         try {
@@ -151,7 +150,7 @@ final class Settling {
             FileState state = file.state();
             boolean reading = state == FileState.READ_REQUESTED || state == FileState.READING
                     || state == FileState.CAUGHT_UP || state == FileState.READ_FAILED;
-            if (!reading || file.moved() || file.channel() == null) {
+            if (!reading || file.moved() || file.channel() == null || !context.holdsWhatWasRead(file)) {
                 continue;
             }
             try {
@@ -176,7 +175,7 @@ final class Settling {
             TrackedFile file = context.table.get(source);
             if (file == null || file.state() == FileState.INTERRUPTED || file.state() == FileState.DROPPED) {
                 gone.add(source);
-            } else if (file.state() != FileState.REWRITTEN && !file.moved()) {
+            } else if (file.state() != FileState.REWRITTEN && !file.moved() && context.holdsWhatWasRead(file)) {
                 try {
                     checkpoints.put(source, file.account().progressAssuming(file.identity(), file.channel(), lines));
                 } catch (IOException e) {

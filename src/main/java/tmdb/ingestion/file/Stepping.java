@@ -37,6 +37,22 @@ final class Stepping {
         }
     }
 
+    /**
+     * A reader of the file ended: the file is checked at once, since it may have been cut and written again while it
+     * was read (the next tick could find it grown past what was read, and take the new bytes for more lines).
+     */
+    void afterRead(SourceFile source) {
+        TrackedFile file = context.table.get(source);
+        if (file == null || file.state().ended() || file.moved() || file.channel() == null) {
+            return;
+        }
+        try {
+            rewrittenIfSo(file, context.observe(file));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not check {}: {}", file.identity(), LifecycleContext.describe(e));
+        }
+    }
+
     private void step(TrackedFile file) throws IOException {
         switch (file.state()) {
             case READ_REQUESTED, READING -> {

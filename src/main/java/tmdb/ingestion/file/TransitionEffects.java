@@ -12,6 +12,7 @@ final class TransitionEffects {
 
     private final FileStatusEvents events;
     private final IngestionStats stats;
+    private boolean changed;
 
     TransitionEffects(FileStatusEvents events, IngestionStats stats) {
         this.events = events;
@@ -19,6 +20,7 @@ final class TransitionEffects {
     }
 
     void transitioned(TrackedFile file, FileState from, FileEvent event, FileState to) {
+        changed = true;
         SourceFile source = file.source();
         switch (event) {
             case OPENED -> {
@@ -31,6 +33,13 @@ final class TransitionEffects {
             case LET_GO -> events.send(source, "interrupted", counts(file));
             default -> { }
         }
+    }
+
+    /** True when a file changed state since the last time this was asked. */
+    boolean takeChanged() {
+        boolean was = changed;
+        changed = false;
+        return was;
     }
 
     private void settled(TrackedFile file, FileState from, FileState to) {

@@ -47,9 +47,10 @@ public final class FileReading {
 
     /** The reader's lines in chunks (a line longer than a chunk alone). */
     public Iterator<List<SourceLine>> chunks(Exchange exchange) {
+        ReadGrant grant = exchange.getProperty(ReadingProperties.GRANT, ReadGrant.class);
         return exchange.getIn().getBody() instanceof JsonlLineReader reader
-                ? reader.chunks(lifecycle.options().chunkLines(), lifecycle.options().chunkBytes())
-                : Collections.emptyIterator();
+                ? reader.chunks(lifecycle.options().chunkLines(), lifecycle.options().chunkBytes(),
+                grant::stillTheContentRead) : Collections.emptyIterator();
     }
 
     /** The reader gave its last line, or stopped where it was asked to. */
@@ -58,8 +59,7 @@ public final class FileReading {
         JsonlLineReader reader = (JsonlLineReader) exchange.getIn().getBody();
         reader.release();
         stats.linesSkipped(grant.file().type(), grant.file().label(), reader.blankLines());
-        lifecycle.readEnded(grant.file(), new ReadEnd(reader.linesRead(), reader.bytesRead(), reader.blankLines(),
-                reader.endOfData(), reader.stoppedEarly()));
+        lifecycle.readEnded(grant.file(), ReadEnd.of(reader));
     }
 
     /** Making the reader or reading failed: the lines admitted before still finish their way. */

@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.group.PartitionWork;
 import tmdb.ingestion.record.Record;
 import tmdb.ingestion.record.RecordProcessor;
@@ -76,6 +78,15 @@ public final class PartitionSenders implements Processor, PartitionWork {
             }
             byPartition.put(partition, sender);
         }
+    }
+
+    /**
+     * Commits a checkpoint saved without records with the next transaction of its files partition (see
+     * {@link TransactionalSender#save}); nothing to commit for a partition this instance does not own.
+     */
+    public CompletableFuture<Void> save(int filesPartition, Checkpoint checkpoint) {
+        TransactionalSender sender = byPartition.get(filesPartition);
+        return sender == null ? CompletableFuture.completedFuture(null) : sender.save(checkpoint);
     }
 
     /** Commits what the partitions' senders hold and closes them. */

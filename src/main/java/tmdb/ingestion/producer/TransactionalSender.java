@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -93,6 +94,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private final Object batchLock = new Object();
 
     private List<Pending> batch = new ArrayList<>();
+    /** Checkpoints the file lifecycle saves outside records (a hand-over, a settled file): in the next commit. */
+    private List<Saving> checkpointsToSave = new ArrayList<>();
     /** Bytes of the records in {@link #batch}: they hold their in-flight budget until their commit. */
     private long batchBytes;
     private final long commitEarlyBytes;
@@ -114,6 +117,10 @@ public final class TransactionalSender extends ServiceSupport implements Process
     /** Set when the application stops: waits for Kafka end, leaving undecided work to the next start. */
     private volatile boolean stopping;
     private ScheduledExecutorService committer;
+
+    /** A checkpoint to commit, and the answer that says it was. */
+    private record Saving(Checkpoint checkpoint, CompletableFuture<Void> saved) {
+    }
 
     /** A record sent in the open transaction, and what the client said about it. */
     private record Pending(Record record, ProducerRecord<String, byte[]> message, AtomicReference<Exception> error) {
@@ -167,6 +174,24 @@ public final class TransactionalSender extends ServiceSupport implements Process
     @Override
     public void process(Exchange exchange) {
         send(RecordProcessor.window(exchange));
+    }
+
+    /**
+     * Commits a checkpoint the file lifecycle saves without records (a file handed over, settled, or put back into
+     * its folder) with the next transaction, so that it is as durable as the checkpoints committed with records; the
+     * answer completes once it is committed, or exceptionally when this sender stops first.
+     */
+    public CompletableFuture<Void> save(Checkpoint checkpoint) {
+        CompletableFuture<Void> saved = new CompletableFuture<>();
+        synchronized (batchLock) {
+            if (stopping || fenced) {
+                saved.completeExceptionally(new IllegalStateException("the transactions of files partition "
+                        + filesPartition + " have ended"));
+            } else {
+                checkpointsToSave.add(new Saving(checkpoint, saved));
+            }
+        }
+        return saved;
     }
 
     /** Sends these records into the open transaction, as {@link #process} does a window's. */
@@ -249,6 +274,23 @@ public final class TransactionalSender extends ServiceSupport implements Process
         synchronized (batchLock) {
             abandon(batch);
             batch = new ArrayList<>();
+            failed(checkpointsToSave, "this instance stopped before they were committed");
+            checkpointsToSave = new ArrayList<>();
+        }
+    }
+
+    private static void failed(List<Saving> saving, String why) {
+        saving.forEach(checkpoint -> checkpoint.saved().completeExceptionally(new IllegalStateException(why)));
+    }
+
+    private void again(List<Saving> saving) {
+        synchronized (batchLock) {
+            if (stopping || fenced) {
+                failed(saving, "this instance stopped before they were committed");
+            } else {
+                saving.addAll(checkpointsToSave);
+                checkpointsToSave = saving;
+            }
         }
     }
 
@@ -267,43 +309,61 @@ public final class TransactionalSender extends ServiceSupport implements Process
      */
     void commit() {
         List<Pending> sent;
+        List<Saving> saving;
         transaction.writeLock().lock();
         try {
             synchronized (batchLock) {
                 sent = batch;
                 batch = new ArrayList<>();
                 batchBytes = 0;
+                saving = checkpointsToSave;
+                checkpointsToSave = new ArrayList<>();
             }
-            if (sent.isEmpty() || fenced) {
+            if (fenced) {
+                failed(saving, "another instance took over files partition " + filesPartition);
+                return;
+            }
+            if (sent.isEmpty() && saving.isEmpty()) {
                 return;
             }
             Exception failure = firstError(sent);
-            if (failure != null || !inTransaction) {
+            if (failure != null || !inTransaction && !sent.isEmpty()) {
+                again(saving);
                 recover(sent, failure);
                 return;
             }
             try {
-                CommitCheckpoints reached = checkpointsOf(sent);
+                CommitCheckpoints reached = sent.isEmpty() ? new CommitCheckpoints(Map.of(), Set.of())
+                        : checkpointsOf(sent);
                 if (!reached.gone().isEmpty()) {
+                    again(saving);
                     recover(withoutRecordsOf(reached.gone(), sent), new IllegalStateException("the files "
                             + reached.gone() + " were let go before their records were committed"));
                     return;
                 }
-                for (Checkpoint checkpoint : reached.checkpoints().values()) {
+                Map<String, Checkpoint> byFile = new LinkedHashMap<>();
+                saving.forEach(checkpoint -> byFile.put(checkpoint.checkpoint().file(), checkpoint.checkpoint()));
+                reached.checkpoints().values().forEach(checkpoint -> byFile.put(checkpoint.file(), checkpoint));
+                beginIfNeeded();
+                firstSendNanos.compareAndSet(0, System.nanoTime());
+                for (Checkpoint checkpoint : byFile.values()) {
                     producer.send(checkpoints.message(checkpoint));
                 }
                 if (!commitUntilDecided(sent)) {
                     abandon(sent);
+                    failed(saving, "the application stopped before Kafka answered the commit");
                     return;
                 }
                 inTransaction = false;
             } catch (KafkaException | IllegalStateException | IOException e) {
+                again(saving);
                 recover(sent, e);
                 return;
             }
         } finally {
             transaction.writeLock().unlock();
         }
+        saving.forEach(checkpoint -> checkpoint.saved().complete(null));
         outcomes.committed(sent.stream().map(Pending::record).toList());
     }
 

@@ -53,7 +53,7 @@ class FileAccountTest {
             lines.admitted(line(number));
         }
         account.admitted(lines);
-        account.readEnded(new ReadEnd(5, 500, 0, 500, false));
+        account.readEnded(new ReadEnd(5, 500, 0, 500, false, null));
     }
 
     private void resolve(long... published) {
@@ -162,7 +162,7 @@ class FileAccountTest {
         chunk.admitted(line(1));
         account.admitted(chunk);
 
-        account.readEnded(new ReadEnd(3, 300, 0, 500, true));
+        account.readEnded(new ReadEnd(3, 300, 0, 500, true, null));
 
         assertThat(account.readOffset()).isEqualTo(100);
         assertThat(account.linesRead()).isEqualTo(1);

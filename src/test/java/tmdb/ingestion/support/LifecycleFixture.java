@@ -92,8 +92,7 @@ public final class LifecycleFixture implements AutoCloseable {
             records.add(new Record(grant.file(), line, line.number(), budget, budget.share(line.bytes().length)));
         }
         lifecycle.admitted(grant.file(), admitted);
-        lifecycle.readEnded(grant.file(), new ReadEnd(reader.linesRead(), reader.bytesRead(), reader.blankLines(),
-                reader.endOfData(), false));
+        lifecycle.readEnded(grant.file(), ReadEnd.of(reader));
         return records;
     }
 

@@ -1,0 +1,83 @@
+package tmdb.ingestion.file;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.LongPredicate;
+
+/**
+ * A reader's lines in chunks of at most {@code maxLines} lines and {@code maxBytes} bytes (a longer line makes a chunk
+ * alone): one exchange and one event per chunk instead of per line. A chunk also ends where the next line would have
+ * to wait for budget, so that what the reader holds goes on first.
+ * <p>
+ * {@code hasNext()} never reads nor waits: Camel's splitter asks it before it sends the chunk it holds, and a reader
+ * waiting there for budget that only that chunk can give back would wait forever. The waiting happens in
+ * {@code next()}, which may therefore find nothing more (the rest was blank, or a line still being written) and answer
+ * an empty chunk.
+ * <p>
+ * A chunk is handed over only if, once its bytes were read, the file still holds the content read
+ * ({@code contentRead}: it still starts with the bytes known of it, and is not shorter than what was read). A file
+ * rewritten in place while it is read (same inode, so the same channel) gives none of its new content to this reader,
+ * not even a line cut in the middle: the chunk's lines give their budget back, the reader stops where the chunk
+ * began, and the lifecycle reads the new content as a new file.
+ */
+final class LineChunks implements Iterator<List<SourceLine>> {
+
+    private final JsonlLineReader reader;
+    private final int maxLines;
+    private final long maxBytes;
+    private final LongPredicate contentRead;
+    private final InFlightBudget budget;
+    private boolean exhausted;
+
+    LineChunks(JsonlLineReader reader, int maxLines, long maxBytes, LongPredicate contentRead) {
+        this.reader = reader;
+        this.maxLines = maxLines;
+        this.maxBytes = maxBytes;
+        this.contentRead = contentRead;
+        this.budget = reader.budget();
+    }
+
+    @Override
+    public boolean hasNext() {
+        return !exhausted && reader.mayHaveMore();
+    }
+
+    @Override
+    public List<SourceLine> next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        long[] before = reader.mark();
+        List<SourceLine> chunk = read();
+        if (!chunk.isEmpty() && !contentRead.test(reader.bytesRead())) {
+            chunk.forEach(line -> budget.release(line.permits()));
+            reader.stopAt(before);
+            chunk = List.of();
+        }
+        exhausted = chunk.isEmpty();
+        return chunk;
+    }
+
+    private List<SourceLine> read() {
+        List<SourceLine> chunk = new ArrayList<>(Math.min(maxLines, 128));
+        long bytes = 0;
+        while (chunk.size() < maxLines && !reader.stopAsked()) {
+            boolean alone = chunk.isEmpty();
+            if (!reader.ready(alone) || !alone && bytes + reader.readyBytes() > maxBytes) {
+                break;
+            }
+            SourceLine taken = reader.takeReady(alone);
+            if (taken == null) {
+                break;
+            }
+            chunk.add(taken);
+            bytes += taken.bytes().length;
+            if (reader.tookLongLine()) {
+                break;
+            }
+        }
+        return chunk;
+    }
+}

@@ -1,0 +1,236 @@
+package tmdb.ingestion.file;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tmdb.ingestion.checkpoint.Checkpoint;
+import tmdb.ingestion.checkpoint.FileIdentity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tmdb.ingestion.file.LifecycleHarness.QUIET;
+
+/**
+ * The file lifecycle one event at a time, in the cases that used to go wrong: repeated claims and read requests,
+ * claims of what no folder holds, a reading route that refuses a file, modification times and wall clocks that lie,
+ * content replaced in place, checkpoints that do not match, late lines of a moved file at a stop, hand-overs.
+ */
+class FileLifecycleTest {
+
+    private LifecycleHarness harness;
+
+    private LifecycleHarness harness(boolean exactlyOnce) throws Exception {
+        harness = new LifecycleHarness(exactlyOnce);
+        return harness;
+    }
+
+    @AfterEach
+    void remove() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private static void listAndClaim(LifecycleHarness harness) throws Exception {
+        harness.list();
+        harness.deliverClaims();
+    }
+
+    @Test
+    void aFileIsOpenedOnceWhateverTheAnnouncementsRepeatAndHasOneReaderAtATime() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.write("movie/new", 4);
+        listAndClaim(h);
+        h.current.lifecycle.claim(h.current.claimOf("movie/new/" + file.getFileName(), "movie", "new"));
+        h.current.run();
+        assertThat(h.current.grants).hasSize(1);
+
+        h.append(file, 2);
+        for (int tick = 0; tick < 5; tick++) {
+            h.clock.advance(QUIET);
+            h.tick();
+        }
+        assertThat(h.current.grants).as("no second read request while the file is read").hasSize(1);
+
+        h.readAll();
+        long readUpTo = Files.size(file);
+        h.append(file, 1);
+        h.tick();
+        assertThat(h.current.grants).as("what was appended after the reader's end is read by a new one").hasSize(1);
+        assertThat(h.current.grants.get(0).offset()).isEqualTo(readUpTo);
+        h.finishAndCheckEveryLinePublished();
+    }
+
+    @Test
+    void claimsOfWhatNoFolderHoldsReadAndMoveNothingAndKeepNoRunWaiting() throws Exception {
+        LifecycleHarness h = harness(false);
+        for (int kind = 0; kind < 6; kind++) {
+            h.forgedClaim(kind);
+        }
+        h.tick();
+
+        assertThat(h.current.grants).isEmpty();
+        assertThat(h.current.lifecycle.quiescent()).as("a claim refused is not waited for").isTrue();
+        h.checkSafety();
+    }
+
+    @Test
+    void aFileTheReadingRouteDoesNotTakeIsOfferedAgainLater() throws Exception {
+        LifecycleHarness h = harness(false);
+        h.write("movie/old", 2);
+        h.current.refuseGrants = true;
+        listAndClaim(h);
+        h.tick();
+        assertThat(h.current.grants).isEmpty();
+        assertThat(h.current.lifecycle.quiescent()).as("the file still waits for a reader").isFalse();
+
+        h.current.refuseGrants = false;
+        h.tick();
+        assertThat(h.current.grants).hasSize(1);
+        h.finishAndCheckEveryLinePublished();
+    }
+
+    @Test
+    void aModificationTimeInTheFutureNeitherHoldsAFileBackNorSettlesItEarly() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.write("movie/new", 3);
+        h.setModified(file, Duration.ofMinutes(10));
+        listAndClaim(h);
+        h.readAll();
+        h.resolve(3, false);
+        h.tick();
+        assertThat(file).as("unchanged for less than a quiet period, as this instance saw it").exists();
+
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        assertThat(file).as("settled a quiet period after it was picked up, the future time notwithstanding")
+                .doesNotExist();
+        assertThat(file.resolveSibling(".done").resolve(file.getFileName())).exists();
+    }
+
+    @Test
+    void aWallClockSteppedForwardDoesNotSettleAFileEarly() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.write("movie/new", 2);
+        listAndClaim(h);
+        h.readAll();
+        h.resolve(2, false);
+        h.clock.stepWall(Duration.ofHours(1));
+        h.clock.advance(QUIET.minusMillis(100));
+        h.tick();
+        assertThat(file).as("its modification time looks an hour old; it was watched for less than a quiet period")
+                .exists();
+
+        h.clock.advance(Duration.ofMillis(100));
+        h.tick();
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void aFileRewrittenInPlaceIsReadAgainFromItsStartAsANewFile() throws Exception {
+        LifecycleHarness h = harness(true);
+        Path file = h.write("movie/new", 3);
+        listAndClaim(h);
+        h.readAll();
+        h.commit();
+        List<String> before = LifecycleHarness.linesOf(file);
+
+        h.rewrite(file, 2);
+        h.tick();
+
+        assertThat(h.current.grants).hasSize(1);
+        assertThat(h.current.grants.get(0).offset()).as("the new content from its start").isZero();
+        h.finishAndCheckEveryLinePublished();
+        before.forEach(line -> assertThat(h.publishedCount(line)).as("published from the former content: " + line)
+                .isEqualTo(1));
+    }
+
+    @Test
+    void aCheckpointIsUsedOnlyWhenItMatchesTheFile() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.write("movie/new", 3);
+        String identity = "movie/new/" + file.getFileName();
+        long lineLength = "{\"movie_id\": 1}\n".length();
+        h.durable.save(new Checkpoint(identity, 0, "0".repeat(32), 1, lineLength, 1, List.of(), false));
+        listAndClaim(h);
+        assertThat(h.current.grants.get(0).offset()).as("one that covers 0 bytes and skips a line").isZero();
+
+        h.restart(LifecycleHarness.Ending.CRASH, false);
+        h.durable.save(new Checkpoint(identity, lineLength, "f".repeat(32), 1, lineLength, 1, List.of(), false));
+        h.current.run();
+        assertThat(h.current.grants.get(0).offset()).as("one of other bytes").isZero();
+
+        h.restart(LifecycleHarness.Ending.CRASH, false);
+        try (var channel = java.nio.channels.FileChannel.open(file)) {
+            h.durable.save(new Checkpoint(identity, lineLength, FileIdentity.of(identity, channel, lineLength)
+                    .fingerprint(), 1, lineLength, 1, List.of(), false));
+        }
+        h.restart(LifecycleHarness.Ending.CRASH, false);
+        assertThat(h.current.grants.get(0).offset()).as("one of this file").isEqualTo(lineLength);
+        assertThat(h.current.grants.get(0).linesBefore()).isEqualTo(1);
+    }
+
+    @Test
+    void aMovedFileThatGotLateLinesIsPutBackIntoItsFolderAtAStopAndResumedAfterWhatWasRead() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.write("movie/new", 3);
+        listAndClaim(h);
+        h.readAll();
+        h.resolve(3, false);
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        Path moved = file.resolveSibling(".done").resolve(file.getFileName());
+        assertThat(moved).exists();
+
+        h.append(moved, 2);
+        h.tick();
+        assertThat(h.current.grants).as("the late lines are read").hasSize(1);
+        h.restart(LifecycleHarness.Ending.STOP, false);
+
+        assertThat(file).as("put back, its late lines not resolved").exists();
+        assertThat(moved).doesNotExist();
+        assertThat(h.durable.find("movie/new/" + file.getFileName())).hasValueSatisfying(checkpoint ->
+                assertThat(checkpoint.line()).as("resumes after the lines resolved before the move").isEqualTo(3));
+        h.finishAndCheckEveryLinePublished();
+    }
+
+    @Test
+    void aHandOverLetsGoOfThePartitionsFilesOnceTheirRecordsAreResolved() throws Exception {
+        LifecycleHarness h = harness(true);
+        h.write("movie/old", 4);
+        listAndClaim(h);
+        h.readAll();
+
+        CompletableFuture<Void> handedOver = h.current.lifecycle.release(Set.of(0), false, Duration.ofMinutes(1));
+        h.current.run();
+        assertThat(handedOver).as("records of its file are not committed yet").isNotDone();
+        assertThat(h.current.lifecycle.snapshot().files()).extracting(FilesSnapshot.FileView::state)
+                .containsExactly(FileState.HANDING_OVER);
+
+        h.commit();
+        assertThat(handedOver).as("its checkpoint is saved with the next transaction").isNotDone();
+        h.commit();
+        assertThat(handedOver).isDone();
+        assertThat(h.current.lifecycle.snapshot().files()).isEmpty();
+    }
+
+    @Test
+    void aLostPartitionIsLetGoAtOnceAndItsRecordsAreNotCommitted() throws Exception {
+        LifecycleHarness h = harness(true);
+        h.write("movie/old", 4);
+        listAndClaim(h);
+        h.readAll();
+
+        CompletableFuture<Void> lost = h.current.lifecycle.release(Set.of(0), true, Duration.ofMinutes(1));
+        h.current.run();
+        assertThat(lost).isDone();
+        h.commit();
+        assertThat(h.current.inFlight).as("records of files let go are left out of the transaction").isEmpty();
+        assertThat(h.durable.all()).as("nothing was saved").isEmpty();
+    }
+}
