@@ -110,9 +110,10 @@ final class ApplicationLifecycle extends MainListenerSupport {
     private boolean awaitKafka(CamelContext context) {
         Settings settings = new Settings(context);
         KafkaWaits waits = bean(context, "kafkaWaits", KafkaWaits.class);
-        int timeoutMs = Math.min(settings.integer("kafka.connect-timeout-ms"), 10_000);
+        int timeoutMs = settings.integer("kafka.connect-timeout-ms");
         long lastSaid = 0;
         boolean waited = false;
+        waits.waiting(STARTING, "connecting to Kafka, its topics not checked yet");
         while (!context.isStopping() && !context.isStopped()) {
             try {
                 requireKafka(context, timeoutMs);

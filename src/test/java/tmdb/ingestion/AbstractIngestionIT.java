@@ -241,7 +241,7 @@ abstract class AbstractIngestionIT {
         Path log = dataDir.resolve("watch.log");
         List<String> args = args("--ingestion.mode=watch");
         try (ApplicationProcess application = ApplicationProcess.start(log, Map.of(), args.toArray(String[]::new))) {
-            application.awaitLog(Pattern.compile("started in"), Duration.ofSeconds(60));
+            application.awaitLog(Pattern.compile("Listing the folders"), Duration.ofSeconds(60));
             Path sample = staging.resolve("movie/new/part-00001.jsonl");
             List<Path> ignored = List.of(dataDir.resolve("movie/new/.hidden.jsonl"),
                     dataDir.resolve("movie/new/writing.jsonl.tmp"), dataDir.resolve("movie/new/notes.txt"));

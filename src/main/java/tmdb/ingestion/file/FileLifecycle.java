@@ -66,6 +66,11 @@ public final class FileLifecycle extends ServiceSupport {
         settling = new Settling(context);
         stepping = new Stepping(context, claims, settling);
         handingOver = new HandingOver(context, claims);
+        context.afterEvent(() -> {
+            if (context.effects.takeChanged()) {
+                publish();
+            }
+        });
     }
 
     public Options options() {
@@ -235,12 +240,7 @@ public final class FileLifecycle extends ServiceSupport {
 
     /** Posts an event; the snapshot is published again after any event that moved a file to another state. */
     private void post(Runnable event) {
-        context.thread.post(() -> {
-            event.run();
-            if (context.effects.takeChanged()) {
-                publish();
-            }
-        });
+        context.post(event);
     }
 
     /** Runs the question on the lifecycle's thread and waits for its answer; the fallback when none comes in time. */

@@ -94,7 +94,7 @@ final class HandingOver {
 
     private CompletableFuture<Void> begin(HandOver handOver) {
         pending.add(handOver);
-        context.thread.postAfter(Duration.ofNanos(Math.max(0, handOver.deadlineNanos - context.clock.nanoTime())),
+        context.postAfter(Duration.ofNanos(Math.max(0, handOver.deadlineNanos - context.clock.nanoTime())),
                 this::check);
         check();
         return handOver.done;
@@ -122,8 +122,8 @@ final class HandingOver {
                 saves.add(saveForNextReader(file));
             }
             CompletableFuture.allOf(saves.toArray(CompletableFuture[]::new))
-                    .whenComplete((saved, error) -> context.thread.post(() -> finish(handOver, error)));
-            context.thread.postAfter(Duration.ofNanos(handOver.saveNanos), () -> finish(handOver,
+                    .whenComplete((saved, error) -> context.post(() -> finish(handOver, error)));
+            context.postAfter(Duration.ofNanos(handOver.saveNanos), () -> finish(handOver,
                     new java.util.concurrent.TimeoutException("no answer within "
                             + TimeUnit.NANOSECONDS.toMillis(handOver.saveNanos) + " ms")));
         }

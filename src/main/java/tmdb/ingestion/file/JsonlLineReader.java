@@ -2,9 +2,7 @@ package tmdb.ingestion.file;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -13,54 +11,34 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
 
 /**
- * Streams the lines of a JSONL file from a byte offset to the current end of the file, alone or in chunks, with
- * every byte it holds beyond its two fixed 64 KiB buffers counted in the in-flight budget: a buffer grown for a long
- * line, and each line until its record is resolved (the line carries its permits). Handles what collectors leave behind: a UTF-8 byte-order mark, CRLF endings, a
- * missing final newline. Blank and whitespace-only lines are skipped and counted, so line numbers stay those of the
- * file; they take no budget.
- * <p>
- * A line of up to {@value #SMALL_LINE} bytes is read into the reader's own buffer; a longer one (up to
- * {@code maxLineBytes}) grows it, one reader at a time ({@link InFlightBudget#largeLines()}), and takes the grown
- * buffer's permits with it: the reader starts afresh with a small buffer. A reader never waits for budget while it
- * holds lines it has not handed over: a chunk ends where the next line would have to wait.
+ * Streams the lines of a JSONL file from a byte offset to the current end of the file, line by line or in chunks
+ * ({@link LineChunks}). Handles what collectors leave behind: a UTF-8 byte-order mark, CRLF endings, a missing final
+ * newline; blank lines are skipped and counted, so line numbers stay those of the file. It reads by position through
+ * its {@link ReadBuffer}; each line's bytes and the budget they hold come from its {@link LineBytes}.
  * <p>
  * A file may still be written while it is read: bytes after the last newline are a line only when the data ends
  * exactly at {@code finalSize}, the size at which the file's owner found it quiet; otherwise the reader ends before
- * them, and the next reader resumes at {@link #bytesRead()} once the rest of the line has arrived. The reader also
- * ends early, without error, when {@code stopRequested} turns true (the application is stopping). It reads by
- * position ({@link FileChannel#read(ByteBuffer, long)}), so it shares no position with anyone else reading the file;
- * it never closes the channel: the file's owner does; its owner calls {@link #release()} when it is done with it.
+ * them, and the next reader resumes at {@link #bytesRead()} once the rest of the line has arrived. The reader ends
+ * early, without error, when {@code stopRequested} turns true. It never closes the channel (the file's owner does);
+ * the thread that read calls {@link #release()} when it is done with it.
  */
 public final class JsonlLineReader implements Iterator<SourceLine> {
 
-    /** Lines up to this long are read into the reader's own buffer; longer ones grow it, one reader at a time. */
-    static final int SMALL_LINE = 64 * 1024;
-    private static final int READ_BUFFER = 1 << 16;
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
     /** The {@code finalSize} that takes an unterminated last line wherever the data ends (a file known complete). */
     public static final long ANY_SIZE = Long.MAX_VALUE;
 
-    private final FileChannel channel;
+    private final ReadBuffer in;
     private final int maxLineBytes;
     private final InFlightBudget budget;
     private final BooleanSupplier stopRequested;
     private final long finalSize;
-    /** The file's first bytes as this reader knows them (given, then read), or null when it does not record them. */
-    private final byte[] head;
-    private int headLength;
-    private final byte[] buffer = new byte[READ_BUFFER];
-    private int position;
-    private int limit;
-    private boolean endOfData;
     private boolean stoppedEarly;
     private boolean endedBeforeUnterminatedLine;
-    /** Bytes of the file before the buffer's start. */
-    private long bufferOffset;
     /** Where the next line starts; read by the metrics from another thread. */
     private volatile long bytesConsumed;
 
-    private byte[] line;
-    private int linePermits;
+    private final LineBytes line;
     private long lineNumber;
     private long blankLines;
 
@@ -76,23 +54,17 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     private JsonlLineReader(FileChannel channel, long offset, long linesBefore, int maxLineBytes,
                             InFlightBudget budget, BooleanSupplier stopRequested, long finalSize, byte[] knownHead)
             throws IOException {
-        this.channel = channel;
+        this.in = new ReadBuffer(channel, offset, knownHead);
+        this.line = new LineBytes(budget, maxLineBytes);
         this.maxLineBytes = maxLineBytes;
         this.budget = budget;
         this.stopRequested = stopRequested;
         this.finalSize = finalSize;
-        if (knownHead != null && offset <= knownHead.length) {
-            head = Arrays.copyOf(knownHead, ContentHead.HEAD_BYTES);
-            headLength = knownHead.length;
-        } else {
-            head = null;
-        }
         this.lineNumber = linesBefore;
-        this.bufferOffset = offset;
         this.bytesConsumed = offset;
-        fill();
-        if (offset == 0 && limit >= 3 && Arrays.equals(buffer, 0, 3, UTF8_BOM, 0, 3)) {
-            position = 3;
+        in.fill();
+        if (offset == 0 && in.limit >= 3 && Arrays.equals(in.bytes, 0, 3, UTF8_BOM, 0, 3)) {
+            in.position = 3;
             bytesConsumed = 3;
         }
     }
@@ -134,8 +106,8 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
         if (next == null && !stoppedEarly) {
             if (stopRequested.getAsBoolean()) {
                 stoppedEarly = true;
-            } else if (advance(true)) {
-                next = take(true);
+            } else if (ready(true)) {
+                next = takeReady(true);
             }
         }
         return next != null;
@@ -158,7 +130,7 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
      * handed over only while the file still starts with the bytes {@code contentRead} knows.
      */
     public Iterator<List<SourceLine>> chunks(int maxLines, long maxBytes, LongPredicate contentRead) {
-        return new LineChunks(this, maxLines, maxBytes, contentRead);
+        return new LineChunks(this, budget, maxLines, maxBytes, contentRead);
     }
 
     public Iterator<List<SourceLine>> chunks(int maxLines, long maxBytes) {
@@ -167,7 +139,7 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
 
     /** True while lines may follow: the reader holds one, holds bytes, or has not met the end of the data. */
     boolean mayHaveMore() {
-        return !stoppedEarly && (spanReady || position < limit || !endOfData);
+        return !stoppedEarly && (spanReady || in.position < in.limit || !in.endOfData);
     }
 
     /** Checks for a stop request: true (and stopped early) when one came. */
@@ -178,26 +150,14 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
         return stoppedEarly;
     }
 
-    /** The next line ready in the buffer, as {@link #advance}; its kept bytes are {@link #readyBytes()}. */
-    boolean ready(boolean mayWait) {
-        return advance(mayWait);
-    }
-
+    /** The bytes kept of the line ready in the buffer. */
     int readyBytes() {
         return spanKept;
     }
 
-    SourceLine takeReady(boolean mayWait) {
-        return take(mayWait);
-    }
-
     /** True right after a long line was taken with the buffer grown for it (a chunk ends after such a line). */
     boolean tookLongLine() {
-        return line == null;
-    }
-
-    InFlightBudget budget() {
-        return budget;
+        return line.tookLongLine();
     }
 
     /** Where the reading stands: its line number, its byte, its blank lines. */
@@ -240,12 +200,12 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
      * reader read them, or null when it does not know them.
      */
     public byte[] headRead() {
-        return head == null ? null : Arrays.copyOf(head, (int) Math.min(headLength, bytesConsumed));
+        return in.head(bytesConsumed);
     }
 
     /** The file's size where the data ended, as far as this reader got (where it stopped reading otherwise). */
     public long endOfData() {
-        return bufferOffset + limit;
+        return in.end();
     }
 
     /** True when the data ended in the middle of a line that may still be being written: it was not read. */
@@ -255,15 +215,8 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
 
     /** Gives back the budget of the reader's buffer; called by the thread that read, once it is done. */
     public void release() {
-        if (linePermits > 0) {
-            budget.release(linePermits);
-            linePermits = 0;
-        }
-        line = null;
+        line.release();
         spanReady = false;
-        if (budget.largeLines().isHeldByCurrentThread()) {
-            budget.largeLines().unlock();
-        }
     }
 
     // --- reading ---------------------------------------------------------------------------------------------------
@@ -272,12 +225,10 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
      * Makes the next non-blank line ready in the buffer; false at the end of the data, or, when the reader holds
      * lines it has not handed over ({@code mayWait} false), where the line might need a larger buffer.
      */
-    private boolean advance(boolean mayWait) {
+    boolean ready(boolean mayWait) {
         try {
             while (!spanReady) {
-                if (line == null) {
-                    line = new byte[SMALL_LINE];
-                }
+                line.buffer();
                 if (!mayWait && !nextLineFitsBuffer()) {
                     return false;
                 }
@@ -298,90 +249,62 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     }
 
     /**
-     * Hands the ready line over: a copy of it with the permits it holds (its own, taken now, or the grown buffer's,
-     * which it takes with it); null when its budget is not free and the reader may not wait.
+     * Hands the ready line over, with the budget it holds; null when its budget is not free and the reader may not
+     * wait.
      */
-    private SourceLine take(boolean mayWait) {
-        byte[] bytes;
-        int permits;
-        if (line.length > SMALL_LINE) {
-            bytes = spanKept == line.length ? line : Arrays.copyOf(line, spanKept);
-            permits = linePermits;
-            line = null;
-            linePermits = 0;
-            budget.largeLines().unlock();
-        } else {
-            permits = budget.share(spanKept);
-            if (!acquire(permits, mayWait)) {
-                return null;
-            }
-            bytes = Arrays.copyOf(line, spanKept);
+    SourceLine takeReady(boolean mayWait) {
+        LineBytes.Taken taken = line.take(spanKept, mayWait);
+        if (taken == null) {
+            return null;
         }
         lineNumber++;
         bytesConsumed = spanEnd;
         spanReady = false;
-        return new SourceLine(lineNumber, bytes, spanLength, spanStart, spanEnd, permits);
-    }
-
-    private boolean acquire(int permits, boolean mayWait) {
-        if (budget.tryAcquire(permits)) {
-            return true;
-        }
-        if (!mayWait) {
-            return false;
-        }
-        try {
-            budget.acquire(permits);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for in-flight budget", e);
-        }
+        return new SourceLine(lineNumber, taken.bytes(), spanLength, spanStart, spanEnd, taken.permits());
     }
 
     /** True when the next line ends within the read buffer (or the data does): it needs no larger buffer. */
     private boolean nextLineFitsBuffer() throws IOException {
-        if (indexOfNewline() >= 0 || endOfData) {
+        if (in.indexOfNewline() >= 0 || in.endOfData) {
             return true;
         }
-        compactAndFill();
-        return indexOfNewline() >= 0 || endOfData;
+        in.compactAndFill();
+        return in.indexOfNewline() >= 0 || in.endOfData;
     }
 
     /** Reads the next line into the line buffer; false when there is none (yet). */
     private boolean readLine(boolean mayGrow) throws IOException {
-        long start = bufferOffset + position;
+        long start = in.offset + in.position;
         int kept = 0;
         long length = 0;
         byte last = 0;
         while (true) {
-            if (position == limit && (endOfData || !fill())) {
+            if (in.position == in.limit && (in.endOfData || !in.fill())) {
                 if (length == 0) {
                     return false;
                 }
-                if (finalSize != ANY_SIZE && bufferOffset + limit != finalSize) {
+                if (finalSize != ANY_SIZE && in.end() != finalSize) {
                     endedBeforeUnterminatedLine = true;
-                    rewindTo(start);
+                    in.rewindTo(start);
                     return false;
                 }
                 break;
             }
-            int newline = indexOfNewline();
-            int end = newline >= 0 ? newline : limit;
-            int chunk = end - position;
+            int newline = in.indexOfNewline();
+            int end = newline >= 0 ? newline : in.limit;
+            int chunk = end - in.position;
             int copied = Math.min(chunk, maxLineBytes - kept);
             if (copied > 0) {
-                ensureCapacity(kept + copied, mayGrow);
-                System.arraycopy(buffer, position, line, kept, copied);
+                System.arraycopy(in.bytes, in.position, line.ensureCapacity(kept + copied, mayGrow), kept, copied);
                 kept += copied;
             }
             length += chunk;
             if (chunk > 0) {
-                last = buffer[end - 1];
+                last = in.bytes[end - 1];
             }
-            position = end;
+            in.position = end;
             if (newline >= 0) {
-                position++;
+                in.position++;
                 break;
             }
         }
@@ -393,107 +316,18 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
         spanKept = kept;
         spanLength = length;
         spanStart = start;
-        spanEnd = bufferOffset + position;
+        spanEnd = in.offset + in.position;
         spanReady = true;
         return true;
-    }
-
-    /** A line that stopped short of its end (not written yet) is read again from its start next time. */
-    private void rewindTo(long start) throws IOException {
-        if (start >= bufferOffset) {
-            position = (int) (start - bufferOffset);
-        } else {
-            bufferOffset = start;
-            position = 0;
-            limit = 0;
-            endOfData = false;
-            readMore();
-        }
-    }
-
-    private int indexOfNewline() {
-        for (int i = position; i < limit; i++) {
-            if (buffer[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Refills the buffer after it was read to its end; false at the end of the data (the channel's current end). */
-    private boolean fill() throws IOException {
-        bufferOffset += limit;
-        position = 0;
-        limit = 0;
-        return readMore();
-    }
-
-    /** Keeps the unread bytes, moved to the buffer's start, and reads more after them. */
-    private void compactAndFill() throws IOException {
-        int unread = limit - position;
-        System.arraycopy(buffer, position, buffer, 0, unread);
-        bufferOffset += position;
-        position = 0;
-        limit = unread;
-        readMore();
-    }
-
-    /** Reads after the buffer's bytes, at their place in the file: the buffer's start plus what it holds. */
-    private boolean readMore() throws IOException {
-        ByteBuffer target = ByteBuffer.wrap(buffer, limit, buffer.length - limit);
-        int before = limit;
-        while (target.hasRemaining()) {
-            if (channel.read(target, bufferOffset + target.position()) <= 0) {
-                endOfData = true;
-                break;
-            }
-        }
-        limit = target.position();
-        recordHead(before);
-        return limit > before;
-    }
-
-    /** Keeps the first bytes of the file read for the first time, right after what is known of them. */
-    private void recordHead(int from) {
-        if (head == null || headLength >= head.length) {
-            return;
-        }
-        long filePosition = bufferOffset + from;
-        if (filePosition > headLength || bufferOffset + limit <= headLength) {
-            return;
-        }
-        int start = from + (int) (headLength - filePosition);
-        int count = Math.min(limit - start, head.length - headLength);
-        System.arraycopy(buffer, start, head, headLength, count);
-        headLength += count;
-    }
-
-    /**
-     * Makes room for a line longer than the buffer: one reader at a time, with the budget for it taken first (a
-     * line longer than the budget waits for all of it).
-     */
-    private void ensureCapacity(int needed, boolean mayGrow) {
-        if (needed <= line.length) {
-            return;
-        }
-        if (!mayGrow) {
-            throw new IllegalStateException("a line that fits the read buffer needed a larger line buffer");
-        }
-        if (!budget.largeLines().isHeldByCurrentThread()) {
-            budget.largeLines().lock();
-        }
-        int size = Math.min(Math.max(needed, line.length * 2), maxLineBytes);
-        acquire(budget.share(size) - linePermits, true);
-        linePermits = budget.share(size);
-        line = Arrays.copyOf(line, size);
     }
 
     private boolean isBlank() {
         if (spanLength > spanKept) {
             return false;
         }
+        byte[] bytes = line.buffer();
         for (int i = 0; i < spanKept; i++) {
-            byte b = line[i];
+            byte b = bytes[i];
             if (b != ' ' && b != '\t' && b != '\r') {
                 return false;
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +34,8 @@ final class LifecycleContext {
     final TransitionEffects effects;
     final IngestionStats stats;
     boolean stopping;
+    /** Runs after every event: publishes what others may read, when the event changed it. */
+    private Runnable afterEvent = () -> { };
 
     LifecycleContext(FileLifecycle.Options options, LifecycleClock clock, LifecycleThread thread, ClaimCheck check,
                      CheckpointStore checkpoints, FilePartitions partitions, FileMoves moves, ReadDispatch readers,
@@ -48,6 +51,25 @@ final class LifecycleContext {
         this.readers = readers;
         this.effects = new TransitionEffects(events, stats);
         this.stats = stats;
+    }
+
+    void afterEvent(Runnable action) {
+        afterEvent = action;
+    }
+
+    /** Posts an event to the lifecycle's thread (see {@link LifecycleThread}). */
+    void post(Runnable event) {
+        thread.post(() -> {
+            event.run();
+            afterEvent.run();
+        });
+    }
+
+    void postAfter(Duration delay, Runnable event) {
+        thread.postAfter(delay, () -> {
+            event.run();
+            afterEvent.run();
+        });
     }
 
     /** A file's path under the data folder, as the messages name it. */

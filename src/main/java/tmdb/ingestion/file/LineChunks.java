@@ -31,12 +31,12 @@ final class LineChunks implements Iterator<List<SourceLine>> {
     private final InFlightBudget budget;
     private boolean exhausted;
 
-    LineChunks(JsonlLineReader reader, int maxLines, long maxBytes, LongPredicate contentRead) {
+    LineChunks(JsonlLineReader reader, InFlightBudget budget, int maxLines, long maxBytes, LongPredicate contentRead) {
         this.reader = reader;
+        this.budget = budget;
         this.maxLines = maxLines;
         this.maxBytes = maxBytes;
         this.contentRead = contentRead;
-        this.budget = reader.budget();
     }
 
     @Override

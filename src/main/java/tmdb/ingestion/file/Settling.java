@@ -50,7 +50,7 @@ final class Settling {
             return;
         }
         file.saving(true);
-        context.checkpoints.save(checkpoint).whenComplete((saved, error) -> context.thread.post(() -> saved(file,
+        context.checkpoints.save(checkpoint).whenComplete((saved, error) -> context.post(() -> saved(file,
                 error)));
     }
 

@@ -67,7 +67,10 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A poll returns as soon as an announcement arrives; this bounds it when none does (an idle instance). */
     private static final Duration POLL = Duration.ofSeconds(5);
-    /** While partitions are being prepared, the group's thread looks for the prepared ones this often. */
+    /**
+     * While partitions are being prepared, the group's thread looks for the prepared ones this often (the preparing
+     * thread also wakes it up when it is done).
+     */
     private static final Duration PREPARING_POLL = Duration.ofMillis(100);
     private static final int IDLE_FETCH_WAIT_MS = 1000;
     /** How long one look-up waits for Kafka before it is tried again (the instance never gives up). */
@@ -180,16 +183,16 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
             LOG.info("Joining group {} as instance {}: files topic {} has {} partitions (at most {} instances share "
                     + "the work)", options.groupId(), options.instanceId(), options.topic(), count, count);
             while (!leaving) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(phases.anyUnderWay() ? PREPARING_POLL
-                        : POLL)) {
-                    announced(record);
+                try {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(phases.anyUnderWay() ? PREPARING_POLL
+                            : POLL)) {
+                        announced(record);
+                    }
+                    startReadingPrepared();
+                    followCatchingUp();
+                } catch (WakeupException woken) {
+                    // partitions were prepared, or this instance leaves: the loop looks at once
                 }
-                startReadingPrepared();
-                followCatchingUp();
-            }
-        } catch (WakeupException e) {
-            if (!leaving) {
-                LOG.warn("The group's consumer was woken up unexpectedly");
             }
         } catch (FencedInstanceIdException e) {
             LOG.error("Another process joined group {} as instance {} (ingestion.instance-id): this one stops. Give "
@@ -231,6 +234,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 int count = consumer.partitionsFor(options.topic(), LOOKUP).size();
                 waits.done(what);
                 return count;
+            } catch (WakeupException leavingNow) {
+                return 0;
             } catch (TimeoutException e) {
                 waits.waiting(what, "the files topic " + options.topic() + " could not be looked up: "
                         + e.getMessage());
@@ -311,6 +316,10 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         Set<Integer> handBack = phases.prepared(taken);
         if (!handBack.isEmpty()) {
             work.hand(handBack);
+        }
+        KafkaConsumer<String, byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
         }
     }
 

@@ -54,13 +54,13 @@ class LifecyclePropertiesTest {
         }
     }
 
-    @Property(tries = 250)
+    @Property(tries = 500)
     void atLeastOnceNoLineIsLostOrInvented(@ForAll("atLeastOnce") ActionChain<LifecycleHarness> chain)
             throws Exception {
         finish(chain);
     }
 
-    @Property(tries = 250)
+    @Property(tries = 500)
     void exactlyOnceEveryLineIsPublishedOnce(@ForAll("exactlyOnce") ActionChain<LifecycleHarness> chain)
             throws Exception {
         finish(chain);

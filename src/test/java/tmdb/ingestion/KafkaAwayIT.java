@@ -1,0 +1,107 @@
+package tmdb.ingestion;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tmdb.ingestion.datagen.TmdbDataGenerator;
+import tmdb.ingestion.support.ApplicationProcess;
+import tmdb.ingestion.support.BrokerProcess;
+import tmdb.ingestion.support.ManagementEndpoint;
+import tmdb.ingestion.support.SourceLines;
+import tmdb.ingestion.support.TopicReader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Kafka away where no record is in flight yet, for longer than any of the clients' own limits, in one exactly-once
+ * watch-mode run: the instance starts 45 s before its broker (past {@code kafka.connect-timeout-ms}, 30 s: it waits,
+ * readiness down, instead of ending with status 2), then the broker is killed right after the instance took the
+ * transactional id of its first files partition, while the others are still being taken, and stays away 75 s (past
+ * the producer's {@code max.block.ms}, 60 s, and the old 60 s limit on reading checkpoints). The instance stays up
+ * throughout, and once Kafka is back every line arrives once for a {@code read_committed} consumer. The waits are the
+ * scenario: how long Kafka is away is what is under test.
+ */
+@Tag("slow")
+class KafkaAwayIT {
+
+    private static final Duration BEFORE_THE_BROKER = Duration.ofSeconds(45);
+    private static final Duration KILLED_FOR = Duration.ofSeconds(75);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anExactlyOnceInstanceStartedBeforeKafkaAndCutOffWhileTakingItsPartitionsStaysUpAndSendsEveryLineOnce()
+            throws Exception {
+        new TmdbDataGenerator(23).generate(dir.resolve("data"), TmdbDataGenerator.TYPES, 3000, 1000);
+        Set<String> expected = SourceLines.of(dir.resolve("data"));
+        ManagementEndpoint management = new ManagementEndpoint();
+        String prefix = "away-" + System.nanoTime();
+        try (BrokerProcess broker = BrokerProcess.create(dir.resolve("broker"))) {
+            List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                    "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=watch",
+                    "--ingestion.file.quiet-period-ms=0", "--ingestion.delivery.guarantee=exactly-once",
+                    "--ingestion.exactly-once.transactional-id=" + prefix,
+                    "--ingestion.management.port=" + management.port(),
+                    "--ingestion.management.kafka-probe-timeout-ms=1000"));
+            try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
+                    args.toArray(String[]::new))) {
+                long started = System.nanoTime();
+                application.awaitLog(Pattern.compile("Waiting for Kafka to start ingesting: Kafka is not reachable"),
+                        Duration.ofSeconds(90));
+                assertNotReady(management);
+                sleepUntil(started + BEFORE_THE_BROKER.toNanos());
+                assertThat(application.exitedWithin(Duration.ZERO)).as("up 45 s without Kafka").isFalse();
+
+                broker.start();
+                application.awaitLog(Pattern.compile("Exactly-once delivery: transactional id " + prefix + "-"),
+                        Duration.ofSeconds(90));
+                broker.kill();
+                long killed = System.nanoTime();
+                application.awaitLog(Pattern.compile("Waiting for Kafka to take files partitions"),
+                        Duration.ofSeconds(120));
+                assertNotReady(management);
+                sleepUntil(killed + KILLED_FOR.toNanos());
+                assertThat(application.exitedWithin(Duration.ZERO)).as("up while Kafka was away for 75 s").isFalse();
+
+                broker.start();
+                List<ConsumerRecord<String, byte[]>> records = TopicReader.read(broker.bootstrapServers(),
+                        List.of("tmdb.movies.raw", "tmdb.tv_series.raw", "tmdb.people.raw"), expected.size(),
+                        Duration.ofMinutes(3));
+                assertThat(SourceLines.missing(expected, SourceLines.of(records))).as("lines not on Kafka").isEmpty();
+                assertThat(records).as("every line once for read_committed").hasSize(expected.size());
+                assertThat(application.exitedWithin(Duration.ZERO)).isFalse();
+                application.terminate();
+                assertThat(application.awaitExit(Duration.ofSeconds(60))).as("stopped by SIGTERM").isEqualTo(143);
+                assertThat(application.output()).doesNotContain("This instance stops")
+                        .doesNotContain("Configuration error").doesNotContain("The group's consumer failed");
+            }
+        }
+    }
+
+    private static void assertNotReady(ManagementEndpoint management) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            HttpResponse<String> ready = management.get("health/ready");
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+        });
+    }
+
+    /** The scenario's own timeline: Kafka is away until then. */
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        long left = nanos - System.nanoTime();
+        if (left > 0) {
+            Thread.sleep(left / 1_000_000);
+        }
+    }
+}
