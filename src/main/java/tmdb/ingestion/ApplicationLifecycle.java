@@ -176,7 +176,9 @@ final class ApplicationLifecycle extends MainListenerSupport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        bean(context, "groupMember", GroupMember.class).leave(deadline.remainingLess(keptForTheRest.dividedBy(2)));
+        GroupMember member = bean(context, "groupMember", GroupMember.class);
+        member.leave(deadline.remainingLess(keptForTheRest.dividedBy(2)));
+        member.stop();
         ShutdownStrategy shutdown = context.getShutdownStrategy();
         shutdown.setTimeUnit(TimeUnit.MILLISECONDS);
         shutdown.setTimeout(Math.max(1, deadline.remainingLess(keptForTheRest.dividedBy(4)).toMillis()));

@@ -29,6 +29,19 @@ public record Checkpoint(String file, long size, String fingerprint, long line, 
         return Collections.binarySearch(pending, lineNumber) >= 0;
     }
 
+    /** The lines it says are resolved: every line up to {@code readUpTo} but the pending ones. */
+    public long resolvedLines() {
+        return readUpTo - pending.size();
+    }
+
+    /**
+     * True when this checkpoint knows more of the same file than the other: more lines resolved, over at least the
+     * bytes the other covers (a later checkpoint of a file's content never resolves fewer lines).
+     */
+    public boolean supersedes(Checkpoint other) {
+        return file.equals(other.file) && size >= other.size && resolvedLines() > other.resolvedLines();
+    }
+
     /**
      * What makes this checkpoint impossible, if anything: a checkpoint read from a topic is data from outside, and
      * one that resumed past the bytes its fingerprint covers (or with line numbers out of order) would skip lines of

@@ -176,10 +176,13 @@ final class Claims {
             channel = FileChannel.open(file.location(), openOptions());
             key = keyOf(file.location(), linkOptions());
         } catch (IOException e) {
-            LOG.error("Could not start {}: {}. The file was left in place; it is tried again in a minute",
-                    file.identity(), e instanceof AccessDeniedException
-                            ? "permission denied; give the application read access to the file"
-                            : LifecycleContext.describe(e));
+            if (file.neverFailedToOpen()) {
+                context.stats.fileNotOpened(file.source().type(), file.source().label());
+            }
+            LOG.error("Could not start {}: {}. The file was left in place; it is tried again in a minute (a once run "
+                    + "ends without it, with status 1)", file.identity(), e instanceof AccessDeniedException
+                    ? "permission denied; give the application read access to the file"
+                    : LifecycleContext.describe(e));
             file.retryOpenAt(now + RETRY_OPEN_NANOS);
             return;
         }

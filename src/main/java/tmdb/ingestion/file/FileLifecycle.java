@@ -1,5 +1,6 @@
 package tmdb.ingestion.file;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -226,7 +227,7 @@ public final class FileLifecycle extends ServiceSupport {
             long size;
             try {
                 size = file.channel().size();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 size = account.bytesAdmitted();
             }
             long bytesLeft = Math.max(0, size - account.bytesAdmitted());
@@ -239,8 +240,8 @@ public final class FileLifecycle extends ServiceSupport {
     }
 
     /** Posts an event; the snapshot is published again after any event that moved a file to another state. */
-    private void post(Runnable event) {
-        context.post(event);
+    private boolean post(Runnable event) {
+        return context.post(event);
     }
 
     /** Runs the question on the lifecycle's thread and waits for its answer; the fallback when none comes in time. */
@@ -249,7 +250,9 @@ public final class FileLifecycle extends ServiceSupport {
             return question.get();
         }
         CompletableFuture<T> answer = new CompletableFuture<>();
-        post(() -> answer.complete(question.get()));
+        if (!post(() -> answer(question, answer))) {
+            return fallback;
+        }
         try {
             return answer.get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -260,16 +263,36 @@ public final class FileLifecycle extends ServiceSupport {
         }
     }
 
-    /** Runs the action on the lifecycle's thread; its future is the answer. */
+    private static <T> void answer(Supplier<T> question, CompletableFuture<T> answer) {
+        try {
+            answer.complete(question.get());
+        } catch (RuntimeException e) {
+            answer.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Runs the action on the lifecycle's thread; its future is the answer (failed at once when the lifecycle has
+     * stopped, so that nobody waits for an answer that cannot come).
+     */
     private <T> CompletableFuture<T> answer(Supplier<CompletableFuture<T>> action) {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        post(() -> action.get().whenComplete((value, error) -> {
-            if (error != null) {
-                answer.completeExceptionally(error);
-            } else {
-                answer.complete(value);
+        boolean posted = post(() -> {
+            try {
+                action.get().whenComplete((value, error) -> {
+                    if (error != null) {
+                        answer.completeExceptionally(error);
+                    } else {
+                        answer.complete(value);
+                    }
+                });
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
             }
-        }));
+        });
+        if (!posted) {
+            answer.completeExceptionally(new IllegalStateException("the file lifecycle has stopped"));
+        }
         return answer;
     }
 }

@@ -1,6 +1,8 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +11,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,10 +83,12 @@ final class HandingOver {
         return context.clock.nanoTime() + drain.toNanos();
     }
 
-    private List<TrackedFile> releaseFiles(java.util.function.Predicate<TrackedFile> which) {
+    private List<TrackedFile> releaseFiles(Predicate<TrackedFile> which) {
         List<TrackedFile> leaving = new ArrayList<>();
         for (TrackedFile file : context.table.files()) {
-            if (which.test(file) && FileTransitions.allows(file.state(), FileEvent.RELEASED)) {
+            if (which.test(file) && file.state() == FileState.REWRITTEN) {
+                context.forget(file);
+            } else if (which.test(file) && FileTransitions.allows(file.state(), FileEvent.RELEASED)) {
                 file.cancelReader();
                 context.table.unqueue(file);
                 file.on(FileEvent.RELEASED, context.effects);
@@ -117,21 +123,22 @@ final class HandingOver {
                         : "Handing over files partitions " + handOver.partitions);
             }
             handOver.saving = true;
+            context.postAfter(Duration.ofNanos(handOver.saveNanos), () -> finish(handOver,
+                    new TimeoutException("no answer within " + TimeUnit.NANOSECONDS.toMillis(handOver.saveNanos)
+                            + " ms")));
             List<CompletableFuture<Void>> saves = new ArrayList<>();
             for (TrackedFile file : handOver.files) {
                 saves.add(saveForNextReader(file));
             }
             CompletableFuture.allOf(saves.toArray(CompletableFuture[]::new))
                     .whenComplete((saved, error) -> context.post(() -> finish(handOver, error)));
-            context.postAfter(Duration.ofNanos(handOver.saveNanos), () -> finish(handOver,
-                    new java.util.concurrent.TimeoutException("no answer within "
-                            + TimeUnit.NANOSECONDS.toMillis(handOver.saveNanos) + " ms")));
         }
     }
 
     /**
      * The checkpoint of a file for its next reader. A moved file with lines not all resolved goes back into its
-     * folder first (under its own name if that is free), its checkpoint saved under the name it has there.
+     * folder first, under its own name (its checkpoint's key): when another file took that name meanwhile, it stays in
+     * {@code .done/} and the log says which lines are unread.
      */
     private CompletableFuture<Void> saveForNextReader(TrackedFile file) {
         try {
@@ -141,12 +148,23 @@ final class HandingOver {
                 if (!lateLines(file)) {
                     return CompletableFuture.completedFuture(null);
                 }
-                Path back = context.moves.move(file.location(), file.folder());
+                Path back = file.folder().resolve(Path.of(identity).getFileName().toString());
+                try {
+                    Files.move(file.location(), back);
+                } catch (FileAlreadyExistsException taken) {
+                    LOG.error("{} got lines after it was moved to {}, and not all of them are resolved; it cannot go "
+                            + "back into its folder, where another file has its name now. The lines after line {} of "
+                            + "{} are not ingested: move it into the folder under a new name to ingest them (its "
+                            + "lines before are sent again)", identity, context.relative(file.location()),
+                            account.resolvedThrough(), context.relative(file.location()));
+                    return CompletableFuture.completedFuture(null);
+                }
                 file.location(back);
-                identity = context.relative(back);
-                LOG.warn("Put {} back into its folder as {}: lines were written to it after it was moved to {}/, and "
-                        + "not all of them are resolved; whoever reads the folder next resumes it after line {}",
-                        file.identity(), identity, Settling.DONE_FOLDER, account.resolvedThrough());
+                file.putBack();
+                file.checkpointHandedOver();
+                LOG.warn("Put {} back into its folder: lines were written to it after it was moved to {}/, and not "
+                        + "all of them are resolved; whoever reads the folder next resumes it after line {}",
+                        identity, Settling.DONE_FOLDER, account.resolvedThrough());
             } else if (account.linesRead() == 0 && account.resumedFrom().isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             } else if (!context.holdsWhatWasRead(file)) {
@@ -155,8 +173,9 @@ final class HandingOver {
                 return CompletableFuture.completedFuture(null);
             }
             Checkpoint checkpoint = account.progress(identity, file.channel());
+            file.checkpointHandedOver();
             return context.checkpoints.save(checkpoint);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("Could not save the checkpoint of {}: {}", file.identity(), LifecycleContext.describe(e));
             return CompletableFuture.completedFuture(null);
         }
@@ -168,8 +187,8 @@ final class HandingOver {
         }
         handOver.finished = true;
         if (error != null) {
-            LOG.warn("Could not save every checkpoint of the files let go ({}): after a restart some may be read "
-                    + "again from an earlier checkpoint (records sent twice, none lost)",
+            LOG.warn("Could not save every checkpoint of the files let go ({}): whoever reads them next may resume "
+                    + "some from an earlier checkpoint (records sent twice, none lost)",
                     LifecycleContext.describe(error));
         }
         handOver.files.forEach(file -> letGo(file, false, handOver.stop));
@@ -189,8 +208,7 @@ final class HandingOver {
     }
 
     private void letGo(TrackedFile file, boolean lost, boolean stop) {
-        boolean movedAndDone = file.moved() && file.location().getParent() != null
-                && !file.location().getParent().equals(file.folder());
+        boolean movedAndDone = file.moved() && !file.wasPutBack();
         FileAccount account = file.account();
         if (movedAndDone) {
             if (lost && lateLines(file)) {

@@ -31,6 +31,7 @@ public final class IngestionStats {
     private final TaggedCounter alreadyDelivered;
     private final TaggedCounter filesDone;
     private final TaggedCounter filesFailed;
+    private final TaggedCounter filesNotOpened;
     private final TaggedCounter statusEventsDropped;
     private final LongAdder leftMixing = new LongAdder();
 
@@ -59,6 +60,8 @@ public final class IngestionStats {
         filesDone = new TaggedCounter(meters, "ingestion.files.completed",
                 "Files with every line accounted for, moved to .done", "type", "label");
         filesFailed = new TaggedCounter(meters, "ingestion.files.failed", "Files moved to .error", "type", "label");
+        filesNotOpened = new TaggedCounter(meters, "ingestion.files.not.opened",
+                "Files left in place because they could not be opened (permission denied, say)", "type", "label");
         statusEventsDropped = new TaggedCounter(meters, "ingestion.status.events.dropped",
                 "File status events not published (the status topic refused them, or they waited too long)",
                 "event");
@@ -106,6 +109,14 @@ public final class IngestionStats {
 
     public void fileFailed(String type, String label) {
         filesFailed.add(1, type, label);
+    }
+
+    public void fileNotOpened(String type, String label) {
+        filesNotOpened.add(1, type, label);
+    }
+
+    public long filesNotOpened() {
+        return filesNotOpened.sum();
     }
 
     public void statusEventDropped(String event) {

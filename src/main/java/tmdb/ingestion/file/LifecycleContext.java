@@ -57,9 +57,9 @@ final class LifecycleContext {
         afterEvent = action;
     }
 
-    /** Posts an event to the lifecycle's thread (see {@link LifecycleThread}). */
-    void post(Runnable event) {
-        thread.post(() -> {
+    /** Posts an event to the lifecycle's thread (see {@link LifecycleThread}); false once it has stopped. */
+    boolean post(Runnable event) {
+        return thread.post(() -> {
             event.run();
             afterEvent.run();
         });

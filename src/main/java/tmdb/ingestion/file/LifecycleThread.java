@@ -1,6 +1,7 @@
 package tmdb.ingestion.file;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 public interface LifecycleThread {
 
-    /** Runs the event on the lifecycle's thread, after those posted before it. */
-    void post(Runnable event);
+    /** Runs the event on the lifecycle's thread, after those posted before it; false once the thread has stopped. */
+    boolean post(Runnable event);
 
     /** Runs the event on the lifecycle's thread once the delay has passed. */
     void postAfter(Duration delay, Runnable event);
@@ -57,16 +58,21 @@ public interface LifecycleThread {
         }
 
         @Override
-        public void post(Runnable event) {
-            if (!executor.isShutdown()) {
+        public boolean post(Runnable event) {
+            try {
                 executor.execute(() -> run(event));
+                return true;
+            } catch (RejectedExecutionException stopped) {
+                return false;
             }
         }
 
         @Override
         public void postAfter(Duration delay, Runnable event) {
-            if (!executor.isShutdown()) {
+            try {
                 executor.schedule(() -> run(event), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException stopped) {
+                LOG.debug("The file lifecycle has stopped: a delayed event is dropped");
             }
         }
 

@@ -1,6 +1,7 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,8 +51,12 @@ final class Settling {
             return;
         }
         file.saving(true);
-        context.checkpoints.save(checkpoint).whenComplete((saved, error) -> context.post(() -> saved(file,
-                error)));
+        try {
+            context.checkpoints.save(checkpoint).whenComplete((saved, error) -> context.post(() -> saved(file,
+                    error)));
+        } catch (RuntimeException e) {
+            saved(file, e);
+        }
     }
 
     private void saved(TrackedFile file, Throwable error) {
@@ -112,7 +117,7 @@ final class Settling {
             return;
         } else {
             LOG.warn("Done {}: {}. It was not moved: {}", file.identity(), account.summary(),
-                    java.nio.file.Files.exists(file.location()) ? "another file was put under its name while it was "
+                    Files.exists(file.location()) ? "another file was put under its name while it was "
                             + "read (the collector reused the name); that file is read on its own next"
                             : "it vanished from its folder (deleted or moved by someone else) while it was read");
         }
@@ -167,13 +172,18 @@ final class Settling {
         }
     }
 
-    /** The checkpoints the files of a transaction's records reach once it is committed. */
+    /**
+     * The checkpoints the files of a transaction's records reach once it is committed. A file let go (or whose
+     * checkpoint for its next reader is saved already) is gone: its records are not committed, the next reader sends
+     * them, as that checkpoint says.
+     */
     CommitCheckpoints assuming(Map<SourceFile, Set<Long>> linesByFile) {
         Map<SourceFile, Checkpoint> checkpoints = new HashMap<>();
         Set<SourceFile> gone = new HashSet<>();
         linesByFile.forEach((source, lines) -> {
             TrackedFile file = context.table.get(source);
-            if (file == null || file.state() == FileState.INTERRUPTED || file.state() == FileState.DROPPED) {
+            if (file == null || file.state() == FileState.INTERRUPTED || file.state() == FileState.DROPPED
+                    || file.handedOverCheckpoint()) {
                 gone.add(source);
             } else if (file.state() != FileState.REWRITTEN && !file.moved() && context.holdsWhatWasRead(file)) {
                 try {

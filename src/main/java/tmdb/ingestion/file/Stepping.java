@@ -129,6 +129,7 @@ final class Stepping {
      */
     private boolean rewrittenIfSo(TrackedFile file, FileObservation observation) throws IOException {
         if (!observation.inPlace() || file.moved() || file.head() == null
+                || !FileTransitions.allows(file.state(), FileEvent.REWRITTEN)
                 || file.head().stillMatches(file.channel(), file.account().bytesAdmitted())) {
             return false;
         }

@@ -32,6 +32,8 @@ final class TrackedFile {
     private long quietSize = -1;
     private long movedAtNanos;
     private boolean moved;
+    private boolean movedBack;
+    private boolean handedOverCheckpoint;
     private long retryOpenAtNanos = Long.MIN_VALUE;
     private boolean completed;
     private boolean startsAfresh;
@@ -158,6 +160,24 @@ final class TrackedFile {
         movedAtNanos = nowNanos;
     }
 
+    /** It was moved, then put back into its folder (its late lines not all resolved when it was let go). */
+    void putBack() {
+        movedBack = true;
+    }
+
+    boolean wasPutBack() {
+        return movedBack;
+    }
+
+    /** Its checkpoint for whoever reads it next is saved (or it was put back): its records are not to be committed. */
+    void checkpointHandedOver() {
+        handedOverCheckpoint = true;
+    }
+
+    boolean handedOverCheckpoint() {
+        return handedOverCheckpoint;
+    }
+
     long movedAtNanos() {
         return movedAtNanos;
     }
@@ -184,6 +204,11 @@ final class TrackedFile {
     /** A claim whose file could not be opened is tried again when it changes, or after a while. */
     boolean mayRetryOpen(long nowNanos) {
         return nowNanos >= retryOpenAtNanos;
+    }
+
+    /** True until the file first failed to open (it is counted once). */
+    boolean neverFailedToOpen() {
+        return retryOpenAtNanos == Long.MIN_VALUE;
     }
 
     void retryOpenAt(long nanos) {

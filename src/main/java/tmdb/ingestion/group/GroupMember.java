@@ -176,6 +176,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
             consumer = new KafkaConsumer<>(consumerConfig());
             int count = partitionCount();
             if (count == 0) {
+                LOG.info("Left group {} before joining it", options.groupId());
                 return;
             }
             partitions.count(count);
@@ -275,8 +276,10 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
             return;
         }
         consumer.pause(assigned);
-        phases.preparing(taken);
-        preparing.execute(() -> prepare(taken));
+        Set<Integer> toPrepare = phases.preparing(taken);
+        if (!toPrepare.isEmpty()) {
+            preparing.execute(() -> prepare(toPrepare));
+        }
     }
 
     /**
@@ -326,6 +329,13 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     /** The prepared partitions: owned now, their announcements read from their start. */
     private void startReadingPrepared() {
         Set<Integer> prepared = phases.takePrepared();
+        Set<Integer> stillAssigned = numbers(consumer.assignment());
+        Set<Integer> gone = new TreeSet<>(prepared);
+        gone.removeAll(stillAssigned);
+        if (!gone.isEmpty()) {
+            work.hand(gone);
+            prepared.removeAll(gone);
+        }
         if (prepared.isEmpty()) {
             return;
         }
@@ -422,6 +432,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 ownedLeaving.add(partition);
             } else if (phases.takenAway(partition)) {
                 work.hand(Set.of(partition));
+            } else {
+                awaitPreparation(partition);
             }
         }
         catchingUp.keySet().removeIf(partition -> leavingPartitions.contains(partition.partition()));
@@ -435,15 +447,32 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         Duration drain = Duration.ofMillis(options.handOverMs());
         try {
             files.release(ownedLeaving, lost, drain).get(drain.toMillis() * 2 + 5_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("The files of partitions {} were not all let go in time ({}): the next owner resumes them from "
-                    + "their last checkpoints", ownedLeaving, e.toString());
+        } catch (ExecutionException e) {
+            LOG.debug("The files of partitions {} were let go at the stop already: {}", ownedLeaving, e.getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("The files of partitions {} were not all let go in time: the next owner resumes them from their "
+                    + "last checkpoints", ownedLeaving);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         work.hand(ownedLeaving);
         LOG.info("Instance {} {} files partitions {}; it owns {} now", options.instanceId(),
                 lost ? "lost" : "handed over", ownedLeaving, owned);
+    }
+
+    /**
+     * A partition taken away while it is being prepared: its preparation is given a while to end (it then hands the
+     * work back itself), so that it does not take the partition's transactional id after the next owner took it.
+     */
+    private void awaitPreparation(int partition) {
+        try {
+            if (!phases.awaitPrepared(partition, options.handOverMs())) {
+                LOG.warn("Files partition {} goes to another instance while this one still waits for Kafka to take it; "
+                        + "it is handed back as soon as Kafka answers", partition);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Starts or stops the folder routes: the owner of files partition 0 lists the folders. */

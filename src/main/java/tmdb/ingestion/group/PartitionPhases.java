@@ -17,9 +17,35 @@ final class PartitionPhases {
     private final Set<Integer> cancelled = new HashSet<>();
     private final Set<Integer> prepared = new TreeSet<>();
 
-    synchronized void preparing(Set<Integer> partitions) {
-        preparing.addAll(partitions);
-        cancelled.removeAll(partitions);
+    /**
+     * These partitions are given to this instance: returns those to prepare now. One still being prepared (taken away
+     * and given back meanwhile) is wanted again, and not prepared twice.
+     */
+    synchronized Set<Integer> preparing(Set<Integer> partitions) {
+        Set<Integer> toPrepare = new TreeSet<>();
+        for (int partition : partitions) {
+            cancelled.remove(partition);
+            if (preparing.add(partition)) {
+                toPrepare.add(partition);
+            }
+        }
+        return toPrepare;
+    }
+
+    /**
+     * Waits, at most the given time, until the partition is no longer being prepared: its work must not be taken
+     * after its next owner took it (that would fence the next owner).
+     */
+    synchronized boolean awaitPrepared(int partition, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (preparing.contains(partition)) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
     }
 
     /** The partitions still to prepare of these (the others were taken away meanwhile). */
@@ -43,6 +69,7 @@ final class PartitionPhases {
                 prepared.add(partition);
             }
         }
+        notifyAll();
         return handBack;
     }
 

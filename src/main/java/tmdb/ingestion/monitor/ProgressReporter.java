@@ -74,6 +74,9 @@ public final class ProgressReporter extends ServiceSupport {
         text.append(String.format("  after a restart   %d lines sent again (read before it, not yet confirmed by the "
                 + "last checkpoint), %d skipped (delivered before it)%n", stats.resent(), stats.alreadyDelivered()));
         text.append(String.format("  files             %d done, %d failed", stats.filesDone(), stats.filesFailed()));
+        if (stats.filesNotOpened() > 0) {
+            text.append(String.format(", %d could not be opened (left in place)", stats.filesNotOpened()));
+        }
         return text.toString();
     }
 

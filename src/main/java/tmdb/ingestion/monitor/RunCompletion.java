@@ -69,8 +69,11 @@ public final class RunCompletion {
         }
     }
 
-    /** 0 when every record was published or dead-lettered and every file finished; 1 otherwise. */
+    /**
+     * 0 when every record was published or dead-lettered and every file finished; 1 otherwise (a record not
+     * delivered, a file failed, or one that could not be opened).
+     */
     public int exitCode() {
-        return aborted || stats.failed() > 0 || stats.filesFailed() > 0 ? 1 : 0;
+        return aborted || stats.failed() > 0 || stats.filesFailed() > 0 || stats.filesNotOpened() > 0 ? 1 : 0;
     }
 }

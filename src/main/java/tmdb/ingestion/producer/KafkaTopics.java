@@ -29,7 +29,9 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
@@ -269,7 +271,8 @@ public final class KafkaTopics extends ServiceSupport implements KafkaAvailabili
 
     private static ConfigurationException failed(String what, String where, Throwable cause) {
         String message = what + " at " + where + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        return cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
-                ? new KafkaNotReachableException(message) : new ConfigurationException(message);
+        boolean notReadyYet = cause instanceof TimeoutException || cause instanceof RetriableException
+                || cause instanceof InvalidReplicationFactorException;
+        return notReadyYet ? new KafkaNotReachableException(message) : new ConfigurationException(message);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,6 +97,11 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private List<Pending> batch = new ArrayList<>();
     /** Checkpoints the file lifecycle saves outside records (a hand-over, a settled file): in the next commit. */
     private List<Saving> checkpointsToSave = new ArrayList<>();
+    /**
+     * The last checkpoint committed of each file: a checkpoint saved outside records while a commit was under way may
+     * know less than the one that commit wrote, and must not replace it.
+     */
+    private final Map<String, Checkpoint> committed = new HashMap<>();
     /** Bytes of the records in {@link #batch}: they hold their in-flight budget until their commit. */
     private long batchBytes;
     private final long commitEarlyBytes;
@@ -342,7 +348,12 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     return;
                 }
                 Map<String, Checkpoint> byFile = new LinkedHashMap<>();
-                saving.forEach(checkpoint -> byFile.put(checkpoint.checkpoint().file(), checkpoint.checkpoint()));
+                for (Saving checkpoint : saving) {
+                    Checkpoint before = committed.get(checkpoint.checkpoint().file());
+                    if (before == null || !before.supersedes(checkpoint.checkpoint())) {
+                        byFile.put(checkpoint.checkpoint().file(), checkpoint.checkpoint());
+                    }
+                }
                 reached.checkpoints().values().forEach(checkpoint -> byFile.put(checkpoint.file(), checkpoint));
                 beginIfNeeded();
                 firstSendNanos.compareAndSet(0, System.nanoTime());
@@ -355,6 +366,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     return;
                 }
                 inTransaction = false;
+                committed.putAll(byFile);
             } catch (KafkaException | IllegalStateException | IOException e) {
                 again(saving);
                 recover(sent, e);

@@ -1,5 +1,6 @@
 package tmdb.ingestion.file;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -166,7 +167,7 @@ class FileLifecycleTest {
         assertThat(h.current.grants.get(0).offset()).as("one of other bytes").isZero();
 
         h.restart(LifecycleHarness.Ending.CRASH, false);
-        try (var channel = java.nio.channels.FileChannel.open(file)) {
+        try (var channel = FileChannel.open(file)) {
             h.durable.save(new Checkpoint(identity, lineLength, FileIdentity.of(identity, channel, lineLength)
                     .fingerprint(), 1, lineLength, 1, List.of(), false));
         }

@@ -3,6 +3,7 @@ package tmdb.ingestion.file;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -68,7 +69,7 @@ class FileTransitionsTest {
 
     private static boolean reachesAnEnd(FileState from) {
         Set<FileState> seen = EnumSet.of(from);
-        List<FileState> frontier = new java.util.ArrayList<>(List.of(from));
+        List<FileState> frontier = new ArrayList<>(List.of(from));
         while (!frontier.isEmpty()) {
             FileState state = frontier.remove(0);
             if (state.ended()) {

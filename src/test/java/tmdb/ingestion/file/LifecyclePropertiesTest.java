@@ -1,5 +1,6 @@
 package tmdb.ingestion.file;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,7 +79,7 @@ class LifecyclePropertiesTest {
     private static void safe(LifecycleHarness harness) {
         try {
             harness.checkSafety();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }
@@ -103,7 +104,7 @@ class LifecyclePropertiesTest {
                         LifecycleHarness harness = new LifecycleHarness(exactlyOnce);
                         OPEN.add(harness);
                         return harness;
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new AssertionError(e);
                     }
                 })
@@ -181,7 +182,7 @@ class LifecyclePropertiesTest {
             public boolean precondition(LifecycleHarness harness) {
                 try {
                     return !harness.filesInFolders().isEmpty();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     return false;
                 }
             }

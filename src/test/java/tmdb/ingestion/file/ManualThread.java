@@ -27,10 +27,11 @@ final class ManualThread implements LifecycleThread {
     }
 
     @Override
-    public void post(Runnable event) {
+    public boolean post(Runnable event) {
         if (!shutDown) {
             queue.add(event);
         }
+        return !shutDown;
     }
 
     @Override

@@ -6,12 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.CheckpointStore;
@@ -51,7 +53,7 @@ public final class LifecycleFixture implements AutoCloseable {
 
     public LifecycleFixture(Path dataDir, CheckpointStore checkpoints, IngestionStats stats) throws IOException {
         this.dataDir = dataDir;
-        Map<Path, ClaimCheck.Folder> folders = new java.util.HashMap<>();
+        Map<Path, ClaimCheck.Folder> folders = new HashMap<>();
         for (String label : List.of("new", "change", "old")) {
             folders.put(Files.createDirectories(dataDir.resolve("movie").resolve(label)).toAbsolutePath()
                     .normalize(), new ClaimCheck.Folder("movie", label));
@@ -97,7 +99,7 @@ public final class LifecycleFixture implements AutoCloseable {
     }
 
     /** The file as the lifecycle's next snapshot shows it, once it satisfies the condition. */
-    public FileView awaitView(SourceFile file, java.util.function.Predicate<FileView> condition) {
+    public FileView awaitView(SourceFile file, Predicate<FileView> condition) {
         FileView[] found = new FileView[1];
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             lifecycle.tick();
