@@ -166,7 +166,7 @@ final class ApplicationLifecycle extends MainListenerSupport {
         deadline.start(Duration.ofMillis(graceMs));
         Duration keptForTheRest = Duration.ofMillis(graceMs / 3);
         Duration drain = deadline.remainingLess(keptForTheRest);
-        Duration save = keptForTheRest.dividedBy(2);
+        Duration save = keptForTheRest.dividedBy(4);
         FileLifecycle files = bean(context, "fileLifecycle", FileLifecycle.class);
         try {
             files.stopIngesting(drain, save).get(drain.plus(save).toMillis() + 1000, TimeUnit.MILLISECONDS);

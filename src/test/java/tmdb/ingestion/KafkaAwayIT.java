@@ -13,6 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.BrokerProcess;
@@ -30,9 +32,11 @@ import static org.awaitility.Awaitility.await;
  * transactional id of its first files partition, while the others are still being taken, and stays away 75 s (past
  * the producer's {@code max.block.ms}, 60 s, and the old 60 s limit on reading checkpoints). The instance stays up
  * throughout, and once Kafka is back every line arrives once for a {@code read_committed} consumer. The waits are the
- * scenario: how long Kafka is away is what is under test.
+ * scenario: how long Kafka is away is what is under test; since the test mostly waits, on a broker of its own, it runs
+ * beside the other integration tests.
  */
 @Tag("slow")
+@Execution(ExecutionMode.CONCURRENT)
 class KafkaAwayIT {
 
     private static final Duration BEFORE_THE_BROKER = Duration.ofSeconds(45);

@@ -441,7 +441,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         if (ownedLeaving.isEmpty()) {
             return;
         }
-        if (ownedLeaving.contains(0)) {
+        if (ownedLeaving.contains(0) && !leaving) {
+            // at the application's stop, Camel stops the folder routes with the others
             discover(false);
         }
         Duration drain = Duration.ofMillis(options.handOverMs());
