@@ -84,12 +84,16 @@ final class ApplicationLifecycle extends MainListenerSupport {
         if (main instanceof MainSupport stoppable) {
             completion.onComplete(stoppable::completed);
         }
+        GroupMember member = bean(context, "groupMember", GroupMember.class);
+        Runnable stopNow = () -> {
+            member.stopTaking();
+            completion.abort();
+        };
         PartitionSenders senders = bean(context, "transactionalSender", PartitionSenders.class);
         if (senders != null) {
-            senders.onFenced(completion::abort);
+            senders.onFenced(stopNow);
         }
-        GroupMember member = bean(context, "groupMember", GroupMember.class);
-        member.onExpelled(completion::abort);
+        member.onExpelled(stopNow);
         if (mode(context) == RunMode.ONCE) {
             member.start();
             return;
@@ -151,9 +155,10 @@ final class ApplicationLifecycle extends MainListenerSupport {
     }
 
     /**
-     * The stop fits {@code ingestion.shutdown.grace-period-ms}: readers stop at their next line; records in flight
-     * get two thirds of it to be acknowledged; every file not settled keeps its checkpoint and stays in place; Camel's
-     * shutdown and the Kafka clients' close share what is left (see {@link StopDeadline}).
+     * The stop fits {@code ingestion.shutdown.grace-period-ms}: no partition is taken any more; readers stop at their
+     * next line; records in flight get two thirds of it to be acknowledged; every file not settled keeps its
+     * checkpoint and stays in place; Camel's shutdown and the Kafka clients' close share what is left (see
+     * {@link StopDeadline}).
      */
     @Override
     public void beforeStop(BaseMainSupport main) {
@@ -167,6 +172,8 @@ final class ApplicationLifecycle extends MainListenerSupport {
         Duration keptForTheRest = Duration.ofMillis(graceMs / 3);
         Duration drain = deadline.remainingLess(keptForTheRest);
         Duration save = keptForTheRest.dividedBy(4);
+        GroupMember member = bean(context, "groupMember", GroupMember.class);
+        member.stopTaking();
         FileLifecycle files = bean(context, "fileLifecycle", FileLifecycle.class);
         try {
             files.stopIngesting(drain, save).get(drain.plus(save).toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -176,7 +183,6 @@ final class ApplicationLifecycle extends MainListenerSupport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        GroupMember member = bean(context, "groupMember", GroupMember.class);
         member.leave(deadline.remainingLess(keptForTheRest.dividedBy(2)));
         member.stop();
         ShutdownStrategy shutdown = context.getShutdownStrategy();

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
@@ -31,9 +33,11 @@ import static tmdb.ingestion.support.ManagementEndpoint.value;
  * Exactly-once: the broker freezes (SIGSTOP), as behind a network cut, and thaws. Not a crash there: Kafka 4.3.1's
  * single broker, killed with a transaction open, at times restarts without the abort marker of that transaction on
  * one of its partitions, so the next commit of the same producer makes the aborted records visible to
- * {@code read_committed} (docs/operations.md, "Exactly-once and a broker crash").
+ * {@code read_committed} (docs/operations.md, "Exactly-once and a broker crash"). The outage is waited out on a
+ * broker of its own, so the test runs beside the other integration tests.
  */
 @Tag("slow")
+@Execution(ExecutionMode.CONCURRENT)
 class BrokerOutageIT {
 
     @TempDir

@@ -17,6 +17,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
@@ -33,9 +35,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * Long pauses around exactly-once transactions, and stops that must fit a container's grace period: a transaction
  * the coordinator aborted for its age is this instance's own doing, not another instance's; and SIGTERM while
- * Kafka is away ends within {@code ingestion.shutdown.grace-period-ms}, losing nothing.
+ * Kafka is away ends within {@code ingestion.shutdown.grace-period-ms}, losing nothing. The pauses are the scenario
+ * (the test mostly waits, its topics its own), so it runs beside the other integration tests.
  */
 @Tag("slow")
+@Execution(ExecutionMode.CONCURRENT)
 class StopsAndStallsIT {
 
     private static final int TRANSACTION_TIMEOUT_MS = 2000;

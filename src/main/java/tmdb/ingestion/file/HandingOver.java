@@ -59,17 +59,36 @@ final class HandingOver {
         this.claims = claims;
     }
 
-    /** These partitions go to another instance: their files are let go, within {@code drain} unless lost. */
+    /**
+     * These partitions go to another instance: their files are let go, within {@code drain} unless lost. Lost, they
+     * are let go at once, also those a hand-over under way holds; handed over, the answer also waits for the
+     * hand-overs under way that hold some of them.
+     */
     CompletableFuture<Void> release(Set<Integer> partitions, boolean lost, Duration drain) {
         claims.released(partitions);
-        List<TrackedFile> leaving = releaseFiles(file -> partitions.contains(file.source().partition()));
+        Predicate<TrackedFile> ofThesePartitions = file -> partitions.contains(file.source().partition());
+        List<TrackedFile> leaving = releaseFiles(ofThesePartitions);
         if (lost) {
             leaving.forEach(file -> letGo(file, true, false));
+            // a hand-over under way (the stop's) must not save checkpoints over what the next owner commits
+            for (HandOver handOver : pending) {
+                List<TrackedFile> cutOff = handOver.files.stream().filter(ofThesePartitions).toList();
+                handOver.files.removeAll(cutOff);
+                cutOff.forEach(file -> letGo(file, true, false));
+            }
             context.checkpoints.forget(partitions);
+            check();
             return CompletableFuture.completedFuture(null);
         }
-        return begin(new HandOver(leaving, new TreeSet<>(partitions), deadline(drain),
-                Math.max(TimeUnit.SECONDS.toNanos(1), drain.toNanos()), false));
+        List<CompletableFuture<Void>> underWay = new ArrayList<>();
+        for (HandOver handOver : pending) {
+            if (handOver.files.stream().anyMatch(ofThesePartitions)) {
+                underWay.add(handOver.done);
+            }
+        }
+        underWay.add(begin(new HandOver(leaving, new TreeSet<>(partitions), deadline(drain),
+                Math.max(TimeUnit.SECONDS.toNanos(1), drain.toNanos()), false)));
+        return CompletableFuture.allOf(underWay.toArray(CompletableFuture[]::new));
     }
 
     /** The application stops: every file is let go, its records given {@code drain}, its checkpoint {@code save}. */

@@ -117,6 +117,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     });
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean leaving;
+    /** The application stops: partitions given to this instance from now on are not taken (they wait for its leave). */
+    private volatile boolean stopping;
     private volatile Runnable onExpelled = () -> { };
 
     public GroupMember(Options options, Supplier<Properties> clientConfig, FileLifecycle files,
@@ -276,6 +278,11 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
             return;
         }
         consumer.pause(assigned);
+        if (stopping) {
+            LOG.info("Files partitions {} are given to instance {} while it stops: it does not take them, they go to "
+                    + "the others when it leaves", taken, options.instanceId());
+            return;
+        }
         Set<Integer> toPrepare = phases.preparing(taken);
         if (!toPrepare.isEmpty()) {
             preparing.execute(() -> prepare(toPrepare));
@@ -290,7 +297,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         String what = "taking files partitions " + taken;
         Reminder reminder = new Reminder();
         try {
-            while (!leaving) {
+            while (!leaving && !stopping) {
                 Set<Integer> wanted = phases.stillWanted(taken);
                 try {
                     if (!wanted.isEmpty()) {
@@ -328,6 +335,9 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
 
     /** The prepared partitions: owned now, their announcements read from their start. */
     private void startReadingPrepared() {
+        if (stopping) {
+            return;
+        }
         Set<Integer> prepared = phases.takePrepared();
         Set<Integer> stillAssigned = numbers(consumer.assignment());
         Set<Integer> gone = new TreeSet<>(prepared);
@@ -371,6 +381,15 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         } catch (TimeoutException e) {
             LOG.debug("Positions in the files topic unknown while Kafka does not answer: {}", e.getMessage());
         }
+    }
+
+    /**
+     * The application stops (or must, having been fenced or refused): from now on no partition is taken, so that no
+     * transactional id is taken from an instance that goes on and no checkpoint is read for a file this instance will
+     * not read. Those prepared or given meanwhile go to the others when it leaves.
+     */
+    public void stopTaking() {
+        stopping = true;
     }
 
     /**

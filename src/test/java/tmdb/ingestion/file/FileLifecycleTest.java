@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.FileIdentity;
 
@@ -233,5 +235,49 @@ class FileLifecycleTest {
         h.commit();
         assertThat(h.current.inFlight).as("records of files let go are left out of the transaction").isEmpty();
         assertThat(h.durable.all()).as("nothing was saved").isEmpty();
+    }
+
+    @ParameterizedTest(name = "exactly-once: {0}")
+    @ValueSource(booleans = {false, true})
+    void aPartitionLostWhileTheStopWaitsForItsRecordsIsLetGoWithoutACheckpoint(boolean exactlyOnce) throws Exception {
+        LifecycleHarness h = harness(exactlyOnce);
+        h.write("movie/old", 4);
+        listAndClaim(h);
+        h.readAll();
+        CompletableFuture<Void> stopped = h.current.lifecycle.stopIngesting(Duration.ofMinutes(1),
+                Duration.ofMinutes(1));
+        h.current.run();
+        assertThat(stopped).as("the stop waits for the records in flight").isNotDone();
+
+        CompletableFuture<Void> lost = h.current.lifecycle.release(Set.of(0), true, Duration.ofMinutes(1));
+        h.current.run();
+        assertThat(lost).isDone();
+        assertThat(stopped).as("the stop holds no file any more").isDone();
+        assertThat(h.current.lifecycle.snapshot().files()).isEmpty();
+        if (exactlyOnce) {
+            assertThat(h.current.transactional.toCommit).as("no checkpoint to commit").isEmpty();
+        }
+        assertThat(h.durable.all()).as("no checkpoint over the next owner's").isEmpty();
+    }
+
+    @Test
+    void aHandOverDuringTheStopIsAnsweredOnceTheStopLetItsFilesGo() throws Exception {
+        LifecycleHarness h = harness(true);
+        h.write("movie/old", 4);
+        listAndClaim(h);
+        h.readAll();
+        CompletableFuture<Void> stopped = h.current.lifecycle.stopIngesting(Duration.ofMinutes(1),
+                Duration.ofMinutes(1));
+        h.current.run();
+
+        CompletableFuture<Void> handedOver = h.current.lifecycle.release(Set.of(0), false, Duration.ofMinutes(1));
+        h.current.run();
+        assertThat(handedOver).as("the stop holds the partition's file, its checkpoint not saved yet").isNotDone();
+
+        h.commit();
+        h.commit();
+        assertThat(stopped).isDone();
+        assertThat(handedOver).isDone();
+        assertThat(h.durable.all()).as("the checkpoint the next owner resumes from").hasSize(1);
     }
 }
