@@ -41,6 +41,7 @@ class ApplicationProcessIT {
                 "KAFKA_BOOTSTRAP_SERVERS", TestBroker.bootstrapServers(),
                 "INGESTION_DATA_DIR", dir.resolve("data").toString(),
                 "INGESTION_MODE", "once",
+                "INGESTION_FILE_QUIET_PERIOD_MS", "0",
                 "INGESTION_TYPE_MOVIE_TOPIC", topic);
 
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), environment)) {
@@ -59,7 +60,7 @@ class ApplicationProcessIT {
 
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), environment,
                 "--ingestion.mode=once", "--ingestion.data-dir=" + dir.resolve("data"),
-                "--ingestion.type.movie.topic=" + topic)) {
+                "--ingestion.file.quiet-period-ms=0", "--ingestion.type.movie.topic=" + topic)) {
             assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isZero();
             assertThat(application.output()).contains("mode once").contains("published         6 records");
         }
@@ -100,7 +101,7 @@ class ApplicationProcessIT {
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
                 "--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(), "--ingestion.mode=once",
                 "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.type.movie.topic=" + topic,
-                "--ingestion.dead-letter.topic=" + deadLetters)) {
+                "--ingestion.file.quiet-period-ms=0", "--ingestion.dead-letter.topic=" + deadLetters)) {
             assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isEqualTo(1);
             assertThat(application.output())
                     .contains("Could not deliver movie/old/part-00001.jsonl:1 to topic " + deadLetters

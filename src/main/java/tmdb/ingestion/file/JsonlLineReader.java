@@ -14,7 +14,8 @@ import java.util.function.LongPredicate;
  * Streams the lines of a JSONL file from a byte offset to the current end of the file, line by line or in chunks
  * ({@link LineChunks}). Handles what collectors leave behind: a UTF-8 byte-order mark, CRLF endings, a missing final
  * newline; blank lines are skipped and counted, so line numbers stay those of the file. It reads by position through
- * its {@link ReadBuffer}; each line's bytes and the budget they hold come from its {@link LineBytes}.
+ * its {@link ReadBuffer}, finds each line there ({@link LineSpan}), and takes its bytes, with the budget they hold,
+ * from its {@link LineBytes}.
  * <p>
  * A file may still be written while it is read: bytes after the last newline are a line only when the data ends
  * exactly at {@code finalSize}, the size at which the file's owner found it quiet; otherwise the reader ends before
@@ -29,25 +30,17 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     public static final long ANY_SIZE = Long.MAX_VALUE;
 
     private final ReadBuffer in;
-    private final int maxLineBytes;
     private final InFlightBudget budget;
     private final BooleanSupplier stopRequested;
-    private final long finalSize;
     private boolean stoppedEarly;
-    private boolean endedBeforeUnterminatedLine;
     /** Where the next line starts; read by the metrics from another thread. */
     private volatile long bytesConsumed;
 
     private final LineBytes line;
+    /** A line read into the buffer and not handed over yet (its copy waits for budget). */
+    private final LineSpan span;
     private long lineNumber;
     private long blankLines;
-
-    /** A line read into the buffer and not handed over yet (its copy waits for budget). */
-    private boolean spanReady;
-    private int spanKept;
-    private long spanLength;
-    private long spanStart;
-    private long spanEnd;
 
     private SourceLine next;
 
@@ -56,10 +49,9 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
             throws IOException {
         this.in = new ReadBuffer(channel, offset, knownHead);
         this.line = new LineBytes(budget, maxLineBytes);
-        this.maxLineBytes = maxLineBytes;
+        this.span = new LineSpan(maxLineBytes, finalSize);
         this.budget = budget;
         this.stopRequested = stopRequested;
-        this.finalSize = finalSize;
         this.lineNumber = linesBefore;
         this.bytesConsumed = offset;
         in.fill();
@@ -139,7 +131,7 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
 
     /** True while lines may follow: the reader holds one, holds bytes, or has not met the end of the data. */
     boolean mayHaveMore() {
-        return !stoppedEarly && (spanReady || in.position < in.limit || !in.endOfData);
+        return !stoppedEarly && (span.ready || in.position < in.limit || !in.endOfData);
     }
 
     /** Checks for a stop request: true (and stopped early) when one came. */
@@ -152,7 +144,7 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
 
     /** The bytes kept of the line ready in the buffer. */
     int readyBytes() {
-        return spanKept;
+        return span.kept;
     }
 
     /** True right after a long line was taken with the buffer grown for it (a chunk ends after such a line). */
@@ -210,13 +202,13 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
 
     /** True when the data ended in the middle of a line that may still be being written: it was not read. */
     public boolean endedBeforeUnterminatedLine() {
-        return endedBeforeUnterminatedLine;
+        return span.endedBeforeUnterminatedLine;
     }
 
     /** Gives back the budget of the reader's buffer; called by the thread that read, once it is done. */
     public void release() {
         line.release();
-        spanReady = false;
+        span.ready = false;
     }
 
     // --- reading ---------------------------------------------------------------------------------------------------
@@ -227,19 +219,19 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
      */
     boolean ready(boolean mayWait) {
         try {
-            while (!spanReady) {
+            while (!span.ready) {
                 line.buffer();
                 if (!mayWait && !nextLineFitsBuffer()) {
                     return false;
                 }
-                if (!readLine(mayWait)) {
+                if (!span.read(in, line, mayWait)) {
                     return false;
                 }
-                if (isBlank()) {
+                if (span.isBlank(line.buffer())) {
                     blankLines++;
                     lineNumber++;
-                    bytesConsumed = spanEnd;
-                    spanReady = false;
+                    bytesConsumed = span.end;
+                    span.ready = false;
                 }
             }
             return true;
@@ -253,14 +245,14 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
      * wait.
      */
     SourceLine takeReady(boolean mayWait) {
-        LineBytes.Taken taken = line.take(spanKept, mayWait);
+        LineBytes.Taken taken = line.take(span.kept, mayWait);
         if (taken == null) {
             return null;
         }
         lineNumber++;
-        bytesConsumed = spanEnd;
-        spanReady = false;
-        return new SourceLine(lineNumber, taken.bytes(), spanLength, spanStart, spanEnd, taken.permits());
+        bytesConsumed = span.end;
+        span.ready = false;
+        return new SourceLine(lineNumber, taken.bytes(), span.length, span.start, span.end, taken.permits());
     }
 
     /** True when the next line ends within the read buffer (or the data does): it needs no larger buffer. */
@@ -270,68 +262,5 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
         }
         in.compactAndFill();
         return in.indexOfNewline() >= 0 || in.endOfData;
-    }
-
-    /** Reads the next line into the line buffer; false when there is none (yet). */
-    private boolean readLine(boolean mayGrow) throws IOException {
-        long start = in.offset + in.position;
-        int kept = 0;
-        long length = 0;
-        byte last = 0;
-        while (true) {
-            if (in.position == in.limit && (in.endOfData || !in.fill())) {
-                if (length == 0) {
-                    return false;
-                }
-                if (finalSize != ANY_SIZE && in.end() != finalSize) {
-                    endedBeforeUnterminatedLine = true;
-                    in.rewindTo(start);
-                    return false;
-                }
-                break;
-            }
-            int newline = in.indexOfNewline();
-            int end = newline >= 0 ? newline : in.limit;
-            int chunk = end - in.position;
-            int copied = Math.min(chunk, maxLineBytes - kept);
-            if (copied > 0) {
-                System.arraycopy(in.bytes, in.position, line.ensureCapacity(kept + copied, mayGrow), kept, copied);
-                kept += copied;
-            }
-            length += chunk;
-            if (chunk > 0) {
-                last = in.bytes[end - 1];
-            }
-            in.position = end;
-            if (newline >= 0) {
-                in.position++;
-                break;
-            }
-        }
-        if (last == '\r') {
-            // the CR of a CRLF ending is not the line's, whether or not the line fits maxLineBytes
-            length--;
-            kept = (int) Math.min(kept, length);
-        }
-        spanKept = kept;
-        spanLength = length;
-        spanStart = start;
-        spanEnd = in.offset + in.position;
-        spanReady = true;
-        return true;
-    }
-
-    private boolean isBlank() {
-        if (spanLength > spanKept) {
-            return false;
-        }
-        byte[] bytes = line.buffer();
-        for (int i = 0; i < spanKept; i++) {
-            byte b = bytes[i];
-            if (b != ' ' && b != '\t' && b != '\r') {
-                return false;
-            }
-        }
-        return true;
     }
 }
