@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.BrokerProcess;
 import tmdb.ingestion.support.ManagementEndpoint;
@@ -23,8 +25,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The management port of a running application, against a broker process: metrics scraped while a run is going
- * and after it, with the values a known input must give, and readiness following the broker away and back.
+ * and after it, with the values a known input must give, and readiness following the broker away and back. A paced
+ * run on a broker of its own, mostly waiting: it runs beside the other integration tests.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class ManagementIT {
 
     private static final int PACED_RECORDS = 600;
