@@ -44,6 +44,15 @@ class FileLifecycleTest {
         harness.deliverClaims();
     }
 
+    /** A file of four lines in partition 0, read to its end, its records in flight. */
+    private LifecycleHarness readingAFileOfFourLines(boolean exactlyOnce) throws Exception {
+        LifecycleHarness h = harness(exactlyOnce);
+        h.write("movie/old", 4);
+        listAndClaim(h);
+        h.readAll();
+        return h;
+    }
+
     @Test
     void aFileIsOpenedOnceWhateverTheAnnouncementsRepeatAndHasOneReaderAtATime() throws Exception {
         LifecycleHarness h = harness(false);
@@ -204,10 +213,7 @@ class FileLifecycleTest {
 
     @Test
     void aHandOverLetsGoOfThePartitionsFilesOnceTheirRecordsAreResolved() throws Exception {
-        LifecycleHarness h = harness(true);
-        h.write("movie/old", 4);
-        listAndClaim(h);
-        h.readAll();
+        LifecycleHarness h = readingAFileOfFourLines(true);
 
         CompletableFuture<Void> handedOver = h.current.lifecycle.release(Set.of(0), false, Duration.ofMinutes(1));
         h.current.run();
@@ -224,10 +230,7 @@ class FileLifecycleTest {
 
     @Test
     void aLostPartitionIsLetGoAtOnceAndItsRecordsAreNotCommitted() throws Exception {
-        LifecycleHarness h = harness(true);
-        h.write("movie/old", 4);
-        listAndClaim(h);
-        h.readAll();
+        LifecycleHarness h = readingAFileOfFourLines(true);
 
         CompletableFuture<Void> lost = h.current.lifecycle.release(Set.of(0), true, Duration.ofMinutes(1));
         h.current.run();
@@ -240,10 +243,7 @@ class FileLifecycleTest {
     @ParameterizedTest(name = "exactly-once: {0}")
     @ValueSource(booleans = {false, true})
     void aPartitionLostWhileTheStopWaitsForItsRecordsIsLetGoWithoutACheckpoint(boolean exactlyOnce) throws Exception {
-        LifecycleHarness h = harness(exactlyOnce);
-        h.write("movie/old", 4);
-        listAndClaim(h);
-        h.readAll();
+        LifecycleHarness h = readingAFileOfFourLines(exactlyOnce);
         CompletableFuture<Void> stopped = h.current.lifecycle.stopIngesting(Duration.ofMinutes(1),
                 Duration.ofMinutes(1));
         h.current.run();
@@ -262,10 +262,7 @@ class FileLifecycleTest {
 
     @Test
     void aHandOverDuringTheStopIsAnsweredOnceTheStopLetItsFilesGo() throws Exception {
-        LifecycleHarness h = harness(true);
-        h.write("movie/old", 4);
-        listAndClaim(h);
-        h.readAll();
+        LifecycleHarness h = readingAFileOfFourLines(true);
         CompletableFuture<Void> stopped = h.current.lifecycle.stopIngesting(Duration.ofMinutes(1),
                 Duration.ofMinutes(1));
         h.current.run();
