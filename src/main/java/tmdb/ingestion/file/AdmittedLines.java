@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * What a chunk of lines did to its file's account, in file order: the lines admitted (sent on as records), each with
  * the byte it starts at, and the last line the chunk held, admitted or passed over (resolved before a restart),
- * with the byte after it. Built by the reader's thread, taken into the account by the lifecycle.
+ * with the byte after it, and the file's first bytes as read by then. Built by the reader's thread, taken into the
+ * account by the lifecycle.
  */
 public final class AdmittedLines {
 
@@ -15,9 +16,13 @@ public final class AdmittedLines {
     private long lastLine;
     private long afterLastLine;
 
-    public AdmittedLines(int capacity) {
+    private final byte[] head;
+
+    /** @param head the file's first bytes as the chunk's reader had read them (null when not recorded) */
+    public AdmittedLines(int capacity, byte[] head) {
         numbers = new long[Math.max(1, capacity)];
         offsets = new long[numbers.length];
+        this.head = head;
     }
 
     public void admitted(SourceLine line) {
@@ -55,5 +60,9 @@ public final class AdmittedLines {
 
     public long afterLastLine() {
         return afterLastLine;
+    }
+
+    byte[] head() {
+        return head;
     }
 }

@@ -32,6 +32,8 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     private final ReadBuffer in;
     private final InFlightBudget budget;
     private final BooleanSupplier stopRequested;
+    /** Whether the file is still the one read, up to a byte: a chunk is handed over only while it is. */
+    private LongPredicate stillTheContentRead = readUpTo -> true;
     private boolean stoppedEarly;
     /** Where the next line starts; read by the metrics from another thread. */
     private volatile long bytesConsumed;
@@ -87,8 +89,11 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
      */
     public static JsonlLineReader of(ReadGrant grant, int maxLineBytes, InFlightBudget budget,
                                      BooleanSupplier stopping) throws IOException {
-        return new JsonlLineReader(grant.channel(), grant.offset(), grant.linesBefore(), maxLineBytes, budget,
-                () -> stopping.getAsBoolean() || grant.cancelled().get(), grant.finalSize(), grant.head());
+        JsonlLineReader reader = new JsonlLineReader(grant.channel(), grant.offset(), grant.linesBefore(),
+                maxLineBytes, budget, () -> stopping.getAsBoolean() || grant.cancelled().get(), grant.finalSize(),
+                grant.head());
+        reader.stillTheContentRead = readUpTo -> grant.stillTheContentRead(reader.headRead(), readUpTo);
+        return reader;
     }
 
     // --- line by line --------------------------------------------------------------------------------------------
@@ -118,15 +123,11 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     // --- in chunks -------------------------------------------------------------------------------------------------
 
     /**
-     * The lines in chunks of at most {@code maxLines} lines and {@code maxBytes} bytes (see {@link LineChunks}), each
-     * handed over only while the file still starts with the bytes {@code contentRead} knows.
+     * The lines in chunks of at most {@code maxLines} lines and {@code maxBytes} bytes (see {@link LineChunks}); a
+     * grant's reader hands each over only while the file still starts with the bytes it read of its start.
      */
-    public Iterator<List<SourceLine>> chunks(int maxLines, long maxBytes, LongPredicate contentRead) {
-        return new LineChunks(this, budget, maxLines, maxBytes, contentRead);
-    }
-
-    public Iterator<List<SourceLine>> chunks(int maxLines, long maxBytes) {
-        return chunks(maxLines, maxBytes, readUpTo -> true);
+    public Iterator<LineChunk> chunks(int maxLines, long maxBytes) {
+        return new LineChunks(this, budget, maxLines, maxBytes, stillTheContentRead);
     }
 
     /** True while lines may follow: the reader holds one, holds bytes, or has not met the end of the data. */

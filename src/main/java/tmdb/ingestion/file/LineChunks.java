@@ -22,7 +22,7 @@ import java.util.function.LongPredicate;
  * not even a line cut in the middle: the chunk's lines give their budget back, the reader stops where the chunk
  * began, and the lifecycle reads the new content as a new file.
  */
-final class LineChunks implements Iterator<List<SourceLine>> {
+final class LineChunks implements Iterator<LineChunk> {
 
     private final JsonlLineReader reader;
     private final int maxLines;
@@ -45,7 +45,7 @@ final class LineChunks implements Iterator<List<SourceLine>> {
     }
 
     @Override
-    public List<SourceLine> next() {
+    public LineChunk next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
@@ -57,7 +57,7 @@ final class LineChunks implements Iterator<List<SourceLine>> {
             chunk = List.of();
         }
         exhausted = chunk.isEmpty();
-        return chunk;
+        return new LineChunk(chunk, reader.headRead());
     }
 
     private List<SourceLine> read() {

@@ -23,10 +23,13 @@ import tmdb.ingestion.checkpoint.Checkpoint;
 public record ReadGrant(SourceFile file, FileChannel channel, long offset, long linesBefore, long finalSize,
                         Checkpoint resumedFrom, byte[] head, AtomicBoolean cancelled) {
 
-    /** True while the file still starts with the bytes the lifecycle knows and is at least this long. */
-    public boolean stillTheContentRead(long readUpTo) {
+    /**
+     * True while the file still starts with the bytes its reader read of its start ({@code headRead}, which go on from
+     * those the lifecycle knows; those alone when null) and is at least this long.
+     */
+    public boolean stillTheContentRead(byte[] headRead, long readUpTo) {
         try {
-            return head == null || ContentHead.matches(channel, head, readUpTo);
+            return head == null || ContentHead.matches(channel, headRead != null ? headRead : head, readUpTo);
         } catch (IOException e) {
             return false;
         }

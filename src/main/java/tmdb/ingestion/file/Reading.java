@@ -56,12 +56,16 @@ final class Reading {
 
     /**
      * A chunk of the file's lines went on. A file that ended here meanwhile (rewritten, say) still counts them, so
-     * that it is forgotten only once their outcomes are in.
+     * that it is forgotten only once their outcomes are in. The first bytes its reader read by then are known from now
+     * on: a checkpoint of these lines names the content they were read from.
      */
     void admitted(SourceFile source, AdmittedLines lines) {
         TrackedFile file = context.table.get(source);
         if (file != null) {
             file.account().admitted(lines);
+            if (file.head() != null && !file.state().ended()) {
+                file.head().readerSaw(lines.head());
+            }
         }
     }
 

@@ -6,22 +6,21 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
 
 import org.apache.camel.Exchange;
 import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
 import tmdb.ingestion.file.JsonlLineReader;
+import tmdb.ingestion.file.LineChunk;
 import tmdb.ingestion.file.ReadEnd;
 import tmdb.ingestion.file.ReadGrant;
 import tmdb.ingestion.file.ReadingProperties;
-import tmdb.ingestion.file.SourceLine;
 
 /**
  * The reading route's steps: a grant of the lifecycle becomes a line reader from where the file's reading stopped,
- * its lines come out in chunks, and how the reading ended goes back to the lifecycle as an event. It also queues the
- * It holds no state of the file's: the grant says all.
+ * its lines come out in chunks, and how the reading ended goes back to the lifecycle as an event. It holds no state
+ * of the file's: the grant says all.
  */
 public final class FileReading {
 
@@ -46,11 +45,10 @@ public final class FileReading {
     }
 
     /** The reader's lines in chunks (a line longer than a chunk alone). */
-    public Iterator<List<SourceLine>> chunks(Exchange exchange) {
-        ReadGrant grant = exchange.getProperty(ReadingProperties.GRANT, ReadGrant.class);
+    public Iterator<LineChunk> chunks(Exchange exchange) {
         return exchange.getIn().getBody() instanceof JsonlLineReader reader
-                ? reader.chunks(lifecycle.options().chunkLines(), lifecycle.options().chunkBytes(),
-                grant::stillTheContentRead) : Collections.emptyIterator();
+                ? reader.chunks(lifecycle.options().chunkLines(), lifecycle.options().chunkBytes())
+                : Collections.emptyIterator();
     }
 
     /** The reader gave its last line, or stopped where it was asked to. */

@@ -11,6 +11,7 @@ import tmdb.ingestion.file.AdmittedLines;
 import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
+import tmdb.ingestion.file.LineChunk;
 import tmdb.ingestion.file.ReadGrant;
 import tmdb.ingestion.file.ReadingProperties;
 import tmdb.ingestion.file.SourceFile;
@@ -41,12 +42,12 @@ public final class RecordAdmission implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        List<SourceLine> chunk = exchange.getIn().getBody(List.class);
+        LineChunk lines = exchange.getIn().getBody(LineChunk.class);
+        List<SourceLine> chunk = lines.lines();
         ReadGrant grant = exchange.getProperty(ReadingProperties.GRANT, ReadGrant.class);
         SourceFile file = grant.file();
         Checkpoint resumedFrom = grant.resumedFrom();
-        AdmittedLines admitted = new AdmittedLines(chunk.size());
+        AdmittedLines admitted = new AdmittedLines(chunk.size(), lines.head());
         List<Record> records = new ArrayList<>(chunk.size());
         long resent = 0;
         for (SourceLine line : chunk) {

@@ -48,7 +48,7 @@ class FileAccountTest {
     }
 
     private void admitAll() {
-        AdmittedLines lines = new AdmittedLines(5);
+        AdmittedLines lines = new AdmittedLines(5, null);
         for (long number = 1; number <= 5; number++) {
             lines.admitted(line(number));
         }
@@ -119,7 +119,7 @@ class FileAccountTest {
         assertThat(from.resolvedBefore(3)).isTrue();
         assertThat(from.resolvedBefore(5)).as("not read before the stop").isFalse();
 
-        AdmittedLines chunk = new AdmittedLines(2);
+        AdmittedLines chunk = new AdmittedLines(2, null);
         chunk.admitted(line(2));
         chunk.passed(line(3));
         account.admitted(chunk);
@@ -145,7 +145,7 @@ class FileAccountTest {
 
     @Test
     void afterABrokenReadReadingResumesAfterTheLastLineAdmittedNotAfterTheLastLineTheReaderGave() {
-        AdmittedLines chunk = new AdmittedLines(2);
+        AdmittedLines chunk = new AdmittedLines(2, null);
         chunk.admitted(line(1));
         chunk.admitted(line(2));
         account.admitted(chunk);
@@ -158,7 +158,7 @@ class FileAccountTest {
 
     @Test
     void aStoppedReaderResumesAfterTheLastLineAdmittedToo() {
-        AdmittedLines chunk = new AdmittedLines(1);
+        AdmittedLines chunk = new AdmittedLines(1, null);
         chunk.admitted(line(1));
         account.admitted(chunk);
 

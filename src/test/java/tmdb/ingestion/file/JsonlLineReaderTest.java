@@ -271,12 +271,12 @@ class JsonlLineReaderTest {
         }
         Path file = Files.writeString(dir.resolve("chunks.jsonl"), content);
         InFlightBudget budget = new InFlightBudget(9 * KIB);
-        Iterator<List<SourceLine>> chunks = budgeted(file, budget).chunks(100, 1 << 20);
+        Iterator<LineChunk> chunks = budgeted(file, budget).chunks(100, 1 << 20);
 
-        List<SourceLine> first = chunks.next();
+        List<SourceLine> first = chunks.next().lines();
         assertThat(first).as("two lines fit the budget").hasSize(2);
         first.forEach(line -> budget.release(line.permits()));
-        List<SourceLine> second = chunks.next();
+        List<SourceLine> second = chunks.next().lines();
         assertThat(second).hasSize(2);
         assertThat(second.get(0).number()).isEqualTo(3);
     }
@@ -286,9 +286,9 @@ class JsonlLineReaderTest {
         Path file = Files.writeString(dir.resolve("lookahead.jsonl"),
                 lineOf(300 * KIB, 'a') + "\n" + lineOf(300 * KIB, 'b') + "\n");
         InFlightBudget budget = new InFlightBudget(128 * KIB);
-        Iterator<List<SourceLine>> chunks = budgeted(file, budget).chunks(100, 1 << 20);
+        Iterator<LineChunk> chunks = budgeted(file, budget).chunks(100, 1 << 20);
 
-        List<SourceLine> first = chunks.next();
+        List<SourceLine> first = chunks.next().lines();
         assertThat(first).hasSize(1);
         assertThat(budget.bytesInFlight()).as("the first line holds all of the budget").isEqualTo(128 * KIB);
         boolean more = assertTimeoutPreemptively(Duration.ofSeconds(10), chunks::hasNext,
@@ -296,7 +296,7 @@ class JsonlLineReaderTest {
         assertThat(more).isTrue();
 
         first.forEach(line -> budget.release(line.permits()));
-        List<SourceLine> second = chunks.next();
+        List<SourceLine> second = chunks.next().lines();
         assertThat(second).singleElement().extracting(SourceLine::number).isEqualTo(2L);
         assertThat(chunks.hasNext()).as("the end of the file is known without reading").isFalse();
     }
@@ -304,11 +304,11 @@ class JsonlLineReaderTest {
     @Test
     void aFileEndingInBlankLinesEndsWithAnEmptyChunk() throws IOException {
         Path file = Files.writeString(dir.resolve("blank-tail.jsonl"), lineOf(10, 'a') + "\n" + "  \n".repeat(30_000));
-        Iterator<List<SourceLine>> chunks = budgeted(file, new InFlightBudget(1 << 20)).chunks(1, 1 << 20);
+        Iterator<LineChunk> chunks = budgeted(file, new InFlightBudget(1 << 20)).chunks(1, 1 << 20);
 
-        assertThat(chunks.next()).hasSize(1);
+        assertThat(chunks.next().lines()).hasSize(1);
         assertThat(chunks.hasNext()).as("bytes follow: hasNext does not read them").isTrue();
-        assertThat(chunks.next()).as("they were blank").isEmpty();
+        assertThat(chunks.next().lines()).as("they were blank").isEmpty();
         assertThat(chunks.hasNext()).isFalse();
     }
 
@@ -339,9 +339,9 @@ class JsonlLineReaderTest {
                 JsonlLineReader reader = budgeted(file, budget);
                 readers.add(threads.submit(() -> {
                     int read = 0;
-                    Iterator<List<SourceLine>> chunks = reader.chunks(100, 1 << 20);
+                    Iterator<LineChunk> chunks = reader.chunks(100, 1 << 20);
                     while (chunks.hasNext()) {
-                        for (SourceLine line : chunks.next()) {
+                        for (SourceLine line : chunks.next().lines()) {
                             budget.release(line.permits());
                             read++;
                         }

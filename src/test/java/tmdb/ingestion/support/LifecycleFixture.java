@@ -87,7 +87,7 @@ public final class LifecycleFixture implements AutoCloseable {
         List<SourceLine> chunk = new ArrayList<>();
         reader.forEachRemaining(chunk::add);
         budget.acquire(chunk.stream().mapToInt(line -> budget.share(line.bytes().length)).sum());
-        AdmittedLines admitted = new AdmittedLines(chunk.size());
+        AdmittedLines admitted = new AdmittedLines(chunk.size(), reader.headRead());
         List<Record> records = new ArrayList<>();
         for (SourceLine line : chunk) {
             admitted.admitted(line);
