@@ -9,11 +9,14 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -138,11 +141,19 @@ final class Claims {
         context.table.waitingClaims().forEach(this::tryOpen);
     }
 
-    /** True while files announced here have not come back as claims, or claims wait to be opened. */
-    boolean pending() {
+    /** What keeps claims pending: files announced here not back as claims, claims waiting to be opened. */
+    List<String> pendingReasons() {
         long now = context.clock.nanoTime();
-        return !announcing.isEmpty()
-                || context.table.waitingClaims().stream().anyMatch(claim -> claim.mayRetryOpen(now));
+        List<String> reasons = new ArrayList<>();
+        if (!announcing.isEmpty()) {
+            reasons.add("the announcements of " + new TreeSet<>(announcing.keySet()) + " to come back as claims");
+        }
+        List<String> waiting = context.table.waitingClaims().stream().filter(claim -> claim.mayRetryOpen(now))
+                .map(TrackedFile::identity).sorted().toList();
+        if (!waiting.isEmpty()) {
+            reasons.add("the claims of " + waiting + " to be opened");
+        }
+        return reasons;
     }
 
     /** Forgets paths that are gone, and announcements of partitions another instance owns. */

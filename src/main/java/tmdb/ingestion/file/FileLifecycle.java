@@ -209,12 +209,20 @@ public final class FileLifecycle extends ServiceSupport {
     }
 
     /**
-     * True when nothing is left to do here: no announcement of this instance waits for its claim, no claim waits to
-     * be opened, no file is unsettled. Asked, not read from a snapshot: a once run ends on it.
+     * What is left to do here, said for a person: announcements of this instance waiting for their claims, claims
+     * waiting to be opened, files not settled (with their states); empty when nothing is. Asked, not read from a
+     * snapshot: a once run ends on it.
      */
-    public boolean quiescent() {
-        return ask(() -> !claims.pending() && context.table.files().stream().noneMatch(file ->
-                file.state().unsettled()), false);
+    public List<String> whatIsLeft() {
+        return ask(() -> {
+            List<String> left = new ArrayList<>(claims.pendingReasons());
+            List<String> unsettled = context.table.files().stream().filter(file -> file.state().unsettled())
+                    .map(file -> file.identity() + " (" + file.state() + ")").sorted().toList();
+            if (!unsettled.isEmpty()) {
+                left.add("files to settle: " + unsettled);
+            }
+            return left;
+        }, List.of("an answer of the file lifecycle"));
     }
 
     private void publish() {

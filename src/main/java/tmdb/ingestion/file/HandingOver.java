@@ -70,7 +70,8 @@ final class HandingOver {
         List<TrackedFile> leaving = releaseFiles(ofThesePartitions);
         if (lost) {
             leaving.forEach(file -> letGo(file, true, false));
-            // a hand-over under way (the stop's) must not save checkpoints over what the next owner commits
+            // a hand-over under way (the stop's) must not save checkpoints over what the next owner commits: cut
+            // off while it waits for records, nothing of them is saved (once it saves, what it sent is sent)
             for (HandOver handOver : pending) {
                 List<TrackedFile> cutOff = handOver.files.stream().filter(ofThesePartitions).toList();
                 handOver.files.removeAll(cutOff);

@@ -187,8 +187,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                     + "the work)", options.groupId(), options.instanceId(), options.topic(), count, count);
             while (!leaving) {
                 try {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(phases.anyUnderWay() ? PREPARING_POLL
-                            : POLL)) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(phases.anyUnderWay() && !stopping
+                            ? PREPARING_POLL : POLL)) {
                         announced(record);
                     }
                     startReadingPrepared();
@@ -309,8 +309,10 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                     if (isRefusal(e)) {
                         LOG.error("Kafka refused this instance's user while taking files partitions {}: {}. This "
                                 + "instance stops", wanted, e.getMessage());
+                        // prepared but never read: the leave hands back the ids taken so far
+                        stopping = true;
                         onExpelled.run();
-                        return;
+                        break;
                     }
                     waits.waiting(what, e.getMessage());
                     if (reminder.due()) {

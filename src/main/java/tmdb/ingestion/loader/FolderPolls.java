@@ -1,6 +1,7 @@
 package tmdb.ingestion.loader;
 
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,8 +16,10 @@ public final class FolderPolls {
         idle.add(routeId);
     }
 
-    /** True once each of these folder routes has polled and found nothing new. */
-    public boolean allIdle(Set<String> routeIds) {
-        return idle.containsAll(routeIds);
+    /** Those of these folder routes that have not yet polled and found nothing new. */
+    public Set<String> notYetIdle(Set<String> routeIds) {
+        Set<String> notYet = new TreeSet<>(routeIds);
+        notYet.removeAll(idle);
+        return notYet;
     }
 }

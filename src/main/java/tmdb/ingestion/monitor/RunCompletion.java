@@ -1,9 +1,14 @@
 package tmdb.ingestion.monitor;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
@@ -13,10 +18,13 @@ import tmdb.ingestion.loader.FolderPolls;
  * Ends a {@code once} run: when every folder has been polled and found nothing new, every file announced has been
  * claimed, no file is unsettled and no record is in flight (the file lifecycle is asked, not a snapshot read),
  * everything that was there has been delivered (or reported).
- * A once run is a group of one: it completes when it owns every files partition. Does nothing in {@code watch}
- * mode.
+ * A once run is a group of one: it completes when it owns every files partition. Until it completes it says, once
+ * a minute, what it still waits for. Does nothing in {@code watch} mode.
  */
 public final class RunCompletion {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCompletion.class);
+    private static final long SAY_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final boolean once;
     private final Set<String> folderRoutes;
@@ -28,6 +36,7 @@ public final class RunCompletion {
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile boolean aborted;
     private volatile Runnable onComplete = () -> { };
+    private long lastSaidNanos = System.nanoTime();
 
     /**
      * @param ownsEverything true while this instance owns every files partition and has read their announcements
@@ -49,12 +58,43 @@ public final class RunCompletion {
         this.onComplete = action;
     }
 
-    /** Checks whether a once run is complete, and if so triggers the completion action once. */
+    /**
+     * Checks whether a once run is complete, and if so triggers the completion action once; otherwise says, once a
+     * minute, what it waits for (a run that does not end says why).
+     */
     public void check() {
-        if (once && !completed.get() && ownsEverything.getAsBoolean() && polls.allIdle(folderRoutes)
-                && budget.bytesInFlight() == 0 && files.quiescent() && completed.compareAndSet(false, true)) {
-            onComplete.run();
+        if (!once || completed.get()) {
+            return;
         }
+        List<String> waitingFor = waitingFor();
+        if (waitingFor.isEmpty()) {
+            if (completed.compareAndSet(false, true)) {
+                onComplete.run();
+            }
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastSaidNanos >= SAY_EVERY_NANOS) {
+            lastSaidNanos = now;
+            LOG.info("The once run goes on: it waits for {}", String.join("; ", waitingFor));
+        }
+    }
+
+    /** What a once run still waits for, said for a person; empty when it is complete. */
+    public List<String> waitingFor() {
+        List<String> waiting = new ArrayList<>();
+        if (!ownsEverything.getAsBoolean()) {
+            waiting.add("every files partition to be owned here and its announcements read");
+        }
+        Set<String> notPolled = polls.notYetIdle(folderRoutes);
+        if (!notPolled.isEmpty()) {
+            waiting.add("the folder routes " + notPolled + " to find nothing new");
+        }
+        if (budget.bytesInFlight() > 0) {
+            waiting.add(budget.bytesInFlight() + " bytes of records in flight to be resolved");
+        }
+        waiting.addAll(files.whatIsLeft());
+        return waiting;
     }
 
     public boolean completed() {

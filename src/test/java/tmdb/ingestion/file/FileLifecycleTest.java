@@ -87,7 +87,7 @@ class FileLifecycleTest {
         h.tick();
 
         assertThat(h.current.grants).isEmpty();
-        assertThat(h.current.lifecycle.quiescent()).as("a claim refused is not waited for").isTrue();
+        assertThat(h.current.lifecycle.whatIsLeft()).as("a claim refused is not waited for").isEmpty();
         h.checkSafety();
     }
 
@@ -99,7 +99,8 @@ class FileLifecycleTest {
         listAndClaim(h);
         h.tick();
         assertThat(h.current.grants).isEmpty();
-        assertThat(h.current.lifecycle.quiescent()).as("the file still waits for a reader").isFalse();
+        assertThat(h.current.lifecycle.whatIsLeft()).as("the file still waits for a reader").singleElement()
+                .asString().startsWith("files to settle: [movie/old/").contains("(READ_REQUESTED)");
 
         h.current.refuseGrants = false;
         h.tick();
@@ -160,6 +161,21 @@ class FileLifecycleTest {
         h.finishAndCheckEveryLinePublished();
         before.forEach(line -> assertThat(h.publishedCount(line)).as("published from the former content: " + line)
                 .isEqualTo(1));
+    }
+
+    @Test
+    void aCheckpointTakenBeforeTheReaderEndsNamesTheContentItsLinesWereReadFrom() throws Exception {
+        LifecycleHarness h = harness(true);
+        Path file = h.write("movie/new", 0);
+        listAndClaim(h);
+        h.append(file, 3);
+        h.readChunk();
+        h.rewrite(file, 3);
+        h.commit();
+
+        h.restart(LifecycleHarness.Ending.STOP, true);
+        h.checkSafety();
+        h.finishAndCheckEveryLinePublished();
     }
 
     @Test

@@ -55,13 +55,20 @@ class RunCompletionTest {
         polls.idle("movie-new");
         completion.check();
         assertThat(completions).as("one folder not polled empty yet").hasValue(0);
+        assertThat(completion.waitingFor()).containsExactly("the folder routes [movie-old] to find nothing new");
 
         budget.acquire(10);
         polls.idle("movie-old");
+        ownsEverything.set(false);
         completion.check();
         assertThat(completions).as("records still in flight").hasValue(0);
+        assertThat(completion.waitingFor()).containsExactly(
+                "every files partition to be owned here and its announcements read",
+                "10 bytes of records in flight to be resolved");
 
+        ownsEverything.set(true);
         budget.release(10);
+        assertThat(completion.waitingFor()).isEmpty();
         completion.check();
         completion.check();
 
