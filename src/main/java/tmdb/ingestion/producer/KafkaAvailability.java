@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -41,6 +42,8 @@ public final class KafkaAvailability {
     private final AtomicBoolean lookingUp = new AtomicBoolean();
     private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
     private final Map<String, Long> lastTopicReminder = new ConcurrentHashMap<>();
+    private final long graceNanos;
+    private final AtomicBoolean recheckScheduled = new AtomicBoolean();
     private volatile long lastLookup;
     private volatile long lastDelivered;
 
@@ -54,9 +57,14 @@ public final class KafkaAvailability {
     }
 
     public KafkaAvailability(String bootstrapServers, InFlightBudget budget, TopicLookup topics) {
+        this(bootstrapServers, budget, topics, GRACE_NANOS);
+    }
+
+    KafkaAvailability(String bootstrapServers, InFlightBudget budget, TopicLookup topics, long graceNanos) {
         this.bootstrapServers = bootstrapServers;
         this.budget = budget;
         this.topics = topics;
+        this.graceNanos = graceNanos;
     }
 
     /** Records to these topics were acknowledged: Kafka is there, and so are they. */
@@ -92,6 +100,12 @@ public final class KafkaAvailability {
             return;
         }
         lastLookup = now;
+        if (toTopics.isEmpty()) {
+            // a commit that failed with no record: no topic to look up
+            lookingUp.set(false);
+            kafkaAway(cause, now);
+            return;
+        }
         topics.missingAmong(toTopics).whenComplete((missing, lookupFailed) -> {
             lookingUp.set(false);
             if (lookupFailed == null) {
@@ -145,7 +159,19 @@ public final class KafkaAvailability {
     }
 
     private void kafkaAway(Exception cause, long failedAt) {
-        if (lastDelivered != 0 && failedAt - lastDelivered < GRACE_NANOS) {
+        long delivered = lastDelivered;
+        if (delivered != 0 && failedAt - delivered < graceNanos) {
+            // a straggler, unless nothing is acknowledged by the end of the grace: the senders may not fail again
+            // for a while (a new producer waits for Kafka for up to max.block.ms), so this looks again then
+            if (recheckScheduled.compareAndSet(false, true)) {
+                CompletableFuture.delayedExecutor(graceNanos - (failedAt - delivered), TimeUnit.NANOSECONDS)
+                        .execute(() -> {
+                            recheckScheduled.set(false);
+                            if (lastDelivered == delivered) {
+                                kafkaAway(cause, System.nanoTime());
+                            }
+                        });
+            }
             return;
         }
         if (outageSince.compareAndSet(0, failedAt)) {

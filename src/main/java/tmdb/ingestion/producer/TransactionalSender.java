@@ -219,6 +219,12 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     pending.error().set(refused);
                 }
                 synchronized (batchLock) {
+                    if (stopping) {
+                        // the stop abandons the batch under this lock: a record added after it would hold its
+                        // budget for ever
+                        record.releaseBudget();
+                        continue;
+                    }
                     batch.add(pending);
                     batchBytes += record.value().length;
                     if (batchBytes >= commitEarlyBytes && commitRequested.compareAndSet(false, true)) {
@@ -326,6 +332,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 checkpointsToSave = new ArrayList<>();
             }
             if (fenced) {
+                abandon(sent);
                 failed(saving, "another instance took over files partition " + filesPartition);
                 return;
             }
@@ -570,6 +577,11 @@ public final class TransactionalSender extends ServiceSupport implements Process
             send(pending);
         }
         synchronized (batchLock) {
+            if (stopping) {
+                // the stop abandoned the batch already (its last commit waited for this one in vain)
+                abandon(again);
+                return;
+            }
             again.addAll(batch);
             batch = again;
             batchBytes = again.stream().mapToLong(pending -> pending.record().value().length).sum();

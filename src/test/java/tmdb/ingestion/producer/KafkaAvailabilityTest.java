@@ -1,12 +1,15 @@
 package tmdb.ingestion.producer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.errors.TimeoutException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tmdb.ingestion.file.InFlightBudget;
 
@@ -88,5 +91,36 @@ class KafkaAvailabilityTest {
         lookups.get(0).complete(Set.of());
         availability.sendFailed(notInMetadata, Set.of("people"));
         assertThat(lookups).as("within the lookup interval").hasSize(1);
+    }
+
+    @Test
+    void aCommitThatFailsWithNoRecordIsKafkaAwayWithoutALookup() {
+        availability.sendFailed(new TimeoutException("Timeout expired after 60000ms while awaiting InitProducerId"),
+                Set.of());
+
+        assertThat(lookups).as("no topic to look up").isEmpty();
+        assertThat(availability.waiting()).isTrue();
+    }
+
+    @Test
+    void aFailureRightAfterAnAcknowledgementIsSaidOnceTheGraceEndsWithNoneSince() {
+        KafkaAvailability graced = new KafkaAvailability("broker:9092", new InFlightBudget(1000),
+                new KafkaAvailability.TopicLookup() {
+                    @Override
+                    public CompletableFuture<Set<String>> missingAmong(Collection<String> names) {
+                        return CompletableFuture.completedFuture(Set.of());
+                    }
+
+                    @Override
+                    public String describe(String topic) {
+                        return topic;
+                    }
+                }, TimeUnit.MILLISECONDS.toNanos(300));
+        graced.delivered(Set.of("movies"));
+        graced.sendFailed(new TimeoutException("Expiring 3 record(s) for movies-0"), Set.of("movies"));
+        assertThat(graced.waiting()).as("within the grace: a straggler, so far").isFalse();
+
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(graced::waiting);
     }
 }
