@@ -122,6 +122,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private long transactionTimeoutNanos;
     /** Set when the application stops: waits for Kafka end, leaving undecided work to the next start. */
     private volatile boolean stopping;
+    /** Set, under the batch's lock, once the stop abandoned the batch. */
+    private boolean abandoned;
     private ScheduledExecutorService committer;
 
     /** A checkpoint to commit, and the answer that says it was. */
@@ -219,10 +221,9 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     pending.error().set(refused);
                 }
                 synchronized (batchLock) {
-                    if (stopping) {
-                        // the stop abandons the batch under this lock: a record added after it would hold its
-                        // budget for ever
-                        record.releaseBudget();
+                    if (abandoned) {
+                        // the stop gave up its last commit while this record was sent: nobody commits it now
+                        abandon(List.of(pending));
                         continue;
                     }
                     batch.add(pending);
@@ -284,6 +285,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             last.close(stopDeadline.remainingAtMost(CLOSE_TIMEOUT));
         }
         synchronized (batchLock) {
+            abandoned = true;
             abandon(batch);
             batch = new ArrayList<>();
             failed(checkpointsToSave, "this instance stopped before they were committed");
@@ -573,12 +575,17 @@ public final class TransactionalSender extends ServiceSupport implements Process
             }
             again.add(new Pending(record));
         }
+        if (stopping) {
+            // the stop's last commit may have given up waiting for this one and abandoned the batch: records sent
+            // again now would hold their budget for ever
+            abandon(again);
+            return;
+        }
         for (Pending pending : again) {
             send(pending);
         }
         synchronized (batchLock) {
-            if (stopping) {
-                // the stop abandoned the batch already (its last commit waited for this one in vain)
+            if (abandoned) {
                 abandon(again);
                 return;
             }
