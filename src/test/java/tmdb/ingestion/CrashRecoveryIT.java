@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
+import tmdb.ingestion.support.CompressedFiles;
 import tmdb.ingestion.support.ManagementEndpoint;
 import tmdb.ingestion.support.SourceLines;
 import tmdb.ingestion.support.TestBroker;
@@ -26,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The application stopped abruptly or by SIGTERM in the middle of a run loses nothing: a file leaves its folder
  * only once all its records are acknowledged, and a restart resumes each unfinished file after its checkpoint
- * (at-least-once: what was sent after the last checkpoint is sent again, byte for byte the same).
+ * (at-least-once: what was sent after the last checkpoint is sent again, byte for byte the same). The killed runs
+ * read compressed files among plain ones (gzip of one member and of several, zstd with a long window, and a gzip file
+ * cut short), resumed mid-file like plain ones.
  */
 @Tag("slow")
 class CrashRecoveryIT {
@@ -152,10 +155,22 @@ class CrashRecoveryIT {
         return records.size() - SourceLines.of(records).size();
     }
 
-    /** Kills the application with SIGKILL at three points of a run, restarts it to the end; returns the topics. */
+    /**
+     * Kills the application with SIGKILL at three points of a run, restarts it to the end; returns the topics. Part
+     * of the files are compressed, one of them cut short: its complete lines are published and it goes to .error/.
+     */
     private List<ConsumerRecord<String, byte[]>> killThreeTimesThenFinish(String guarantee) throws Exception {
         new TmdbDataGenerator(9).generate(dir.resolve("data"), TYPES, 30_000, 2000);
+        CompressedFiles.Made compressed = CompressedFiles.compress(dir.resolve("data"), 0.6);
+        assertThat(compressed.gzip()).isNotEmpty();
+        assertThat(compressed.gzipMembers()).isNotEmpty();
+        assertThat(compressed.zstd()).isNotEmpty();
+        assertThat(compressed.plain()).isNotEmpty();
         Set<String> expected = SourceLines.of(dir.resolve("data"));
+        String truncated = dir.resolve("data").relativize(compressed.truncated()).toString();
+        long truncatedLines = CompressedFiles.lines(compressed.truncated());
+        assertThat(truncatedLines).as("the cut file has complete lines before the cut").isPositive();
+        StringBuilder logs = new StringBuilder();
         String[] settings = {"--ingestion.pace.records-per-second=" + PACE, "--ingestion.delivery.guarantee=" + guarantee,
             "--ingestion.exactly-once.transactional-id=" + prefix};
         // what the run after kill k sent twice shows on the topics once that run is over (killed or finished)
@@ -168,6 +183,7 @@ class CrashRecoveryIT {
                 management.awaitPublished(3000L + 1000L * kill, Duration.ofSeconds(60));
                 run.close();
                 run.awaitExit(Duration.ofSeconds(30));
+                logs.append(run.output());
                 if (kill > 1) {
                     assertThat(run.output()).as("restart " + kill).contains("Resuming ");
                 }
@@ -180,9 +196,20 @@ class CrashRecoveryIT {
             }
         }
         try (ApplicationProcess last = start("last.log", settings[1], settings[2])) {
-            assertThat(last.awaitExit(Duration.ofSeconds(120))).as(last.output()).isZero();
+            int exit = last.awaitExit(Duration.ofSeconds(120));
+            assertThat(exit).as("1 when the cut file failed in this run: " + last.output())
+                    .isEqualTo(last.output().contains("Failed " + truncated) ? 1 : 0);
             assertThat(last.output()).containsPattern("after a restart +[0-9]+ lines sent again");
+            logs.append(last.output());
+            assertThat(last.output()).as("the summary counts compressed bytes")
+                    .containsPattern("(gzip|zstd) files +[0-9.]+ MB read as [0-9.]+ MB of lines");
         }
+        assertThat(logs).as("a compressed file resumed mid-file").contains("of its decompressed content");
+        Path truncatedFailed = compressed.truncated().resolveSibling(".error")
+                .resolve(compressed.truncated().getFileName());
+        assertThat(truncatedFailed).as("the cut file is set aside").exists();
+        assertThat(logs).containsPattern("Failed " + Pattern.quote(truncated) + ": .*reading failed after line "
+                + truncatedLines + ": the gzip data is damaged at compressed byte [0-9]+: the data ends inside member 1");
 
         List<ConsumerRecord<String, byte[]>> records = TopicReader.read(TestBroker.bootstrapServers(), topics(),
                 expected.size(), Duration.ofSeconds(60));

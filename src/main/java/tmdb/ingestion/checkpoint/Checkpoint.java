@@ -11,12 +11,32 @@ import java.util.Optional;
  * (the last line read when the checkpoint was taken), all are resolved too except the {@code pending} ones: the
  * mixing stage delivers lines out of order, so a restart skips the resolved ones and sends only the pending ones
  * and those after {@code readUpTo}. A {@code done} checkpoint marks a file whose every line is resolved.
+ * <p>
+ * The {@code format} is how the file's lines are stored: {@value #PLAIN}, or a compression ({@code gzip},
+ * {@code zstd}). A compressed file's {@code offset} is a position in its decompressed content (resuming decompresses
+ * up to it), and its {@code size} and {@code fingerprint} cover the whole compressed file: one that changed is
+ * another file.
  */
 public record Checkpoint(String file, long size, String fingerprint, long line, long offset, long readUpTo,
-                         List<Long> pending, boolean done) {
+                         List<Long> pending, boolean done, String format) {
+
+    /** The format of files stored as they are (and of checkpoints written before formats were recorded). */
+    public static final String PLAIN = "plain";
 
     public Checkpoint {
         pending = List.copyOf(pending);
+        format = format == null || format.isEmpty() ? PLAIN : format;
+    }
+
+    /** A checkpoint of a plain file. */
+    public Checkpoint(String file, long size, String fingerprint, long line, long offset, long readUpTo,
+                      List<Long> pending, boolean done) {
+        this(file, size, fingerprint, line, offset, readUpTo, pending, done, PLAIN);
+    }
+
+    /** True when its offset is a position in decompressed content. */
+    public boolean compressed() {
+        return !PLAIN.equals(format);
     }
 
     /** True for a line after the resume point that was resolved before the checkpoint: not to be sent again. */
@@ -39,7 +59,8 @@ public record Checkpoint(String file, long size, String fingerprint, long line, 
      * bytes the other covers (a later checkpoint of a file's content never resolves fewer lines).
      */
     public boolean supersedes(Checkpoint other) {
-        return file.equals(other.file) && size >= other.size && resolvedLines() > other.resolvedLines();
+        return file.equals(other.file) && format.equals(other.format) && size >= other.size
+                && resolvedLines() > other.resolvedLines();
     }
 
     /**
@@ -58,7 +79,10 @@ public record Checkpoint(String file, long size, String fingerprint, long line, 
             return Optional.of("its line " + line + ", offset " + offset + ", size " + size + " and read-up-to line "
                     + readUpTo + " do not fit together");
         }
-        if (offset > size) {
+        if (!format.matches("[a-z0-9]{1,16}")) {
+            return Optional.of("its format is not a name");
+        }
+        if (offset > size && !compressed()) {
             return Optional.of("it resumes at byte " + offset + ", beyond the " + size + " bytes its fingerprint "
                     + "covers");
         }

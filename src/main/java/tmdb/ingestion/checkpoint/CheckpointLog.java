@@ -168,6 +168,7 @@ final class CheckpointLog {
         node.path("pending").forEach(line -> pending.add(line.asLong()));
         return new Checkpoint(node.path("file").asText(), node.path("size").asLong(),
                 node.path("fingerprint").asText(), node.path("line").asLong(), node.path("offset").asLong(),
-                node.path("read_up_to").asLong(), pending, node.path("done").asBoolean());
+                node.path("read_up_to").asLong(), pending, node.path("done").asBoolean(),
+                node.path("format").asText(Checkpoint.PLAIN));
     }
 }

@@ -38,7 +38,7 @@ public record FileIdentity(String path, long size, String fingerprint) {
 
     /** True when the checkpoint is of this file: same path, and the same bytes where the checkpoint's fingerprint looked. */
     public static boolean matches(Checkpoint checkpoint, String path, FileChannel channel) throws IOException {
-        return mismatch(checkpoint, path, channel).isEmpty();
+        return mismatch(checkpoint, path, channel, Checkpoint.PLAIN).isEmpty();
     }
 
     /**
@@ -47,17 +47,29 @@ public record FileIdentity(String path, long size, String fingerprint) {
      * one: after a line ending, at the file's start, just after a byte-order mark, or at the end of the bytes it
      * covers, after a last line that had no line ending).
      */
-    public static Optional<String> mismatch(Checkpoint checkpoint, String path, FileChannel channel)
+    public static Optional<String> mismatch(Checkpoint checkpoint, String path, FileChannel channel, String format)
             throws IOException {
         if (!checkpoint.file().equals(path)) {
             return Optional.of("it is the checkpoint of " + checkpoint.file());
+        }
+        if (!checkpoint.format().equals(format)) {
+            return Optional.of("it is the checkpoint of a " + checkpoint.format() + " file, and this one is "
+                    + format);
         }
         long size = channel.size();
         if (checkpoint.size() > size) {
             return Optional.of("it covers " + checkpoint.size() + " bytes and the file has " + size);
         }
+        if (checkpoint.compressed() && checkpoint.size() != size) {
+            return Optional.of("the compressed file has " + size + " bytes, and " + checkpoint.size()
+                    + " when the checkpoint was taken (a compressed file that changed is another file)");
+        }
         if (!of(path, channel, checkpoint.size()).fingerprint().equals(checkpoint.fingerprint())) {
             return Optional.of("the file's bytes differ from those the checkpoint was taken of");
+        }
+        if (checkpoint.compressed()) {
+            // its resume point lies in the decompressed content: the reader decompresses up to it
+            return Optional.empty();
         }
         long offset = checkpoint.offset();
         if (offset > 0 && offset != checkpoint.size() && !(offset == UTF8_BOM.length && startsWithBom(channel))

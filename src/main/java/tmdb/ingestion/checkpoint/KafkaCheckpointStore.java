@@ -280,6 +280,7 @@ public final class KafkaCheckpointStore implements CheckpointStore {
         fields.put("read_up_to", checkpoint.readUpTo());
         fields.put("pending", checkpoint.pending());
         fields.put("done", checkpoint.done());
+        fields.put("format", checkpoint.format());
         fields.put("deployment", deployment.id());
         fields.put("deployment_description", deployment.description());
         fields.put("topic", deployment.topicOf(checkpoint.file()));

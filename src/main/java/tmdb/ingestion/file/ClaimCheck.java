@@ -51,13 +51,14 @@ public final class ClaimCheck {
 
     /**
      * @param folders        the watched folders, by their absolute, normalised path
-     * @param includePattern the folders' file pattern, e.g. {@code *.jsonl} (a glob on the file's name)
+     * @param includePattern the folders' file patterns, e.g. {@code *.jsonl,*.jsonl.gz} (globs on the file's name,
+     *                       separated by commas, as the folder routes' {@code antInclude} takes them)
      */
     public ClaimCheck(Path dataRoot, Map<Path, Folder> folders, String includePattern, SymlinkPolicy links) {
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.folders = Map.copyOf(folders);
         this.includePattern = includePattern;
-        this.include = FileSystems.getDefault().getPathMatcher("glob:" + includePattern);
+        this.include = FileSystems.getDefault().getPathMatcher("glob:{" + includePattern + "}");
         this.links = links;
     }
 

@@ -198,16 +198,18 @@ final class Claims {
             return;
         }
         try {
-            TextFileCheck.requireUtf8Text(channel);
-            file.opened(channel, key, ContentHead.of(channel));
+            ContentFormat format = ContentCheck.formatOf(channel);
+            file.opened(channel, key, ContentHead.of(channel), format);
             context.table.opened(file);
             context.quiet(file, context.observe(file));
             resume(file);
             file.on(FileEvent.OPENED, context.effects);
-            context.table.queueForReading(file);
+            if (file.readableNow()) {
+                context.table.queueForReading(file);
+            }
         } catch (IOException e) {
-            String why = e instanceof TextFileCheck.NotTextException ? e.getMessage() : LifecycleContext.describe(e);
-            file.opened(channel, key, null);
+            String why = e instanceof ContentCheck.NotTextException ? e.getMessage() : LifecycleContext.describe(e);
+            file.opened(channel, key, null, ContentFormat.PLAIN);
             context.table.opened(file);
             file.account().readFailed(why);
             file.on(FileEvent.OPEN_FAILED, context.effects);
@@ -228,13 +230,18 @@ final class Claims {
                     file.identity(), size, why), () -> LOG.info("Reading {} ({} bytes)", file.identity(), size));
             return;
         }
-        String mismatch = FileIdentity.mismatch(checkpoint, file.identity(), file.channel()).orElse(null);
+        String mismatch = FileIdentity.mismatch(checkpoint, file.identity(), file.channel(),
+                file.format().label()).orElse(null);
         if (mismatch == null) {
             file.account().resumeFrom(checkpoint);
-            if (!checkpoint.done()) {
+            if (!checkpoint.done() && checkpoint.compressed()) {
+                LOG.info("Resuming {} after line {} (byte {} of its decompressed content; the {} file is decompressed "
+                        + "from its start up to there): the lines before were acknowledged before the last stop or "
+                        + "hand-over", file.identity(), checkpoint.line(), checkpoint.offset(), checkpoint.format());
+            } else if (!checkpoint.done()) {
                 LOG.info("Resuming {} after line {} (byte {} of {}): the lines before were acknowledged before the "
                         + "last stop or hand-over", file.identity(), checkpoint.line(), checkpoint.offset(), size);
-            } else if (size > checkpoint.offset()) {
+            } else if (!checkpoint.compressed() && size > checkpoint.offset()) {
                 LOG.info("Resuming {} after line {}: it was ingested completely before and has grown since",
                         file.identity(), checkpoint.line());
             }

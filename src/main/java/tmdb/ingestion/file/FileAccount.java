@@ -19,6 +19,10 @@ import tmdb.ingestion.checkpoint.FileIdentity;
  */
 final class FileAccount {
 
+    private ContentFormat format = ContentFormat.PLAIN;
+    /** A compressed file's size when it was given to a reader (-1 before): its content is that of those bytes. */
+    private long compressedSize = -1;
+    private boolean readToEnd;
     private long readOffset;
     private long linesRead;
     private long blankLines;
@@ -44,6 +48,46 @@ final class FileAccount {
         lastLineSeen = checkpoint.line();
         afterLastLineSeen = checkpoint.offset();
         lastSavedLine = checkpoint.line();
+    }
+
+    void format(ContentFormat contentFormat) {
+        format = contentFormat;
+    }
+
+    /** A compressed file was given to a reader at this size (it is quiet, so complete). */
+    void readingCompressed(long size) {
+        compressedSize = size;
+    }
+
+    /**
+     * True when the file holds bytes not read yet: past where reading stopped, or, compressed, until a reader went
+     * through to the end of its content.
+     */
+    boolean hasUnread(long size) {
+        return format.compressed() ? !readToEnd : size > readOffset;
+    }
+
+    /**
+     * True when a reader should be given the file now: it has bytes not read, and they are more than an unterminated
+     * line that has not changed since the last reading (unless the file is quiet, which makes that line final); a
+     * compressed file only once it is quiet.
+     */
+    boolean mayRead(long size, boolean quiet) {
+        return format.compressed() ? !readToEnd && quiet
+                : size > readOffset && (size != sizeAtLastRead || quiet);
+    }
+
+    /**
+     * The file's bytes what was read depends on: those before the last line admitted, or, compressed, the whole file
+     * as it was read (0 before it is read). A file shorter than this, or with other first bytes, is another file.
+     */
+    long bytesHeld() {
+        return format.compressed() ? Math.max(0, compressedSize) : bytesAdmitted();
+    }
+
+    /** True for a compressed file that changed size after it was given to a reader: its content is another. */
+    boolean compressedChangedSince(long size) {
+        return format.compressed() && compressedSize >= 0 && size != compressedSize;
     }
 
     Optional<Checkpoint> resumedFrom() {
@@ -98,6 +142,7 @@ final class FileAccount {
             lastLineSeen = linesRead;
             afterLastLineSeen = Math.max(afterLastLineSeen, readOffset);
             sizeAtLastRead = end.sizeSeen();
+            readToEnd = true;
         } else {
             linesRead = lastLineSeen;
             readOffset = afterLastLineSeen;
@@ -193,7 +238,7 @@ final class FileAccount {
             throws IOException {
         long through = pending.isEmpty() ? lastLineSeen : pending.get(0) - 1;
         long readUpTo = lastLineSeen;
-        long covered = afterLastLineSeen;
+        long covered = format.compressed() ? compressedSize : afterLastLineSeen;
         if (resumedFrom != null && resumedFrom.readUpTo() > lastLineSeen) {
             readUpTo = resumedFrom.readUpTo();
             covered = Math.max(covered, resumedFrom.size());
@@ -205,7 +250,7 @@ final class FileAccount {
         }
         FileIdentity fingerprint = FileIdentity.of(identity, channel, covered);
         return new Checkpoint(identity, fingerprint.size(), fingerprint.fingerprint(), through, offset, readUpTo,
-                pending, done);
+                pending, done, format.label());
     }
 
     // --- what it says ------------------------------------------------------------------------------------------------

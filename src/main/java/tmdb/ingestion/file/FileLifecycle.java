@@ -238,7 +238,9 @@ public final class FileLifecycle extends ServiceSupport {
             } catch (IOException e) {
                 size = account.bytesAdmitted();
             }
-            long bytesLeft = Math.max(0, size - account.bytesAdmitted());
+            // a compressed file's progress inside is its reader's: until it ends, all of it is left
+            long bytesLeft = file.format().compressed() ? (account.hasUnread(size) ? size : 0)
+                    : Math.max(0, size - account.bytesAdmitted());
             long lines = account.linesAdmitted();
             long bytes = account.bytesAdmitted();
             views.add(new FilesSnapshot.FileView(file.source(), file.state(), bytesLeft,

@@ -84,6 +84,13 @@ final class FileTable {
         readQueue.add(file);
     }
 
+    /** Queues a file that waited to be readable (a compressed file, until it was quiet), unless it is queued. */
+    void queueIfNotQueued(TrackedFile file) {
+        if (!readQueue.contains(file)) {
+            readQueue.add(file);
+        }
+    }
+
     void unqueue(TrackedFile file) {
         readQueue.remove(file);
     }

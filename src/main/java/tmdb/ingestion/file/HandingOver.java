@@ -221,7 +221,7 @@ final class HandingOver {
 
     private static boolean lateLines(TrackedFile file) {
         try {
-            return file.channel().size() > file.account().readOffset() || file.account().outstanding() > 0;
+            return file.account().hasUnread(file.channel().size()) || file.account().outstanding() > 0;
         } catch (IOException e) {
             return true;
         }

@@ -24,6 +24,8 @@ public final class IngestionStats {
     private final TaggedCounter read;
     private final TaggedCounter published;
     private final TaggedCounter publishedBytes;
+    private final TaggedCounter contentBytesRead;
+    private final TaggedCounter fileBytesRead;
     private final TaggedCounter deadLettered;
     private final TaggedCounter failed;
     private final TaggedCounter skipped;
@@ -47,6 +49,11 @@ public final class IngestionStats {
                 "type", "label", "topic");
         publishedBytes = new TaggedCounter(meters, "ingestion.published.bytes", "Bytes of the records published",
                 "type", "label", "topic");
+        contentBytesRead = new TaggedCounter(meters, "ingestion.content.bytes.read",
+                "Bytes of lines read (a compressed file's decompressed bytes)", "type", "label", "format");
+        fileBytesRead = new TaggedCounter(meters, "ingestion.file.bytes.read",
+                "Bytes of files read (a compressed file's compressed bytes, from its start when it resumed)", "type",
+                "label", "format");
         deadLettered = new TaggedCounter(meters, "ingestion.records.dead.lettered",
                 "Lines sent to the dead-letter topic", "type", "label", "reason");
         failed = new TaggedCounter(meters, "ingestion.records.not.delivered",
@@ -76,6 +83,34 @@ public final class IngestionStats {
     public void recordsPublished(String type, String label, String topic, long count, long bytes) {
         published.add(count, type, label, topic);
         publishedBytes.add(bytes, type, label, topic);
+    }
+
+    /** A reader went through these bytes of a file's lines, and read these of the file itself. */
+    public void bytesRead(String type, String label, String format, long contentBytes, long fileBytes) {
+        contentBytesRead.add(contentBytes, type, label, format);
+        fileBytesRead.add(fileBytes, type, label, format);
+    }
+
+    public long contentBytesRead() {
+        return contentBytesRead.sum();
+    }
+
+    public long fileBytesRead() {
+        return fileBytesRead.sum();
+    }
+
+    /** Bytes of compressed files read, decompressed, by format. */
+    public SortedMap<String, Long> compressedContentBytesRead() {
+        SortedMap<String, Long> byFormat = contentBytesRead.byTag(2);
+        byFormat.remove(ContentFormat.PLAIN.label());
+        return byFormat;
+    }
+
+    /** Compressed bytes of compressed files read, by format. */
+    public SortedMap<String, Long> compressedFileBytesRead() {
+        SortedMap<String, Long> byFormat = fileBytesRead.byTag(2);
+        byFormat.remove(ContentFormat.PLAIN.label());
+        return byFormat;
     }
 
     public void recordsDeadLettered(String type, String label, String reason, long count) {

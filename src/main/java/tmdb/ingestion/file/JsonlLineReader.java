@@ -37,6 +37,7 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     private boolean stoppedEarly;
     /** Where the next line starts; read by the metrics from another thread. */
     private volatile long bytesConsumed;
+    private final long startedAt;
 
     private final LineBytes line;
     /** A line read into the buffer and not handed over yet (its copy waits for budget). */
@@ -46,17 +47,23 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
 
     private SourceLine next;
 
-    private JsonlLineReader(FileChannel channel, long offset, long linesBefore, int maxLineBytes,
+    private JsonlLineReader(ContentSource source, long offset, long linesBefore, int maxLineBytes,
                             InFlightBudget budget, BooleanSupplier stopRequested, long finalSize, byte[] knownHead)
             throws IOException {
-        this.in = new ReadBuffer(channel, offset, knownHead);
+        this.in = new ReadBuffer(source, offset, knownHead);
         this.line = new LineBytes(budget, maxLineBytes);
         this.span = new LineSpan(maxLineBytes, finalSize);
         this.budget = budget;
         this.stopRequested = stopRequested;
         this.lineNumber = linesBefore;
         this.bytesConsumed = offset;
-        in.fill();
+        this.startedAt = offset;
+        try {
+            in.fill();
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
         if (offset == 0 && in.limit >= 3 && Arrays.equals(in.bytes, 0, 3, UTF8_BOM, 0, 3)) {
             in.position = 3;
             bytesConsumed = 3;
@@ -71,8 +78,17 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     public static JsonlLineReader from(FileChannel channel, long offset, long linesBefore, int maxLineBytes,
                                        InFlightBudget budget, BooleanSupplier stopRequested, long finalSize)
             throws IOException {
-        return new JsonlLineReader(channel, offset, linesBefore, maxLineBytes, budget, stopRequested, finalSize,
-                null);
+        return new JsonlLineReader(new PlainSource(channel), offset, linesBefore, maxLineBytes, budget,
+                stopRequested, finalSize, null);
+    }
+
+    /**
+     * A whole file's lines, stored as it says ({@link ContentFormat}), for tools that read a file alone and know it
+     * complete.
+     */
+    public static JsonlLineReader of(FileChannel channel, ContentFormat format, int maxLineBytes) throws IOException {
+        return new JsonlLineReader(format.open(channel), 0, 0, maxLineBytes, InFlightBudget.unbounded(), () -> false,
+                ANY_SIZE, null);
     }
 
     /** The same, for tools that read a file alone: nothing makes them wait. */
@@ -85,13 +101,15 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     /**
      * The reading of a grant: from where the file's reading stopped, as the lifecycle granted it. It records the
      * file's first bytes as it reads them ({@link #headRead()}), after those the grant knows, so that the lifecycle
-     * knows what was read of them, not what is there by the time it asks.
+     * knows what was read of them, not what is there by the time it asks. A compressed file was found quiet before
+     * it was granted: its content ends where its decompressed data does.
      */
     public static JsonlLineReader of(ReadGrant grant, int maxLineBytes, InFlightBudget budget,
                                      BooleanSupplier stopping) throws IOException {
-        JsonlLineReader reader = new JsonlLineReader(grant.channel(), grant.offset(), grant.linesBefore(),
-                maxLineBytes, budget, () -> stopping.getAsBoolean() || grant.cancelled().get(), grant.finalSize(),
-                grant.head());
+        boolean compressed = grant.format().compressed();
+        JsonlLineReader reader = new JsonlLineReader(grant.format().open(grant.channel()), grant.offset(),
+                grant.linesBefore(), maxLineBytes, budget, () -> stopping.getAsBoolean() || grant.cancelled().get(),
+                compressed ? ANY_SIZE : grant.finalSize(), compressed ? null : grant.head());
         reader.stillTheContentRead = readUpTo -> grant.stillTheContentRead(reader.headRead(), readUpTo);
         return reader;
     }
@@ -206,10 +224,24 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
         return span.endedBeforeUnterminatedLine;
     }
 
-    /** Gives back the budget of the reader's buffer; called by the thread that read, once it is done. */
+    /** The content's bytes this reader went through: from where it started to where the next line starts. */
+    public long contentBytesRead() {
+        return bytesConsumed - startedAt;
+    }
+
+    /** The file's own bytes it read: the compressed ones for a compressed file (from its start, to resume). */
+    public long fileBytesRead() {
+        return in.fileBytesRead();
+    }
+
+    /**
+     * Gives back the budget of the reader's buffer and ends its source (a decompressor's native memory); called by
+     * the thread that read, once it is done.
+     */
     public void release() {
         line.release();
         span.ready = false;
+        in.close();
     }
 
     // --- reading ---------------------------------------------------------------------------------------------------

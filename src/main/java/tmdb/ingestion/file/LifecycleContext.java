@@ -104,7 +104,8 @@ final class LifecycleContext {
      */
     boolean holdsWhatWasRead(TrackedFile file) {
         try {
-            return file.head() == null || file.head().stillMatches(file.channel(), file.account().bytesAdmitted());
+            return file.head() == null || file.head().stillMatches(file.channel(), file.account().bytesHeld())
+                    && !file.account().compressedChangedSince(file.channel().size());
         } catch (IOException e) {
             return false;
         }

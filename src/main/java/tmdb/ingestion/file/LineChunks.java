@@ -1,5 +1,6 @@
 package tmdb.ingestion.file;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,6 +31,8 @@ final class LineChunks implements Iterator<LineChunk> {
     private final LongPredicate contentRead;
     private final InFlightBudget budget;
     private boolean exhausted;
+    /** Reading failed after the lines of the last chunk: they went on, and the failure comes next. */
+    private UncheckedIOException failure;
 
     LineChunks(JsonlLineReader reader, InFlightBudget budget, int maxLines, long maxBytes, LongPredicate contentRead) {
         this.reader = reader;
@@ -41,13 +44,19 @@ final class LineChunks implements Iterator<LineChunk> {
 
     @Override
     public boolean hasNext() {
-        return !exhausted && reader.mayHaveMore();
+        return failure != null || !exhausted && reader.mayHaveMore();
     }
 
     @Override
     public LineChunk next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
+        }
+        if (failure != null) {
+            UncheckedIOException failed = failure;
+            failure = null;
+            exhausted = true;
+            throw failed;
         }
         long[] before = reader.mark();
         List<SourceLine> chunk = read();
@@ -62,6 +71,19 @@ final class LineChunks implements Iterator<LineChunk> {
 
     private List<SourceLine> read() {
         List<SourceLine> chunk = new ArrayList<>(Math.min(maxLines, 128));
+        try {
+            readInto(chunk);
+        } catch (UncheckedIOException e) {
+            if (chunk.isEmpty()) {
+                throw e;
+            }
+            // the lines read before the failure (damaged compressed data, say) go on; the failure follows them
+            failure = e;
+        }
+        return chunk;
+    }
+
+    private void readInto(List<SourceLine> chunk) {
         long bytes = 0;
         while (chunk.size() < maxLines && !reader.stopAsked()) {
             boolean alone = chunk.isEmpty();
@@ -78,6 +100,5 @@ final class LineChunks implements Iterator<LineChunk> {
                 break;
             }
         }
-        return chunk;
     }
 }

@@ -2,12 +2,12 @@ package tmdb.ingestion.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.Arrays;
 
 /**
- * A reader's window on its file: a fixed buffer of the bytes from {@code offset} on, read by position (so it shares
- * no position with anyone else reading the file), to the channel's current end. It also records the file's first bytes
+ * A reader's window on its file's content: a fixed buffer of the bytes from {@code offset} on, read by position (so it
+ * shares no position with anyone else reading the file), to the content's current end (a compressed file's content
+ * is its decompressed bytes). It also records the file's first bytes
  * as they are read, after those the reader was given, so that the lifecycle learns what was read of them rather than
  * what is there by the time it asks. The line scanning reads its fields directly: it is the reader's own buffer.
  */
@@ -15,7 +15,7 @@ final class ReadBuffer {
 
     private static final int SIZE = 1 << 16;
 
-    private final FileChannel channel;
+    private final ContentSource source;
     final byte[] bytes = new byte[SIZE];
     /** Bytes of the file before the buffer's start. */
     long offset;
@@ -24,13 +24,15 @@ final class ReadBuffer {
     boolean endOfData;
     private final byte[] head;
     private int headLength;
+    /** A failure after some bytes were read: those are given first, the failure at the next read. */
+    private IOException failure;
 
     /**
      * @param knownHead the file's first bytes as known (null: do not record them); recording goes on from them only
      *                  when reading starts within them
      */
-    ReadBuffer(FileChannel channel, long offset, byte[] knownHead) {
-        this.channel = channel;
+    ReadBuffer(ContentSource source, long offset, byte[] knownHead) {
+        this.source = source;
         this.offset = offset;
         if (knownHead != null && offset <= knownHead.length) {
             head = Arrays.copyOf(knownHead, ContentHead.HEAD_BYTES);
@@ -45,9 +47,19 @@ final class ReadBuffer {
         return head == null ? null : Arrays.copyOf(head, (int) Math.min(headLength, upTo));
     }
 
-    /** Where in the file the buffer's data ends. */
+    /** Where in the content the buffer's data ends. */
     long end() {
         return offset + limit;
+    }
+
+    /** The file's bytes read: as many as the content's for a plain file, the compressed ones otherwise. */
+    long fileBytesRead() {
+        return source.fileBytesRead();
+    }
+
+    /** Ends the source (a decompressor's native memory); the file's channel stays open. */
+    void close() {
+        source.close();
     }
 
     int indexOfNewline() {
@@ -92,11 +104,22 @@ final class ReadBuffer {
 
     /** Reads after the buffer's bytes, at their place in the file: the buffer's start plus what it holds. */
     private boolean readMore() throws IOException {
+        if (failure != null) {
+            throw failure;
+        }
         ByteBuffer target = ByteBuffer.wrap(bytes, limit, bytes.length - limit);
         int before = limit;
         while (target.hasRemaining()) {
-            if (channel.read(target, offset + target.position()) <= 0) {
-                endOfData = true;
+            try {
+                if (source.read(target, offset + target.position()) <= 0) {
+                    endOfData = true;
+                    break;
+                }
+            } catch (IOException e) {
+                if (target.position() == before) {
+                    throw e;
+                }
+                failure = e;
                 break;
             }
         }

@@ -19,9 +19,11 @@ import tmdb.ingestion.checkpoint.Checkpoint;
  * @param head          the file's first bytes as the lifecycle knows them: a reader that finds them changed (the
  *                      file was rewritten in place) stops, and hands over nothing it read of the new content
  * @param cancelled     set by the lifecycle when the reader should stop at its next line
+ * @param format        how the lines are stored: a compressed file's offsets are those of its decompressed content,
+ *                      and it is given to a reader only once quiet, at {@code finalSize}
  */
 public record ReadGrant(SourceFile file, FileChannel channel, long offset, long linesBefore, long finalSize,
-                        Checkpoint resumedFrom, byte[] head, AtomicBoolean cancelled) {
+                        Checkpoint resumedFrom, byte[] head, AtomicBoolean cancelled, ContentFormat format) {
 
     /**
      * True while the file still starts with the bytes its reader read of its start ({@code headRead}, which go on from
@@ -29,6 +31,10 @@ public record ReadGrant(SourceFile file, FileChannel channel, long offset, long 
      */
     public boolean stillTheContentRead(byte[] headRead, long readUpTo) {
         try {
+            if (format.compressed()) {
+                // its content is that of the compressed bytes it had when it was found quiet: any change is another
+                return channel.size() == finalSize && (head == null || ContentHead.matches(channel, head, finalSize));
+            }
             return head == null || ContentHead.matches(channel, headRead != null ? headRead : head, readUpTo);
         } catch (IOException e) {
             return false;

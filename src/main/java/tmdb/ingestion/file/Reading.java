@@ -30,14 +30,17 @@ final class Reading {
             if (file == null) {
                 return;
             }
-            if (file.state() != FileState.READ_REQUESTED) {
+            if (file.state() != FileState.READ_REQUESTED || !file.readableNow()) {
                 continue;
             }
             FileAccount account = file.account();
+            if (file.format().compressed()) {
+                account.readingCompressed(file.quietSize());
+            }
             AtomicBoolean cancelled = new AtomicBoolean();
             ReadGrant grant = new ReadGrant(file.source(), file.channel(), account.readOffset(), account.linesRead(),
                     file.quietSize(), account.resumedFrom().orElse(null),
-                    file.head() == null ? null : file.head().bytes(), cancelled);
+                    file.head() == null ? null : file.head().bytes(), cancelled, file.format());
             if (!context.readers.offer(grant)) {
                 table.readFirst(file);
                 long now = context.clock.nanoTime();

@@ -90,7 +90,7 @@ final class Settling {
     private void done(TrackedFile file, FileObservation observation) {
         FileAccount account = file.account();
         if (observation.inPlace() && !file.moved()) {
-            if (observation.size() > account.readOffset() || !context.holdsWhatWasRead(file)) {
+            if (account.hasUnread(observation.size()) || !context.holdsWhatWasRead(file)) {
                 file.on(FileEvent.SETTLING_ABANDONED, context.effects);
                 return;
             }

@@ -58,7 +58,10 @@ final class Stepping {
             case READ_REQUESTED, READING -> {
                 FileObservation observation = context.observe(file);
                 context.quiet(file, observation);
-                rewrittenIfSo(file, observation);
+                if (!rewrittenIfSo(file, observation) && file.state() == FileState.READ_REQUESTED
+                        && file.format().compressed() && file.readableNow()) {
+                    context.table.queueIfNotQueued(file);
+                }
             }
             case CAUGHT_UP -> caughtUp(file);
             case READ_FAILED -> {
@@ -86,7 +89,7 @@ final class Stepping {
         }
         FileAccount account = file.account();
         long size = observation.size();
-        if (size > account.readOffset() && (size != account.sizeAtLastRead() || quiet)) {
+        if (account.mayRead(size, quiet)) {
             if (!observation.inPlace() && !file.moved()) {
                 LOG.info("Reading on {} from the file that was picked up: its path no longer holds it",
                         file.identity());
@@ -98,7 +101,7 @@ final class Stepping {
         } else if (account.anyNotDelivered() || account.readFailure() != null) {
             file.on(FileEvent.RESOLVED_WITH_FAILURES, context.effects);
             settling.start(file);
-        } else if (quiet && size <= account.readOffset()) {
+        } else if (quiet && !account.hasUnread(size)) {
             file.on(FileEvent.RESOLVED_AND_QUIET, context.effects);
             settling.start(file);
         }
@@ -110,7 +113,13 @@ final class Stepping {
         boolean quiet = context.quiet(file, observation);
         FileAccount account = file.account();
         long size = observation.size();
-        if (size > account.readOffset() && (size != account.sizeAtLastRead() || quiet)) {
+        if (account.compressedChangedSince(size)) {
+            LOG.warn("{} changed after it was read and moved to {}: a compressed file is read once it is complete, so "
+                    + "its new content is not read from there. Rename it back into its folder to ingest it as a new "
+                    + "file", file.identity(), context.relative(file.location()));
+            file.on(FileEvent.WATCH_ENDED, context.effects);
+            context.forget(file);
+        } else if (account.mayRead(size, quiet)) {
             LOG.warn("{} grew after it was moved to {}: the lines written since are read from there and published. "
                     + "Its writer paused for longer than ingestion.file.quiet-period-ms ({} ms): raise it above the "
                     + "writer's longest pause, or have the writer rename complete files into the folder",
@@ -130,12 +139,19 @@ final class Stepping {
     private boolean rewrittenIfSo(TrackedFile file, FileObservation observation) throws IOException {
         if (!observation.inPlace() || file.moved() || file.head() == null
                 || !FileTransitions.allows(file.state(), FileEvent.REWRITTEN)
-                || file.head().stillMatches(file.channel(), file.account().bytesAdmitted())) {
+                || file.head().stillMatches(file.channel(), file.account().bytesHeld())
+                && !file.account().compressedChangedSince(observation.size())) {
             return false;
         }
-        LOG.warn("{} was rewritten in place (its first bytes changed, or it shrank below the {} bytes read): its new "
+        if (file.format().compressed()) {
+            LOG.warn("{} changed after it was read: a compressed file is read once it is complete, so its new content "
+                    + "is read from its start as a new file. The {} records published from its former content stay "
+                    + "published", file.identity(), file.account().published());
+        } else {
+            LOG.warn("{} was rewritten in place (its first bytes changed, or it shrank below the {} bytes read): its new "
                 + "content is read from its start as a new file. The {} records published from its former content "
                 + "stay published", file.identity(), file.account().bytesAdmitted(), file.account().published());
+        }
         file.cancelReader();
         file.on(FileEvent.REWRITTEN, context.effects);
         context.table.leftPath(file);

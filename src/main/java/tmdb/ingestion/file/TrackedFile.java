@@ -26,6 +26,7 @@ final class TrackedFile {
     private FileChannel channel;
     private Object fileKey;
     private ContentHead head;
+    private ContentFormat format = ContentFormat.PLAIN;
     private AtomicBoolean readCancelled;
     private boolean readerActive;
     private boolean saving;
@@ -86,10 +87,22 @@ final class TrackedFile {
         location = now;
     }
 
-    void opened(FileChannel openChannel, Object key, ContentHead firstBytes) {
+    void opened(FileChannel openChannel, Object key, ContentHead firstBytes, ContentFormat contentFormat) {
         channel = openChannel;
         fileKey = key;
         head = firstBytes;
+        format = contentFormat;
+        account.format(contentFormat);
+    }
+
+    /** How its lines are stored: a compressed file is read once it is quiet, whole. */
+    ContentFormat format() {
+        return format;
+    }
+
+    /** Whether a reader may be given it now: a compressed file only once it is quiet (it is complete then). */
+    boolean readableNow() {
+        return !format.compressed() || quietSize >= 0;
     }
 
     FileChannel channel() {

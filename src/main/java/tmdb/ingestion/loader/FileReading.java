@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Iterator;
 
 import org.apache.camel.Exchange;
+import tmdb.ingestion.file.DamagedContentException;
 import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
@@ -57,6 +58,7 @@ public final class FileReading {
         JsonlLineReader reader = (JsonlLineReader) exchange.getIn().getBody();
         reader.release();
         stats.linesSkipped(grant.file().type(), grant.file().label(), reader.blankLines());
+        countBytes(grant, reader);
         lifecycle.readEnded(grant.file(), ReadEnd.of(reader));
     }
 
@@ -71,9 +73,16 @@ public final class FileReading {
             reader.release();
             blankLines = reader.blankLines();
             stats.linesSkipped(grant.file().type(), grant.file().label(), blankLines);
+            countBytes(grant, reader);
         }
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         lifecycle.readFailed(grant.file(), ReadEnd.broken(blankLines), describe(cause));
+    }
+
+    private void countBytes(ReadGrant grant, JsonlLineReader reader) {
+        long content = reader.contentBytesRead();
+        stats.bytesRead(grant.file().type(), grant.file().label(), grant.format().label(), content,
+                grant.format().compressed() ? reader.fileBytesRead() : content);
     }
 
     private static String describe(Throwable cause) {
@@ -86,6 +95,9 @@ public final class FileReading {
         }
         if (root instanceof NoSuchFileException) {
             return "the file vanished (deleted or moved by someone else)";
+        }
+        if (root instanceof DamagedContentException) {
+            return root.getMessage();
         }
         if (root instanceof AccessDeniedException) {
             return "permission denied; give the application read access to the file";

@@ -65,6 +65,12 @@ public final class ProgressReporter extends ServiceSupport {
                 stats.publishedBytes() / 1e6 / seconds));
         stats.publishedByTopic().forEach((topic, count) ->
                 text.append(String.format("    %-28s %d%n", topic, count)));
+        text.append(String.format("  read              %.1f MB of lines%n", stats.contentBytesRead() / 1e6));
+        stats.compressedFileBytesRead().forEach((format, compressed) -> {
+            long content = stats.compressedContentBytesRead().getOrDefault(format, 0L);
+            text.append(String.format("    %-28s %.1f MB read as %.1f MB of lines (%.1fx)%n", format + " files",
+                    compressed / 1e6, content / 1e6, compressed == 0 ? 0.0 : content / (double) compressed));
+        });
         text.append(String.format("  by type/label     %s%n", inline(stats.publishedByStream())));
         text.append(String.format("  dead-lettered     %d, to %s%n", stats.deadLettered(), deadLetterTopic));
         stats.deadLetteredByReason().forEach((reason, count) ->

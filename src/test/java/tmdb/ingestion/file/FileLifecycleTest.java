@@ -109,6 +109,72 @@ class FileLifecycleTest {
     }
 
     @Test
+    void aCompressedFileIsReadOnlyOnceQuietWholeAndSettles() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.writeGzip("movie/new", 2);
+        listAndClaim(h);
+        h.tick();
+        assertThat(h.current.grants).as("a compressed file may still be being written").isEmpty();
+        h.appendGzipMember(file, 3);
+        h.clock.advance(QUIET.minusMillis(1));
+        h.tick();
+        assertThat(h.current.grants).as("it changed less than a quiet period ago").isEmpty();
+
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        assertThat(h.current.grants).singleElement().satisfies(grant -> {
+            assertThat(grant.format()).isEqualTo(ContentFormat.GZIP);
+            assertThat(grant.finalSize()).isEqualTo(Files.size(file));
+        });
+        h.readAll();
+        assertThat(h.current.inFlight).hasSize(5);
+        h.finishAndCheckEveryLinePublished();
+        assertThat(file.resolveSibling(".done").resolve(file.getFileName())).exists();
+    }
+
+    @Test
+    void aCompressedFileThatChangesAfterItWasReadIsReadAgainAsANewFile() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.writeGzip("movie/new", 2);
+        listAndClaim(h);
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        h.readAll();
+        h.resolve(2, false);
+
+        h.appendGzipMember(file, 1);
+        h.tick();
+        assertThat(h.current.lifecycle.snapshot().files()).as("the old account ended, a new one waits to read it")
+                .singleElement().satisfies(view -> assertThat(view.state()).isEqualTo(FileState.READ_REQUESTED));
+        assertThat(h.current.grants).as("once it is quiet again").isEmpty();
+        h.finishAndCheckEveryLinePublished();
+        assertThat(h.publishedCount("{\"movie_id\": 1}")).as("its former content was published before").isEqualTo(2);
+    }
+
+    @Test
+    void aCompressedFileResumesAfterItsCheckpointWithoutPublishingACommittedLineAgain() throws Exception {
+        LifecycleHarness h = harness(true);
+        Path file = h.writeGzip("movie/new", 8);
+        listAndClaim(h);
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        h.readChunk();
+        h.commit();
+        assertThat(h.publishedCount("{\"movie_id\": 1}")).isEqualTo(1);
+        assertThat(h.publishedCount("{\"movie_id\": 8}")).isZero();
+
+        h.restart(LifecycleHarness.Ending.CRASH, false);
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        assertThat(h.current.grants).singleElement().satisfies(grant -> {
+            assertThat(grant.linesBefore()).as("resumed after the committed chunk").isPositive();
+            assertThat(grant.offset()).as("a position in the decompressed content").isGreaterThan(0);
+        });
+        h.finishAndCheckEveryLinePublished();
+        assertThat(file.resolveSibling(".done").resolve(file.getFileName())).exists();
+    }
+
+    @Test
     void aModificationTimeInTheFutureNeitherHoldsAFileBackNorSettlesItEarly() throws Exception {
         LifecycleHarness h = harness(false);
         Path file = h.write("movie/new", 3);

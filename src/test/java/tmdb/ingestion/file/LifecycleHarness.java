@@ -173,7 +173,7 @@ final class LifecycleHarness implements AutoCloseable {
             String[] parts = folder.split("/");
             folders.put(data.resolve(folder).toAbsolutePath().normalize(), new ClaimCheck.Folder(parts[0], parts[1]));
         }
-        return new ClaimCheck(data, folders, "*.jsonl", SymlinkPolicy.SKIP);
+        return new ClaimCheck(data, folders, "*.jsonl,*.jsonl.gz", SymlinkPolicy.SKIP);
     }
 
     /** Moves as on disk, checking that a file moved to .done has every line resolved at that moment. */
@@ -223,6 +223,19 @@ final class LifecycleHarness implements AutoCloseable {
         Path file = data.resolve(folder).resolve("f" + (++names) + ".jsonl");
         Files.writeString(file, newLines(count));
         return file;
+    }
+
+    /** A new gzip file in a folder, written in one go (one member). */
+    Path writeGzip(String folder, int count) throws IOException {
+        Path file = data.resolve(folder).resolve("f" + (++names) + ".jsonl.gz");
+        Files.write(file, ContentSourceTest.gzip(newLines(count).getBytes(StandardCharsets.UTF_8)));
+        return file;
+    }
+
+    /** Another gzip member appended to a gzip file (a compressed file written in parts, or one that changed). */
+    void appendGzipMember(Path file, int count) throws IOException {
+        Files.write(file, ContentSourceTest.gzip(newLines(count).getBytes(StandardCharsets.UTF_8)),
+                StandardOpenOption.APPEND);
     }
 
     /** A file written elsewhere, then renamed into a folder (the collector's way). */
@@ -331,7 +344,7 @@ final class LifecycleHarness implements AutoCloseable {
                 for (Path entry : entries.sorted().toList()) {
                     String name = entry.getFileName().toString();
                     if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) || name.startsWith(".")
-                            || !name.endsWith(".jsonl")) {
+                            || !name.endsWith(".jsonl") && !name.endsWith(".jsonl.gz")) {
                         continue;
                     }
                     if (current.lifecycle.announce(entry, parts[0], parts[1])) {
@@ -622,7 +635,13 @@ final class LifecycleHarness implements AutoCloseable {
     /** A file's lines as it is now, its unterminated last line included. */
     static List<String> linesOf(Path file) {
         try {
-            return Files.readString(file).lines().filter(line -> !line.isBlank()).toList();
+            byte[] bytes = Files.readAllBytes(file);
+            if (ContentFormat.of(bytes) == ContentFormat.GZIP) {
+                try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+                    bytes = in.readAllBytes();
+                }
+            }
+            return new String(bytes, StandardCharsets.UTF_8).lines().filter(line -> !line.isBlank()).toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -84,6 +84,16 @@ class RecordParserTest {
     }
 
     @Test
+    void aLineWithANulByteIsDeadLetteredAlone() {
+        Record inString = parse("{\"movie_id\": 1, \"movie_detail\": {\"title\": \"a\u0000b\"}}");
+        Record between = parse("{\"movie_id\": 1,\u0000 \"movie_detail\": {}}");
+
+        assertThat(inString.rejection()).isEqualTo(Rejection.MALFORMED_JSON);
+        assertThat(inString.rejectionDetail()).contains("code 0");
+        assertThat(between.rejection()).isEqualTo(Rejection.MALFORMED_JSON);
+    }
+
+    @Test
     void acceptsADetailThatMerelyHasAStatus() {
         Record record = parse("{\"movie_id\": 1, \"movie_detail\": {\"status\": \"Released\", \"success\": true}}");
 

@@ -23,27 +23,30 @@ public final class SourceLines {
     private SourceLines() {
     }
 
-    /** Every line of every {@code .jsonl} file under the data folder. */
+    /** Every line of every data file under the data folder (compressed ones decompressed). */
     public static Set<String> of(Path data) throws IOException {
         return of(data, file -> true);
     }
 
-    /** Every line of the {@code .jsonl} files under the data folder that the filter accepts. */
+    /** Every line of the data files under the data folder that the filter accepts. */
     public static Set<String> of(Path data, Predicate<Path> filter) throws IOException {
         Set<String> lines = new HashSet<>();
         try (Stream<Path> files = Files.walk(data)) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".jsonl")).filter(filter).toList()) {
+            for (Path file : files.filter(SourceLines::isDataFile).filter(filter).toList()) {
                 String name = data.relativize(file).toString().replace("/.done/", "/");
-                long count;
-                try (Stream<String> content = Files.lines(file)) {
-                    count = content.count();
-                }
+                long count = CompressedFiles.lines(file);
                 for (long line = 1; line <= count; line++) {
                     lines.add(name + ":" + line);
                 }
             }
         }
         return lines;
+    }
+
+    /** A data set's file: JSON lines, plain or compressed. */
+    public static boolean isDataFile(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".jsonl") || name.endsWith(".jsonl.gz") || name.endsWith(".jsonl.zst");
     }
 
     /** The source lines the records came from, from their headers. */

@@ -1,0 +1,83 @@
+package tmdb.ingestion.file;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+
+/**
+ * How a file's lines are stored: as they are, or compressed. Decided by the file's first bytes (its magic number),
+ * never by its name alone: a gzip file named {@code .jsonl} is read as gzip, and a plain file named {@code .gz} as
+ * plain text.
+ */
+public enum ContentFormat {
+    PLAIN("plain"),
+    GZIP("gzip"),
+    ZSTD("zstd");
+
+    private final String label;
+
+    ContentFormat(String label) {
+        this.label = label;
+    }
+
+    /** The name checkpoints and messages use. */
+    public String label() {
+        return label;
+    }
+
+    public boolean compressed() {
+        return this != PLAIN;
+    }
+
+    /** The format whose label this is; null when none is. */
+    public static ContentFormat ofLabel(String label) {
+        for (ContentFormat format : values()) {
+            if (format.label.equals(label)) {
+                return format;
+            }
+        }
+        return null;
+    }
+
+    /** The format the first bytes say (plain unless they carry a compressed format's magic number). */
+    static ContentFormat of(byte[] head) {
+        if (startsWith(head, 0x1F, 0x8B)) {
+            return GZIP;
+        }
+        if (startsWith(head, 0x28, 0xB5, 0x2F, 0xFD)) {
+            return ZSTD;
+        }
+        return PLAIN;
+    }
+
+    /** The source its content is read from: the file itself, or a decompressor over it. */
+    ContentSource open(FileChannel channel) {
+        return switch (this) {
+            case PLAIN -> new PlainSource(channel);
+            case GZIP -> new GzipSource(channel);
+            case ZSTD -> new ZstdSource(channel);
+        };
+    }
+
+    /** Reads the first bytes of the content (decompressed), at most {@code length}. */
+    byte[] head(FileChannel channel, int length) throws IOException {
+        try (ContentSource source = open(channel)) {
+            java.nio.ByteBuffer target = java.nio.ByteBuffer.allocate(length);
+            while (target.hasRemaining() && source.read(target, target.position()) > 0) {
+                continue;
+            }
+            return java.util.Arrays.copyOf(target.array(), target.position());
+        }
+    }
+
+    static boolean startsWith(byte[] bytes, int... prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if ((bytes[i] & 0xFF) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
