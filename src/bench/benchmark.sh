@@ -2,7 +2,7 @@
 # Throughput of tmdb-ingestion next to the raw pipe, on one local KRaft broker and the same files.
 #
 #   src/bench/benchmark.sh [--megabytes=1000] [--seed=5] [--work=/tmp/tmdb-bench] [--skip-latency]
-#                          [--only=perf,original,connect,floor,app,app-256m,app-eos]   (kcat always runs: the reference)
+#                          [--only=perf,original,connect,floor,app,app-256m,app-eos,app-gzip]   (kcat always runs)
 #
 # Generates the data set with the project's generator, then for each contender starts a fresh single-node broker
 # (Kafka's own jars, KRaft), runs the contender, checks that every record arrived (end offsets per topic), and
@@ -11,7 +11,7 @@
 # lines; Kafka's ProducerPerformance with the files as payloads; the original module's logic
 # (../shared/anchors/original_ingest.py, where python3-confluent-kafka is installed); Kafka Connect standalone with
 # Kafka's FileStreamSource connector, one per file (what a user would run instead); this application in once mode
-# with its defaults, again with -Xmx256m, and in exactly-once mode; the floor (src/bench/Floor.java: the
+# with its defaults, again with -Xmx256m, in exactly-once mode, and on the data set's files gzipped; the floor (src/bench/Floor.java: the
 # application's per-record work without Camel). Then, in watch mode: CPU used while idle, and the time from
 # renaming a file into a watched folder to its first record on Kafka.
 set -euo pipefail
@@ -21,7 +21,7 @@ MEGABYTES=1000
 SEED=5
 WORK=/tmp/tmdb-bench
 LATENCY=yes
-ONLY=perf,original,connect,floor,app,app-256m,app-eos
+ONLY=perf,original,connect,floor,app,app-256m,app-eos,app-gzip
 for arg in "$@"; do
     case "$arg" in
         --megabytes=*) MEGABYTES=${arg#*=} ;;
@@ -108,6 +108,21 @@ generate() {
     done
     BYTES=$(cat "$WORK"/data/*/*/*.jsonl | wc -c)
     log "data set: $TOTAL records, $((BYTES / 1000000)) MB in $(find "$WORK/data" -name '*.jsonl' | wc -l) files"
+}
+
+# The data set with every file gzipped (gzip -6, one member), for the compressed-input row
+gzip_data() {
+    local marker=$WORK/data-gz/.generated-$MEGABYTES-$SEED
+    if [[ ! -f $marker ]]; then
+        log "gzipping the data set"
+        rm -rf "$WORK/data-gz"
+        (cd "$WORK/data" && find . -name '*.jsonl' -print0 | while IFS= read -r -d '' file; do
+            mkdir -p "$WORK/data-gz/$(dirname "$file")"
+            gzip -6 -c "$file" > "$WORK/data-gz/$file.gz"
+        done)
+        touch "$marker"
+    fi
+    log "gzipped: $(($(cat "$WORK"/data-gz/*/*/*.jsonl.gz | wc -c) / 1000000)) MB"
 }
 
 broker_start() {
@@ -382,7 +397,7 @@ run_application() {
     while [[ $# -gt 0 && $1 != -- ]]; do jvm+=("$1"); shift; done
     [[ $# -gt 0 ]] && shift && args=("$@")
     broker_start
-    rm -rf "$WORK/run" && cp -al "$WORK/data" "$WORK/run"
+    rm -rf "$WORK/run" && cp -al "${SOURCE:-$WORK/data}" "$WORK/run"
     broker_cpu > /dev/null
     local sampler=
     if [[ -n ${THREADS_OF:-} ]]; then
@@ -453,6 +468,7 @@ wanted floor && run_floor
 wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults)"
 wanted app-256m && run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
 wanted app-eos && run_application "tmdb-ingestion (once, exactly-once)" -- --ingestion.delivery.guarantee=exactly-once
+wanted app-gzip && gzip_data && SOURCE=$WORK/data-gz run_application "tmdb-ingestion (once, files gzipped)"
 [[ $LATENCY == yes ]] && run_watch_measures
 
 echo

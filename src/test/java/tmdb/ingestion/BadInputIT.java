@@ -173,7 +173,7 @@ class BadInputIT {
 
         assertThat(output)
                 .contains("Done movie/old/mixed.jsonl: 16 lines: 4 published, 10 dead-lettered, 2 blank skipped")
-                .contains("Reading tv_series/new/utf16.jsonl failed after line 0: not UTF-8 text: it is UTF-16")
+                .contains("Reading tv_series/new/utf16.jsonl failed after line 0: not JSON lines: it is UTF-16")
                 .contains("lines read        " + (16 + goodPeople) + " = " + (4 + goodPeople)
                         + " published + 10 dead-lettered + 2 blank skipped + 0 not delivered\n")
                 .contains("dead-lettered     10, to " + deadLetters)

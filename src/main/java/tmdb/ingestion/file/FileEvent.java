@@ -4,7 +4,7 @@ package tmdb.ingestion.file;
 public enum FileEvent {
     /** Its path holds a readable file of the folders, and it was identified (its checkpoint looked up). */
     OPENED,
-    /** It could not be read at all (not UTF-8 text, say). */
+    /** It could not be read at all (not JSON lines, say). */
     OPEN_FAILED,
     /** Its claim ends before it was opened: the file is gone, or the partition or the application goes. */
     DROPPED,
