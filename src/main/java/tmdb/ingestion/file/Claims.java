@@ -200,6 +200,9 @@ final class Claims {
         try {
             ContentFormat format = ContentCheck.formatOf(channel);
             file.opened(channel, key, ContentHead.of(channel), format);
+            if (channel.size() < ContentFormat.MAGIC_BYTES) {
+                file.awaitFormat();
+            }
             context.table.opened(file);
             context.quiet(file, context.observe(file));
             resume(file);

@@ -38,6 +38,18 @@ public enum ContentFormat {
         return null;
     }
 
+    /** The bytes a format's magic number takes at most: a file shorter than this may still become any format. */
+    static final int MAGIC_BYTES = 4;
+
+    /** The format the file's first bytes say now. */
+    static ContentFormat of(FileChannel channel) throws IOException {
+        java.nio.ByteBuffer first = java.nio.ByteBuffer.allocate(MAGIC_BYTES);
+        while (first.hasRemaining() && channel.read(first, first.position()) > 0) {
+            continue;
+        }
+        return of(java.util.Arrays.copyOf(first.array(), first.position()));
+    }
+
     /** The format the first bytes say (plain unless they carry a compressed format's magic number). */
     static ContentFormat of(byte[] head) {
         if (startsWith(head, 0x1F, 0x8B)) {

@@ -238,7 +238,8 @@ final class FileAccount {
             throws IOException {
         long through = pending.isEmpty() ? lastLineSeen : pending.get(0) - 1;
         long readUpTo = lastLineSeen;
-        long covered = format.compressed() ? compressedSize : afterLastLineSeen;
+        long covered = !format.compressed() ? afterLastLineSeen
+                : compressedSize >= 0 ? compressedSize : resumedFrom != null ? resumedFrom.size() : channel.size();
         if (resumedFrom != null && resumedFrom.readUpTo() > lastLineSeen) {
             readUpTo = resumedFrom.readUpTo();
             covered = Math.max(covered, resumedFrom.size());

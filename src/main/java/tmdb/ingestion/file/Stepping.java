@@ -57,10 +57,9 @@ final class Stepping {
         switch (file.state()) {
             case READ_REQUESTED, READING -> {
                 FileObservation observation = context.observe(file);
-                context.quiet(file, observation);
-                if (!rewrittenIfSo(file, observation) && file.state() == FileState.READ_REQUESTED
-                        && file.format().compressed() && file.readableNow()) {
-                    context.table.queueIfNotQueued(file);
+                boolean quiet = context.quiet(file, observation);
+                if (!rewrittenIfSo(file, observation) && file.state() == FileState.READ_REQUESTED) {
+                    readWhenReadable(file, observation, quiet);
                 }
             }
             case CAUGHT_UP -> caughtUp(file);
@@ -78,6 +77,19 @@ final class Stepping {
                 }
             }
             default -> { }
+        }
+    }
+
+    /**
+     * A file waiting for a reader gets one once its format is known (from its first bytes, or, a short file that is
+     * quiet, plain) and, compressed, once it is quiet.
+     */
+    private void readWhenReadable(TrackedFile file, FileObservation observation, boolean quiet) throws IOException {
+        if (file.formatPending() && (observation.size() >= ContentFormat.MAGIC_BYTES || quiet)) {
+            file.formatDecided(ContentFormat.of(file.channel()));
+        }
+        if (file.readableNow()) {
+            context.table.queueIfNotQueued(file);
         }
     }
 

@@ -27,6 +27,7 @@ final class TrackedFile {
     private Object fileKey;
     private ContentHead head;
     private ContentFormat format = ContentFormat.PLAIN;
+    private boolean formatPending;
     private AtomicBoolean readCancelled;
     private boolean readerActive;
     private boolean saving;
@@ -100,9 +101,30 @@ final class TrackedFile {
         return format;
     }
 
-    /** Whether a reader may be given it now: a compressed file only once it is quiet (it is complete then). */
+    /**
+     * Its format is not known yet: it was opened with fewer bytes than a magic number (a compressor's output file is
+     * created empty), so it waits until it has them, or until it is quiet (a short plain file).
+     */
+    boolean formatPending() {
+        return formatPending;
+    }
+
+    void awaitFormat() {
+        formatPending = true;
+    }
+
+    void formatDecided(ContentFormat decided) {
+        format = decided;
+        account.format(decided);
+        formatPending = false;
+    }
+
+    /**
+     * Whether a reader may be given it now: once its format is known, and a compressed file only once it is quiet
+     * (it is complete then).
+     */
     boolean readableNow() {
-        return !format.compressed() || quietSize >= 0;
+        return !formatPending && (!format.compressed() || quietSize >= 0);
     }
 
     FileChannel channel() {

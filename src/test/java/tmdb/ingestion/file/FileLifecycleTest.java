@@ -133,6 +133,34 @@ class FileLifecycleTest {
     }
 
     @Test
+    void aFileOpenedEmptyIsReadInTheFormatItsFirstBytesSayOnceItHasThem() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.createEmpty("movie/new", ".jsonl.gz");
+        listAndClaim(h);
+        h.tick();
+        assertThat(h.current.grants).as("no format without its first bytes").isEmpty();
+
+        h.appendGzipMember(file, 3);
+        h.tick();
+        assertThat(h.current.grants).as("gzip: read once quiet").isEmpty();
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        assertThat(h.current.grants).singleElement()
+                .satisfies(grant -> assertThat(grant.format()).isEqualTo(ContentFormat.GZIP));
+        h.finishAndCheckEveryLinePublished();
+
+        Path small = h.createEmpty("movie/old", ".jsonl");
+        listAndClaim(h);
+        Files.writeString(small, "{}\n");
+        h.tick();
+        assertThat(h.current.grants).as("3 bytes: plain or not, it is told once quiet").isEmpty();
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        assertThat(h.current.grants).singleElement()
+                .satisfies(grant -> assertThat(grant.format()).isEqualTo(ContentFormat.PLAIN));
+    }
+
+    @Test
     void aCompressedFileThatChangesAfterItWasReadIsReadAgainAsANewFile() throws Exception {
         LifecycleHarness h = harness(false);
         Path file = h.writeGzip("movie/new", 2);

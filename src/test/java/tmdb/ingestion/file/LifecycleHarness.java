@@ -232,6 +232,11 @@ final class LifecycleHarness implements AutoCloseable {
         return file;
     }
 
+    /** An empty file in a folder, as a compressor's output starts ({@code gzip -c > f.jsonl.gz}). */
+    Path createEmpty(String folder, String suffix) throws IOException {
+        return Files.createFile(data.resolve(folder).resolve("f" + (++names) + suffix));
+    }
+
     /** Another gzip member appended to a gzip file (a compressed file written in parts, or one that changed). */
     void appendGzipMember(Path file, int count) throws IOException {
         Files.write(file, ContentSourceTest.gzip(newLines(count).getBytes(StandardCharsets.UTF_8)),
