@@ -1,7 +1,9 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
 
 /**
  * How a file's lines are stored: as they are, or compressed. Decided by the file's first bytes (its magic number),
@@ -43,11 +45,11 @@ public enum ContentFormat {
 
     /** The format the file's first bytes say now. */
     static ContentFormat of(FileChannel channel) throws IOException {
-        java.nio.ByteBuffer first = java.nio.ByteBuffer.allocate(MAGIC_BYTES);
+        ByteBuffer first = ByteBuffer.allocate(MAGIC_BYTES);
         while (first.hasRemaining() && channel.read(first, first.position()) > 0) {
             continue;
         }
-        return of(java.util.Arrays.copyOf(first.array(), first.position()));
+        return of(Arrays.copyOf(first.array(), first.position()));
     }
 
     /** The format the first bytes say (plain unless they carry a compressed format's magic number). */
@@ -73,11 +75,11 @@ public enum ContentFormat {
     /** Reads the first bytes of the content (decompressed), at most {@code length}. */
     byte[] head(FileChannel channel, int length) throws IOException {
         try (ContentSource source = open(channel)) {
-            java.nio.ByteBuffer target = java.nio.ByteBuffer.allocate(length);
+            ByteBuffer target = ByteBuffer.allocate(length);
             while (target.hasRemaining() && source.read(target, target.position()) > 0) {
                 continue;
             }
-            return java.util.Arrays.copyOf(target.array(), target.position());
+            return Arrays.copyOf(target.array(), target.position());
         }
     }
 

@@ -2,11 +2,13 @@ package tmdb.ingestion.file;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -59,7 +61,7 @@ class CompressedReadingPropertiesTest {
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         int from = 0;
         for (int to : at) {
-            byte[] part = java.util.Arrays.copyOfRange(content, from, to);
+            byte[] part = Arrays.copyOfRange(content, from, to);
             file.writeBytes(format == ContentFormat.GZIP ? ContentSourceTest.gzip(part) : Zstd.compress(part));
             from = to;
         }
@@ -121,7 +123,7 @@ class CompressedReadingPropertiesTest {
         ContentFormat format = zstd ? ContentFormat.ZSTD : ContentFormat.GZIP;
         byte[] content = content(lines, true);
         byte[] whole = compressed(format, content, List.of(500));
-        byte[] cut = java.util.Arrays.copyOf(whole, Math.max(1, (int) ((long) whole.length * keptPerMille / 1000)));
+        byte[] cut = Arrays.copyOf(whole, Math.max(1, (int) ((long) whole.length * keptPerMille / 1000)));
         Path file = Files.createTempFile("compressed", ".jsonl");
         try {
             Files.write(file, cut);
@@ -133,7 +135,7 @@ class CompressedReadingPropertiesTest {
                 JsonlLineReader reader = JsonlLineReader.of(grant, 1 << 16, InFlightBudget.unbounded(), () -> false);
                 try {
                     reader.chunks(3, 1 << 20).forEachRemaining(chunk -> read.addAll(chunk.lines()));
-                } catch (java.io.UncheckedIOException e) {
+                } catch (UncheckedIOException e) {
                     failure = e.getCause();
                 } finally {
                     reader.release();

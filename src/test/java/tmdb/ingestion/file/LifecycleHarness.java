@@ -1,6 +1,7 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.CheckpointStore;
@@ -642,7 +644,7 @@ final class LifecycleHarness implements AutoCloseable {
         try {
             byte[] bytes = Files.readAllBytes(file);
             if (ContentFormat.of(bytes) == ContentFormat.GZIP) {
-                try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
                     bytes = in.readAllBytes();
                 }
             }
