@@ -44,6 +44,11 @@ class StopsAndStallsIT {
 
     private static final int TRANSACTION_TIMEOUT_MS = 2000;
     private static final int GRACE_MS = 4000;
+    /**
+     * What the JVM's exit may add to the grace period: 0.4 s at most alone on this machine, 3.02 s once in a full
+     * {@code mvn verify} with the concurrent scenarios and another build on the same two cores.
+     */
+    private static final int EXIT_MS = 5000;
 
     @TempDir
     Path dir;
@@ -192,7 +197,7 @@ class StopsAndStallsIT {
 
                 assertThat(status).as("stopped by SIGTERM: 128 + 15; " + application.output()).isEqualTo(143);
                 assertThat(stopMs).as("the stop, ms: the grace period and the JVM's exit")
-                        .isLessThan(GRACE_MS + 3000);
+                        .isLessThan(GRACE_MS + EXIT_MS);
             }
             broker.start();
             try (ApplicationProcess second = ApplicationProcess.start(dir.resolve("second.log"), Map.of(),
