@@ -2,7 +2,8 @@
 # Throughput of tmdb-ingestion next to the raw pipe, on one local KRaft broker and the same files.
 #
 #   src/bench/benchmark.sh [--megabytes=1000] [--seed=5] [--work=/tmp/tmdb-bench] [--skip-latency]
-#                          [--only=perf,original,connect,floor,app,app-256m,app-eos,app-gzip]   (kcat always runs)
+#                          [--only=perf,original,connect,floor,app,app-256m,app-eos,app-gzip,app-gzip-256m]
+#                          (kcat always runs: the reference)
 #
 # Generates the data set with the project's generator, then for each contender starts a fresh single-node broker
 # (Kafka's own jars, KRaft), runs the contender, checks that every record arrived (end offsets per topic), and
@@ -11,7 +12,8 @@
 # lines; Kafka's ProducerPerformance with the files as payloads; the original module's logic
 # (../shared/anchors/original_ingest.py, where python3-confluent-kafka is installed); Kafka Connect standalone with
 # Kafka's FileStreamSource connector, one per file (what a user would run instead); this application in once mode
-# with its defaults, again with -Xmx256m, in exactly-once mode, and on the data set's files gzipped; the floor (src/bench/Floor.java: the
+# with its defaults, again with -Xmx256m, in exactly-once mode, and on the data set's files gzipped (also with
+# -Xmx256m); the floor (src/bench/Floor.java: the
 # application's per-record work without Camel). Then, in watch mode: CPU used while idle, and the time from
 # renaming a file into a watched folder to its first record on Kafka.
 set -euo pipefail
@@ -469,6 +471,8 @@ wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults)"
 wanted app-256m && run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
 wanted app-eos && run_application "tmdb-ingestion (once, exactly-once)" -- --ingestion.delivery.guarantee=exactly-once
 wanted app-gzip && gzip_data && SOURCE=$WORK/data-gz run_application "tmdb-ingestion (once, files gzipped)"
+wanted app-gzip-256m && gzip_data && SOURCE=$WORK/data-gz run_application "tmdb-ingestion (once, gzipped, -Xmx256m)" \
+    -Xmx256m
 [[ $LATENCY == yes ]] && run_watch_measures
 
 echo
