@@ -58,7 +58,9 @@ public final class ClaimCheck {
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.folders = Map.copyOf(folders);
         this.includePattern = includePattern;
-        this.include = FileSystems.getDefault().getPathMatcher("glob:{" + includePattern + "}");
+        // a pattern that groups its alternatives itself is taken as it is: glob groups do not nest
+        this.include = FileSystems.getDefault().getPathMatcher(includePattern.contains("{") ? "glob:" + includePattern
+                : "glob:{" + includePattern + "}");
         this.links = links;
     }
 

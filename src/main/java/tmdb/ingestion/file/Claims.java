@@ -198,11 +198,12 @@ final class Claims {
             return;
         }
         try {
+            if (tooShortToTell(file, channel, now)) {
+                channel.close();
+                return;
+            }
             ContentFormat format = ContentCheck.formatOf(channel);
             file.opened(channel, key, ContentHead.of(channel), format);
-            if (channel.size() < ContentFormat.MAGIC_BYTES) {
-                file.awaitFormat();
-            }
             context.table.opened(file);
             context.quiet(file, context.observe(file));
             resume(file);
@@ -218,6 +219,18 @@ final class Claims {
             file.on(FileEvent.OPEN_FAILED, context.effects);
             LOG.error("Reading {} failed after line 0: {}", file.identity(), why);
         }
+    }
+
+    /**
+     * True while the file is shorter than a format's magic number and still changing: a compressor's output file is
+     * created empty, and its first bytes say what it is. It stays claimed until it has them, or until it is quiet (a
+     * short plain file). The size is taken before the first bytes are sampled: a file only grows, so the sample then
+     * holds at least as many bytes.
+     */
+    private boolean tooShortToTell(TrackedFile file, FileChannel channel, long now) throws IOException {
+        long size = channel.size();
+        return size < ContentFormat.MAGIC_BYTES && file.unchangedFor(new FileObservation(size, true, -1), now,
+                context.clock.wallMillis()) < context.quietNanos;
     }
 
     private void resume(TrackedFile file) throws IOException {

@@ -57,7 +57,7 @@ public enum ContentFormat {
         if (startsWith(head, 0x1F, 0x8B)) {
             return GZIP;
         }
-        if (startsWith(head, 0x28, 0xB5, 0x2F, 0xFD)) {
+        if (startsWith(head, 0x28, 0xB5, 0x2F, 0xFD) || isSkippableZstdFrame(head)) {
             return ZSTD;
         }
         return PLAIN;
@@ -81,6 +81,12 @@ public enum ContentFormat {
             }
             return Arrays.copyOf(target.array(), target.position());
         }
+    }
+
+    /** A zstd skippable frame (magic 0x184D2A50 to 0x184D2A5F), as pzstd starts its output with. */
+    private static boolean isSkippableZstdFrame(byte[] head) {
+        return head.length >= 4 && (head[0] & 0xF0) == 0x50 && (head[1] & 0xFF) == 0x2A && (head[2] & 0xFF) == 0x4D
+                && (head[3] & 0xFF) == 0x18;
     }
 
     static boolean startsWith(byte[] bytes, int... prefix) {

@@ -1,6 +1,5 @@
 package tmdb.ingestion.file;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,6 +136,18 @@ public final class FileLifecycle extends ServiceSupport {
         });
     }
 
+    /**
+     * A reader broke off. A failure met in content that was replaced meanwhile (a compressed file rewritten while it
+     * was decompressed) is not the file's: its reading ended early, and the new content is read as a new file.
+     */
+    public void readBrokeOff(ReadGrant grant, ReadEnd end, String reason) {
+        if (grant.stillTheContentRead(null, 0)) {
+            readFailed(grant.file(), end, reason);
+        } else {
+            readEnded(grant.file(), end);
+        }
+    }
+
     public void readFailed(SourceFile file, ReadEnd end, String reason) {
         post(() -> {
             reading.failed(file, end, reason);
@@ -226,27 +237,8 @@ public final class FileLifecycle extends ServiceSupport {
     }
 
     private void publish() {
-        List<FilesSnapshot.FileView> views = new ArrayList<>();
-        for (TrackedFile file : context.table.files()) {
-            if (file.channel() == null || file.state().ended()) {
-                continue;
-            }
-            FileAccount account = file.account();
-            long size;
-            try {
-                size = file.channel().size();
-            } catch (IOException e) {
-                size = account.bytesAdmitted();
-            }
-            // a compressed file's progress inside is its reader's: until it ends, all of it is left
-            long bytesLeft = file.format().compressed() ? (account.hasUnread(size) ? size : 0)
-                    : Math.max(0, size - account.bytesAdmitted());
-            long lines = account.linesAdmitted();
-            long bytes = account.bytesAdmitted();
-            views.add(new FilesSnapshot.FileView(file.source(), file.state(), bytesLeft,
-                    lines == 0 || bytes == 0 ? 0 : Math.round(bytesLeft * (double) lines / bytes), account.summary()));
-        }
-        snapshot = new FilesSnapshot(views);
+        snapshot = new FilesSnapshot(context.table.files().stream()
+                .filter(file -> file.channel() != null && !file.state().ended()).map(TrackedFile::view).toList());
     }
 
     /** Posts an event; the snapshot is published again after any event that moved a file to another state. */

@@ -64,6 +64,8 @@ final class LineChunks implements Iterator<LineChunk> {
             chunk.forEach(line -> budget.release(line.permits()));
             reader.stopAt(before);
             chunk = List.of();
+            // a failure met reading content that was replaced is not the file's: the lifecycle reads the new content
+            failure = null;
         }
         exhausted = chunk.isEmpty();
         return new LineChunk(chunk, reader.headRead());

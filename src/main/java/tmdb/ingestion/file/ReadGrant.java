@@ -35,6 +35,11 @@ public record ReadGrant(SourceFile file, FileChannel channel, long offset, long 
                 // its content is that of the compressed bytes it had when it was found quiet: any change is another
                 return channel.size() == finalSize && (head == null || ContentHead.matches(channel, head, finalSize));
             }
+            if (head != null && head.length < ContentFormat.MAGIC_BYTES && headRead != null
+                    && ContentFormat.of(headRead).compressed()) {
+                // compressed data written into a file opened (nearly) empty: the lifecycle reads it as a new file
+                return false;
+            }
             return head == null || ContentHead.matches(channel, headRead != null ? headRead : head, readUpTo);
         } catch (IOException e) {
             return false;

@@ -34,9 +34,6 @@ final class Reading {
                 continue;
             }
             FileAccount account = file.account();
-            if (file.format().compressed()) {
-                account.readingCompressed(file.quietSize());
-            }
             AtomicBoolean cancelled = new AtomicBoolean();
             ReadGrant grant = new ReadGrant(file.source(), file.channel(), account.readOffset(), account.linesRead(),
                     file.quietSize(), account.resumedFrom().orElse(null),
@@ -50,6 +47,9 @@ final class Reading {
                             file.identity());
                 }
                 return;
+            }
+            if (file.format().compressed()) {
+                account.readingCompressed(file.quietSize());
             }
             file.readerGiven(cancelled);
             table.readerStarted();

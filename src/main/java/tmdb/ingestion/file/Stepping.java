@@ -57,9 +57,9 @@ final class Stepping {
         switch (file.state()) {
             case READ_REQUESTED, READING -> {
                 FileObservation observation = context.observe(file);
-                boolean quiet = context.quiet(file, observation);
+                context.quiet(file, observation);
                 if (!rewrittenIfSo(file, observation) && file.state() == FileState.READ_REQUESTED) {
-                    readWhenReadable(file, observation, quiet);
+                    readWhenReadable(file);
                 }
             }
             case CAUGHT_UP -> caughtUp(file);
@@ -80,14 +80,8 @@ final class Stepping {
         }
     }
 
-    /**
-     * A file waiting for a reader gets one once its format is known (from its first bytes, or, a short file that is
-     * quiet, plain) and, compressed, once it is quiet.
-     */
-    private void readWhenReadable(TrackedFile file, FileObservation observation, boolean quiet) throws IOException {
-        if (file.formatPending() && (observation.size() >= ContentFormat.MAGIC_BYTES || quiet)) {
-            file.formatDecided(ContentFormat.of(file.channel()));
-        }
+    /** A compressed file waiting for a reader gets one once it is quiet. */
+    private void readWhenReadable(TrackedFile file) {
         if (file.readableNow()) {
             context.table.queueIfNotQueued(file);
         }
@@ -125,10 +119,12 @@ final class Stepping {
         boolean quiet = context.quiet(file, observation);
         FileAccount account = file.account();
         long size = observation.size();
-        if (account.compressedChangedSince(size)) {
-            LOG.warn("{} changed after it was read and moved to {}: a compressed file is read once it is complete, so "
-                    + "its new content is not read from there. Rename it back into its folder to ingest it as a new "
-                    + "file", file.identity(), context.relative(file.location()));
+        if (account.compressedChangedSince(size) || file.turnedCompressed(size)) {
+            LOG.warn("{} changed after it was read and moved to {}, and is compressed: a compressed file is read once "
+                    + "it is complete, so its new content is not read from there. Rename it back into its folder to "
+                    + "ingest it as a new file (and have its writer write it elsewhere and rename it in, or raise "
+                    + "ingestion.file.quiet-period-ms above the time its compressor writes nothing)", file.identity(),
+                    context.relative(file.location()));
             file.on(FileEvent.WATCH_ENDED, context.effects);
             context.forget(file);
         } else if (account.mayRead(size, quiet)) {
@@ -152,10 +148,11 @@ final class Stepping {
         if (!observation.inPlace() || file.moved() || file.head() == null
                 || !FileTransitions.allows(file.state(), FileEvent.REWRITTEN)
                 || file.head().stillMatches(file.channel(), file.account().bytesHeld())
-                && !file.account().compressedChangedSince(observation.size())) {
+                && !file.account().compressedChangedSince(observation.size())
+                && !file.turnedCompressed(observation.size())) {
             return false;
         }
-        if (file.format().compressed()) {
+        if (file.format().compressed() || file.turnedCompressed(observation.size())) {
             LOG.warn("{} changed after it was read: a compressed file is read once it is complete, so its new content "
                     + "is read from its start as a new file. The {} records published from its former content stay "
                     + "published", file.identity(), file.account().published());

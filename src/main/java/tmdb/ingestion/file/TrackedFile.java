@@ -27,7 +27,6 @@ final class TrackedFile {
     private Object fileKey;
     private ContentHead head;
     private ContentFormat format = ContentFormat.PLAIN;
-    private boolean formatPending;
     private AtomicBoolean readCancelled;
     private boolean readerActive;
     private boolean saving;
@@ -101,30 +100,18 @@ final class TrackedFile {
         return format;
     }
 
-    /**
-     * Its format is not known yet: it was opened with fewer bytes than a magic number (a compressor's output file is
-     * created empty), so it waits until it has them, or until it is quiet (a short plain file).
-     */
-    boolean formatPending() {
-        return formatPending;
-    }
-
-    void awaitFormat() {
-        formatPending = true;
-    }
-
-    void formatDecided(ContentFormat decided) {
-        format = decided;
-        account.format(decided);
-        formatPending = false;
-    }
-
-    /**
-     * Whether a reader may be given it now: once its format is known, and a compressed file only once it is quiet
-     * (it is complete then).
-     */
+    /** Whether a reader may be given it now: a compressed file only once it is quiet (it is complete then). */
     boolean readableNow() {
-        return !formatPending && (!format.compressed() || quietSize >= 0);
+        return !format.compressed() || quietSize >= 0;
+    }
+
+    /**
+     * True for a plain file read to no more than a magic number's bytes (it was opened empty or nearly) that now
+     * starts as a compressed file does: compressed data was written into it since.
+     */
+    boolean turnedCompressed(long size) throws IOException {
+        return !format.compressed() && account.bytesAdmitted() < ContentFormat.MAGIC_BYTES
+                && size >= ContentFormat.MAGIC_BYTES && ContentFormat.of(channel).compressed();
     }
 
     FileChannel channel() {
@@ -255,6 +242,23 @@ final class TrackedFile {
         if (channel != null && !readerActive) {
             channel.close();
         }
+    }
+
+    /** How it stands, for the metrics and the progress line. */
+    FilesSnapshot.FileView view() {
+        long size;
+        try {
+            size = channel.size();
+        } catch (IOException e) {
+            size = account.bytesAdmitted();
+        }
+        // a compressed file's progress inside is its reader's: until it ends, all of it is left
+        long bytesLeft = format.compressed() ? (account.hasUnread(size) ? size : 0)
+                : Math.max(0, size - account.bytesAdmitted());
+        long lines = account.linesAdmitted();
+        long bytes = account.bytesAdmitted();
+        return new FilesSnapshot.FileView(source, state, bytesLeft,
+                lines == 0 || bytes == 0 ? 0 : Math.round(bytesLeft * (double) lines / bytes), account.summary());
     }
 
     @Override

@@ -9,9 +9,9 @@ import com.github.luben.zstd.ZstdIOException;
 
 /**
  * The content of a zstd file of one frame or several, with windows up to 2 GiB ({@code zstd --long=31}; the
- * decoder's window lives in native memory, not on the heap). zstd-jni comes with kafka-clients; its direct-buffer
- * stream is used because it reads the file through buffers this source fills, so the compressed byte a damage lies
- * at is known exactly.
+ * decoder's window lives in native memory, not on the heap: up to the window the file's frames ask for, per file read
+ * at once). zstd-jni comes with kafka-clients; its direct-buffer stream is used because it reads the file through
+ * buffers this source fills, so the compressed bytes consumed are known (a damage lies at or after them).
  */
 final class ZstdSource extends DecompressedSource {
 
@@ -115,8 +115,12 @@ final class ZstdSource extends DecompressedSource {
         return toRefill.flip();
     }
 
+    /**
+     * The decoder does not say how much of its input it took before it failed: the damage lies at or after the
+     * compressed bytes it had consumed before that call (at most one input buffer, 128 KiB, further on).
+     */
     private DamagedContentException damaged(String what) {
-        return new DamagedContentException("the zstd data is damaged at compressed byte " + fileBytesRead() + ": "
-                + what);
+        return new DamagedContentException("the zstd data is damaged at or after compressed byte " + fileBytesRead()
+                + ": " + what);
     }
 }

@@ -76,7 +76,7 @@ public final class FileReading {
             countBytes(grant, reader);
         }
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        lifecycle.readFailed(grant.file(), ReadEnd.broken(blankLines), describe(cause));
+        lifecycle.readBrokeOff(grant, ReadEnd.broken(blankLines), describe(cause));
     }
 
     private void countBytes(ReadGrant grant, JsonlLineReader reader) {

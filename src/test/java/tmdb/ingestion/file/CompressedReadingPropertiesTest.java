@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.github.luben.zstd.Zstd;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -151,6 +153,39 @@ class CompressedReadingPropertiesTest {
             assertThat(read.size()).isLessThanOrEqualTo(lines.size());
             assertThat(read).extracting(line -> new String(line.bytes(), StandardCharsets.UTF_8))
                     .containsExactlyElementsOf(lines.subList(0, read.size()));
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    @Example
+    void aFileRewrittenWhileItIsDecompressedStopsItsReaderWithoutAFailure() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 60_000; i++) {
+            lines.add("{\"movie_id\": " + i + ", \"n\": \"" + Long.toHexString(i * 0x9E3779B97F4A7C15L) + "\"}");
+        }
+        Path file = Files.createTempFile("compressed", ".jsonl.gz");
+        try {
+            Files.write(file, compressed(ContentFormat.GZIP, content(lines, true), List.of()));
+            try (FileChannel channel = FileChannel.open(file)) {
+                ReadGrant grant = new ReadGrant(SourceFile.of(1, "movie/new/a.jsonl.gz", "movie", "new", 0),
+                        channel, 0, 0, channel.size(), null, ContentHead.of(channel).bytes(), new AtomicBoolean(),
+                        ContentFormat.GZIP);
+                JsonlLineReader reader = JsonlLineReader.of(grant, 1 << 16, InFlightBudget.unbounded(), () -> false);
+                assertThat(reader.chunks(1000, 1 << 20).next().lines()).hasSize(1000);
+
+                Files.write(file, ContentSourceTest.gzip("{\"movie_id\": 1}\n".getBytes(StandardCharsets.UTF_8)),
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                // one chunk as long as the rest: it takes what was decompressed before the change, then meets the
+                // changed file (cut short) in the same chunk
+                List<SourceLine> after = new ArrayList<>();
+                reader.chunks(Integer.MAX_VALUE, Long.MAX_VALUE).forEachRemaining(chunk -> after.addAll(chunk.lines()));
+                reader.release();
+
+                assertThat(after).as("nothing of the new content, nor past the change").isEmpty();
+                assertThat(reader.stoppedEarly()).isTrue();
+                assertThat(reader.linesRead()).isEqualTo(1000);
+            }
         } finally {
             Files.delete(file);
         }

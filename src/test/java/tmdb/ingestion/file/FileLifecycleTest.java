@@ -161,6 +161,48 @@ class FileLifecycleTest {
     }
 
     @Test
+    void compressedDataWrittenIntoAFileTakenForAnEmptyPlainOneIsReadAsANewCompressedFile() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.createEmpty("movie/new", ".jsonl.gz");
+        listAndClaim(h);
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        h.readAll();
+        assertThat(h.current.lifecycle.snapshot().files()).singleElement()
+                .satisfies(view -> assertThat(view.state()).isEqualTo(FileState.CAUGHT_UP));
+
+        h.appendGzipMember(file, 3);
+        h.tick();
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        assertThat(h.current.grants).singleElement()
+                .satisfies(grant -> assertThat(grant.format()).isEqualTo(ContentFormat.GZIP));
+        h.finishAndCheckEveryLinePublished();
+        assertThat(file.resolveSibling(".done").resolve(file.getFileName())).exists();
+    }
+
+    @Test
+    void aCompressedFileRewrittenWhileItIsDecompressedIsReadAgainNotFailed() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.writeGzip("movie/new", 3000);
+        listAndClaim(h);
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        h.readChunk();
+        h.readChunk();
+        assertThat(h.current.inFlight).isNotEmpty();
+
+        h.rewriteGzip(file, 4);
+        h.breakOffReader("the gzip data is damaged at compressed byte 65536: the data ends inside member 1");
+        h.resolve(h.current.inFlight.size(), false);
+        h.tick();
+        assertThat(file.resolveSibling(".error").resolve(file.getFileName()))
+                .as("the damage was met in content that was replaced: not the file's").doesNotExist();
+        h.finishAndCheckEveryLinePublished();
+        assertThat(file.resolveSibling(".done").resolve(file.getFileName())).exists();
+    }
+
+    @Test
     void aCompressedFileThatChangesAfterItWasReadIsReadAgainAsANewFile() throws Exception {
         LifecycleHarness h = harness(false);
         Path file = h.writeGzip("movie/new", 2);

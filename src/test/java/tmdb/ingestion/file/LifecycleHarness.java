@@ -2,6 +2,7 @@ package tmdb.ingestion.file;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -234,6 +235,12 @@ final class LifecycleHarness implements AutoCloseable {
         return file;
     }
 
+    /** A gzip file's content replaced in place (same inode) by other lines. */
+    void rewriteGzip(Path file, int count) throws IOException {
+        Files.write(file, ContentSourceTest.gzip(newLines(count).getBytes(StandardCharsets.UTF_8)),
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    }
+
     /** An empty file in a folder, as a compressor's output starts ({@code gzip -c > f.jsonl.gz}). */
     Path createEmpty(String folder, String suffix) throws IOException {
         return Files.createFile(data.resolve(folder).resolve("f" + (++names) + suffix));
@@ -405,7 +412,17 @@ final class LifecycleHarness implements AutoCloseable {
         }
         Reader reader = current.readers.get(0);
         if (reader.chunks.hasNext()) {
-            LineChunk lines = reader.chunks.next();
+            LineChunk lines;
+            try {
+                lines = reader.chunks.next();
+            } catch (UncheckedIOException failure) {
+                current.readers.remove(0);
+                reader.reader.release();
+                current.lifecycle.readBrokeOff(reader.grant, ReadEnd.broken(reader.reader.blankLines()),
+                        failure.getCause().getMessage());
+                current.run();
+                return;
+            }
             List<SourceLine> chunk = lines.lines();
             AdmittedLines admitted = new AdmittedLines(chunk.size(), lines.head());
             Checkpoint from = reader.grant.resumedFrom();
@@ -423,6 +440,14 @@ final class LifecycleHarness implements AutoCloseable {
             current.readers.remove(0);
             current.lifecycle.readEnded(reader.grant.file(), ReadEnd.of(reader.reader));
         }
+        current.run();
+    }
+
+    /** The current reader breaks off with this failure, as the reading route reports one. */
+    void breakOffReader(String reason) {
+        Reader reader = current.readers.remove(0);
+        reader.reader.release();
+        current.lifecycle.readBrokeOff(reader.grant, ReadEnd.broken(reader.reader.blankLines()), reason);
         current.run();
     }
 
