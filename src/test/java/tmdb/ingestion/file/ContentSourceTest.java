@@ -93,6 +93,16 @@ class ContentSourceTest {
     }
 
     @Test
+    void readsZstdThatStartsWithASkippableFrameAsPzstdWritesIt() throws IOException {
+        byte[] lines = text(50);
+        byte[] skippable = {0x50, 0x2A, 0x4D, 0x18, 4, 0, 0, 0, 1, 2, 3, 4};
+        byte[] file = concat(skippable, Zstd.compress(lines));
+
+        assertThat(ContentFormat.of(file)).isEqualTo(ContentFormat.ZSTD);
+        assertThat(readAll(ContentFormat.ZSTD, file, 0)).isEqualTo(lines);
+    }
+
+    @Test
     void aCutOrDamagedGzipFailsNamingTheCompressedByteAfterGivingWhatCameBefore() throws IOException {
         byte[] content = text(2000);
         byte[] whole = gzip(content);
@@ -117,6 +127,6 @@ class ContentSourceTest {
         byte[] cut = Arrays.copyOf(whole, whole.length - 10);
         assertThatThrownBy(() -> readAll(ContentFormat.ZSTD, cut, 0))
                 .isInstanceOf(DamagedContentException.class)
-                .hasMessageContaining("compressed byte " + cut.length).hasMessageContaining("cut short");
+                .hasMessageContaining("at or after compressed byte " + cut.length).hasMessageContaining("cut short");
     }
 }
