@@ -3,6 +3,7 @@ package tmdb.ingestion;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,7 @@ import tmdb.ingestion.file.SymlinkPolicy;
 import tmdb.ingestion.group.GroupMember;
 import tmdb.ingestion.group.KafkaWaits;
 import tmdb.ingestion.group.PartitionWork;
+import tmdb.ingestion.loader.AnnouncementEndQueue;
 import tmdb.ingestion.loader.FileAnnouncements;
 import tmdb.ingestion.loader.FileReading;
 import tmdb.ingestion.loader.FolderPolls;
@@ -132,7 +134,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         Supplier<Properties> clientConfig = () -> KafkaReachability.adminConfig(kafka.getConfiguration(),
                 kafka.getConfiguration().getBrokers(), settings.integer("kafka.connect-timeout-ms"));
         KafkaCheckpointStore checkpoints = new KafkaCheckpointStore(checkpointTopic, clientConfig,
-                context.createProducerTemplate(), runId, exactlyOnce, deployment, filePartitions);
+                context.createProducerTemplate(), runId, exactlyOnce, deployment, filePartitions,
+                positive(settings, "ingestion.checkpoint.done-retention"));
         ClaimCheck claimCheck = new ClaimCheck(dataDir, watchedFolders(folders),
                 settings.string("ingestion.file.include"), settings.choice("ingestion.file.symlinks",
                 SymlinkPolicy.class));
@@ -143,8 +146,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         FileLifecycle files = new FileLifecycle(new FileLifecycle.Options(maxLineBytes,
                 settings.integer("ingestion.read.chunk-lines"), settings.integer("ingestion.read.chunk-bytes"),
                 settings.longValue("ingestion.file.quiet-period-ms"), filesAtOnce), claimCheck, checkpoints,
-                filePartitions, FileMoves.ON_DISK, new ReadQueue(context.createProducerTemplate()), events, stats,
-                LifecycleClock.SYSTEM, LifecycleThread.started());
+                filePartitions, FileMoves.ON_DISK, new ReadQueue(context.createProducerTemplate()), events,
+                new AnnouncementEndQueue(context.createProducerTemplate()), stats, LifecycleClock.SYSTEM,
+                LifecycleThread.started());
         context.addService(files, true, true);
         metrics.watch(stats, budget, files, folders);
         Set<String> folderRouteIds = folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
@@ -155,6 +159,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("ingestionStats", stats);
         registry.bind("inFlightBudget", budget);
         registry.bind("fileLifecycle", files);
+        registry.bind("checkpointStore", checkpoints);
         registry.bind("folderListing", new FolderListing(files));
         registry.bind("fileStatusEvents", events);
         registry.bind("fileReading", new FileReading(files, budget, stats));
@@ -322,6 +327,14 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     /** {@code ingestion.in-flight.max-bytes}: a positive number of bytes, or sized from the heap. */
+    private static Duration positive(Settings settings, String key) {
+        Duration duration = settings.duration(key);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new ConfigurationException(key, "must be longer than 0, not " + duration);
+        }
+        return duration;
+    }
+
     private static int inFlightCapacity(Settings settings) {
         String key = "ingestion.in-flight.max-bytes";
         String value = settings.string(key);

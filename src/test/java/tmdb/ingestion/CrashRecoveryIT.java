@@ -3,6 +3,7 @@ package tmdb.ingestion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +77,7 @@ class CrashRecoveryIT {
         new TmdbDataGenerator(8).generate(dir.resolve("data"), TYPES, 30_000, 2000);
         Set<String> expected = SourceLines.of(dir.resolve("data"));
         String[] settings = {"--ingestion.delivery.guarantee=" + guarantee,
-            "--ingestion.exactly-once.transactional-id=" + prefix};
+            "--ingestion.exactly-once.transactional-id=" + prefix, "--ingestion.deployment-id=" + prefix};
 
         try (ApplicationProcess first = start("first.log", settings)) {
             first.awaitLog(Pattern.compile("Done \\S+"), Duration.ofSeconds(60));
@@ -100,6 +101,21 @@ class CrashRecoveryIT {
             assertThat(records).as("read_committed after SIGTERM and a restart").hasSize(expected.size());
         }
         assertThat(SourceLines.of(dir.resolve("data"), file -> !SourceLines.inDone(file))).as("files left").isEmpty();
+        assertAnnouncementsEnded(15);
+    }
+
+    /** Every file's announcement on the files topic was tombstoned once the file was done. */
+    private void assertAnnouncementsEnded(int files) {
+        Map<String, byte[]> lastByKey = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : TopicReader.readToEnd(TestBroker.bootstrapServers(),
+                List.of("tmdb.ingestion.files"))) {
+            if (record.key() != null && record.key().startsWith(prefix + "|")) {
+                lastByKey.put(record.key(), record.value());
+            }
+        }
+        assertThat(lastByKey).as("the files announced").hasSize(files);
+        assertThat(lastByKey.entrySet()).as("announcements whose last record is not a tombstone")
+                .filteredOn(last -> last.getValue() != null).isEmpty();
     }
 
     @Test
@@ -109,7 +125,7 @@ class CrashRecoveryIT {
         int duplicates = duplicates(records);
         assertThat(duplicates).as("only what was in flight at each kill is sent twice, not whole files")
                 .isBetween(0, 3 * DUPLICATES_PER_KILL);
-        Map<String, byte[]> valueByLine = new java.util.HashMap<>();
+        Map<String, byte[]> valueByLine = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             String line = TopicReader.header(record, "source_file") + ":" + TopicReader.header(record, "source_line");
             byte[] first = valueByLine.putIfAbsent(line, record.value());

@@ -1,14 +1,19 @@
 package tmdb.ingestion;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
+import tmdb.ingestion.support.SourceLines;
 import tmdb.ingestion.support.TestBroker;
 import tmdb.ingestion.support.TopicReader;
 
@@ -67,15 +72,38 @@ class DeploymentsIT {
         assertThat(TopicReader.readToEnd(TestBroker.bootstrapServers(), List.of(movies)))
                 .as("files finished under the old folder are not sent again from the new one")
                 .hasSize((int) manifest.totalRecords());
+
+        new TmdbDataGenerator(33).generate(dir.resolve("again"), List.of("movie"), 40, 100);
+        long files;
+        try (Stream<Path> walk = Files.walk(dir.resolve("again"))) {
+            files = walk.filter(SourceLines::isDataFile).count();
+        }
+        String afterRetention = run(dir.resolve("again"), movies, "catalog",
+                "--ingestion.checkpoint.done-retention=1ms");
+        assertThat(afterRetention)
+                .contains("Forgot " + files + " finished checkpoints older than PT0.001S")
+                .contains("published         " + manifest.totalRecords() + " records");
+        assertThat(TopicReader.readToEnd(TestBroker.bootstrapServers(), List.of(movies)))
+                .as("the same files dropped again once their finished checkpoints expired are ingested again")
+                .hasSize(2 * (int) manifest.totalRecords());
+        Map<String, List<Boolean>> tombstonesByKey = new TreeMap<>();
+        TopicReader.readToEnd(TestBroker.bootstrapServers(), List.of(prefix + ".cp")).forEach(record ->
+                tombstonesByKey.computeIfAbsent(record.key(), key -> new ArrayList<>())
+                        .add(record.value() == null));
+        assertThat(tombstonesByKey).as("each file's checkpoints: finished, tombstoned, finished again").hasSize((int) files)
+                .allSatisfy((key, tombstones) -> assertThat(tombstones).endsWith(true, false));
     }
 
-    private String run(Path dataDir, String movieTopic, String deploymentId) throws Exception {
-        try (ApplicationProcess application = ApplicationProcess.start(dataDir.resolveSibling(dataDir.getFileName()
-                        + ".log"), Map.of(), "--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(),
+    private String run(Path dataDir, String movieTopic, String deploymentId, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(),
                 "--ingestion.mode=once", "--ingestion.data-dir=" + dataDir, "--ingestion.file.quiet-period-ms=0",
                 "--ingestion.type.movie.topic=" + movieTopic, "--ingestion.dead-letter.topic=" + prefix + ".dlq",
                 "--ingestion.checkpoint.topic=" + prefix + ".cp",
-                "--ingestion.deployment-id=" + deploymentId)) {
+                "--ingestion.deployment-id=" + deploymentId));
+        args.addAll(List.of(extra));
+        try (ApplicationProcess application = ApplicationProcess.start(dataDir.resolveSibling(dataDir.getFileName()
+                        + ".log"), Map.of(), args.toArray(String[]::new))) {
             assertThat(application.awaitExit(Duration.ofSeconds(60))).as(application.output()).isZero();
             return application.output();
         }

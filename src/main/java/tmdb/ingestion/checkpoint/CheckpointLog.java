@@ -1,7 +1,10 @@
 package tmdb.ingestion.checkpoint;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,8 @@ final class CheckpointLog {
     private final Deployment deployment;
     private final Map<String, Checkpoint> own = new LinkedHashMap<>();
     private final Map<String, Checkpoint> legacy = new LinkedHashMap<>();
+    /** When each usable checkpoint was written, as it says (none: when it cannot be read). */
+    private final Map<String, Instant> written = new HashMap<>();
     /** This deployment's checkpoints that cannot be right (see {@link Checkpoint#inconsistency()}), by file. */
     private final Map<String, String> inconsistentByFile = new LinkedHashMap<>();
     /** This deployment's checkpoints written for another topic than the file's type goes to now, by file. */
@@ -70,6 +75,8 @@ final class CheckpointLog {
             return;
         }
         inconsistentByFile.remove(checkpoint.file());
+        writtenAt(node).ifPresentOrElse(time -> written.put(checkpoint.file(), time),
+                () -> written.remove(checkpoint.file()));
         if (owner.isEmpty()) {
             legacy.put(checkpoint.file(), checkpoint);
         } else if (owner.equals(deployment.id())) {
@@ -98,6 +105,19 @@ final class CheckpointLog {
             if (files != null) {
                 files.remove(key.substring(key.indexOf('|') + 1));
             }
+        }
+    }
+
+    /** When the usable checkpoint of a file was written, as it says; empty when it does not say it readably. */
+    Optional<Instant> writtenAt(String file) {
+        return Optional.ofNullable(written.get(file));
+    }
+
+    private static Optional<Instant> writtenAt(JsonNode node) {
+        try {
+            return Optional.of(Instant.parse(node.path("time").asText("")));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
         }
     }
 

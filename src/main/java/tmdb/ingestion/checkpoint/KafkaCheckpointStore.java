@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +15,14 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -66,6 +70,12 @@ public final class KafkaCheckpointStore implements CheckpointStore {
     private volatile int partitions;
     private final AtomicBoolean othersReported = new AtomicBoolean();
     private final Map<String, Checkpoint> byFile = new ConcurrentHashMap<>();
+    /**
+     * When each finished checkpoint known was written (never later than when it was read back): one older than the
+     * retention is tombstoned and forgotten.
+     */
+    private final Map<String, Instant> doneAt = new ConcurrentHashMap<>();
+    private final Duration doneRetention;
     /** Files the topic has a checkpoint for that this deployment does not use, and why. */
     private final Map<String, String> notUsedByFile = new ConcurrentHashMap<>();
     /** Exactly-once: commits a checkpoint with the next transaction of its files partition. */
@@ -77,7 +87,7 @@ public final class KafkaCheckpointStore implements CheckpointStore {
      */
     public KafkaCheckpointStore(String topic, Supplier<Properties> clientConfig, ProducerTemplate template,
                                 String runId, boolean transactional, Deployment deployment,
-                                FilePartitions filePartitions) {
+                                FilePartitions filePartitions, Duration doneRetention) {
         this.topic = topic;
         this.endpoint = "kafka:" + topic;
         this.clientConfig = clientConfig;
@@ -86,6 +96,7 @@ public final class KafkaCheckpointStore implements CheckpointStore {
         this.transactional = transactional;
         this.deployment = deployment;
         this.filePartitions = filePartitions;
+        this.doneRetention = doneRetention;
     }
 
     public String topic() {
@@ -138,6 +149,11 @@ public final class KafkaCheckpointStore implements CheckpointStore {
     @Override
     public CompletableFuture<Void> save(Checkpoint checkpoint) {
         byFile.put(checkpoint.file(), checkpoint);
+        if (checkpoint.done()) {
+            doneAt.put(checkpoint.file(), Instant.now());
+        } else {
+            doneAt.remove(checkpoint.file());
+        }
         if (transactional) {
             BiFunction<Integer, Checkpoint, CompletableFuture<Void>> committer = transactions;
             return committer == null ? CompletableFuture.completedFuture(null)
@@ -233,12 +249,26 @@ public final class KafkaCheckpointStore implements CheckpointStore {
             }
         }
         forget(filesPartitions);
-        byFile.putAll(log.usable());
+        Instant now = Instant.now();
+        List<Checkpoint> expired = new ArrayList<>();
+        log.usable().forEach((file, checkpoint) -> {
+            if (checkpoint.done()) {
+                // a time in the future is not believed: the retention then counts from now
+                Instant written = log.writtenAt(file).filter(time -> time.isBefore(now)).orElse(now);
+                if (written.plus(doneRetention).isBefore(now)) {
+                    expired.add(checkpoint);
+                    return;
+                }
+                doneAt.put(file, written);
+            }
+            byFile.put(file, checkpoint);
+        });
         notUsedByFile.putAll(log.notUsedByFile());
         long unfinished = log.usable().values().stream().filter(checkpoint -> !checkpoint.done()).count();
         LOG.info("Checkpoints of files partitions {}: {} files known in {} for this deployment ({}, id {}), {} of them "
-                + "unfinished", new TreeSet<>(filesPartitions), log.usable().size(), topic, deployment.description(),
-                deployment.id(), unfinished);
+                + "unfinished", new TreeSet<>(filesPartitions), log.usable().size() - expired.size(), topic,
+                deployment.description(), deployment.id(), unfinished);
+        tombstone(expired);
         if (!log.others().isEmpty() && othersReported.compareAndSet(false, true)) {
             log.others().forEach((id, described) -> LOG.warn("{} also holds the checkpoints of {} files of another "
                     + "deployment ({}, id {}): they are not used here. If that is this deployment under another data "
@@ -248,9 +278,67 @@ public final class KafkaCheckpointStore implements CheckpointStore {
         }
     }
 
+    /**
+     * Tombstones the finished checkpoints known here that are older than {@code ingestion.checkpoint.done-retention}
+     * and forgets them: a file dropped again under such a name is ingested again. Run hourly, and for the checkpoints
+     * of a files partition when it is assigned.
+     */
+    public void expireDone() {
+        Instant oldest = Instant.now().minus(doneRetention);
+        List<Checkpoint> expired = new ArrayList<>();
+        doneAt.forEach((file, written) -> {
+            Checkpoint checkpoint = byFile.get(file);
+            if (written.isBefore(oldest) && checkpoint != null && checkpoint.done()) {
+                expired.add(checkpoint);
+            }
+        });
+        tombstone(expired);
+    }
+
+    /**
+     * Writes the tombstones of these finished checkpoints and waits for them (a checkpoint written for the same file
+     * afterwards must come after its tombstone), then forgets those still unchanged here. One that could not be
+     * written is tried again at the next sweep.
+     */
+    private void tombstone(List<Checkpoint> expired) {
+        if (expired.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Exchange>> sent = new ArrayList<>();
+        for (Checkpoint checkpoint : expired) {
+            sent.add(template.asyncSend(endpoint, exchange -> {
+                exchange.getIn().setBody(null);
+                exchange.getIn().setHeaders(new LinkedHashMap<>(headers(checkpoint)));
+            }));
+        }
+        int forgotten = 0;
+        for (int i = 0; i < expired.size(); i++) {
+            Checkpoint checkpoint = expired.get(i);
+            try {
+                Exchange answer = sent.get(i).get(ATTEMPT_SECONDS, TimeUnit.SECONDS);
+                if (answer.getException() != null) {
+                    throw new ExecutionException(answer.getException());
+                }
+                if (byFile.remove(checkpoint.file(), checkpoint) || !byFile.containsKey(checkpoint.file())) {
+                    doneAt.remove(checkpoint.file());
+                    forgotten++;
+                }
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warn("Could not tombstone the finished checkpoint of {} in {}: {}. It is tried again within the "
+                        + "hour", checkpoint.file(), topic, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.info("Forgot {} finished checkpoints older than {} (ingestion.checkpoint.done-retention), tombstoned in {}: "
+                + "files dropped again under their names are ingested again", forgotten, doneRetention, topic);
+    }
+
     @Override
     public void forget(Set<Integer> filesPartitions) {
         byFile.keySet().removeIf(file -> filesPartitions.contains(filePartitions.of(file)));
+        doneAt.keySet().removeIf(file -> filesPartitions.contains(filePartitions.of(file)));
         notUsedByFile.keySet().removeIf(file -> filesPartitions.contains(filePartitions.of(file)));
     }
 

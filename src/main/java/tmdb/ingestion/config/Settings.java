@@ -1,10 +1,13 @@
 package tmdb.ingestion.config;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -43,6 +46,30 @@ public final class Settings {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw new ConfigurationException(key, "must be a whole number, not '" + value + "'");
+        }
+    }
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("([0-9]{1,12})(ms|s|m|h|d)");
+
+    /** A duration: ISO-8601 ({@code P7D}, {@code PT12H}) or a number with a unit ({@code 7d}, {@code 12h}, ...). */
+    public Duration duration(String key) {
+        String value = string(key);
+        Matcher simple = SIMPLE_DURATION.matcher(value);
+        try {
+            if (simple.matches()) {
+                long amount = Long.parseLong(simple.group(1));
+                return switch (simple.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+            }
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new ConfigurationException(key, "must be a duration such as 7d, 12h, 90s or P7D, not '" + value
+                    + "'");
         }
     }
 

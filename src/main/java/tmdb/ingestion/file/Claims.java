@@ -122,6 +122,9 @@ final class Claims {
             refuse(claim, where, refused.reason());
         } else if (verdict instanceof ClaimCheck.Accepted accepted
                 && context.table.waitingClaim(claim.identity()) == null && !beingRead(accepted.path(), claim)) {
+            // another file under the same path: the one still watched here must not tombstone its announcement
+            context.table.files().stream().filter(file -> file.identity().equals(claim.identity()))
+                    .forEach(file -> file.claimedAgain(true));
             tryOpen(context.table.claim(claim, accepted.path()));
         }
     }

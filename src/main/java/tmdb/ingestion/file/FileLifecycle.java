@@ -57,10 +57,10 @@ public final class FileLifecycle extends ServiceSupport {
     private volatile FilesSnapshot snapshot = FilesSnapshot.EMPTY;
 
     public FileLifecycle(Options options, ClaimCheck check, CheckpointStore checkpoints, FilePartitions partitions,
-                         FileMoves moves, ReadDispatch readers, FileStatusEvents events, IngestionStats stats,
-                         LifecycleClock clock, LifecycleThread thread) {
+                         FileMoves moves, ReadDispatch readers, FileStatusEvents events, AnnouncementEnds announcements,
+                         IngestionStats stats, LifecycleClock clock, LifecycleThread thread) {
         context = new LifecycleContext(options, clock, thread, check, checkpoints, partitions, moves, readers, events,
-                stats);
+                announcements, stats);
         claims = new Claims(context);
         reading = new Reading(context);
         settling = new Settling(context);

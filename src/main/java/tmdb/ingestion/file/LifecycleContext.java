@@ -39,7 +39,7 @@ final class LifecycleContext {
 
     LifecycleContext(FileLifecycle.Options options, LifecycleClock clock, LifecycleThread thread, ClaimCheck check,
                      CheckpointStore checkpoints, FilePartitions partitions, FileMoves moves, ReadDispatch readers,
-                     FileStatusEvents events, IngestionStats stats) {
+                     FileStatusEvents events, AnnouncementEnds announcements, IngestionStats stats) {
         this.options = options;
         this.quietNanos = TimeUnit.MILLISECONDS.toNanos(options.quietPeriodMs());
         this.clock = clock;
@@ -49,7 +49,7 @@ final class LifecycleContext {
         this.partitions = partitions;
         this.moves = moves;
         this.readers = readers;
-        this.effects = new TransitionEffects(events, stats);
+        this.effects = new TransitionEffects(events, announcements, stats);
         this.stats = stats;
     }
 

@@ -27,6 +27,7 @@ final class TrackedFile {
     private Object fileKey;
     private ContentHead head;
     private ContentFormat format = ContentFormat.PLAIN;
+    private boolean claimedAgain;
     private AtomicBoolean readCancelled;
     private boolean readerActive;
     private boolean saving;
@@ -98,6 +99,18 @@ final class TrackedFile {
     /** How its lines are stored: a compressed file is read once it is quiet, whole. */
     ContentFormat format() {
         return format;
+    }
+
+    /**
+     * A later announcement of its path came in while it was here (a file dropped again under the same name): that
+     * announcement must not be tombstoned with this file's.
+     */
+    boolean claimedAgain() {
+        return claimedAgain;
+    }
+
+    void claimedAgain(boolean again) {
+        claimedAgain = again;
     }
 
     /** Whether a reader may be given it now: a compressed file only once it is quiet (it is complete then). */

@@ -11,11 +11,13 @@ import java.util.Map;
 final class TransitionEffects {
 
     private final FileStatusEvents events;
+    private final AnnouncementEnds announcements;
     private final IngestionStats stats;
     private boolean changed;
 
-    TransitionEffects(FileStatusEvents events, IngestionStats stats) {
+    TransitionEffects(FileStatusEvents events, AnnouncementEnds announcements, IngestionStats stats) {
         this.events = events;
+        this.announcements = announcements;
         this.stats = stats;
     }
 
@@ -32,6 +34,9 @@ final class TransitionEffects {
             case REWRITTEN -> events.send(source, "rewritten", counts(file));
             case LET_GO -> events.send(source, "interrupted", counts(file));
             default -> { }
+        }
+        if ((to == FileState.DONE || to == FileState.FAILED) && !file.claimedAgain()) {
+            announcements.ended(source);
         }
     }
 

@@ -74,6 +74,18 @@ public final class FileAnnouncements implements Processor {
         }
     }
 
+    /**
+     * Makes a file's identity (the body) the tombstone of its announcement: the same key and partition, no value, so
+     * that compaction removes the announcement.
+     */
+    public void ending(Exchange exchange) {
+        String identity = exchange.getIn().getBody(String.class);
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setHeader(KafkaConstants.KEY, deploymentId + "|" + identity);
+        exchange.getIn().setHeader(KafkaConstants.PARTITION_KEY, partitions.of(identity));
+        exchange.getIn().setBody(null);
+    }
+
     /** The announcement could not be sent: the next listing announces the file again. */
     public void failed(Exchange exchange) {
         String path = exchange.getIn().getHeader(Exchange.FILE_PATH, String.class);

@@ -2,6 +2,7 @@ package tmdb.ingestion.checkpoint;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,7 +30,7 @@ class CheckpointLogTest {
 
     private static KafkaCheckpointStore store(Deployment deployment) {
         return new KafkaCheckpointStore("checkpoints", Properties::new, null, "run", true, deployment,
-                new FilePartitions());
+                new FilePartitions(), Duration.ofDays(7));
     }
 
     private static Checkpoint checkpoint(String file, long line, List<Long> pending, boolean done) {

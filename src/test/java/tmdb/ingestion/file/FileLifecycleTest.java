@@ -54,6 +54,34 @@ class FileLifecycleTest {
     }
 
     @Test
+    void aFileThatEndsHasItsAnnouncementEndedUnlessItsPathWasAnnouncedAgainMeanwhile() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path done = h.write("movie/new", 2);
+        Path failed = h.write("movie/old", 2);
+        listAndClaim(h);
+        h.readAll();
+        h.resolve(2, false);
+        h.resolve(2, true);
+        assertThat(h.current.announcementsEnded).as("nothing ended yet").isEmpty();
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        assertThat(done.resolveSibling(".done").resolve(done.getFileName())).exists();
+        assertThat(h.current.announcementsEnded).as("failed at once; done once its watch ends")
+                .containsExactly("movie/old/" + failed.getFileName());
+
+        h.writeAt(done, 1);
+        listAndClaim(h);
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        assertThat(h.current.announcementsEnded).as("the watched file ended after its path was announced again")
+                .containsExactly("movie/old/" + failed.getFileName());
+
+        h.finishAndCheckEveryLinePublished();
+        assertThat(h.current.announcementsEnded).as("the new file's announcement ends with it")
+                .containsExactly("movie/old/" + failed.getFileName(), "movie/new/" + done.getFileName());
+    }
+
+    @Test
     void aFileIsOpenedOnceWhateverTheAnnouncementsRepeatAndHasOneReaderAtATime() throws Exception {
         LifecycleHarness h = harness(false);
         Path file = h.write("movie/new", 4);

@@ -88,6 +88,8 @@ final class LifecycleHarness implements AutoCloseable {
         final List<InFlight> inFlight = new ArrayList<>();
         final List<Claim> toClaim = new ArrayList<>();
         final ExactlyOnceStore transactional;
+        /** The files whose announcements this instance tombstoned, in order. */
+        final List<String> announcementsEnded = new ArrayList<>();
         boolean refuseGrants;
         private long offset;
 
@@ -97,7 +99,7 @@ final class LifecycleHarness implements AutoCloseable {
             lifecycle = new FileLifecycle(new FileLifecycle.Options(1 << 16, CHUNK_LINES, 1 << 20,
                     QUIET.toMillis(), FILES_AT_ONCE), check(), store, new FilePartitions(), checkedMoves(),
                     grant -> !refuseGrants && grants.add(grant), new FileStatusEvents(null, "", "run", "a", stats),
-                    stats, clock, thread);
+                    file -> announcementsEnded.add(file.identity()), stats, clock, thread);
             lifecycle.assigned(Set.of(0));
             run();
         }
@@ -226,6 +228,11 @@ final class LifecycleHarness implements AutoCloseable {
         Path file = data.resolve(folder).resolve("f" + (++names) + ".jsonl");
         Files.writeString(file, newLines(count));
         return file;
+    }
+
+    /** A new file under a path that held another (dropped again under the same name). */
+    void writeAt(Path file, int count) throws IOException {
+        Files.writeString(file, newLines(count), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
     /** A new gzip file in a folder, written in one go (one member). */

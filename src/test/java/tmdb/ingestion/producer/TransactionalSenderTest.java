@@ -102,7 +102,7 @@ class TransactionalSenderTest {
     private TransactionalSender sender(long transactionTimeoutMs) throws IOException {
         DeadLetterRecord deadLetters = new DeadLetterRecord("dlq", 100);
         KafkaCheckpointStore checkpoints = new KafkaCheckpointStore("checkpoints", Properties::new, null, "run", true,
-                new Deployment("test", "the test", Map.of("movie", "movies")), new FilePartitions());
+                new Deployment("test", "the test", Map.of("movie", "movies")), new FilePartitions(), Duration.ofDays(7));
         if (files == null) {
             files = new LifecycleFixture(dir, checkpoints, stats);
         }

@@ -19,6 +19,7 @@ import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.CheckpointStore;
 import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.file.AdmittedLines;
+import tmdb.ingestion.file.AnnouncementEnds;
 import tmdb.ingestion.file.Claim;
 import tmdb.ingestion.file.ClaimCheck;
 import tmdb.ingestion.file.FileLifecycle;
@@ -60,8 +61,8 @@ public final class LifecycleFixture implements AutoCloseable {
         }
         lifecycle = new FileLifecycle(new FileLifecycle.Options(1 << 20, 100, 1 << 20, 0, 9),
                 new ClaimCheck(dataDir, folders, "*.jsonl", SymlinkPolicy.SKIP), checkpoints, new FilePartitions(),
-                FileMoves.ON_DISK, grants::offer, new FileStatusEvents(null, "", "run", "test", stats), stats,
-                LifecycleClock.SYSTEM, LifecycleThread.started());
+                FileMoves.ON_DISK, grants::offer, new FileStatusEvents(null, "", "run", "test", stats),
+                AnnouncementEnds.NONE, stats, LifecycleClock.SYSTEM, LifecycleThread.started());
         lifecycle.assigned(Set.of(0));
     }
 
