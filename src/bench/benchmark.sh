@@ -51,6 +51,9 @@ MAX_REQUEST=$(sed -n 's/^camel.component.kafka.max-request-size=//p' "$ROOT/appl
 
 wanted() { [[ ,$ONLY, == *,$1,* ]]; }
 
+# shellcheck source=src/bench/broker.sh
+source "$(dirname "$0")/broker.sh"
+
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 install_tools() {
@@ -127,49 +130,6 @@ gzip_data() {
     log "gzipped: $(($(cat "$WORK"/data-gz/*/*/*.jsonl.gz | wc -c) / 1000000)) MB"
 }
 
-broker_start() {
-    local dir=$WORK/broker
-    if kcat -b "$BOOTSTRAP" -L -m 1 >/dev/null 2>&1; then
-        log "something already listens on $BOOTSTRAP; stop it first (a broker left from an interrupted run?)"
-        exit 1
-    fi
-    rm -rf "$dir" && mkdir -p "$dir"
-    cat > "$dir/server.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$dir/log
-num.partitions=3
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-PROPS
-    java -cp "$WORK/app.jar" kafka.tools.StorageTool format -t "$(java -cp "$WORK/app.jar" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)" \
-        -c "$dir/server.properties" >/dev/null 2>&1
-    java -Xmx1g -cp "$WORK/app.jar" kafka.Kafka "$dir/server.properties" > "$dir/broker.log" 2>&1 &
-    BROKER_PID=$!
-    BROKER_TICKS=$(cpu_ticks "$BROKER_PID")
-    for _ in $(seq 1 100); do
-        kcat -b "$BOOTSTRAP" -L -m 1 >/dev/null 2>&1 && return 0
-        sleep 0.2
-    done
-    log "the broker did not start; see $dir/broker.log"
-    exit 1
-}
-
-broker_stop() {
-    kill "$BROKER_PID" 2>/dev/null || true
-    wait "$BROKER_PID" 2>/dev/null || true
-}
-
 # Records on a topic: the sum of its partitions' end offsets.
 # Records a read_committed consumer sees (end offsets would also count the markers of transactions)
 topic_count() {
@@ -185,7 +145,6 @@ timed() {
     CPU=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.1f", u + s }')
 }
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # The broker's CPU seconds since the last call (or since it started).
 broker_cpu() {

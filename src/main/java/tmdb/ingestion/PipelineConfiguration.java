@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.broker.EmbeddedBrokerService;
 import tmdb.ingestion.checkpoint.Deployment;
+import tmdb.ingestion.checkpoint.DoneRetention;
 import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.checkpoint.KafkaCheckpointStore;
 import tmdb.ingestion.config.ConfigurationException;
@@ -135,7 +136,11 @@ public class PipelineConfiguration implements CamelConfiguration {
                 kafka.getConfiguration().getBrokers(), settings.integer("kafka.connect-timeout-ms"));
         KafkaCheckpointStore checkpoints = new KafkaCheckpointStore(checkpointTopic, clientConfig,
                 context.createProducerTemplate(), runId, exactlyOnce, deployment, filePartitions,
-                positive(settings, "ingestion.checkpoint.done-retention"));
+                new DoneRetention(doneRetention(settings)));
+        if (settings.longValue("ingestion.checkpoint.done-sweep-interval-ms") < 1000) {
+            throw new ConfigurationException("ingestion.checkpoint.done-sweep-interval-ms", "must be at least 1000, not "
+                    + settings.longValue("ingestion.checkpoint.done-sweep-interval-ms"));
+        }
         ClaimCheck claimCheck = new ClaimCheck(dataDir, watchedFolders(folders),
                 settings.string("ingestion.file.include"), settings.choice("ingestion.file.symlinks",
                 SymlinkPolicy.class));
@@ -327,10 +332,12 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     /** {@code ingestion.in-flight.max-bytes}: a positive number of bytes, or sized from the heap. */
-    private static Duration positive(Settings settings, String key) {
+    private static Duration doneRetention(Settings settings) {
+        String key = "ingestion.checkpoint.done-retention";
         Duration duration = settings.duration(key);
-        if (duration.isNegative() || duration.isZero()) {
-            throw new ConfigurationException(key, "must be longer than 0, not " + duration);
+        if (duration.isNegative() || duration.isZero() || duration.compareTo(DoneRetention.LONGEST) > 0) {
+            throw new ConfigurationException(key, "must be longer than 0 and at most " + DoneRetention.LONGEST.toDays()
+                    + " days, not " + duration);
         }
         return duration;
     }

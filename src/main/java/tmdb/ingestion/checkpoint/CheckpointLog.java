@@ -75,11 +75,11 @@ final class CheckpointLog {
             return;
         }
         inconsistentByFile.remove(checkpoint.file());
-        writtenAt(node).ifPresentOrElse(time -> written.put(checkpoint.file(), time),
-                () -> written.remove(checkpoint.file()));
         if (owner.isEmpty()) {
             legacy.put(checkpoint.file(), checkpoint);
         } else if (owner.equals(deployment.id())) {
+            writtenAt(node).ifPresentOrElse(time -> written.put(checkpoint.file(), time),
+                    () -> written.remove(checkpoint.file()));
             String topic = node.path("topic").asText("");
             if (topic.isEmpty() || topic.equals(deployment.topicOf(checkpoint.file()))) {
                 own.put(checkpoint.file(), checkpoint);
@@ -98,6 +98,7 @@ final class CheckpointLog {
         String ownPrefix = deployment.id() + "|";
         if (key.startsWith(ownPrefix)) {
             own.remove(key.substring(ownPrefix.length()));
+            written.remove(key.substring(ownPrefix.length()));
             inconsistentByFile.remove(key.substring(ownPrefix.length()));
             otherTopicByFile.remove(key.substring(ownPrefix.length()));
         } else if (legacy.remove(key) == null && key.contains("|")) {
@@ -108,7 +109,10 @@ final class CheckpointLog {
         }
     }
 
-    /** When the usable checkpoint of a file was written, as it says; empty when it does not say it readably. */
+    /**
+     * When this deployment's checkpoint of a file was written, as it says; empty when it does not say it readably, or
+     * it is a checkpoint that names no deployment (keyed otherwise: it is never expired).
+     */
     Optional<Instant> writtenAt(String file) {
         return Optional.ofNullable(written.get(file));
     }

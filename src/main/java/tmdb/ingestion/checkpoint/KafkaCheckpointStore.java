@@ -57,6 +57,8 @@ public final class KafkaCheckpointStore implements CheckpointStore {
     /** How long one attempt to read checkpoints waits for Kafka: the caller tries again after it. */
     private static final int ATTEMPT_SECONDS = 30;
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(ATTEMPT_SECONDS);
+    /** Tombstones in flight at most: a first sweep after a long history must not hold them all at once. */
+    private static final int TOMBSTONES_AT_ONCE = 1000;
 
     private final String topic;
     private final String endpoint;
@@ -75,7 +77,7 @@ public final class KafkaCheckpointStore implements CheckpointStore {
      * retention is tombstoned and forgotten.
      */
     private final Map<String, Instant> doneAt = new ConcurrentHashMap<>();
-    private final Duration doneRetention;
+    private final DoneRetention doneRetention;
     /** Files the topic has a checkpoint for that this deployment does not use, and why. */
     private final Map<String, String> notUsedByFile = new ConcurrentHashMap<>();
     /** Exactly-once: commits a checkpoint with the next transaction of its files partition. */
@@ -87,7 +89,7 @@ public final class KafkaCheckpointStore implements CheckpointStore {
      */
     public KafkaCheckpointStore(String topic, Supplier<Properties> clientConfig, ProducerTemplate template,
                                 String runId, boolean transactional, Deployment deployment,
-                                FilePartitions filePartitions, Duration doneRetention) {
+                                FilePartitions filePartitions, DoneRetention doneRetention) {
         this.topic = topic;
         this.endpoint = "kafka:" + topic;
         this.clientConfig = clientConfig;
@@ -148,12 +150,13 @@ public final class KafkaCheckpointStore implements CheckpointStore {
      */
     @Override
     public CompletableFuture<Void> save(Checkpoint checkpoint) {
-        byFile.put(checkpoint.file(), checkpoint);
+        // its age before the checkpoint itself: a sweep in between must not take it for the older one it replaces
         if (checkpoint.done()) {
             doneAt.put(checkpoint.file(), Instant.now());
         } else {
             doneAt.remove(checkpoint.file());
         }
+        byFile.put(checkpoint.file(), checkpoint);
         if (transactional) {
             BiFunction<Integer, Checkpoint, CompletableFuture<Void>> committer = transactions;
             return committer == null ? CompletableFuture.completedFuture(null)
@@ -252,14 +255,14 @@ public final class KafkaCheckpointStore implements CheckpointStore {
         Instant now = Instant.now();
         List<Checkpoint> expired = new ArrayList<>();
         log.usable().forEach((file, checkpoint) -> {
-            if (checkpoint.done()) {
+            Optional<Instant> written = log.writtenAt(file);
+            if (checkpoint.done() && written.isPresent()) {
                 // a time in the future is not believed: the retention then counts from now
-                Instant written = log.writtenAt(file).filter(time -> time.isBefore(now)).orElse(now);
-                if (written.plus(doneRetention).isBefore(now)) {
+                Instant age = written.get().isBefore(now) ? written.get() : now;
+                doneAt.put(file, age);
+                if (doneRetention.expired(age, now)) {
                     expired.add(checkpoint);
-                    return;
                 }
-                doneAt.put(file, written);
             }
             byFile.put(file, checkpoint);
         });
@@ -284,11 +287,11 @@ public final class KafkaCheckpointStore implements CheckpointStore {
      * of a files partition when it is assigned.
      */
     public void expireDone() {
-        Instant oldest = Instant.now().minus(doneRetention);
+        Instant now = Instant.now();
         List<Checkpoint> expired = new ArrayList<>();
         doneAt.forEach((file, written) -> {
             Checkpoint checkpoint = byFile.get(file);
-            if (written.isBefore(oldest) && checkpoint != null && checkpoint.done()) {
+            if (checkpoint != null && checkpoint.done() && doneRetention.expired(written, now)) {
                 expired.add(checkpoint);
             }
         });
@@ -296,43 +299,46 @@ public final class KafkaCheckpointStore implements CheckpointStore {
     }
 
     /**
-     * Writes the tombstones of these finished checkpoints and waits for them (a checkpoint written for the same file
-     * afterwards must come after its tombstone), then forgets those still unchanged here. One that could not be
-     * written is tried again at the next sweep.
+     * Writes the tombstones of these finished checkpoints, {@value #TOMBSTONES_AT_ONCE} at a time, and waits for them
+     * (a checkpoint written for the same file afterwards must come after its tombstone), then forgets those still
+     * unchanged here. One that could not be written is kept, and tried again at the next sweep.
      */
     private void tombstone(List<Checkpoint> expired) {
-        if (expired.isEmpty()) {
-            return;
-        }
-        List<CompletableFuture<Exchange>> sent = new ArrayList<>();
-        for (Checkpoint checkpoint : expired) {
-            sent.add(template.asyncSend(endpoint, exchange -> {
-                exchange.getIn().setBody(null);
-                exchange.getIn().setHeaders(new LinkedHashMap<>(headers(checkpoint)));
-            }));
-        }
         int forgotten = 0;
-        for (int i = 0; i < expired.size(); i++) {
-            Checkpoint checkpoint = expired.get(i);
-            try {
-                Exchange answer = sent.get(i).get(ATTEMPT_SECONDS, TimeUnit.SECONDS);
-                if (answer.getException() != null) {
-                    throw new ExecutionException(answer.getException());
+        for (int from = 0; from < expired.size(); from += TOMBSTONES_AT_ONCE) {
+            List<Checkpoint> batch = expired.subList(from, Math.min(expired.size(), from + TOMBSTONES_AT_ONCE));
+            List<CompletableFuture<Exchange>> sent = new ArrayList<>();
+            for (Checkpoint checkpoint : batch) {
+                sent.add(template.asyncSend(endpoint, exchange -> {
+                    exchange.getIn().setBody(null);
+                    exchange.getIn().setHeaders(new LinkedHashMap<>(headers(checkpoint)));
+                }));
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                Checkpoint checkpoint = batch.get(i);
+                try {
+                    Exchange answer = sent.get(i).get(ATTEMPT_SECONDS, TimeUnit.SECONDS);
+                    if (answer.getException() != null) {
+                        throw new ExecutionException(answer.getException());
+                    }
+                    if (byFile.remove(checkpoint.file(), checkpoint)) {
+                        doneAt.remove(checkpoint.file());
+                        forgotten++;
+                    }
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    LOG.warn("Could not tombstone the finished checkpoint of {} in {}: {}. It is kept, and tried again "
+                            + "at the next sweep", checkpoint.file(), topic, e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
-                if (byFile.remove(checkpoint.file(), checkpoint) || !byFile.containsKey(checkpoint.file())) {
-                    doneAt.remove(checkpoint.file());
-                    forgotten++;
-                }
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                LOG.warn("Could not tombstone the finished checkpoint of {} in {}: {}. It is tried again within the "
-                        + "hour", checkpoint.file(), topic, e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
         }
-        LOG.info("Forgot {} finished checkpoints older than {} (ingestion.checkpoint.done-retention), tombstoned in {}: "
-                + "files dropped again under their names are ingested again", forgotten, doneRetention, topic);
+        if (forgotten > 0) {
+            LOG.info("Forgot {} finished checkpoints older than {} (ingestion.checkpoint.done-retention), tombstoned "
+                    + "in {}: files dropped again under their names are ingested again", forgotten,
+                    doneRetention.retention(), topic);
+        }
     }
 
     @Override

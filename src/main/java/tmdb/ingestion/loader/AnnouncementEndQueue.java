@@ -20,12 +20,16 @@ public final class AnnouncementEndQueue implements AnnouncementEnds {
 
     @Override
     public void ended(SourceFile file) {
-        Exchange queued = template.send(AnnouncementEndsRoute.QUEUE, exchange -> exchange.getIn()
-                .setBody(file.identity()));
-        if (queued.getException() != null) {
-            LOG.warn("The announcement of {} stays on the files topic ({}): an instance given its partition later "
-                    + "checks it and finds the file gone or finished", file.identity(),
-                    queued.getException().getMessage());
+        Exception failure;
+        try {
+            failure = template.send(AnnouncementEndsRoute.QUEUE, exchange -> exchange.getIn().setBody(file.identity()))
+                    .getException();
+        } catch (RuntimeException stopped) {
+            failure = stopped;
+        }
+        if (failure != null) {
+            LOG.debug("The announcement of {} stays on the files topic ({}): an instance given its partition later "
+                    + "checks it and finds the file gone or finished", file.identity(), failure.getMessage());
         }
     }
 }

@@ -1,6 +1,8 @@
 package tmdb.ingestion.loader;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -80,6 +82,11 @@ public final class FileAnnouncements implements Processor {
      */
     public void ending(Exchange exchange) {
         String identity = exchange.getIn().getBody(String.class);
+        if (Files.exists(check.dataRoot().resolve(identity), LinkOption.NOFOLLOW_LINKS)) {
+            // a file dropped again under the same name: its announcement, before or after this one, must stay
+            exchange.setRouteStop(true);
+            return;
+        }
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setHeader(KafkaConstants.KEY, deploymentId + "|" + identity);
         exchange.getIn().setHeader(KafkaConstants.PARTITION_KEY, partitions.of(identity));

@@ -3,6 +3,7 @@ package tmdb.ingestion.checkpoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -30,7 +31,7 @@ class CheckpointLogTest {
 
     private static KafkaCheckpointStore store(Deployment deployment) {
         return new KafkaCheckpointStore("checkpoints", Properties::new, null, "run", true, deployment,
-                new FilePartitions(), Duration.ofDays(7));
+                new FilePartitions(), new DoneRetention(Duration.ofDays(7)));
     }
 
     private static Checkpoint checkpoint(String file, long line, List<Long> pending, boolean done) {
@@ -51,6 +52,32 @@ class CheckpointLogTest {
         assertThat(log.usable()).containsExactly(entry("movie/new/a.jsonl", written));
         assertThat(CheckpointLog.runOf(store(MINE).serialize(written), MINE)).contains("run");
         assertThat(CheckpointLog.runOf(store(THEIRS).serialize(written), MINE)).isEmpty();
+    }
+
+    @Test
+    void aCheckpointsAgeIsItsOwnDeploymentsWordAndATombstoneOrAnUnreadableTimeLeavesNone() {
+        CheckpointLog log = new CheckpointLog(MINE);
+        Checkpoint mine = checkpoint("movie/new/a.jsonl", 20, List.of(), true);
+        Instant before = Instant.now().minusSeconds(1);
+
+        write(log, MINE, mine);
+        write(log, THEIRS, mine);
+        log.add("movie/new/a.jsonl", "{\"file\": \"movie/new/a.jsonl\", \"time\": \"2001-01-01T00:00:00Z\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(log.writtenAt("movie/new/a.jsonl")).as("another deployment's or a legacy record's time is not "
+                + "this deployment's").hasValueSatisfying(time -> assertThat(time).isAfter(before));
+        log.add(store(MINE).key(mine), null);
+        assertThat(log.writtenAt("movie/new/a.jsonl")).isEmpty();
+    }
+
+    @Test
+    void aFinishedCheckpointExpiresOnceItsRetentionHasPassed() {
+        Instant written = Instant.parse("2026-11-01T00:00:00Z");
+        DoneRetention week = new DoneRetention(Duration.ofDays(7));
+
+        assertThat(week.expired(written, written.plus(Duration.ofDays(6)))).isFalse();
+        assertThat(week.expired(written, written.plus(Duration.ofDays(8)))).isTrue();
     }
 
     @Test

@@ -125,6 +125,7 @@ class CompressedReadingPropertiesTest {
         ContentFormat format = zstd ? ContentFormat.ZSTD : ContentFormat.GZIP;
         byte[] content = content(lines, true);
         byte[] whole = compressed(format, content, List.of(500));
+        byte[] firstPart = compressed(format, Arrays.copyOf(content, content.length / 2), List.of());
         byte[] cut = Arrays.copyOf(whole, Math.max(1, (int) ((long) whole.length * keptPerMille / 1000)));
         Path file = Files.createTempFile("compressed", ".jsonl");
         try {
@@ -146,6 +147,11 @@ class CompressedReadingPropertiesTest {
                 failure = e;
             }
 
+            if (cut.length == firstPart.length) {
+                // cut right after the first member or frame: a whole file of one part, which no reader tells apart
+                assertThat(failure).isNull();
+                return;
+            }
             assertThat(failure).isInstanceOf(DamagedContentException.class)
                     .hasMessageContaining("compressed byte ");
             long at = Long.parseLong(failure.getMessage().replaceAll(".*compressed byte (\\d+).*", "$1"));

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.checkpoint.KafkaCheckpointStore;
 import tmdb.ingestion.checkpoint.Deployment;
+import tmdb.ingestion.checkpoint.DoneRetention;
 import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.config.StopDeadline;
 import tmdb.ingestion.deadletter.DeadLetterRecord;
@@ -102,7 +103,8 @@ class TransactionalSenderTest {
     private TransactionalSender sender(long transactionTimeoutMs) throws IOException {
         DeadLetterRecord deadLetters = new DeadLetterRecord("dlq", 100);
         KafkaCheckpointStore checkpoints = new KafkaCheckpointStore("checkpoints", Properties::new, null, "run", true,
-                new Deployment("test", "the test", Map.of("movie", "movies")), new FilePartitions(), Duration.ofDays(7));
+                new Deployment("test", "the test", Map.of("movie", "movies")), new FilePartitions(),
+                new DoneRetention(Duration.ofDays(7)));
         if (files == null) {
             files = new LifecycleFixture(dir, checkpoints, stats);
         }
