@@ -98,10 +98,13 @@ public final class TransactionalSender extends ServiceSupport implements Process
     /** Checkpoints the file lifecycle saves outside records (a hand-over, a settled file): in the next commit. */
     private List<Saving> checkpointsToSave = new ArrayList<>();
     /**
-     * The last checkpoint committed of each file: a checkpoint saved outside records while a commit was under way may
-     * know less than the one that commit wrote, and must not replace it.
+     * The checkpoints the last commit wrote, and those of the commit before: a checkpoint saved outside records while a
+     * commit was under way may know less than the one that commit wrote, and must not replace it. Such a checkpoint is
+     * committed by the next commit at the latest, so two commits' checkpoints are all it is checked against (keeping
+     * every file's would grow with every file this partition ever had).
      */
-    private final Map<String, Checkpoint> committed = new HashMap<>();
+    private Map<String, Checkpoint> committedLast = new HashMap<>();
+    private Map<String, Checkpoint> committedBefore = new HashMap<>();
     /** Bytes of the records in {@link #batch}: they hold their in-flight budget until their commit. */
     private long batchBytes;
     private final long commitEarlyBytes;
@@ -358,7 +361,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 }
                 Map<String, Checkpoint> byFile = new LinkedHashMap<>();
                 for (Saving checkpoint : saving) {
-                    Checkpoint before = committed.get(checkpoint.checkpoint().file());
+                    String file = checkpoint.checkpoint().file();
+                    Checkpoint before = committedLast.getOrDefault(file, committedBefore.get(file));
                     if (before == null || !before.supersedes(checkpoint.checkpoint())) {
                         byFile.put(checkpoint.checkpoint().file(), checkpoint.checkpoint());
                     }
@@ -375,7 +379,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     return;
                 }
                 inTransaction = false;
-                committed.putAll(byFile);
+                committedBefore = committedLast;
+                committedLast = byFile;
             } catch (KafkaException | IllegalStateException | IOException e) {
                 again(saving);
                 recover(sent, e);

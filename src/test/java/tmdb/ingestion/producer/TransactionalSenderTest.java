@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.checkpoint.KafkaCheckpointStore;
+import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.Deployment;
 import tmdb.ingestion.checkpoint.DoneRetention;
 import tmdb.ingestion.checkpoint.FilePartitions;
@@ -172,6 +173,25 @@ class TransactionalSenderTest {
         assertThat(stats.published()).isEqualTo(3);
         await().atMost(Duration.ofSeconds(10)).until(() -> files.progress(window.get(0).file()).line() == 3);
         assertThat(budget.bytesInFlight()).as("committed records give their budget back").isZero();
+    }
+
+    @Test
+    void aCheckpointSavedOutsideRecordsThatKnowsLessThanTheLastCommittedOneIsNotCommittedOverIt() throws Exception {
+        sender = sender();
+        List<Record> window = window("a.jsonl", 1, 2, 3);
+        send(window);
+        sender.commit();
+        await().atMost(Duration.ofSeconds(10)).until(() -> files.progress(window.get(0).file()).line() == 3);
+        Checkpoint committed = files.progress(window.get(0).file());
+        Checkpoint knowingLess = new Checkpoint(committed.file(), committed.size(), committed.fingerprint(), 1,
+                committed.offset() / 3, 1, List.of(), false);
+
+        CompletableFuture<Void> saved = sender.save(knowingLess);
+        sender.commit();
+
+        assertThat(saved).as("answered: it is as good as committed").isCompleted();
+        assertThat(producer(0).committedKeys("checkpoints")).as("the committed one stays the last")
+                .containsExactly("test|movie/new/a.jsonl");
     }
 
     @Test
