@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A year of small files in a few minutes: does anything grow with every file ever ingested?
 #
-#   src/bench/soak.sh [--files=100000] [--batch=2000] [--work=/tmp/tmdb-soak]
+#   src/bench/soak.sh [--files=100000] [--batch=2000] [--work=/tmp/tmdb-soak] [--app-args='--ingestion...=...']
 #
 # Starts one KRaft broker and the application in watch mode, renames --files small files (one record each, a unique
 # id) into the nine folders in batches of --batch, waits for each batch to be done, and restarts the application
@@ -18,11 +18,13 @@ trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 FILES=100000
 BATCH=2000
 WORK=/tmp/tmdb-soak
+APP_ARGS=()
 for arg in "$@"; do
     case "$arg" in
         --files=*) FILES=${arg#*=} ;;
         --batch=*) BATCH=${arg#*=} ;;
         --work=*) WORK=${arg#*=} ;;
+        --app-args=*) read -r -a APP_ARGS <<< "${arg#*=}" ;;
         *) echo "Unrecognised argument '$arg'; see the header of $0" >&2; exit 2 ;;
     esac
 done
@@ -43,7 +45,7 @@ APP_PID=
 app_start() {
     java -Xmx256m -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/data" \
         --ingestion.mode=watch --ingestion.management.enabled=false --ingestion.file.quiet-period-ms=1000 \
-        >> "$WORK/app.log" 2>&1 &
+        "${APP_ARGS[@]}" >> "$WORK/app.log" 2>&1 &
     APP_PID=$!
 }
 
