@@ -44,6 +44,13 @@ class FileLifecycleTest {
         harness.deliverClaims();
     }
 
+    /** The files written are claimed, and a quiet period passes (a compressed file is read only then). */
+    private static void claimOnceQuiet(LifecycleHarness harness) throws Exception {
+        listAndClaim(harness);
+        harness.clock.advance(QUIET.plusMillis(1));
+        harness.tick();
+    }
+
     /** A file of four lines in partition 0, read to its end, its records in flight. */
     private LifecycleHarness readingAFileOfFourLines(boolean exactlyOnce) throws Exception {
         LifecycleHarness h = harness(exactlyOnce);
@@ -70,9 +77,7 @@ class FileLifecycleTest {
                 .containsExactly("movie/old/" + failed.getFileName());
 
         h.writeAt(done, 1);
-        listAndClaim(h);
-        h.clock.advance(QUIET.plusMillis(1));
-        h.tick();
+        claimOnceQuiet(h);
         assertThat(h.current.announcementsEnded).as("the watched file ended after its path was announced again")
                 .containsExactly("movie/old/" + failed.getFileName());
 
@@ -192,9 +197,7 @@ class FileLifecycleTest {
     void compressedDataWrittenIntoAFileTakenForAnEmptyPlainOneIsReadAsANewCompressedFile() throws Exception {
         LifecycleHarness h = harness(false);
         Path file = h.createEmpty("movie/new", ".jsonl.gz");
-        listAndClaim(h);
-        h.clock.advance(QUIET.plusMillis(1));
-        h.tick();
+        claimOnceQuiet(h);
         h.readAll();
         assertThat(h.current.lifecycle.snapshot().files()).singleElement()
                 .satisfies(view -> assertThat(view.state()).isEqualTo(FileState.CAUGHT_UP));
@@ -213,9 +216,7 @@ class FileLifecycleTest {
     void aCompressedFileRewrittenWhileItIsDecompressedIsReadAgainNotFailed() throws Exception {
         LifecycleHarness h = harness(false);
         Path file = h.writeGzip("movie/new", 3000);
-        listAndClaim(h);
-        h.clock.advance(QUIET.plusMillis(1));
-        h.tick();
+        claimOnceQuiet(h);
         h.readChunk();
         h.readChunk();
         assertThat(h.current.inFlight).isNotEmpty();
@@ -234,9 +235,7 @@ class FileLifecycleTest {
     void aCompressedFileThatChangesAfterItWasReadIsReadAgainAsANewFile() throws Exception {
         LifecycleHarness h = harness(false);
         Path file = h.writeGzip("movie/new", 2);
-        listAndClaim(h);
-        h.clock.advance(QUIET.plusMillis(1));
-        h.tick();
+        claimOnceQuiet(h);
         h.readAll();
         h.resolve(2, false);
 
@@ -253,9 +252,7 @@ class FileLifecycleTest {
     void aCompressedFileResumesAfterItsCheckpointWithoutPublishingACommittedLineAgain() throws Exception {
         LifecycleHarness h = harness(true);
         Path file = h.writeGzip("movie/new", 8);
-        listAndClaim(h);
-        h.clock.advance(QUIET.plusMillis(1));
-        h.tick();
+        claimOnceQuiet(h);
         h.readChunk();
         h.commit();
         assertThat(h.publishedCount("{\"movie_id\": 1}")).isEqualTo(1);
