@@ -56,10 +56,12 @@ class ScaleOutIT {
     private static final int PACE = 300;
     /**
      * At-least-once, the most lines the kill may make the survivors send again: those the killed instance had
-     * acknowledged since its last checkpoint save (every second, at its pace) and those it had sent but not yet
-     * seen acknowledged (its pace again for a second, far more than the broker on loopback takes).
+     * acknowledged since its last checkpoint Kafka acknowledged (saves go every second and asynchronously, so the one
+     * in flight at the kill does not count and the last one acknowledged can be two seconds old, at its pace) and
+     * those it had sent but not yet seen acknowledged (its pace again for a second, far more than the broker on
+     * loopback takes). Seen: 208 and 462 alone, 647 in a full verify sharing two cores with another build.
      */
-    private static final int DUPLICATES_BOUND = 2 * PACE;
+    private static final int DUPLICATES_BOUND = 3 * PACE;
     private static final Pattern RESUMING = Pattern.compile("Resuming (\\S+) after line ([0-9]+) \\(byte");
     private static final Pattern READING_FROM_START = Pattern.compile("Reading (\\S+) \\([0-9]+ bytes\\)");
 
