@@ -1,9 +1,7 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.Arrays;
 
 /**
  * Decides from a file's first bytes how its lines are stored ({@link ContentFormat}), and refuses, as a whole, a file
@@ -46,7 +44,7 @@ public final class ContentCheck {
 
     /** The file's format; throws when it is clearly not JSON lines. */
     public static ContentFormat formatOf(FileChannel file) throws IOException {
-        byte[] head = sample(file);
+        byte[] head = ContentFormat.PLAIN.head(file, SAMPLE);
         ContentFormat format = ContentFormat.of(head);
         if (!format.compressed()) {
             refuseIfNotText(head, "");
@@ -96,11 +94,4 @@ public final class ContentCheck {
         return null;
     }
 
-    private static byte[] sample(FileChannel file) throws IOException {
-        ByteBuffer sample = ByteBuffer.allocate(SAMPLE);
-        while (sample.hasRemaining() && file.read(sample, sample.position()) > 0) {
-            continue;
-        }
-        return Arrays.copyOf(sample.array(), sample.position());
-    }
 }

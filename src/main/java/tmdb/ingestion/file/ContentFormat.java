@@ -30,26 +30,12 @@ public enum ContentFormat {
         return this != PLAIN;
     }
 
-    /** The format whose label this is; null when none is. */
-    public static ContentFormat ofLabel(String label) {
-        for (ContentFormat format : values()) {
-            if (format.label.equals(label)) {
-                return format;
-            }
-        }
-        return null;
-    }
-
     /** The bytes a format's magic number takes at most: a file shorter than this may still become any format. */
     static final int MAGIC_BYTES = 4;
 
     /** The format the file's first bytes say now. */
     static ContentFormat of(FileChannel channel) throws IOException {
-        ByteBuffer first = ByteBuffer.allocate(MAGIC_BYTES);
-        while (first.hasRemaining() && channel.read(first, first.position()) > 0) {
-            continue;
-        }
-        return of(Arrays.copyOf(first.array(), first.position()));
+        return of(PLAIN.head(channel, MAGIC_BYTES));
     }
 
     /** The format the first bytes say (plain unless they carry a compressed format's magic number). */
@@ -72,7 +58,7 @@ public enum ContentFormat {
         };
     }
 
-    /** Reads the first bytes of the content (decompressed), at most {@code length}. */
+    /** The first bytes of the content (decompressed), at most {@code length}: a plain file's are its own. */
     byte[] head(FileChannel channel, int length) throws IOException {
         try (ContentSource source = open(channel)) {
             ByteBuffer target = ByteBuffer.allocate(length);

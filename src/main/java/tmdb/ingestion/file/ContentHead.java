@@ -1,7 +1,6 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Arrays;
 
@@ -22,7 +21,7 @@ final class ContentHead {
     }
 
     static ContentHead of(FileChannel channel) throws IOException {
-        return new ContentHead(read(channel, Math.min(HEAD_BYTES, channel.size())));
+        return new ContentHead(ContentFormat.PLAIN.head(channel, (int) Math.min(HEAD_BYTES, channel.size())));
     }
 
     /**
@@ -56,14 +55,6 @@ final class ContentHead {
         if (size < head.length || size < readUpTo) {
             return false;
         }
-        return Arrays.equals(read(channel, head.length), head);
-    }
-
-    private static byte[] read(FileChannel channel, long length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate((int) length);
-        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
-            continue;
-        }
-        return Arrays.copyOf(buffer.array(), buffer.position());
+        return Arrays.equals(ContentFormat.PLAIN.head(channel, head.length), head);
     }
 }

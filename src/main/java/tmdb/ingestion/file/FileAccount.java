@@ -54,6 +54,11 @@ final class FileAccount {
         format = contentFormat;
     }
 
+    /** How the file's lines are stored: it decides what the offsets count and when the file may be read. */
+    ContentFormat format() {
+        return format;
+    }
+
     /** A compressed file was given to a reader at this size (it is quiet, so complete). */
     void readingCompressed(long size) {
         compressedSize = size;

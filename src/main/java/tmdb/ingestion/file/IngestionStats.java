@@ -95,10 +95,6 @@ public final class IngestionStats {
         return contentBytesRead.sum();
     }
 
-    public long fileBytesRead() {
-        return fileBytesRead.sum();
-    }
-
     /** Bytes of compressed files read, decompressed, by format. */
     public SortedMap<String, Long> compressedContentBytesRead() {
         SortedMap<String, Long> byFormat = contentBytesRead.byTag(2);

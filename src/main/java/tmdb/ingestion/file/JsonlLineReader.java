@@ -82,15 +82,6 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
                 stopRequested, finalSize, null);
     }
 
-    /**
-     * A whole file's lines, stored as it says ({@link ContentFormat}), for tools that read a file alone and know it
-     * complete.
-     */
-    public static JsonlLineReader of(FileChannel channel, ContentFormat format, int maxLineBytes) throws IOException {
-        return new JsonlLineReader(format.open(channel), 0, 0, maxLineBytes, InFlightBudget.unbounded(), () -> false,
-                ANY_SIZE, null);
-    }
-
     /** The same, for tools that read a file alone: nothing makes them wait. */
     public static JsonlLineReader from(FileChannel channel, long offset, long linesBefore, int maxLineBytes,
                                        BooleanSupplier stopRequested, long finalSize) throws IOException {

@@ -26,7 +26,6 @@ final class TrackedFile {
     private FileChannel channel;
     private Object fileKey;
     private ContentHead head;
-    private ContentFormat format = ContentFormat.PLAIN;
     private boolean claimedAgain;
     private AtomicBoolean readCancelled;
     private boolean readerActive;
@@ -92,13 +91,12 @@ final class TrackedFile {
         channel = openChannel;
         fileKey = key;
         head = firstBytes;
-        format = contentFormat;
         account.format(contentFormat);
     }
 
     /** How its lines are stored: a compressed file is read once it is quiet, whole. */
     ContentFormat format() {
-        return format;
+        return account.format();
     }
 
     /**
@@ -115,7 +113,7 @@ final class TrackedFile {
 
     /** Whether a reader may be given it now: a compressed file only once it is quiet (it is complete then). */
     boolean readableNow() {
-        return !format.compressed() || quietSize >= 0;
+        return !format().compressed() || quietSize >= 0;
     }
 
     /**
@@ -123,7 +121,7 @@ final class TrackedFile {
      * starts as a compressed file does: compressed data was written into it since.
      */
     boolean turnedCompressed(long size) throws IOException {
-        return !format.compressed() && account.bytesAdmitted() < ContentFormat.MAGIC_BYTES
+        return !format().compressed() && account.bytesAdmitted() < ContentFormat.MAGIC_BYTES
                 && size >= ContentFormat.MAGIC_BYTES && ContentFormat.of(channel).compressed();
     }
 
@@ -266,7 +264,7 @@ final class TrackedFile {
             size = account.bytesAdmitted();
         }
         // a compressed file's progress inside is its reader's: until it ends, all of it is left
-        long bytesLeft = format.compressed() ? (account.hasUnread(size) ? size : 0)
+        long bytesLeft = format().compressed() ? (account.hasUnread(size) ? size : 0)
                 : Math.max(0, size - account.bytesAdmitted());
         long lines = account.linesAdmitted();
         long bytes = account.bytesAdmitted();
