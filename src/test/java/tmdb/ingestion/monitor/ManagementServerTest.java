@@ -11,11 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -24,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.group.KafkaWaits;
 import tmdb.ingestion.producer.KafkaAvailability;
+import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,17 +50,7 @@ class ManagementServerTest {
     @Test
     void moreStuckClientsThanThreadsDelayTheLivenessProbeByTheRequestTimeoutAtMost() throws Exception {
         KafkaAvailability availability = new KafkaAvailability("unused:9092", new InFlightBudget(1),
-                new KafkaAvailability.TopicLookup() {
-                    @Override
-                    public CompletableFuture<Set<String>> missingAmong(Collection<String> names) {
-                        return CompletableFuture.completedFuture(Set.of());
-                    }
-
-                    @Override
-                    public String describe(String topic) {
-                        return topic;
-                    }
-                });
+                Records.clusterWithEveryTopic());
         server = new ManagementServer(context, new IngestionMetrics("test"), new KafkaHealthCheck(Properties::new,
                 availability, new KafkaWaits(), 1000), null, "127.0.0.1", 0, THREADS, TIMEOUT_SECONDS);
         context.start();

@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tmdb.ingestion.file.InFlightBudget;
+import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -105,17 +106,7 @@ class KafkaAvailabilityTest {
     @Test
     void aFailureRightAfterAnAcknowledgementIsSaidOnceTheGraceEndsWithNoneSince() {
         KafkaAvailability graced = new KafkaAvailability("broker:9092", new InFlightBudget(1000),
-                new KafkaAvailability.TopicLookup() {
-                    @Override
-                    public CompletableFuture<Set<String>> missingAmong(Collection<String> names) {
-                        return CompletableFuture.completedFuture(Set.of());
-                    }
-
-                    @Override
-                    public String describe(String topic) {
-                        return topic;
-                    }
-                }, TimeUnit.MILLISECONDS.toNanos(300));
+                Records.clusterWithEveryTopic(), TimeUnit.MILLISECONDS.toNanos(300));
         graced.delivered(Set.of("movies"));
         graced.sendFailed(new TimeoutException("Expiring 3 record(s) for movies-0"), Set.of("movies"));
         assertThat(graced.waiting()).as("within the grace: a straggler, so far").isFalse();

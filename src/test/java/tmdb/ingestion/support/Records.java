@@ -50,6 +50,21 @@ public final class Records {
         };
     }
 
+    /** Topic lookups of a cluster that has every topic asked for. */
+    public static KafkaAvailability.TopicLookup clusterWithEveryTopic() {
+        return new KafkaAvailability.TopicLookup() {
+            @Override
+            public CompletableFuture<Set<String>> missingAmong(Collection<String> names) {
+                return CompletableFuture.completedFuture(Set.of());
+            }
+
+            @Override
+            public String describe(String topic) {
+                return topic;
+            }
+        };
+    }
+
     /** Line 7 of {@code movie/new/a.jsonl}. */
     public static Record record(String line) {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
