@@ -71,12 +71,13 @@ public final class KafkaCheckpointStore implements CheckpointStore {
     /** The checkpoint topic's partitions, learnt by the first load (0 before). */
     private volatile int partitions;
     private final AtomicBoolean othersReported = new AtomicBoolean();
-    private final Map<String, Checkpoint> byFile = new ConcurrentHashMap<>();
+    /** The checkpoints of the files still being read. */
+    private final Map<String, Checkpoint> unfinished = new ConcurrentHashMap<>();
     /**
-     * When each finished checkpoint known was written (never later than when it was read back): one older than the
-     * retention is tombstoned and forgotten.
+     * The finished ones, compact, with when each was written (never later than when it was read back): one older than
+     * the retention is tombstoned and forgotten.
      */
-    private final Map<String, Instant> doneAt = new ConcurrentHashMap<>();
+    private final Map<String, FinishedCheckpoint> finished = new ConcurrentHashMap<>();
     private final DoneRetention doneRetention;
     /** Files the topic has a checkpoint for that this deployment does not use, and why. */
     private final Map<String, String> notUsedByFile = new ConcurrentHashMap<>();
@@ -107,7 +108,11 @@ public final class KafkaCheckpointStore implements CheckpointStore {
 
     @Override
     public Optional<Checkpoint> find(String file) {
-        return Optional.ofNullable(byFile.get(file));
+        Checkpoint reading = unfinished.get(file);
+        if (reading != null) {
+            return Optional.of(reading);
+        }
+        return Optional.ofNullable(finished.get(file)).map(known -> known.checkpoint(file));
     }
 
     @Override
@@ -117,7 +122,11 @@ public final class KafkaCheckpointStore implements CheckpointStore {
 
     /** A checkpoint's record key: compaction keeps one per deployment and file. */
     public String key(Checkpoint checkpoint) {
-        return deployment.id() + "|" + checkpoint.file();
+        return key(checkpoint.file());
+    }
+
+    private String key(String file) {
+        return deployment.id() + "|" + file;
     }
 
     /** The checkpoint topic's partition of a file: its files partition, modulo the checkpoint topic's partitions. */
@@ -130,9 +139,8 @@ public final class KafkaCheckpointStore implements CheckpointStore {
         return new ProducerRecord<>(topic, partitionOf(checkpoint.file()), key(checkpoint), serialize(checkpoint));
     }
 
-    private Map<String, Object> headers(Checkpoint checkpoint) {
-        return Map.of(KafkaConstants.KEY, key(checkpoint), KafkaConstants.PARTITION_KEY,
-                partitionOf(checkpoint.file()));
+    private Map<String, Object> headers(String file) {
+        return Map.of(KafkaConstants.KEY, key(file), KafkaConstants.PARTITION_KEY, partitionOf(file));
     }
 
     /**
@@ -150,13 +158,13 @@ public final class KafkaCheckpointStore implements CheckpointStore {
      */
     @Override
     public CompletableFuture<Void> save(Checkpoint checkpoint) {
-        // its age before the checkpoint itself: a sweep in between must not take it for the older one it replaces
         if (checkpoint.done()) {
-            doneAt.put(checkpoint.file(), Instant.now());
+            finished.put(checkpoint.file(), FinishedCheckpoint.of(checkpoint, System.currentTimeMillis()));
+            unfinished.remove(checkpoint.file());
         } else {
-            doneAt.remove(checkpoint.file());
+            unfinished.put(checkpoint.file(), checkpoint);
+            finished.remove(checkpoint.file());
         }
-        byFile.put(checkpoint.file(), checkpoint);
         if (transactional) {
             BiFunction<Integer, Checkpoint, CompletableFuture<Void>> committer = transactions;
             return committer == null ? CompletableFuture.completedFuture(null)
@@ -165,7 +173,7 @@ public final class KafkaCheckpointStore implements CheckpointStore {
         byte[] value = serialize(checkpoint);
         return template.asyncSend(endpoint, exchange -> {
             exchange.getIn().setBody(value);
-            exchange.getIn().setHeaders(new LinkedHashMap<>(headers(checkpoint)));
+            exchange.getIn().setHeaders(new LinkedHashMap<>(headers(checkpoint.file())));
         }).thenAccept(answer -> {
             if (answer.getException() != null) {
                 throw new CompletionException(answer.getException());
@@ -253,18 +261,20 @@ public final class KafkaCheckpointStore implements CheckpointStore {
         }
         forget(filesPartitions);
         Instant now = Instant.now();
-        List<Checkpoint> expired = new ArrayList<>();
+        Map<String, FinishedCheckpoint> expired = new LinkedHashMap<>();
         log.usable().forEach((file, checkpoint) -> {
-            Optional<Instant> written = log.writtenAt(file);
-            if (checkpoint.done() && written.isPresent()) {
-                // a time in the future is not believed: the retention then counts from now
-                Instant age = written.get().isBefore(now) ? written.get() : now;
-                doneAt.put(file, age);
-                if (doneRetention.expired(age, now)) {
-                    expired.add(checkpoint);
-                }
+            if (!checkpoint.done()) {
+                unfinished.put(file, checkpoint);
+                return;
             }
-            byFile.put(file, checkpoint);
+            // a time in the future is not believed: the retention then counts from now
+            long writtenAt = log.writtenAt(file).map(time -> time.isBefore(now) ? time : now)
+                    .map(Instant::toEpochMilli).orElse(FinishedCheckpoint.NEVER_EXPIRES);
+            FinishedCheckpoint known = FinishedCheckpoint.of(checkpoint, writtenAt);
+            finished.put(file, known);
+            if (known.expired(doneRetention, now)) {
+                expired.put(file, known);
+            }
         });
         notUsedByFile.putAll(log.notUsedByFile());
         long unfinished = log.usable().values().stream().filter(checkpoint -> !checkpoint.done()).count();
@@ -288,11 +298,10 @@ public final class KafkaCheckpointStore implements CheckpointStore {
      */
     public void expireDone() {
         Instant now = Instant.now();
-        List<Checkpoint> expired = new ArrayList<>();
-        doneAt.forEach((file, written) -> {
-            Checkpoint checkpoint = byFile.get(file);
-            if (checkpoint != null && checkpoint.done() && doneRetention.expired(written, now)) {
-                expired.add(checkpoint);
+        Map<String, FinishedCheckpoint> expired = new LinkedHashMap<>();
+        finished.forEach((file, known) -> {
+            if (known.expired(doneRetention, now)) {
+                expired.put(file, known);
             }
         });
         tombstone(expired);
@@ -303,31 +312,32 @@ public final class KafkaCheckpointStore implements CheckpointStore {
      * (a checkpoint written for the same file afterwards must come after its tombstone), then forgets those still
      * unchanged here. One that could not be written is kept, and tried again at the next sweep.
      */
-    private void tombstone(List<Checkpoint> expired) {
+    private void tombstone(Map<String, FinishedCheckpoint> expired) {
         int forgotten = 0;
-        for (int from = 0; from < expired.size(); from += TOMBSTONES_AT_ONCE) {
-            List<Checkpoint> batch = expired.subList(from, Math.min(expired.size(), from + TOMBSTONES_AT_ONCE));
+        List<Map.Entry<String, FinishedCheckpoint>> all = List.copyOf(expired.entrySet());
+        for (int from = 0; from < all.size(); from += TOMBSTONES_AT_ONCE) {
+            List<Map.Entry<String, FinishedCheckpoint>> batch = all.subList(from,
+                    Math.min(all.size(), from + TOMBSTONES_AT_ONCE));
             List<CompletableFuture<Exchange>> sent = new ArrayList<>();
-            for (Checkpoint checkpoint : batch) {
+            for (Map.Entry<String, FinishedCheckpoint> checkpoint : batch) {
                 sent.add(template.asyncSend(endpoint, exchange -> {
                     exchange.getIn().setBody(null);
-                    exchange.getIn().setHeaders(new LinkedHashMap<>(headers(checkpoint)));
+                    exchange.getIn().setHeaders(new LinkedHashMap<>(headers(checkpoint.getKey())));
                 }));
             }
             for (int i = 0; i < batch.size(); i++) {
-                Checkpoint checkpoint = batch.get(i);
+                String file = batch.get(i).getKey();
                 try {
                     Exchange answer = sent.get(i).get(ATTEMPT_SECONDS, TimeUnit.SECONDS);
                     if (answer.getException() != null) {
                         throw new ExecutionException(answer.getException());
                     }
-                    if (byFile.remove(checkpoint.file(), checkpoint)) {
-                        doneAt.remove(checkpoint.file());
+                    if (finished.remove(file, batch.get(i).getValue())) {
                         forgotten++;
                     }
                 } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
                     LOG.warn("Could not tombstone the finished checkpoint of {} in {}: {}. It is kept, and tried again "
-                            + "at the next sweep", checkpoint.file(), topic, e.getMessage());
+                            + "at the next sweep", file, topic, e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -343,8 +353,8 @@ public final class KafkaCheckpointStore implements CheckpointStore {
 
     @Override
     public void forget(Set<Integer> filesPartitions) {
-        byFile.keySet().removeIf(file -> filesPartitions.contains(filePartitions.of(file)));
-        doneAt.keySet().removeIf(file -> filesPartitions.contains(filePartitions.of(file)));
+        unfinished.keySet().removeIf(file -> filesPartitions.contains(filePartitions.of(file)));
+        finished.keySet().removeIf(file -> filesPartitions.contains(filePartitions.of(file)));
         notUsedByFile.keySet().removeIf(file -> filesPartitions.contains(filePartitions.of(file)));
     }
 
