@@ -129,6 +129,20 @@ final class Claims {
         }
     }
 
+    /**
+     * The tombstone of an announcement in a partition this instance owns. A file of that path still held here was
+     * announced before it: the tombstone is an earlier file's under the same path, whose end was on its way when the
+     * collector dropped this one, and compaction would remove this one's announcement with it (an instance given the
+     * partition later would not know the file). So it is announced again.
+     */
+    void tombstoned(String identity, int partition) {
+        if (context.stopping || !owned.contains(partition)) {
+            return;
+        }
+        context.table.files().stream().filter(file -> file.identity().equals(identity) && !file.state().ended())
+                .forEach(file -> context.announcements.renewed(file.source()));
+    }
+
     private void refuse(Claim claim, String where, String reason) {
         LOG.warn("Refused {}: it names {}, and {}. Nothing was read or moved", where, claim.identity(), reason);
     }

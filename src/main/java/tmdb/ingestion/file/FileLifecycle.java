@@ -113,6 +113,14 @@ public final class FileLifecycle extends ServiceSupport {
     }
 
     /**
+     * The tombstone of an announcement in a partition this instance owns: a file of that path held here is announced
+     * again (see {@link Claims#tombstoned}).
+     */
+    public void tombstoned(String identity, int partition) {
+        post(() -> claims.tombstoned(identity, partition));
+    }
+
+    /**
      * These partitions go to another instance (lost: this one was cut off from the group): the answer completes once
      * their files are let go, their checkpoints saved.
      */

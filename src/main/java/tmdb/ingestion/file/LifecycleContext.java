@@ -32,6 +32,7 @@ final class LifecycleContext {
     final FileMoves moves;
     final ReadDispatch readers;
     final TransitionEffects effects;
+    final AnnouncementEnds announcements;
     final IngestionStats stats;
     boolean stopping;
     /** Runs after every event: publishes what others may read, when the event changed it. */
@@ -50,6 +51,7 @@ final class LifecycleContext {
         this.moves = moves;
         this.readers = readers;
         this.effects = new TransitionEffects(events, announcements, stats);
+        this.announcements = announcements;
         this.stats = stats;
     }
 

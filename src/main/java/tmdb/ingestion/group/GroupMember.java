@@ -253,12 +253,16 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     }
 
     /**
-     * An announcement in an owned partition: its file is claimed. A tombstone, an unreadable value and another
-     * deployment's announcement are skipped.
+     * An announcement in an owned partition: its file is claimed; a tombstone: the lifecycle checks that it does not
+     * end the announcement of a file it holds. An unreadable value and another deployment's announcement are skipped.
      */
     private void announced(ConsumerRecord<String, byte[]> record) {
         String ours = options.deploymentId() + "|";
-        if (record.value() == null || record.key() == null || !record.key().startsWith(ours)) {
+        if (record.key() == null || !record.key().startsWith(ours)) {
+            return;
+        }
+        if (record.value() == null) {
+            files.tombstoned(record.key().substring(ours.length()), record.partition());
             return;
         }
         try {

@@ -7,7 +7,9 @@ import org.slf4j.LoggerFactory;
 import tmdb.ingestion.file.AnnouncementEnds;
 import tmdb.ingestion.file.SourceFile;
 
-/** Queues the end of a file's announcement on the route that tombstones it ({@link AnnouncementEndsRoute}). */
+/**
+ * Queues the end of a file's announcement, or its renewal, on the route that writes it ({@link AnnouncementEndsRoute}).
+ */
 public final class AnnouncementEndQueue implements AnnouncementEnds {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnnouncementEndQueue.class);
@@ -20,14 +22,29 @@ public final class AnnouncementEndQueue implements AnnouncementEnds {
 
     @Override
     public void ended(SourceFile file) {
+        queue(file, false);
+    }
+
+    @Override
+    public void renewed(SourceFile file) {
+        queue(file, true);
+    }
+
+    private void queue(SourceFile file, boolean renewal) {
         Exception failure;
         try {
-            failure = template.send(AnnouncementEndsRoute.QUEUE, exchange -> exchange.getIn().setBody(file.identity()))
-                    .getException();
+            failure = template.send(AnnouncementEndsRoute.QUEUE, exchange -> {
+                exchange.getIn().setBody(file);
+                exchange.getIn().setHeader(AnnouncementEndsRoute.RENEWAL, renewal);
+            }).getException();
         } catch (RuntimeException stopped) {
             failure = stopped;
         }
-        if (failure != null) {
+        if (failure != null && renewal) {
+            LOG.warn("The announcement of {} could not be made again ({}): if its files partition goes to another "
+                    + "instance before the file is read, the file waits for the next start of the instance that lists "
+                    + "the folders", file.identity(), failure.getMessage());
+        } else if (failure != null) {
             LOG.debug("The announcement of {} stays on the files topic ({}): an instance given its partition later "
                     + "checks it and finds the file gone or finished", file.identity(), failure.getMessage());
         }

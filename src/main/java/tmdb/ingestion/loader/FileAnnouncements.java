@@ -17,6 +17,7 @@ import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.file.ClaimCheck;
 import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.file.ReadingProperties;
+import tmdb.ingestion.file.SourceFile;
 
 /**
  * The folder routes' steps: asks the lifecycle whether a listed file is to be announced, makes the announcement
@@ -57,18 +58,31 @@ public final class FileAnnouncements implements Processor {
     @Override
     public void process(Exchange exchange) {
         Path path = pathOf(exchange);
-        String identity = check.identityOf(path);
+        announcement(exchange, check.identityOf(path), exchange.getProperty(ReadingProperties.TYPE, String.class),
+                exchange.getProperty(ReadingProperties.LABEL, String.class),
+                exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class));
+        exchange.getIn().setHeader(Exchange.FILE_PATH, path.toString());
+    }
+
+    /** Makes a file held here (the body) its announcement again, as it was first made but for its size, unknown. */
+    public void renewal(Exchange exchange) {
+        SourceFile file = exchange.getIn().getBody(SourceFile.class);
+        announcement(exchange, file.identity(), file.type(), file.label(), null);
+    }
+
+    private void announcement(Exchange exchange, String identity, String type, String label, Long size) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("file", identity);
-        fields.put("type", exchange.getProperty(ReadingProperties.TYPE, String.class));
-        fields.put("label", exchange.getProperty(ReadingProperties.LABEL, String.class));
-        fields.put("size", exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class));
+        fields.put("type", type);
+        fields.put("label", label);
+        if (size != null) {
+            fields.put("size", size);
+        }
         fields.put("announced_by", instanceId);
         fields.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setHeader(KafkaConstants.KEY, deploymentId + "|" + identity);
         exchange.getIn().setHeader(KafkaConstants.PARTITION_KEY, partitions.of(identity));
-        exchange.getIn().setHeader(Exchange.FILE_PATH, path.toString());
         try {
             exchange.getIn().setBody(JSON.writeValueAsBytes(fields));
         } catch (IOException e) {
@@ -77,11 +91,11 @@ public final class FileAnnouncements implements Processor {
     }
 
     /**
-     * Makes a file's identity (the body) the tombstone of its announcement: the same key and partition, no value, so
-     * that compaction removes the announcement.
+     * Makes a file that ended here (the body) the tombstone of its announcement: the same key and partition, no
+     * value, so that compaction removes the announcement.
      */
     public void ending(Exchange exchange) {
-        String identity = exchange.getIn().getBody(String.class);
+        String identity = exchange.getIn().getBody(SourceFile.class).identity();
         if (Files.exists(check.dataRoot().resolve(identity), LinkOption.NOFOLLOW_LINKS)) {
             // a file dropped again under the same name: its announcement, before or after this one, must stay
             exchange.setRouteStop(true);

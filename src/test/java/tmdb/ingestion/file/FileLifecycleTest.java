@@ -87,6 +87,30 @@ class FileLifecycleTest {
     }
 
     @Test
+    void aTombstoneThatCameAfterTheAnnouncementOfAFileHeldHereHasTheFileAnnouncedAgain() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.write("movie/new", 2);
+        String identity = "movie/new/" + file.getFileName();
+        listAndClaim(h);
+
+        h.current.lifecycle.tombstoned("movie/new/elsewhere.jsonl", 0);
+        h.current.lifecycle.tombstoned(identity, 1);
+        h.current.run();
+        assertThat(h.current.announcementsRenewed).as("a path held nowhere here, a partition not owned").isEmpty();
+
+        h.current.lifecycle.tombstoned(identity, 0);
+        h.current.run();
+        assertThat(h.current.announcementsRenewed).as("an earlier file's tombstone after its announcement")
+                .containsExactly(identity);
+
+        h.finishAndCheckEveryLinePublished();
+        h.current.lifecycle.tombstoned(identity, 0);
+        h.current.run();
+        assertThat(h.current.announcementsRenewed).as("its own tombstone, once it ended").containsExactly(identity);
+        assertThat(h.current.announcementsEnded).containsExactly(identity);
+    }
+
+    @Test
     void aFileIsOpenedOnceWhateverTheAnnouncementsRepeatAndHasOneReaderAtATime() throws Exception {
         LifecycleHarness h = harness(false);
         Path file = h.write("movie/new", 4);

@@ -90,6 +90,8 @@ final class LifecycleHarness implements AutoCloseable {
         final ExactlyOnceStore transactional;
         /** The files whose announcements this instance tombstoned, in order. */
         final List<String> announcementsEnded = new ArrayList<>();
+        /** The files this instance announced again, in order. */
+        final List<String> announcementsRenewed = new ArrayList<>();
         boolean refuseGrants;
         private long offset;
 
@@ -99,7 +101,17 @@ final class LifecycleHarness implements AutoCloseable {
             lifecycle = new FileLifecycle(new FileLifecycle.Options(1 << 16, CHUNK_LINES, 1 << 20,
                     QUIET.toMillis(), FILES_AT_ONCE), check(), store, new FilePartitions(), checkedMoves(),
                     grant -> !refuseGrants && grants.add(grant), new FileStatusEvents(null, "", "run", "a", stats),
-                    file -> announcementsEnded.add(file.identity()), stats, clock, thread);
+                    new AnnouncementEnds() {
+                        @Override
+                        public void ended(SourceFile file) {
+                            announcementsEnded.add(file.identity());
+                        }
+
+                        @Override
+                        public void renewed(SourceFile file) {
+                            announcementsRenewed.add(file.identity());
+                        }
+                    }, stats, clock, thread);
             lifecycle.assigned(Set.of(0));
             run();
         }
