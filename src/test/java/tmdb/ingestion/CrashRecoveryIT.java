@@ -3,6 +3,7 @@ package tmdb.ingestion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
@@ -31,8 +34,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (at-least-once: what was sent after the last checkpoint is sent again, byte for byte the same). The killed runs
  * read compressed files among plain ones (gzip of one member and of several, zstd with a long window, and a gzip file
  * cut short), resumed mid-file like plain ones.
+ * <p>
+ * On a group and topics of its own, it runs beside the other integration tests; its runs, which keep the machine busy,
+ * one after the other.
  */
 @Tag("slow")
+@Execution(ExecutionMode.CONCURRENT)
 class CrashRecoveryIT {
 
     private static final List<String> TYPES = TmdbDataGenerator.TYPES;
@@ -57,7 +64,12 @@ class CrashRecoveryIT {
     private ApplicationProcess start(String log, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(),
                 "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=once",
-                "--ingestion.file.quiet-period-ms=0", "--ingestion.checkpoint.topic=" + prefix + ".checkpoints"));
+                "--ingestion.file.quiet-period-ms=0", "--ingestion.checkpoint.topic=" + prefix + ".checkpoints",
+                "--ingestion.group.files-topic=" + prefix + ".files", "--ingestion.status.topic=" + prefix + ".status",
+                "--ingestion.dead-letter.topic=" + prefix + ".dlq"));
+        if (Arrays.stream(extra).noneMatch(arg -> arg.startsWith("--ingestion.group.id="))) {
+            args.add("--ingestion.group.id=" + prefix);
+        }
         args.addAll(List.of(extra));
         for (String type : TYPES) {
             args.add("--ingestion.type." + type + ".topic=" + prefix + "." + type);
@@ -72,6 +84,7 @@ class CrashRecoveryIT {
     }
 
     @ParameterizedTest
+    @Execution(ExecutionMode.SAME_THREAD)
     @ValueSource(strings = {"at-least-once", "exactly-once"})
     void stoppedWithSigtermMidRunAndRestartedEveryLineIsOnKafka(String guarantee) throws Exception {
         new TmdbDataGenerator(8).generate(dir.resolve("data"), TYPES, 30_000, 2000);
@@ -108,7 +121,7 @@ class CrashRecoveryIT {
     private void assertAnnouncementsEnded(int files) {
         Map<String, byte[]> lastByKey = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : TopicReader.readToEnd(TestBroker.bootstrapServers(),
-                List.of("tmdb.ingestion.files"))) {
+                List.of(prefix + ".files"))) {
             if (record.key() != null && record.key().startsWith(prefix + "|")) {
                 lastByKey.put(record.key(), record.value());
             }
@@ -119,6 +132,7 @@ class CrashRecoveryIT {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void killedWithSigkillAtSeveralPointsEachRestartResumesAfterTheCheckpointsAndOnlyInFlightLinesAreSentTwice()
             throws Exception {
         List<ConsumerRecord<String, byte[]>> records = killThreeTimesThenFinish("at-least-once");
@@ -137,12 +151,14 @@ class CrashRecoveryIT {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void inExactlyOnceModeAReadCommittedConsumerSeesEveryLineOnceAcrossThreeKills() throws Exception {
         List<ConsumerRecord<String, byte[]>> records = killThreeTimesThenFinish("exactly-once");
         assertThat(duplicates(records)).as("duplicates seen by read_committed").isZero();
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aSecondInstanceWithTheSameTransactionalIdFencesTheFirstAndNoLineIsSeenTwice() throws Exception {
         new TmdbDataGenerator(10).generate(dir.resolve("data"), TYPES, 20_000, 2000);
         Set<String> expected = SourceLines.of(dir.resolve("data"));

@@ -27,8 +27,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Kafka away where no record is in flight yet, for longer than any of the clients' own limits, in one exactly-once
- * watch-mode run: the instance starts 45 s before its broker (past {@code kafka.connect-timeout-ms}, 30 s: it waits,
- * readiness down, instead of ending with status 2), then the broker is killed right after the instance took the
+ * watch-mode run: the instance starts 15 s before its broker (past {@code kafka.connect-timeout-ms}, 10 s here: it
+ * waits, readiness down, instead of ending with status 2), then the broker is killed right after the instance took the
  * transactional id of its first files partition, while the others are still being taken, and stays away 75 s (past
  * the producer's {@code max.block.ms}, 60 s, and the old 60 s limit on reading checkpoints). The instance stays up
  * throughout, and once Kafka is back every line arrives once for a {@code read_committed} consumer. The waits are the
@@ -39,7 +39,8 @@ import static org.awaitility.Awaitility.await;
 @Execution(ExecutionMode.CONCURRENT)
 class KafkaAwayIT {
 
-    private static final Duration BEFORE_THE_BROKER = Duration.ofSeconds(45);
+    private static final int CONNECT_TIMEOUT_MS = 10_000;
+    private static final Duration BEFORE_THE_BROKER = Duration.ofMillis(CONNECT_TIMEOUT_MS + 5000);
     private static final Duration KILLED_FOR = Duration.ofSeconds(75);
 
     @TempDir
@@ -58,7 +59,8 @@ class KafkaAwayIT {
                     "--ingestion.file.quiet-period-ms=0", "--ingestion.delivery.guarantee=exactly-once",
                     "--ingestion.exactly-once.transactional-id=" + prefix,
                     "--ingestion.management.port=" + management.port(),
-                    "--ingestion.management.kafka-probe-timeout-ms=1000"));
+                    "--ingestion.management.kafka-probe-timeout-ms=1000",
+                    "--kafka.connect-timeout-ms=" + CONNECT_TIMEOUT_MS));
             try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
                     args.toArray(String[]::new))) {
                 long started = System.nanoTime();
@@ -66,7 +68,7 @@ class KafkaAwayIT {
                         Duration.ofSeconds(90));
                 assertNotReady(management);
                 sleepUntil(started + BEFORE_THE_BROKER.toNanos());
-                assertThat(application.exitedWithin(Duration.ZERO)).as("up 45 s without Kafka").isFalse();
+                assertThat(application.exitedWithin(Duration.ZERO)).as("up without Kafka past kafka.connect-timeout-ms").isFalse();
 
                 broker.start();
                 application.awaitLog(Pattern.compile("Exactly-once delivery: transactional id " + prefix + "-"),

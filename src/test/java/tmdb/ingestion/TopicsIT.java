@@ -29,6 +29,7 @@ import tmdb.ingestion.support.TopicReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The topics the run writes, on a cluster that does not create topics on first use (the test broker, like most
@@ -58,8 +59,10 @@ class TopicsIT {
 
         topics.require(adminConfig(), TestBroker.bootstrapServers(), 10_000);
 
-        Map<String, TopicDescription> created = admin.describeTopics(List.of(prefix + ".movies", prefix + ".cp"))
-                .allTopicNames().get(10, TimeUnit.SECONDS);
+        // created by the controller; the broker answering may learn of them a moment later
+        Map<String, TopicDescription> created = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> admin.describeTopics(List.of(prefix + ".movies", prefix + ".cp")).allTopicNames()
+                        .get(10, TimeUnit.SECONDS), described -> described.size() == 2);
         assertThat(created.get(prefix + ".movies").partitions()).hasSize(2);
         assertThat(created.get(prefix + ".cp").partitions()).as("as many as the files topic: the checkpoints of a files "
                 + "partition are in the checkpoint partition of the same number").hasSize(6);
@@ -149,9 +152,10 @@ class TopicsIT {
         return config;
     }
 
-    private String cleanupPolicy(String topic) throws Exception {
+    private String cleanupPolicy(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource)
-                .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+        return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin
+                .describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource)
+                .get(TopicConfig.CLEANUP_POLICY_CONFIG).value(), policy -> policy != null);
     }
 }
