@@ -140,7 +140,11 @@ final class Claims {
             return;
         }
         context.table.files().stream().filter(file -> file.identity().equals(identity) && !file.state().ended())
-                .forEach(file -> context.announcements.renewed(file.source()));
+                .forEach(file -> {
+                    LOG.info("Announcing {} again: the tombstone of an earlier file under its path came after its "
+                            + "announcement in partition {} of the files topic", identity, partition);
+                    context.announcements.renewed(file.source());
+                });
     }
 
     private void refuse(Claim claim, String where, String reason) {
