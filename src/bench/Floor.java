@@ -54,7 +54,8 @@ public final class Floor {
                 String type = file.getParent().getParent().getFileName().toString();
                 String label = file.getParent().getFileName().toString();
                 try (FileChannel channel = FileChannel.open(file)) {
-                    JsonlLineReader reader = JsonlLineReader.from(channel, 0, 0, 16 << 20, () -> false, () -> true);
+                    JsonlLineReader reader = JsonlLineReader.from(channel, 0, 0, 16 << 20, () -> false,
+                            JsonlLineReader.ANY_SIZE);
                     while (reader.hasNext()) {
                         SourceLine line = reader.next();
                         long id = idOf(json, line.bytes(), type + "_id");
