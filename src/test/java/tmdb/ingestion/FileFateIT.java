@@ -26,8 +26,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.TestBroker;
 import tmdb.ingestion.support.TopicReader;
@@ -37,11 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What becomes of a file whose name a collector reuses while it is read, and of a file that failed: the file moved
  * is always the one that was read, and a failed file keeps its checkpoint, so that moved back it sends nothing twice.
- * <p>
- * Its deployment (its own data folder) and topics are its own: it runs beside the other integration tests, its
- * methods one after the other.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class FileFateIT {
 
     @TempDir
@@ -52,7 +46,6 @@ class FileFateIT {
     private final String deadLetters = prefix + ".dlq";
 
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void aFileReplacedUnderItsNameWhileReadIsNotMovedAndItsSuccessorIsReadAfterIt() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("data/movie/new"));
         try (ApplicationProcess application = start("watch", "--ingestion.pace.records-per-second=200")) {
@@ -80,7 +73,6 @@ class FileFateIT {
     }
 
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void aFailedFileKeepsItsCheckpointAndMovedBackSendsOnlyWhatWasNotDelivered() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("data/movie/new"));
         List<String> content = lines(1, 50);

@@ -14,8 +14,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.TestBroker;
 import tmdb.ingestion.support.TopicReader;
@@ -23,13 +21,7 @@ import tmdb.ingestion.support.TopicReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static tmdb.ingestion.support.TopicReader.header;
 
-/**
- * A 1 GiB line without a newline in sight cannot take a 256 MB JVM down: it is dead-lettered, the rest flows.
- * <p>
- * Its deployment (its own data folder) and topics are its own: it runs beside the other integration tests, its
- * methods one after the other.
- */
-@Execution(ExecutionMode.CONCURRENT)
+/** A 1 GiB line without a newline in sight cannot take a 256 MB JVM down: it is dead-lettered, the rest flows. */
 class HugeLineIT {
 
     private static final long GIB = 1L << 30;
@@ -38,7 +30,6 @@ class HugeLineIT {
     Path dir;
 
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void aOneGibLineIsDeadLetteredUnder256MbOfHeapAndTheGoodLinesAfterItArrive() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("data/movie/old"));
         byte[] start = "{\"movie_id\": 1, \"movie_detail\": {\"overview\": \"".getBytes(StandardCharsets.UTF_8);
@@ -61,7 +52,7 @@ class HugeLineIT {
                 List.of("-Xmx256m"), "--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(),
                 "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=once",
                 "--ingestion.file.quiet-period-ms=0", "--ingestion.type.movie.topic=" + prefix + ".movies",
-                "--ingestion.dead-letter.topic=" + prefix + ".dlq", "--ingestion.checkpoint.topic=" + prefix + ".cp")) {
+                "--ingestion.dead-letter.topic=" + prefix + ".dlq")) {
             assertThat(application.awaitExit(Duration.ofMinutes(3))).as(application.output()).isZero();
             assertThat(application.output()).doesNotContain("OutOfMemoryError")
                     .contains("Done movie/old/huge.jsonl: 4 lines: 3 published, 1 dead-lettered");
@@ -77,7 +68,6 @@ class HugeLineIT {
     }
 
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void nineFoldersOfTwelveMegabyteRecordsReadAtOnceRunUnder256MbOfHeap() throws Exception {
         int recordBytes = 12 << 20;
         int perFile = 3;

@@ -19,8 +19,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.TestBroker;
@@ -33,11 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * someone else (a path outside the data folder, an absolute one, a directory, a link to a secret) make the instance
  * read and move nothing, and say so naming the announcement; a file whose modification time lies in the future
  * neither holds a once run back nor loses its last line.
- * <p>
- * Its deployment (its own data folder) and topics are its own: it runs beside the other integration tests, its
- * methods one after the other.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class UntrustedInputIT {
 
     private static final int FILES_PARTITIONS = 6;
@@ -60,7 +54,6 @@ class UntrustedInputIT {
     }
 
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void forgedAnnouncementsReadAndMoveNothingAndSayWhichAnnouncementWasRefused() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
         Path folder = Files.createDirectories(data.resolve("movie/new"));
@@ -112,7 +105,6 @@ class UntrustedInputIT {
     }
 
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void aFileModifiedInTheFutureIsIngestedWholeAndTheOnceRunEnds() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("data/movie/old"));
         Path file = Files.writeString(folder.resolve("ahead.jsonl"), """
