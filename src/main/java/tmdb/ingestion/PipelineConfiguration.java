@@ -145,8 +145,14 @@ public class PipelineConfiguration implements CamelConfiguration {
                 settings.string("ingestion.file.include"), settings.choice("ingestion.file.symlinks",
                 SymlinkPolicy.class));
         int filesAtOnce = settings.integer("ingestion.read.files-at-once");
-        if (filesAtOnce < 1) {
-            throw new ConfigurationException("ingestion.read.files-at-once", "must be at least 1, not " + filesAtOnce);
+        if (filesAtOnce < 1 || filesAtOnce > FileReading.MOST_FILES_AT_ONCE) {
+            throw new ConfigurationException("ingestion.read.files-at-once", "must be between 1 and "
+                    + FileReading.MOST_FILES_AT_ONCE + ", not " + filesAtOnce);
+        }
+        for (String positive : List.of("ingestion.read.threads", "ingestion.read.slice-chunks")) {
+            if (settings.integer(positive) < 1) {
+                throw new ConfigurationException(positive, "must be at least 1, not " + settings.integer(positive));
+            }
         }
         FileLifecycle files = new FileLifecycle(new FileLifecycle.Options(maxLineBytes,
                 settings.integer("ingestion.read.chunk-lines"), settings.integer("ingestion.read.chunk-bytes"),
@@ -167,7 +173,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("checkpointStore", checkpoints);
         registry.bind("folderListing", new FolderListing(files));
         registry.bind("fileStatusEvents", events);
-        registry.bind("fileReading", new FileReading(files, budget, stats));
+        registry.bind("fileReading", new FileReading(files, budget, stats,
+                settings.integer("ingestion.read.slice-chunks")));
         registry.bind("recordAdmission", new RecordAdmission(files, budget, seed, stats));
         FolderPolls polls = new FolderPolls();
         registry.bind("folderPolls", polls);

@@ -39,7 +39,9 @@ final class Stepping {
 
     /**
      * A reader of the file ended: the file is checked at once, since it may have been cut and written again while it
-     * was read (the next tick could find it grown past what was read, and take the new bytes for more lines).
+     * was read (the next tick could find it grown past what was read, and take the new bytes for more lines), and
+     * stepped at once: a reader that read a slice of it leaves the rest to the next grant, queued now behind the
+     * other files rather than at the next tick.
      */
     void afterRead(SourceFile source) {
         TrackedFile file = context.table.get(source);
@@ -47,7 +49,9 @@ final class Stepping {
             return;
         }
         try {
-            rewrittenIfSo(file, context.observe(file));
+            if (!rewrittenIfSo(file, context.observe(file)) && file.state() == FileState.CAUGHT_UP) {
+                caughtUp(file);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not check {}: {}", file.identity(), LifecycleContext.describe(e));
         }

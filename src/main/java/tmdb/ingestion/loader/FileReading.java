@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
 import tmdb.ingestion.file.DamagedContentException;
@@ -25,31 +26,63 @@ import tmdb.ingestion.file.ReadingProperties;
  */
 public final class FileReading {
 
-    /** The reading route's queue: the lifecycle never has more grants out than the route has readers. */
-    public static final String QUEUE = "seda:read-file";
+    /**
+     * The reading route's queue: the lifecycle has at most {@code ingestion.read.files-at-once} grants out, which
+     * wait here for one of the {@code ingestion.read.threads} readers, in turn.
+     */
+    public static final String QUEUE = "seda:read-file?size=" + FileReading.MOST_FILES_AT_ONCE;
+    /** The most grants the queue holds, and so the most files read at once. */
+    public static final int MOST_FILES_AT_ONCE = 1000;
+    private static final String CHUNKS_GIVEN = "TmdbChunksGiven";
 
     private final FileLifecycle lifecycle;
     private final InFlightBudget budget;
     private final IngestionStats stats;
+    private final int sliceChunks;
 
-    public FileReading(FileLifecycle lifecycle, InFlightBudget budget, IngestionStats stats) {
+    /**
+     * @param sliceChunks {@code ingestion.read.slice-chunks}: the chunks a reader takes of a plain file before it
+     *                    gives the file back, queued behind the others (a compressed file is read to its end: its next
+     *                    reader would decompress it again up to there)
+     */
+    public FileReading(FileLifecycle lifecycle, InFlightBudget budget, IngestionStats stats, int sliceChunks) {
         this.lifecycle = lifecycle;
         this.budget = budget;
         this.stats = stats;
+        this.sliceChunks = sliceChunks;
     }
 
     /** The grant becomes the reader, the body the split takes its chunks from. */
     public void start(Exchange exchange) throws IOException {
         ReadGrant grant = exchange.getIn().getBody(ReadGrant.class);
         exchange.setProperty(ReadingProperties.GRANT, grant);
-        exchange.getIn().setBody(JsonlLineReader.of(grant, lifecycle.options().maxLineBytes(), budget, () -> false));
+        AtomicInteger chunksGiven = new AtomicInteger();
+        exchange.setProperty(CHUNKS_GIVEN, chunksGiven);
+        int slice = grant.format().compressed() ? Integer.MAX_VALUE : sliceChunks;
+        exchange.getIn().setBody(JsonlLineReader.of(grant, lifecycle.options().maxLineBytes(), budget,
+                () -> chunksGiven.get() >= slice));
     }
 
-    /** The reader's lines in chunks (a line longer than a chunk alone). */
+    /** The reader's lines in chunks (a line longer than a chunk alone), counted for the slice. */
     public Iterator<LineChunk> chunks(Exchange exchange) {
-        return exchange.getIn().getBody() instanceof JsonlLineReader reader
-                ? reader.chunks(lifecycle.options().chunkLines(), lifecycle.options().chunkBytes())
-                : Collections.emptyIterator();
+        if (!(exchange.getIn().getBody() instanceof JsonlLineReader reader)) {
+            return Collections.emptyIterator();
+        }
+        Iterator<LineChunk> chunks = reader.chunks(lifecycle.options().chunkLines(), lifecycle.options().chunkBytes());
+        AtomicInteger chunksGiven = exchange.getProperty(CHUNKS_GIVEN, AtomicInteger.class);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return chunks.hasNext();
+            }
+
+            @Override
+            public LineChunk next() {
+                LineChunk chunk = chunks.next();
+                chunksGiven.incrementAndGet();
+                return chunk;
+            }
+        };
     }
 
     /** The reader gave its last line, or stopped where it was asked to. */
