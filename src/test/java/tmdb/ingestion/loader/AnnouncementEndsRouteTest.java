@@ -1,0 +1,101 @@
+package tmdb.ingestion.loader;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tmdb.ingestion.checkpoint.FilePartitions;
+import tmdb.ingestion.file.ClaimCheck;
+import tmdb.ingestion.file.SourceFile;
+import tmdb.ingestion.file.SymlinkPolicy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the announcement-ends route writes to the files topic: the tombstone of a file that ended (none while its path
+ * holds a file again), and a held file's announcement made again, readable as the folder routes make it.
+ */
+class AnnouncementEndsRouteTest extends CamelTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+
+    @Override
+    public boolean isUseAdviceWith() {
+        return true;
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties properties = new Properties();
+        properties.setProperty("ingestion.group.files-topic", "files");
+        return properties;
+    }
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() throws Exception {
+        Path folder = Files.createDirectories(dataDir.resolve("movie/new")).toAbsolutePath().normalize();
+        AnnouncementEndsRoute route = new AnnouncementEndsRoute();
+        route.announcements = new FileAnnouncements(null, new ClaimCheck(dataDir,
+                Map.of(folder, new ClaimCheck.Folder("movie", "new")), "*.jsonl", SymlinkPolicy.SKIP),
+                new FilePartitions(), "instance-a", "deployment-1");
+        return route;
+    }
+
+    private MockEndpoint filesTopic() throws Exception {
+        AdviceWith.adviceWith(context, "announcement-ends", route -> route.weaveByToUri("kafka:*").replace()
+                .to("mock:files"));
+        context.start();
+        return getMockEndpoint("mock:files");
+    }
+
+
+    @Test
+    void aFileThatEndedGetsATombstoneUnlessItsPathHoldsAFileAgain() throws Exception {
+        MockEndpoint files = filesTopic();
+        Files.writeString(dataDir.resolve("movie/new/again.jsonl"), "{}\n");
+        files.expectedMessageCount(1);
+
+        AnnouncementEndQueue queue = new AnnouncementEndQueue(template);
+        queue.ended(SourceFile.of(1, "movie/new/again.jsonl", "movie", "new", 0));
+        queue.ended(SourceFile.of(2, "movie/new/gone.jsonl", "movie", "new", 0));
+
+        files.assertIsSatisfied();
+        Exchange tombstone = files.getReceivedExchanges().get(0);
+        assertThat(tombstone.getIn().getHeader(KafkaConstants.KEY)).isEqualTo("deployment-1|movie/new/gone.jsonl");
+        assertThat(tombstone.getIn().getBody()).isNull();
+    }
+
+    @Test
+    void aRenewedAnnouncementIsTheFilesAnnouncementUnderItsKey() throws Exception {
+        MockEndpoint files = filesTopic();
+        Files.writeString(dataDir.resolve("movie/new/held.jsonl"), "{}\n");
+        files.expectedMessageCount(1);
+
+        new AnnouncementEndQueue(template).renewed(SourceFile.of(3, "movie/new/held.jsonl", "movie", "new", 0));
+
+        files.assertIsSatisfied();
+        Exchange announcement = files.getReceivedExchanges().get(0);
+        assertThat(announcement.getIn().getHeader(KafkaConstants.KEY)).isEqualTo("deployment-1|movie/new/held.jsonl");
+        assertThat(announcement.getIn().getHeader(KafkaConstants.PARTITION_KEY))
+                .isEqualTo(new FilePartitions().of("movie/new/held.jsonl"));
+        JsonNode value = JSON.readTree(announcement.getIn().getBody(byte[].class));
+        assertThat(value.path("file").asText()).isEqualTo("movie/new/held.jsonl");
+        assertThat(value.path("type").asText()).isEqualTo("movie");
+        assertThat(value.path("label").asText()).isEqualTo("new");
+        assertThat(value.path("announced_by").asText()).isEqualTo("instance-a");
+    }
+}
