@@ -33,6 +33,12 @@ final class LineChunks implements Iterator<LineChunk> {
     private boolean exhausted;
     /** Reading failed after the lines of the last chunk: they went on, and the failure comes next. */
     private UncheckedIOException failure;
+    /**
+     * Where the reading stood right after the last line handed over (or at its start): a reader asked to stop goes
+     * back there, so that the blank lines it skipped looking for the next line are counted by the reader that resumes
+     * after that line, not twice.
+     */
+    private long[] afterLastTaken;
 
     LineChunks(JsonlLineReader reader, InFlightBudget budget, int maxLines, long maxBytes, LongPredicate contentRead) {
         this.reader = reader;
@@ -40,6 +46,7 @@ final class LineChunks implements Iterator<LineChunk> {
         this.maxLines = maxLines;
         this.maxBytes = maxBytes;
         this.contentRead = contentRead;
+        this.afterLastTaken = reader.mark();
     }
 
     @Override
@@ -63,11 +70,15 @@ final class LineChunks implements Iterator<LineChunk> {
         if (!chunk.isEmpty() && !contentRead.test(reader.bytesRead())) {
             chunk.forEach(line -> budget.release(line.permits()));
             reader.stopAt(before);
+            afterLastTaken = before;
             chunk = List.of();
             // a failure met reading content that was replaced is not the file's: the lifecycle reads the new content
             failure = null;
         }
         exhausted = chunk.isEmpty();
+        if (exhausted && reader.stoppedEarly()) {
+            reader.stopAt(afterLastTaken);
+        }
         return new LineChunk(chunk, reader.headRead());
     }
 
@@ -97,6 +108,7 @@ final class LineChunks implements Iterator<LineChunk> {
                 break;
             }
             chunk.add(taken);
+            afterLastTaken = reader.mark();
             bytes += taken.bytes().length;
             if (reader.tookLongLine()) {
                 break;

@@ -45,12 +45,14 @@ final class Stepping {
      */
     void afterRead(SourceFile source) {
         TrackedFile file = context.table.get(source);
-        if (file == null || file.state().ended() || file.moved() || file.channel() == null) {
+        if (file == null || file.state().ended() || file.channel() == null) {
             return;
         }
         try {
-            if (!rewrittenIfSo(file, context.observe(file)) && file.state() == FileState.CAUGHT_UP) {
+            if (file.state() == FileState.CAUGHT_UP) {
                 caughtUp(file);
+            } else if (!file.moved()) {
+                rewrittenIfSo(file, context.observe(file));
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not check {}: {}", file.identity(), LifecycleContext.describe(e));
@@ -100,7 +102,7 @@ final class Stepping {
         FileAccount account = file.account();
         long size = observation.size();
         if (account.mayRead(size, quiet)) {
-            if (!observation.inPlace() && !file.moved()) {
+            if (!observation.inPlace() && !file.moved() && file.firstReadAwayFromItsPath()) {
                 LOG.info("Reading on {} from the file that was picked up: its path no longer holds it",
                         file.identity());
             }

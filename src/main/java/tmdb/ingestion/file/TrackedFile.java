@@ -27,6 +27,7 @@ final class TrackedFile {
     private Object fileKey;
     private ContentHead head;
     private boolean claimedAgain;
+    private boolean readOnAwayFromItsPath;
     private AtomicBoolean readCancelled;
     private boolean readerActive;
     private boolean saving;
@@ -109,6 +110,15 @@ final class TrackedFile {
 
     void claimedAgain(boolean again) {
         claimedAgain = again;
+    }
+
+    /**
+     * True the first time it is read on while its path no longer holds it (said once in the log, not at every slice).
+     */
+    boolean firstReadAwayFromItsPath() {
+        boolean first = !readOnAwayFromItsPath;
+        readOnAwayFromItsPath = true;
+        return first;
     }
 
     /** Whether a reader may be given it now: a compressed file only once it is quiet (it is complete then). */

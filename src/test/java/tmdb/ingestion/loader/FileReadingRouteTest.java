@@ -10,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -52,8 +55,10 @@ import static org.awaitility.Awaitility.await;
  */
 class FileReadingRouteTest extends CamelTestSupport {
 
-    private static final int CHUNK_LINES = 100;
     private static final int LINES = 300;
+    /** Every line's bytes, newline aside: chunks of at most 50 such lines end by size, as chunks of long lines do. */
+    private static final int LINE_BYTES = 29;
+    private static final int CHUNK_LINES = 50;
 
     @TempDir
     Path dataDir;
@@ -87,7 +92,7 @@ class FileReadingRouteTest extends CamelTestSupport {
         Map<Path, ClaimCheck.Folder> folders = Map.of(
                 Files.createDirectories(dataDir.resolve("movie/new")).toAbsolutePath().normalize(),
                 new ClaimCheck.Folder("movie", "new"));
-        lifecycle = new FileLifecycle(new FileLifecycle.Options(1 << 20, CHUNK_LINES, 1 << 20, 0, 9),
+        lifecycle = new FileLifecycle(new FileLifecycle.Options(1 << 20, 1000, CHUNK_LINES * LINE_BYTES, 0, 9),
                 new ClaimCheck(dataDir, folders, "*.jsonl", SymlinkPolicy.SKIP), new InMemoryCheckpointStore(),
                 new FilePartitions(), FileMoves.ON_DISK, grant -> new ReadQueue(template).offer(grant),
                 new FileStatusEvents(null, "", "run", "test", stats), AnnouncementEnds.NONE, stats,
@@ -113,36 +118,67 @@ class FileReadingRouteTest extends CamelTestSupport {
         }};
     }
 
-    /** Writes two files of 300 lines, claims both, and returns the file of each chunk, in the order they came. */
+    /**
+     * Writes two files of 300 lines, two blank lines after every 50th (where a chunk ends, the blank lines skipped
+     * looking for the line that did not fit), claims both, and returns the file of each chunk, in the order they came;
+     * each file's lines arrive once, in order, and its blank lines are counted once.
+     */
     private List<String> chunksOfTwoFiles() throws IOException {
         for (String name : List.of("a.jsonl", "b.jsonl")) {
             Files.writeString(dataDir.resolve("movie/new").resolve(name), IntStream.rangeClosed(1, LINES)
-                    .mapToObj(id -> "{\"movie_id\": " + id + "}\n").collect(Collectors.joining()),
-                    StandardCharsets.UTF_8);
+                    .mapToObj(id -> line(id) + "\n" + (id % CHUNK_LINES == 0 ? "\n\n" : ""))
+                    .collect(Collectors.joining()), StandardCharsets.UTF_8);
+        }
+        for (String name : List.of("a.jsonl", "b.jsonl")) {
             lifecycle.claim(new Claim("movie/new/" + name, "movie", "new", 0, name.charAt(0)));
         }
         MockEndpoint chunks = getMockEndpoint("mock:chunks");
-        await().atMost(Duration.ofSeconds(20)).until(() -> chunks.getReceivedCounter() == 2 * LINES / CHUNK_LINES);
+        await().atMost(Duration.ofSeconds(20)).until(() -> chunks.getReceivedCounter() >= 2 * LINES / CHUNK_LINES);
         List<String> files = new ArrayList<>();
+        Map<String, List<Long>> idsByFile = new TreeMap<>();
         chunks.getReceivedExchanges().forEach(exchange -> {
             @SuppressWarnings("unchecked")
             List<Record> records = exchange.getIn().getBody(List.class);
             assertThat(records).hasSize(CHUNK_LINES);
             files.add(records.get(0).file().identity());
+            records.forEach(record -> idsByFile.computeIfAbsent(record.file().identity(), file -> new ArrayList<>())
+                    .add(idOf(record)));
         });
+        List<Long> everyId = LongStream.rangeClosed(1, LINES).boxed().toList();
+        assertThat(idsByFile).containsOnlyKeys("movie/new/a.jsonl", "movie/new/b.jsonl")
+                .allSatisfy((file, ids) -> assertThat(ids).as(file).isEqualTo(everyId));
+        long blankLines = 2L * 2 * LINES / CHUNK_LINES;
+        await().atMost(Duration.ofSeconds(10)).until(() -> stats.skipped() >= blankLines);
+        assertThat(stats.skipped()).as("blank lines, each counted once").isEqualTo(blankLines);
+        assertThat(chunks.getReceivedCounter()).as("chunks").isEqualTo(2 * LINES / CHUNK_LINES);
         return files;
+    }
+
+    private static String line(int id) {
+        String unpadded = "{\"movie_id\": " + id + ", \"p\": \"\"}";
+        return unpadded.replace("\"\"}", "\"" + "x".repeat(LINE_BYTES - unpadded.length()) + "\"}");
+    }
+
+    private static long idOf(Record record) {
+        String line = new String(record.line().bytes(), StandardCharsets.UTF_8);
+        return Long.parseLong(line.substring(line.indexOf(':') + 2, line.indexOf(',')));
     }
 
     @Test
     void oneReaderTakesTurnsOverTheFilesAChunkAtATime() throws Exception {
-        assertThat(chunksOfTwoFiles()).containsExactly("movie/new/a.jsonl", "movie/new/b.jsonl", "movie/new/a.jsonl",
-                "movie/new/b.jsonl", "movie/new/a.jsonl", "movie/new/b.jsonl");
+        List<String> alternating = new ArrayList<>();
+        for (int slice = 0; slice < LINES / CHUNK_LINES; slice++) {
+            alternating.addAll(List.of("movie/new/a.jsonl", "movie/new/b.jsonl"));
+        }
+        assertThat(chunksOfTwoFiles()).isEqualTo(alternating);
     }
 
     @Test
     @SliceChunks(1000)
     void aSliceAsLongAsTheFileReadsTheFilesOneAfterTheOther() throws Exception {
-        assertThat(chunksOfTwoFiles()).containsExactly("movie/new/a.jsonl", "movie/new/a.jsonl", "movie/new/a.jsonl",
-                "movie/new/b.jsonl", "movie/new/b.jsonl", "movie/new/b.jsonl");
+        List<String> oneAfterTheOther = new ArrayList<>();
+        oneAfterTheOther.addAll(Collections.nCopies(LINES / CHUNK_LINES, "movie/new/a.jsonl"));
+        oneAfterTheOther.addAll(Collections.nCopies(LINES / CHUNK_LINES, "movie/new/b.jsonl"));
+        assertThat(chunksOfTwoFiles()).isEqualTo(oneAfterTheOther);
     }
 }
