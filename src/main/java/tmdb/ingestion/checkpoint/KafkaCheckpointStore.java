@@ -277,10 +277,10 @@ public final class KafkaCheckpointStore implements CheckpointStore {
             }
         });
         notUsedByFile.putAll(log.notUsedByFile());
-        long unfinished = log.usable().values().stream().filter(checkpoint -> !checkpoint.done()).count();
+        long stillReading = log.usable().values().stream().filter(checkpoint -> !checkpoint.done()).count();
         LOG.info("Checkpoints of files partitions {}: {} files known in {} for this deployment ({}, id {}), {} of them "
                 + "unfinished", new TreeSet<>(filesPartitions), log.usable().size() - expired.size(), topic,
-                deployment.description(), deployment.id(), unfinished);
+                deployment.description(), deployment.id(), stillReading);
         tombstone(expired);
         if (!log.others().isEmpty() && othersReported.compareAndSet(false, true)) {
             log.others().forEach((id, described) -> LOG.warn("{} also holds the checkpoints of {} files of another "

@@ -162,9 +162,11 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
         return line.tookLongLine();
     }
 
-    /** Where the reading stands: its line number, its byte, its blank lines. */
-    long[] mark() {
-        return new long[] {lineNumber, bytesConsumed, blankLines};
+    /** Writes where the reading stands into the mark: its line number, its byte, its blank lines. */
+    void mark(long[] mark) {
+        mark[0] = lineNumber;
+        mark[1] = bytesConsumed;
+        mark[2] = blankLines;
     }
 
     /** Goes back to a mark and stops: what was read after it is not handed over. */

@@ -38,7 +38,9 @@ final class LineChunks implements Iterator<LineChunk> {
      * back there, so that the blank lines it skipped looking for the next line are counted by the reader that resumes
      * after that line, not twice.
      */
-    private long[] afterLastTaken;
+    private final long[] afterLastTaken = new long[3];
+    /** Where the chunk being read began. */
+    private final long[] beforeChunk = new long[3];
 
     LineChunks(JsonlLineReader reader, InFlightBudget budget, int maxLines, long maxBytes, LongPredicate contentRead) {
         this.reader = reader;
@@ -46,7 +48,7 @@ final class LineChunks implements Iterator<LineChunk> {
         this.maxLines = maxLines;
         this.maxBytes = maxBytes;
         this.contentRead = contentRead;
-        this.afterLastTaken = reader.mark();
+        reader.mark(afterLastTaken);
     }
 
     @Override
@@ -65,12 +67,12 @@ final class LineChunks implements Iterator<LineChunk> {
             exhausted = true;
             throw failed;
         }
-        long[] before = reader.mark();
+        reader.mark(beforeChunk);
         List<SourceLine> chunk = read();
         if (!chunk.isEmpty() && !contentRead.test(reader.bytesRead())) {
             chunk.forEach(line -> budget.release(line.permits()));
-            reader.stopAt(before);
-            afterLastTaken = before;
+            reader.stopAt(beforeChunk);
+            System.arraycopy(beforeChunk, 0, afterLastTaken, 0, afterLastTaken.length);
             chunk = List.of();
             // a failure met reading content that was replaced is not the file's: the lifecycle reads the new content
             failure = null;
@@ -108,7 +110,7 @@ final class LineChunks implements Iterator<LineChunk> {
                 break;
             }
             chunk.add(taken);
-            afterLastTaken = reader.mark();
+            reader.mark(afterLastTaken);
             bytes += taken.bytes().length;
             if (reader.tookLongLine()) {
                 break;
