@@ -125,8 +125,13 @@ final class Settling {
         context.forget(file);
     }
 
+    /**
+     * A failed file goes to {@code .error/}, also from {@code .done/} when late lines read there failed: what stays in
+     * {@code .done/} was published whole.
+     */
     private void failed(TrackedFile file, FileObservation observation) {
-        Path target = observation.inPlace() && !file.moved() ? move(file, ERROR_FOLDER) : null;
+        Path from = file.location();
+        Path target = observation.inPlace() ? move(file, ERROR_FOLDER) : null;
         if (target != null) {
             file.location(target);
             file.on(FileEvent.MOVED, context.effects);
@@ -134,7 +139,8 @@ final class Settling {
             file.on(FileEvent.SETTLED_IN_PLACE, context.effects);
         }
         LOG.error("Failed {}: {}; {}", file.identity(), file.account().summary(),
-                target == null ? "not moved" : "moved to " + context.relative(target));
+                target == null ? "not moved" : "moved " + (file.moved() ? "from " + context.relative(from) + " " : "")
+                        + "to " + context.relative(target));
         context.forget(file);
     }
 

@@ -413,6 +413,34 @@ class FileLifecycleTest {
     }
 
     @Test
+    void aMovedFileWhoseLateLinesWereNotDeliveredGoesFromDoneToError() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.write("movie/new", 3);
+        listAndClaim(h);
+        h.readAll();
+        h.resolve(3, false);
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        Path moved = file.resolveSibling(".done").resolve(file.getFileName());
+        assertThat(moved).exists();
+
+        h.append(moved, 2);
+        h.tick();
+        h.readAll();
+        h.resolve(1, false);
+        h.resolve(1, true);
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+
+        Path failed = file.resolveSibling(".error").resolve(file.getFileName());
+        assertThat(moved).as("what stays in .done/ was published whole").doesNotExist();
+        assertThat(failed).exists();
+        assertThat(LifecycleHarness.linesOf(failed)).hasSize(5);
+        assertThat(h.current.lifecycle.snapshot().files()).isEmpty();
+        h.finishAndCheckEveryLinePublished();
+    }
+
+    @Test
     void aHandOverLetsGoOfThePartitionsFilesOnceTheirRecordsAreResolved() throws Exception {
         LifecycleHarness h = readingAFileOfFourLines(true);
 
