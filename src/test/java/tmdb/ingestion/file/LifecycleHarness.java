@@ -193,7 +193,10 @@ final class LifecycleHarness implements AutoCloseable {
         return new ClaimCheck(data, folders, "*.jsonl,*.jsonl.gz", SymlinkPolicy.SKIP);
     }
 
-    /** Moves as on disk, checking that a file moved to .done has every line resolved at that moment. */
+    /**
+     * Moves as on disk, checking that a file moved to .done has every line resolved at that moment; a half line its
+     * writer left goes with it.
+     */
     private FileMoves checkedMoves() {
         return (file, folder) -> {
             if (folder.getFileName().toString().equals(Settling.DONE_FOLDER)) {
@@ -207,6 +210,10 @@ final class LifecycleHarness implements AutoCloseable {
             }
             List<String> before = linesOf(file);
             Path target = FileMoves.ON_DISK.move(file, folder);
+            Long halfLineSince = halfLines.remove(file);
+            if (halfLineSince != null) {
+                halfLines.put(target, halfLineSince);
+            }
             if (folder.getFileName().toString().equals(Settling.DONE_FOLDER)) {
                 movedAt.put(target, clock.nanoTime());
                 movedBy.put(target, current);
