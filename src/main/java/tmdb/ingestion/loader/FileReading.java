@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,7 +32,8 @@ public final class FileReading {
     public static final String QUEUE = "seda:read-file?size=" + FileReading.MOST_FILES_AT_ONCE;
     /** The most grants the queue holds, and so the most files read at once. */
     public static final int MOST_FILES_AT_ONCE = 1000;
-    private static final String CHUNKS_GIVEN = "TmdbChunksGiven";
+    /** The exchange property holding the reader's chunks, for the split. */
+    public static final String CHUNKS = "TmdbChunks";
 
     private final FileLifecycle lifecycle;
     private final InFlightBudget budget;
@@ -52,25 +52,20 @@ public final class FileReading {
         this.sliceChunks = sliceChunks;
     }
 
-    /** The grant becomes the reader, the body the split takes its chunks from. */
+    /**
+     * The grant becomes the reader (the body) and its lines in chunks (the {@link #CHUNKS} property the split takes
+     * them from), each chunk counted for the slice: a line longer than a chunk comes alone.
+     */
     public void start(Exchange exchange) throws IOException {
         ReadGrant grant = exchange.getIn().getBody(ReadGrant.class);
         exchange.setProperty(ReadingProperties.GRANT, grant);
         AtomicInteger chunksGiven = new AtomicInteger();
-        exchange.setProperty(CHUNKS_GIVEN, chunksGiven);
         int slice = grant.format().compressed() ? Integer.MAX_VALUE : sliceChunks;
-        exchange.getIn().setBody(JsonlLineReader.of(grant, lifecycle.options().maxLineBytes(), budget,
-                () -> chunksGiven.get() >= slice));
-    }
-
-    /** The reader's lines in chunks (a line longer than a chunk alone), counted for the slice. */
-    public Iterator<LineChunk> chunks(Exchange exchange) {
-        if (!(exchange.getIn().getBody() instanceof JsonlLineReader reader)) {
-            return Collections.emptyIterator();
-        }
+        JsonlLineReader reader = JsonlLineReader.of(grant, lifecycle.options().maxLineBytes(), budget,
+                () -> chunksGiven.get() >= slice);
+        exchange.getIn().setBody(reader);
         Iterator<LineChunk> chunks = reader.chunks(lifecycle.options().chunkLines(), lifecycle.options().chunkBytes());
-        AtomicInteger chunksGiven = exchange.getProperty(CHUNKS_GIVEN, AtomicInteger.class);
-        return new Iterator<>() {
+        exchange.setProperty(CHUNKS, new Iterator<LineChunk>() {
             @Override
             public boolean hasNext() {
                 return chunks.hasNext();
@@ -82,7 +77,7 @@ public final class FileReading {
                 chunksGiven.incrementAndGet();
                 return chunk;
             }
-        };
+        });
     }
 
     /** The reader gave its last line, or stopped where it was asked to. */

@@ -2,6 +2,7 @@ package tmdb.ingestion.loader;
 
 import org.apache.camel.BeanInject;
 import org.apache.camel.builder.RouteBuilder;
+import tmdb.ingestion.record.RecordProcessor;
 
 /**
  * Streams a file's lines, from where its reading stopped last, into the mixing stage, in chunks (whose lines hold
@@ -25,16 +26,16 @@ public class FileReadingRoute extends RouteBuilder {
     public void configure() {
         from(FileReading.QUEUE + "&concurrentConsumers={{ingestion.read.threads}}").routeId("file-reader")
                 .onException(Exception.class).handled(true)
-                    .bean(reading, "failed")
+                    .process(reading::failed)
                 .end()
                 .removeHeaders("*")
-                .bean(reading, "start")
-                .split(method(reading, "chunks")).streaming().stopOnException()
+                .process(reading::start)
+                .split(exchangeProperty(FileReading.CHUNKS)).streaming().stopOnException()
                     .process(admission)
-                    .filter(simple("${body.isEmpty()} == false"))
+                    .filter(RecordProcessor::holdsRecords)
                         .to("direct:mix")
                     .end()
                 .end()
-                .bean(reading, "ended");
+                .process(reading::ended);
     }
 }

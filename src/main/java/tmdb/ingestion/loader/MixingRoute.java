@@ -25,9 +25,10 @@ public class MixingRoute extends RouteBuilder {
     @Override
     public void configure() {
         long timeoutMs = Long.parseLong(getContext().resolvePropertyPlaceholders("{{ingestion.mix.timeout-ms}}"));
+        int windowRecords = Integer.parseInt(getContext().resolvePropertyPlaceholders("{{ingestion.mix.window}}"));
         from("direct:mix").routeId("mixer")
                 .aggregate(constant(true)).aggregationStrategy("windowAggregation")
-                    .completionPredicate(method("windowAggregation", "isFull"))
+                    .completionPredicate(WindowAggregation.holding(windowRecords))
                     .completionTimeout(timeoutMs)
                     // the checker's default interval (1 s) would hold a window up to 1 s past its timeout
                     .completionTimeoutCheckerInterval(Math.max(10, timeoutMs / 2))

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
 import tmdb.ingestion.record.Record;
 import tmdb.ingestion.record.RecordProcessor;
 
@@ -12,12 +13,6 @@ import tmdb.ingestion.record.RecordProcessor;
  * added to it. A window is full once it holds {@code ingestion.mix.window} records (it may hold a chunk's worth more).
  */
 public final class WindowAggregation implements AggregationStrategy {
-
-    private final int windowRecords;
-
-    public WindowAggregation(int windowRecords) {
-        this.windowRecords = windowRecords;
-    }
 
     @Override
     public Exchange aggregate(Exchange window, Exchange chunk) {
@@ -29,8 +24,8 @@ public final class WindowAggregation implements AggregationStrategy {
         return window;
     }
 
-    /** The aggregator's completion predicate. */
-    public boolean isFull(Exchange window) {
-        return RecordProcessor.window(window).size() >= windowRecords;
+    /** The aggregator's completion predicate: the window holds at least that many records. */
+    public static Predicate holding(int windowRecords) {
+        return window -> RecordProcessor.window(window).size() >= windowRecords;
     }
 }

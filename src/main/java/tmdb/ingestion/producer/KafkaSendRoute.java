@@ -2,6 +2,7 @@ package tmdb.ingestion.producer;
 
 import org.apache.camel.builder.RouteBuilder;
 import tmdb.ingestion.config.DeliveryGuarantee;
+import tmdb.ingestion.record.RecordProcessor;
 
 /**
  * The one place records leave for Kafka: a window of published records and dead letters goes out in one send of one
@@ -27,7 +28,7 @@ public class KafkaSendRoute extends RouteBuilder {
                 .onException(Exception.class).handled(true)
                     .bean("windowOutcomes", "windowFailed")
                 .end()
-                .loopDoWhile(method("windowOutcomes", "hasUnsent"))
+                .loopDoWhile(RecordProcessor::holdsRecords)
                     .process("kafkaRecords")
                     .doTry()
                         .to("kafka:{{ingestion.dead-letter.topic}}?batchWithIndividualHeaders=true&recordMetadata=true")

@@ -63,11 +63,6 @@ public final class WindowOutcomes implements Processor {
         this.rejectionLog = new RateLimitedLog(LOG, rejectionWarningsPerSecond);
     }
 
-    /** For the send loop: true while the window holds records to send. */
-    public boolean hasUnsent(Exchange exchange) {
-        return !RecordProcessor.window(exchange).isEmpty();
-    }
-
     /**
      * After one send of the window's records: settles those whose outcome is final, and leaves as the body the ones
      * to send next (those to send again, and those the send did not take yet), with the delay to wait before

@@ -21,6 +21,14 @@ public interface RecordProcessor extends Processor {
         }
     }
 
+    /**
+     * True when the window exchange holds records: a plain predicate, so that the routes' per-chunk and per-send
+     * checks do not go through Camel's bean machinery (costly to run, and to compile).
+     */
+    static boolean holdsRecords(Exchange exchange) {
+        return !window(exchange).isEmpty();
+    }
+
     /** The records of a window exchange. */
     @SuppressWarnings("unchecked")
     static List<Record> window(Exchange exchange) {

@@ -35,7 +35,7 @@ class MixingRouteTest extends CamelTestSupport {
     private final IngestionStats stats = new IngestionStats();
 
     @BindToRegistry("windowAggregation")
-    private final WindowAggregation aggregation = new WindowAggregation(WINDOW);
+    private final WindowAggregation aggregation = new WindowAggregation();
 
     @BindToRegistry("windowLeftMixing")
     private final Processor windowLeftMixing = exchange ->
@@ -53,6 +53,7 @@ class MixingRouteTest extends CamelTestSupport {
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties properties = new Properties();
         properties.setProperty("ingestion.mix.timeout-ms", "200");
+        properties.setProperty("ingestion.mix.window", String.valueOf(WINDOW));
         return properties;
     }
 
