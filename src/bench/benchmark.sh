@@ -2,7 +2,7 @@
 # Throughput of tmdb-ingestion next to the raw pipe, on one local KRaft broker and the same files.
 #
 #   src/bench/benchmark.sh [--megabytes=1000] [--seed=5] [--work=/tmp/tmdb-bench] [--skip-latency]
-#                          [--only=perf,original,connect,floor,app,app-256m,app-eos,app-gzip,app-gzip-256m]
+#                          [--only=perf,original,connect,floor,app,app-256m,app-eos,app-aot,app-gzip,app-gzip-256m]
 #                          (kcat always runs: the reference)
 #
 # Generates the data set with the project's generator, then for each contender starts a fresh single-node broker
@@ -12,8 +12,9 @@
 # lines; Kafka's ProducerPerformance with the files as payloads; the original module's logic
 # (../shared/anchors/original_ingest.py, where python3-confluent-kafka is installed); Kafka Connect standalone with
 # Kafka's FileStreamSource connector, one per file (what a user would run instead); this application in once mode
-# with its defaults, again with -Xmx256m, in exactly-once mode, and on the data set's files gzipped (also with
-# -Xmx256m); the floor (src/bench/Floor.java: the
+# with its defaults, again with -Xmx256m, in exactly-once mode, on Java 25 with the AOT cache the container image trains
+# (src/main/docker/aot-cache.sh; JAVA25 names that java, found under /usr/lib/jvm otherwise), and on the data set's
+# files gzipped (also with -Xmx256m); the floor (src/bench/Floor.java: the
 # application's per-record work without Camel). Then, in watch mode: CPU used while idle, and the time from
 # renaming a file into a watched folder to its first record on Kafka.
 set -euo pipefail
@@ -23,7 +24,7 @@ MEGABYTES=1000
 SEED=5
 WORK=/tmp/tmdb-bench
 LATENCY=yes
-ONLY=perf,original,connect,floor,app,app-256m,app-eos,app-gzip
+ONLY=perf,original,connect,floor,app,app-256m,app-eos,app-aot,app-gzip
 for arg in "$@"; do
     case "$arg" in
         --megabytes=*) MEGABYTES=${arg#*=} ;;
@@ -48,6 +49,8 @@ COMPRESSION=$(sed -n 's/^camel.component.kafka.compression-codec=//p' "$ROOT/app
 LINGER=$(sed -n 's/^camel.component.kafka.linger-ms=//p' "$ROOT/application.properties")
 BATCH=$(sed -n 's/^camel.component.kafka.producer-batch-size=//p' "$ROOT/application.properties")
 MAX_REQUEST=$(sed -n 's/^camel.component.kafka.max-request-size=//p' "$ROOT/application.properties")
+
+JAVA25=${JAVA25:-$(find /usr/lib/jvm -maxdepth 3 -path '*25*/bin/java' 2>/dev/null | sort | head -n 1)}
 
 wanted() { [[ ,$ONLY, == *,$1,* ]]; }
 
@@ -369,7 +372,7 @@ run_application() {
         ) &
         sampler=$!
     fi
-    timed java "${jvm[@]}" -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
+    timed "${APP_JAVA:-java}" "${jvm[@]}" -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
         --ingestion.mode=once --ingestion.management.enabled=false "${args[@]}"
     [[ -z $sampler ]] || wait "$sampler" || true
     local broker
@@ -377,6 +380,18 @@ run_application() {
     cp "$WORK/contender.log" "$WORK/application.log"
     record "$name" "$WALL" "$PEAK_KB" "$CPU" "$broker" "$(check_counts -)"
     broker_stop
+}
+
+# The application as the container image runs it: on Java 25, with the AOT cache trained for this jar at this path.
+run_application_with_aot_cache() {
+    if [[ -z $JAVA25 ]]; then
+        log "no Java 25 found (set JAVA25 to its java): the AOT cache contender is left out"
+        return
+    fi
+    log "training the AOT cache with $JAVA25"
+    JAVA=$JAVA25 "$ROOT/src/main/docker/aot-cache.sh" "$WORK/app.jar" "$WORK/app.aot" --enable-native-access=ALL-UNNAMED >&2
+    APP_JAVA=$JAVA25 run_application "tmdb-ingestion (once, Java 25, AOT cache)" -XX:AOTCache="$WORK/app.aot" \
+        --enable-native-access=ALL-UNNAMED
 }
 
 run_watch_measures() {
@@ -429,6 +444,7 @@ wanted floor && run_floor
 wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults)"
 wanted app-256m && run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
 wanted app-eos && run_application "tmdb-ingestion (once, exactly-once)" -- --ingestion.delivery.guarantee=exactly-once
+wanted app-aot && run_application_with_aot_cache
 wanted app-gzip && gzip_data && SOURCE=$WORK/data-gz run_application "tmdb-ingestion (once, files gzipped)"
 wanted app-gzip-256m && gzip_data && SOURCE=$WORK/data-gz run_application "tmdb-ingestion (once, gzipped, -Xmx256m)" \
     -Xmx256m
