@@ -42,7 +42,7 @@ final class Settling {
             return;
         }
         Checkpoint checkpoint = null;
-        if (!file.moved() && context.holdsWhatWasRead(file)) {
+        if ((failing || !file.moved()) && context.holdsWhatWasRead(file)) {
             checkpoint = failing ? (account.linesRead() > 0 ? account.progress(file.identity(), file.channel()) : null)
                     : account.completed(file.identity(), file.channel());
         }
@@ -126,8 +126,8 @@ final class Settling {
     }
 
     /**
-     * A failed file goes to {@code .error/}, also from {@code .done/} when late lines read there failed: what stays in
-     * {@code .done/} was published whole.
+     * A failed file goes to {@code .error/}, also from {@code .done/} when late lines read there failed (with its
+     * checkpoint saved, as any failed file's): what stays in {@code .done/} was published whole.
      */
     private void failed(TrackedFile file, FileObservation observation) {
         Path from = file.location();
@@ -138,9 +138,14 @@ final class Settling {
         } else {
             file.on(FileEvent.SETTLED_IN_PLACE, context.effects);
         }
-        LOG.error("Failed {}: {}; {}", file.identity(), file.account().summary(),
-                target == null ? "not moved" : "moved " + (file.moved() ? "from " + context.relative(from) + " " : "")
-                        + "to " + context.relative(target));
+        String where;
+        if (target != null) {
+            where = "moved " + (file.moved() ? "from " + context.relative(from) + " " : "") + "to "
+                    + context.relative(target);
+        } else {
+            where = file.moved() ? "it stays in " + context.relative(from) : "not moved";
+        }
+        LOG.error("Failed {}: {}; {}", file.identity(), file.account().summary(), where);
         context.forget(file);
     }
 
@@ -149,8 +154,15 @@ final class Settling {
         try {
             return context.moves.move(file.location(), file.folder().resolve(folderName));
         } catch (IOException e) {
-            LOG.error("Could not move {} to {}/: {}. Remove or move it by hand, or it will be read again when it "
-                    + "changes or at the next start", file.identity(), folderName, LifecycleContext.describe(e));
+            if (file.moved()) {
+                LOG.error("Could not move {} from {} to {}/: {}. Lines written to it after its move were not all "
+                        + "delivered: move it back into its folder by hand, where under its own name it resumes after "
+                        + "line {}", file.identity(), context.relative(file.location()), folderName,
+                        LifecycleContext.describe(e), file.account().resolvedThrough());
+            } else {
+                LOG.error("Could not move {} to {}/: {}. Remove or move it by hand, or it will be read again when it "
+                        + "changes or at the next start", file.identity(), folderName, LifecycleContext.describe(e));
+            }
             return null;
         }
     }

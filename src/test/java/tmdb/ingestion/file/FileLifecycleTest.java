@@ -441,6 +441,40 @@ class FileLifecycleTest {
     }
 
     @Test
+    void aMovedFileWhoseLateLinesFailedStaysInDoneWhenItCannotGoToErrorAndResumesAfterItsResolvedLinesWhenPutBack()
+            throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.write("movie/new", 3);
+        listAndClaim(h);
+        h.readAll();
+        h.resolve(3, false);
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        Path moved = file.resolveSibling(".done").resolve(file.getFileName());
+        h.append(moved, 2);
+        h.tick();
+        h.readAll();
+        h.refuseMovesInto(Settling.ERROR_FOLDER);
+        h.resolve(1, false);
+        h.resolve(1, true);
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        h.tick();
+
+        assertThat(moved).as("it could not go to .error/").exists();
+        assertThat(h.current.lifecycle.snapshot().files()).isEmpty();
+        assertThat(h.durable.find("movie/new/" + file.getFileName())).hasValueSatisfying(checkpoint ->
+                assertThat(checkpoint.line()).as("the late line delivered is resolved").isEqualTo(4));
+
+        h.refuseMovesInto(null);
+        Files.move(moved, file);
+        listAndClaim(h);
+        assertThat(h.current.grants).hasSize(1);
+        assertThat(h.current.grants.get(0).linesBefore()).as("resumed after the lines resolved").isEqualTo(4);
+        h.finishAndCheckEveryLinePublished();
+    }
+
+    @Test
     void aHandOverLetsGoOfThePartitionsFilesOnceTheirRecordsAreResolved() throws Exception {
         LifecycleHarness h = readingAFileOfFourLines(true);
 

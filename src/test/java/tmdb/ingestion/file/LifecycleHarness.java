@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -68,6 +69,7 @@ final class LifecycleHarness implements AutoCloseable {
     /** Lines of moved files at their move; moved files whose watch a crash or lost partitions cut short. */
     private final Map<Path, List<String>> linesWhenMoved = new HashMap<>();
     private final Set<Path> watchCutShort = new HashSet<>();
+    private String refusedMoves;
 
     private final Set<String> announcedEver = new HashSet<>();
     private final Map<String, String> untouchable = new LinkedHashMap<>();
@@ -193,12 +195,20 @@ final class LifecycleHarness implements AutoCloseable {
         return new ClaimCheck(data, folders, "*.jsonl,*.jsonl.gz", SymlinkPolicy.SKIP);
     }
 
+    /** Moves into folders of that name fail, as on a folder the instance may not write to; null: none fail. */
+    void refuseMovesInto(String folderName) {
+        refusedMoves = folderName;
+    }
+
     /**
      * Moves as on disk, checking that a file moved to .done has every line resolved at that moment; a half line its
      * writer left goes with it.
      */
     private FileMoves checkedMoves() {
         return (file, folder) -> {
+            if (folder.getFileName().toString().equals(refusedMoves)) {
+                throw new AccessDeniedException(folder.toString());
+            }
             if (folder.getFileName().toString().equals(Settling.DONE_FOLDER)) {
                 for (String line : linesOf(file)) {
                     boolean lateAndCutShort = watchCutShort.contains(file)
