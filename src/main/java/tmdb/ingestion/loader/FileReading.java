@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,8 +33,7 @@ public final class FileReading {
     public static final String QUEUE = "seda:read-file?size=" + FileReading.MOST_FILES_AT_ONCE;
     /** The most grants the queue holds, and so the most files read at once. */
     public static final int MOST_FILES_AT_ONCE = 1000;
-    /** The exchange property holding the reader's chunks, for the split. */
-    public static final String CHUNKS = "TmdbChunks";
+    private static final String CHUNKS_GIVEN = "TmdbChunksGiven";
 
     private final FileLifecycle lifecycle;
     private final InFlightBudget budget;
@@ -52,20 +52,25 @@ public final class FileReading {
         this.sliceChunks = sliceChunks;
     }
 
-    /**
-     * The grant becomes the reader (the body) and its lines in chunks (the {@link #CHUNKS} property the split takes
-     * them from), each chunk counted for the slice: a line longer than a chunk comes alone.
-     */
+    /** The grant becomes the reader, the body the split takes its chunks from. */
     public void start(Exchange exchange) throws IOException {
         ReadGrant grant = exchange.getIn().getBody(ReadGrant.class);
         exchange.setProperty(ReadingProperties.GRANT, grant);
         AtomicInteger chunksGiven = new AtomicInteger();
+        exchange.setProperty(CHUNKS_GIVEN, chunksGiven);
         int slice = grant.format().compressed() ? Integer.MAX_VALUE : sliceChunks;
-        JsonlLineReader reader = JsonlLineReader.of(grant, lifecycle.options().maxLineBytes(), budget,
-                () -> chunksGiven.get() >= slice);
-        exchange.getIn().setBody(reader);
+        exchange.getIn().setBody(JsonlLineReader.of(grant, lifecycle.options().maxLineBytes(), budget,
+                () -> chunksGiven.get() >= slice));
+    }
+
+    /** The reader's lines in chunks (a line longer than a chunk alone), counted for the slice. */
+    public Iterator<LineChunk> chunks(Exchange exchange) {
+        if (!(exchange.getIn().getBody() instanceof JsonlLineReader reader)) {
+            return Collections.emptyIterator();
+        }
         Iterator<LineChunk> chunks = reader.chunks(lifecycle.options().chunkLines(), lifecycle.options().chunkBytes());
-        exchange.setProperty(CHUNKS, new Iterator<LineChunk>() {
+        AtomicInteger chunksGiven = exchange.getProperty(CHUNKS_GIVEN, AtomicInteger.class);
+        return new Iterator<>() {
             @Override
             public boolean hasNext() {
                 return chunks.hasNext();
@@ -77,7 +82,7 @@ public final class FileReading {
                 chunksGiven.incrementAndGet();
                 return chunk;
             }
-        });
+        };
     }
 
     /** The reader gave its last line, or stopped where it was asked to. */

@@ -30,7 +30,7 @@ public class FileReadingRoute extends RouteBuilder {
                 .end()
                 .removeHeaders("*")
                 .process(reading::start)
-                .split(exchangeProperty(FileReading.CHUNKS)).streaming().stopOnException()
+                .split().exchange(reading::chunks).streaming().stopOnException()
                     .process(admission)
                     .filter(RecordProcessor::holdsRecords)
                         .to("direct:mix")

@@ -3,6 +3,7 @@ package tmdb.ingestion.loader;
 import java.util.Comparator;
 
 import org.apache.camel.builder.RouteBuilder;
+import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.record.Record;
 
 /**
@@ -24,8 +25,9 @@ public class MixingRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        long timeoutMs = Long.parseLong(getContext().resolvePropertyPlaceholders("{{ingestion.mix.timeout-ms}}"));
-        int windowRecords = Integer.parseInt(getContext().resolvePropertyPlaceholders("{{ingestion.mix.window}}"));
+        Settings settings = new Settings(getContext());
+        long timeoutMs = settings.longValue("ingestion.mix.timeout-ms");
+        int windowRecords = settings.integer("ingestion.mix.window");
         from("direct:mix").routeId("mixer")
                 .aggregate(constant(true)).aggregationStrategy("windowAggregation")
                     .completionPredicate(WindowAggregation.holding(windowRecords))
