@@ -15,13 +15,14 @@ RUN useradd --system --uid 10001 --create-home --home-dir /app ingestion
 WORKDIR /app
 COPY --from=build /build/target/tmdb-ingestion.jar /app/tmdb-ingestion.jar
 COPY --from=build /build/src/main/docker/aot-cache.sh /tmp/aot-cache.sh
-# With the JVM options of the entry point: a cache trained under other options may not be used
-RUN sh /tmp/aot-cache.sh /app/tmdb-ingestion.jar /app/tmdb-ingestion.aot -XX:MaxRAMPercentage=75 \
-        --enable-native-access=ALL-UNNAMED \
+# Trained with a fixed heap: the build host's memory must not decide it. A JVM whose heap differs in kind (over about
+# 32 GB, where object pointers are no longer compressed) does not use the cache, and says so
+RUN sh /tmp/aot-cache.sh /app/tmdb-ingestion.jar /app/tmdb-ingestion.aot -Xmx2g --enable-native-access=ALL-UNNAMED \
     && rm /tmp/aot-cache.sh
 COPY application.properties /app/application.properties
 COPY config /app/config
-RUN mkdir -p /app/data && chown -R ingestion:ingestion /app
+# Not chown -R: that would copy the jar and the cache into one more layer; they only need to be readable
+RUN mkdir -p /app/data && chown ingestion:ingestion /app /app/data
 USER ingestion
 # Watched folders (<type>/<label>/*.jsonl) and per-environment settings
 VOLUME ["/app/data", "/app/config"]

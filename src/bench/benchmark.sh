@@ -50,7 +50,16 @@ LINGER=$(sed -n 's/^camel.component.kafka.linger-ms=//p' "$ROOT/application.prop
 BATCH=$(sed -n 's/^camel.component.kafka.producer-batch-size=//p' "$ROOT/application.properties")
 MAX_REQUEST=$(sed -n 's/^camel.component.kafka.max-request-size=//p' "$ROOT/application.properties")
 
-JAVA25=${JAVA25:-$(find /usr/lib/jvm -maxdepth 3 -path '*25*/bin/java' 2>/dev/null | sort | head -n 1)}
+# A Java 25 for the AOT cache contender: JAVA25, or the first java under /usr/lib/jvm that says it is 25
+find_java25() {
+    local java
+    for java in ${JAVA25:-} /usr/lib/jvm/*/bin/java; do
+        if [[ -x $java ]] && "$java" -version 2>&1 | head -n 1 | grep -q 'version "25'; then
+            echo "$java"
+            return
+        fi
+    done
+}
 
 wanted() { [[ ,$ONLY, == *,$1,* ]]; }
 
@@ -384,14 +393,21 @@ run_application() {
 
 # The application as the container image runs it: on Java 25, with the AOT cache trained for this jar at this path.
 run_application_with_aot_cache() {
-    if [[ -z $JAVA25 ]]; then
+    local java25
+    java25=$(find_java25)
+    if [[ -z $java25 ]]; then
         log "no Java 25 found (set JAVA25 to its java): the AOT cache contender is left out"
         return
     fi
-    log "training the AOT cache with $JAVA25"
-    JAVA=$JAVA25 "$ROOT/src/main/docker/aot-cache.sh" "$WORK/app.jar" "$WORK/app.aot" --enable-native-access=ALL-UNNAMED >&2
-    APP_JAVA=$JAVA25 run_application "tmdb-ingestion (once, Java 25, AOT cache)" -XX:AOTCache="$WORK/app.aot" \
-        --enable-native-access=ALL-UNNAMED
+    log "training the AOT cache with $java25"
+    if ! JAVA=$java25 "$ROOT/src/main/docker/aot-cache.sh" "$WORK/app.jar" "$WORK/app.aot" -Xmx2g \
+            --enable-native-access=ALL-UNNAMED >&2; then
+        log "training the AOT cache failed (above): the AOT cache contender is left out"
+        return
+    fi
+    # AOTMode=on: a cache the JVM refuses ends the run instead of being measured as if it were used
+    APP_JAVA=$java25 run_application "tmdb-ingestion (once, Java 25, AOT cache)" -XX:AOTMode=on \
+        -XX:AOTCache="$WORK/app.aot" --enable-native-access=ALL-UNNAMED
 }
 
 run_watch_measures() {

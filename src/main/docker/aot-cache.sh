@@ -5,29 +5,36 @@
 # compiles the hot methods from the recorded profiles instead of learning them again: about a quarter less CPU for
 # the benchmark's 1 GB (src/bench/README.md). A cache belongs to the jar at that path and to the JVM that trained it:
 # train it where it runs (the Dockerfile does, in the runtime image). A JVM that finds the cache stale says so (a few
-# [aot] lines on its error output) and runs without it.
+# [aot] lines on its standard output) and runs without it.
 #
 #   src/main/docker/aot-cache.sh <jar> <cache to write> [JVM options the application runs with]
 #
-# JAVA names the java to train with (default: java on the PATH).
+# JAVA names the java to train with (default: java on the PATH). The training never uses a Kafka cluster the
+# environment names: it runs on the embedded broker, on a free port.
 set -eu
-jar=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-cache=$2
+if [ $# -lt 2 ]; then
+    echo "Usage: $0 <jar> <cache to write> [JVM options the application runs with]" >&2
+    exit 2
+fi
+absolute() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")"); }
+jar=$(absolute "$1")
+cache=$(absolute "$2")
 shift 2
-java=${JAVA:-java}
+java=$(command -v "${JAVA:-java}") || { echo "No java at ${JAVA:-java}" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM
+rm -f "$cache"
 "$java" -cp "$jar" tmdb.ingestion.datagen.TmdbDataGenerator --out="$work/data" --megabytes=100 --seed=11
-# a port of its own for the embedded broker: a developer's own Kafka may hold the default one
-(cd "$work" && "$java" "$@" -XX:AOTCacheOutput="$cache" -jar "$jar" --ingestion.data-dir="$work/data" \
-    --ingestion.mode=once --ingestion.management.enabled=false --kafka.embedded.port=$((20000 + $$ % 10000)) \
-    --kafka.embedded.data-dir="$work/broker") > "$work/training.log" 2>&1 || {
+(cd "$work" && "$java" "$@" -XX:AOTCacheOutput="$cache" -jar "$jar" --kafka.bootstrap-servers= \
+    --kafka.embedded.port=0 --kafka.embedded.data-dir="$work/broker" --ingestion.data-dir="$work/data" \
+    --ingestion.mode=once --ingestion.management.enabled=false) > "$work/training.log" 2>&1 || {
     echo "Training the AOT cache failed; its log:" >&2
     cat "$work/training.log" >&2
     exit 1
 }
-if ! grep -q "files  *9 done, 0 failed" "$work/training.log"; then
-    echo "The training run did not ingest its 9 files; its log:" >&2
+if ! grep -q "files  *9 done, 0 failed" "$work/training.log" || [ ! -s "$cache" ]; then
+    echo "The training run did not ingest its 9 files, or wrote no cache to $cache; its log:" >&2
     cat "$work/training.log" >&2
     exit 1
 fi
