@@ -172,7 +172,7 @@ final class HandingOver {
                 try {
                     Files.move(file.location(), back);
                 } catch (FileAlreadyExistsException taken) {
-                    LOG.error("{} got lines after it was moved to {}, and not all of them are resolved; it cannot go "
+                    LOG.error("{} got lines after it was moved to {}, and not all of them were delivered; it cannot go "
                             + "back into its folder, where another file has its name now. The lines after line {} of "
                             + "{} are not ingested: move it into the folder under a new name to ingest them (its "
                             + "lines before are sent again)", identity, context.relative(file.location()),
@@ -183,7 +183,7 @@ final class HandingOver {
                 file.putBack();
                 file.checkpointHandedOver();
                 LOG.warn("Put {} back into its folder: lines were written to it after it was moved to {}/, and not "
-                        + "all of them are resolved; whoever reads the folder next resumes it after line {}",
+                        + "all of them were delivered; whoever reads the folder next resumes it after line {}",
                         identity, Settling.DONE_FOLDER, account.resolvedThrough());
             } else if (account.linesRead() == 0 && account.resumedFrom().isEmpty()) {
                 return CompletableFuture.completedFuture(null);
@@ -219,9 +219,15 @@ final class HandingOver {
         handOver.done.complete(null);
     }
 
+    /**
+     * True when lines written to a moved file are not all published or dead-lettered: unread, in flight, or not
+     * delivered (the next reader sends those again, as it would a file's in its folder).
+     */
     private static boolean lateLines(TrackedFile file) {
         try {
-            return file.account().hasUnread(file.channel().size()) || file.account().outstanding() > 0;
+            FileAccount account = file.account();
+            return account.hasUnread(file.channel().size()) || account.outstanding() > 0
+                    || account.anyNotDelivered();
         } catch (IOException e) {
             return true;
         }
@@ -233,7 +239,7 @@ final class HandingOver {
         if (movedAndDone) {
             if (lost && lateLines(file)) {
                 LOG.warn("{} got lines after it was moved to {}, and this instance was cut off from the group before "
-                        + "it read them all: they stay unread there. Move the file back into its folder under a new "
+                        + "they were all read and delivered: those stay there. Move the file back into its folder under a new "
                         + "name to ingest them (its lines read before are sent again)", file.identity(),
                         context.relative(file.location()));
             }

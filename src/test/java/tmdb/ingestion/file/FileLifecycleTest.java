@@ -475,6 +475,31 @@ class FileLifecycleTest {
     }
 
     @Test
+    void aMovedFileWhoseLateLineWasNotDeliveredWhenTheInstanceStopsIsPutBackAndItsLineSentAgain() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = h.write("movie/new", 3);
+        listAndClaim(h);
+        h.readAll();
+        h.resolve(3, false);
+        h.clock.advance(QUIET.plusMillis(1));
+        h.tick();
+        Path moved = file.resolveSibling(".done").resolve(file.getFileName());
+        h.append(moved, 2);
+        h.tick();
+        h.readAll();
+        h.resolve(1, false);
+        h.resolve(1, true);
+
+        h.restart(LifecycleHarness.Ending.STOP, false);
+
+        assertThat(file).as("put back, its last line not delivered").exists();
+        assertThat(moved).doesNotExist();
+        assertThat(h.durable.find("movie/new/" + file.getFileName())).hasValueSatisfying(checkpoint ->
+                assertThat(checkpoint.line()).as("resumes at the line not delivered").isEqualTo(4));
+        h.finishAndCheckEveryLinePublished();
+    }
+
+    @Test
     void aHandOverLetsGoOfThePartitionsFilesOnceTheirRecordsAreResolved() throws Exception {
         LifecycleHarness h = readingAFileOfFourLines(true);
 
