@@ -388,20 +388,33 @@ class FileLifecycleTest {
         assertThat(h.current.grants.get(0).linesBefore()).isEqualTo(1);
     }
 
-    @Test
-    void aMovedFileThatGotLateLinesIsPutBackIntoItsFolderAtAStopAndResumedAfterWhatWasRead() throws Exception {
-        LifecycleHarness h = harness(false);
+    /**
+     * A file of three lines read, published and moved to {@code .done/}, where its writer then appends two lines: the
+     * lifecycle has a reader queued for them. Returns the file's path in its folder.
+     */
+    private static Path movedWithTwoLateLines(LifecycleHarness h) throws Exception {
         Path file = h.write("movie/new", 3);
         listAndClaim(h);
         h.readAll();
         h.resolve(3, false);
         h.clock.advance(QUIET.plusMillis(1));
         h.tick();
-        Path moved = file.resolveSibling(".done").resolve(file.getFileName());
+        Path moved = doneOf(file);
         assertThat(moved).exists();
-
         h.append(moved, 2);
         h.tick();
+        return file;
+    }
+
+    private static Path doneOf(Path file) {
+        return file.resolveSibling(Settling.DONE_FOLDER).resolve(file.getFileName());
+    }
+
+    @Test
+    void aMovedFileThatGotLateLinesIsPutBackIntoItsFolderAtAStopAndResumedAfterWhatWasRead() throws Exception {
+        LifecycleHarness h = harness(false);
+        Path file = movedWithTwoLateLines(h);
+        Path moved = doneOf(file);
         assertThat(h.current.grants).as("the late lines are read").hasSize(1);
         h.restart(LifecycleHarness.Ending.STOP, false);
 
@@ -415,17 +428,8 @@ class FileLifecycleTest {
     @Test
     void aMovedFileWhoseLateLinesWereNotDeliveredGoesFromDoneToError() throws Exception {
         LifecycleHarness h = harness(false);
-        Path file = h.write("movie/new", 3);
-        listAndClaim(h);
-        h.readAll();
-        h.resolve(3, false);
-        h.clock.advance(QUIET.plusMillis(1));
-        h.tick();
-        Path moved = file.resolveSibling(".done").resolve(file.getFileName());
-        assertThat(moved).exists();
-
-        h.append(moved, 2);
-        h.tick();
+        Path file = movedWithTwoLateLines(h);
+        Path moved = doneOf(file);
         h.readAll();
         h.resolve(1, false);
         h.resolve(1, true);
@@ -444,15 +448,8 @@ class FileLifecycleTest {
     void aMovedFileWhoseLateLinesFailedStaysInDoneWhenItCannotGoToErrorAndResumesAfterItsResolvedLinesWhenPutBack()
             throws Exception {
         LifecycleHarness h = harness(false);
-        Path file = h.write("movie/new", 3);
-        listAndClaim(h);
-        h.readAll();
-        h.resolve(3, false);
-        h.clock.advance(QUIET.plusMillis(1));
-        h.tick();
-        Path moved = file.resolveSibling(".done").resolve(file.getFileName());
-        h.append(moved, 2);
-        h.tick();
+        Path file = movedWithTwoLateLines(h);
+        Path moved = doneOf(file);
         h.readAll();
         h.refuseMovesInto(Settling.ERROR_FOLDER);
         h.resolve(1, false);
@@ -477,15 +474,8 @@ class FileLifecycleTest {
     @Test
     void aMovedFileWhoseLateLineWasNotDeliveredWhenTheInstanceStopsIsPutBackAndItsLineSentAgain() throws Exception {
         LifecycleHarness h = harness(false);
-        Path file = h.write("movie/new", 3);
-        listAndClaim(h);
-        h.readAll();
-        h.resolve(3, false);
-        h.clock.advance(QUIET.plusMillis(1));
-        h.tick();
-        Path moved = file.resolveSibling(".done").resolve(file.getFileName());
-        h.append(moved, 2);
-        h.tick();
+        Path file = movedWithTwoLateLines(h);
+        Path moved = doneOf(file);
         h.readAll();
         h.resolve(1, false);
         h.resolve(1, true);
