@@ -239,8 +239,8 @@ final class HandingOver {
         if (movedAndDone) {
             if (lost && lateLines(file)) {
                 LOG.warn("{} got lines after it was moved to {}, and this instance was cut off from the group before "
-                        + "they were all read and delivered: those stay there. Move the file back into its folder under a new "
-                        + "name to ingest them (its lines read before are sent again)", file.identity(),
+                        + "they were all read and delivered: those stay there. Move the file back into its folder under "
+                        + "a new name to ingest them (its lines read before are sent again)", file.identity(),
                         context.relative(file.location()));
             }
             file.on(FileEvent.SETTLED_IN_PLACE, context.effects);
