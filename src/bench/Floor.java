@@ -1,4 +1,3 @@
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import tmdb.ingestion.content.LocalFileContent;
 import tmdb.ingestion.file.JsonlLineReader;
 import tmdb.ingestion.file.SourceLine;
 import tmdb.ingestion.preprocessor.RecordEnricher;
@@ -53,8 +53,8 @@ public final class Floor {
             for (Path file : files) {
                 String type = file.getParent().getParent().getFileName().toString();
                 String label = file.getParent().getFileName().toString();
-                try (FileChannel channel = FileChannel.open(file)) {
-                    JsonlLineReader reader = JsonlLineReader.from(channel, 0, 0, 16 << 20, () -> false,
+                try (LocalFileContent content = LocalFileContent.open(file)) {
+                    JsonlLineReader reader = JsonlLineReader.from(content, 0, 0, 16 << 20, () -> false,
                             JsonlLineReader.ANY_SIZE);
                     while (reader.hasNext()) {
                         SourceLine line = reader.next();

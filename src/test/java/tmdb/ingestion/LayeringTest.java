@@ -29,6 +29,7 @@ class LayeringTest {
             new Layer("record", "tmdb.ingestion.record.."),
             new Layer("file", "tmdb.ingestion.file.."),
             new Layer("checkpoint", "tmdb.ingestion.checkpoint.."),
+            new Layer("content", "tmdb.ingestion.content.."),
             new Layer("broker", "tmdb.ingestion.broker.."),
             new Layer("datagen", "tmdb.ingestion.datagen.."),
             new Layer("config", "tmdb.ingestion.config.."));

@@ -2,11 +2,12 @@ package tmdb.ingestion.checkpoint;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+
+import tmdb.ingestion.content.Content;
 
 /**
  * What makes a file the same file across restarts, as far as it was read: its path under the data folder, and a
@@ -26,19 +27,19 @@ public record FileIdentity(String path, long size, String fingerprint) {
     private static final int SAMPLE_BYTES = 64 * 1024;
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
-    /** The identity of the file's first {@code coveredBytes} bytes, read at their positions (the channel's own position is left alone). */
-    public static FileIdentity of(String path, FileChannel channel, long coveredBytes) throws IOException {
+    /** The identity of the file's first {@code coveredBytes} bytes, read by position. */
+    public static FileIdentity of(String path, Content content, long coveredBytes) throws IOException {
         MessageDigest digest = sha256();
         digest.update(ByteBuffer.allocate(Long.BYTES).putLong(coveredBytes).flip());
-        sample(channel, 0, Math.min(SAMPLE_BYTES, coveredBytes), digest);
+        sample(content, 0, Math.min(SAMPLE_BYTES, coveredBytes), digest);
         long tailStart = Math.max(SAMPLE_BYTES, coveredBytes - SAMPLE_BYTES);
-        sample(channel, tailStart, coveredBytes - tailStart, digest);
+        sample(content, tailStart, coveredBytes - tailStart, digest);
         return new FileIdentity(path, coveredBytes, HexFormat.of().formatHex(digest.digest(), 0, 16));
     }
 
     /** True when the checkpoint is of this file: same path, and the same bytes where the checkpoint's fingerprint looked. */
-    public static boolean matches(Checkpoint checkpoint, String path, FileChannel channel) throws IOException {
-        return mismatch(checkpoint, path, channel, Checkpoint.PLAIN).isEmpty();
+    public static boolean matches(Checkpoint checkpoint, String path, Content content) throws IOException {
+        return mismatch(checkpoint, path, content, Checkpoint.PLAIN).isEmpty();
     }
 
     /**
@@ -47,7 +48,7 @@ public record FileIdentity(String path, long size, String fingerprint) {
      * one: after a line ending, at the file's start, just after a byte-order mark, or at the end of the bytes it
      * covers, after a last line that had no line ending).
      */
-    public static Optional<String> mismatch(Checkpoint checkpoint, String path, FileChannel channel, String format)
+    public static Optional<String> mismatch(Checkpoint checkpoint, String path, Content content, String format)
             throws IOException {
         if (!checkpoint.file().equals(path)) {
             return Optional.of("it is the checkpoint of " + checkpoint.file());
@@ -56,7 +57,7 @@ public record FileIdentity(String path, long size, String fingerprint) {
             return Optional.of("it is the checkpoint of a " + checkpoint.format() + " file, and this one is "
                     + format);
         }
-        long size = channel.size();
+        long size = content.size();
         if (checkpoint.size() > size) {
             return Optional.of("it covers " + checkpoint.size() + " bytes and the file has " + size);
         }
@@ -64,7 +65,7 @@ public record FileIdentity(String path, long size, String fingerprint) {
             return Optional.of("the compressed file has " + size + " bytes, and " + checkpoint.size()
                     + " when the checkpoint was taken (a compressed file that changed is another file)");
         }
-        if (!of(path, channel, checkpoint.size()).fingerprint().equals(checkpoint.fingerprint())) {
+        if (!of(path, content, checkpoint.size()).fingerprint().equals(checkpoint.fingerprint())) {
             return Optional.of("the file's bytes differ from those the checkpoint was taken of");
         }
         if (checkpoint.compressed()) {
@@ -72,33 +73,33 @@ public record FileIdentity(String path, long size, String fingerprint) {
             return Optional.empty();
         }
         long offset = checkpoint.offset();
-        if (offset > 0 && offset != checkpoint.size() && !(offset == UTF8_BOM.length && startsWithBom(channel))
-                && byteAt(channel, offset - 1) != '\n') {
+        if (offset > 0 && offset != checkpoint.size() && !(offset == UTF8_BOM.length && startsWithBom(content))
+                && byteAt(content, offset - 1) != '\n') {
             return Optional.of("its resume point, byte " + offset + ", is not the start of a line");
         }
         return Optional.empty();
     }
 
-    private static boolean startsWithBom(FileChannel channel) throws IOException {
+    private static boolean startsWithBom(Content content) throws IOException {
         for (int i = 0; i < UTF8_BOM.length; i++) {
-            if (byteAt(channel, i) != UTF8_BOM[i]) {
+            if (byteAt(content, i) != UTF8_BOM[i]) {
                 return false;
             }
         }
         return true;
     }
 
-    private static int byteAt(FileChannel channel, long position) throws IOException {
+    private static int byteAt(Content content, long position) throws IOException {
         ByteBuffer one = ByteBuffer.allocate(1);
-        return channel.read(one, position) == 1 ? one.get(0) : -1;
+        return content.read(one, position) == 1 ? one.get(0) : -1;
     }
 
-    private static void sample(FileChannel channel, long from, long length, MessageDigest digest) throws IOException {
+    private static void sample(Content content, long from, long length, MessageDigest digest) throws IOException {
         if (length <= 0) {
             return;
         }
         ByteBuffer buffer = ByteBuffer.allocate((int) length);
-        while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) > 0) {
+        while (buffer.hasRemaining() && content.read(buffer, from + buffer.position()) > 0) {
             continue;
         }
         digest.update(buffer.flip());

@@ -1,7 +1,6 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -23,6 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.FileIdentity;
+import tmdb.ingestion.content.Content;
+import tmdb.ingestion.content.LocalFileContent;
 
 /**
  * Files coming in: the folders' listing asks which files to announce, the group's announcements become claims, and a
@@ -202,10 +203,10 @@ final class Claims {
             drop(file);
             return;
         }
-        FileChannel channel;
+        Content content;
         Object key;
         try {
-            channel = FileChannel.open(file.location(), openOptions());
+            content = LocalFileContent.open(file.location(), openOptions());
             key = keyOf(file.location(), linkOptions());
         } catch (IOException e) {
             if (file.neverFailedToOpen()) {
@@ -219,12 +220,12 @@ final class Claims {
             return;
         }
         try {
-            if (tooShortToTell(file, channel, now)) {
-                channel.close();
+            if (tooShortToTell(file, content, now)) {
+                content.close();
                 return;
             }
-            ContentFormat format = ContentCheck.formatOf(channel);
-            file.opened(channel, key, ContentHead.of(channel), format);
+            ContentFormat format = ContentCheck.formatOf(content);
+            file.opened(content, key, ContentHead.of(content), format);
             context.table.opened(file);
             context.quiet(file, context.observe(file));
             resume(file);
@@ -234,7 +235,7 @@ final class Claims {
             }
         } catch (IOException e) {
             String why = e instanceof ContentCheck.NotTextException ? e.getMessage() : LifecycleContext.describe(e);
-            file.opened(channel, key, null, ContentFormat.PLAIN);
+            file.opened(content, key, null, ContentFormat.PLAIN);
             context.table.opened(file);
             file.account().readFailed(why);
             file.on(FileEvent.OPEN_FAILED, context.effects);
@@ -248,14 +249,14 @@ final class Claims {
      * short plain file). The size is taken before the first bytes are sampled: a file only grows, so the sample then
      * holds at least as many bytes.
      */
-    private boolean tooShortToTell(TrackedFile file, FileChannel channel, long now) throws IOException {
-        long size = channel.size();
+    private boolean tooShortToTell(TrackedFile file, Content content, long now) throws IOException {
+        long size = content.size();
         return size < ContentFormat.MAGIC_BYTES && file.unchangedFor(new FileObservation(size, true, -1), now,
                 context.clock.wallMillis()) < context.quietNanos;
     }
 
     private void resume(TrackedFile file) throws IOException {
-        long size = file.channel().size();
+        long size = file.content().size();
         if (file.startsAfresh()) {
             LOG.info("Reading {} ({} bytes) again from its start", file.identity(), size);
             return;
@@ -267,7 +268,7 @@ final class Claims {
                     file.identity(), size, why), () -> LOG.info("Reading {} ({} bytes)", file.identity(), size));
             return;
         }
-        String mismatch = FileIdentity.mismatch(checkpoint, file.identity(), file.channel(),
+        String mismatch = FileIdentity.mismatch(checkpoint, file.identity(), file.content(),
                 file.format().label()).orElse(null);
         if (mismatch == null) {
             file.account().resumeFrom(checkpoint);

@@ -1,7 +1,8 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+
+import tmdb.ingestion.content.Content;
 
 /**
  * Decides from a file's first bytes how its lines are stored ({@link ContentFormat}), and refuses, as a whole, a file
@@ -43,7 +44,7 @@ public final class ContentCheck {
     };
 
     /** The file's format; throws when it is clearly not JSON lines. */
-    public static ContentFormat formatOf(FileChannel file) throws IOException {
+    public static ContentFormat formatOf(Content file) throws IOException {
         byte[] head = ContentFormat.PLAIN.head(file, SAMPLE);
         ContentFormat format = ContentFormat.of(head);
         if (!format.compressed()) {

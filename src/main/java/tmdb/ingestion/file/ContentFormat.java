@@ -2,8 +2,9 @@ package tmdb.ingestion.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.Arrays;
+
+import tmdb.ingestion.content.Content;
 
 /**
  * How a file's lines are stored: as they are, or compressed. Decided by the file's first bytes (its magic number),
@@ -34,8 +35,8 @@ public enum ContentFormat {
     static final int MAGIC_BYTES = 4;
 
     /** The format the file's first bytes say now. */
-    static ContentFormat of(FileChannel channel) throws IOException {
-        return of(PLAIN.head(channel, MAGIC_BYTES));
+    static ContentFormat of(Content content) throws IOException {
+        return of(PLAIN.head(content, MAGIC_BYTES));
     }
 
     /** The format the first bytes say (plain unless they carry a compressed format's magic number). */
@@ -50,17 +51,17 @@ public enum ContentFormat {
     }
 
     /** The source its content is read from: the file itself, or a decompressor over it. */
-    ContentSource open(FileChannel channel) {
+    ContentSource open(Content content) {
         return switch (this) {
-            case PLAIN -> new PlainSource(channel);
-            case GZIP -> new GzipSource(channel);
-            case ZSTD -> new ZstdSource(channel);
+            case PLAIN -> new PlainSource(content);
+            case GZIP -> new GzipSource(content);
+            case ZSTD -> new ZstdSource(content);
         };
     }
 
     /** The first bytes of the content (decompressed), at most {@code length}: a plain file's are its own. */
-    byte[] head(FileChannel channel, int length) throws IOException {
-        try (ContentSource source = open(channel)) {
+    byte[] head(Content content, int length) throws IOException {
+        try (ContentSource source = open(content)) {
             ByteBuffer target = ByteBuffer.allocate(length);
             while (target.hasRemaining() && source.read(target, target.position()) > 0) {
                 continue;

@@ -1,8 +1,9 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.util.Arrays;
+
+import tmdb.ingestion.content.Content;
 
 /**
  * A file's first bytes (up to {@value #HEAD_BYTES}), as they were when it was picked up and as its readers read them
@@ -20,8 +21,8 @@ final class ContentHead {
         this.head = head;
     }
 
-    static ContentHead of(FileChannel channel) throws IOException {
-        return new ContentHead(ContentFormat.PLAIN.head(channel, (int) Math.min(HEAD_BYTES, channel.size())));
+    static ContentHead of(Content content) throws IOException {
+        return new ContentHead(ContentFormat.PLAIN.head(content, (int) Math.min(HEAD_BYTES, content.size())));
     }
 
     /**
@@ -29,8 +30,8 @@ final class ContentHead {
      * of it). The bytes known grow only with what readers read ({@link #readerSaw}), never from the file as it is
      * when asked: bytes written after a rewrite would otherwise pass for the content read.
      */
-    boolean stillMatches(FileChannel channel, long readUpTo) throws IOException {
-        return matches(channel, head, readUpTo);
+    boolean stillMatches(Content content, long readUpTo) throws IOException {
+        return matches(content, head, readUpTo);
     }
 
     /**
@@ -50,11 +51,11 @@ final class ContentHead {
     }
 
     /** True when the file starts with these bytes and is at least {@code readUpTo} bytes long. */
-    static boolean matches(FileChannel channel, byte[] head, long readUpTo) throws IOException {
-        long size = channel.size();
+    static boolean matches(Content content, byte[] head, long readUpTo) throws IOException {
+        long size = content.size();
         if (size < head.length || size < readUpTo) {
             return false;
         }
-        return Arrays.equals(ContentFormat.PLAIN.head(channel, head.length), head);
+        return Arrays.equals(ContentFormat.PLAIN.head(content, head.length), head);
     }
 }

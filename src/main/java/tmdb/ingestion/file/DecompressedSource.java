@@ -2,23 +2,24 @@ package tmdb.ingestion.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+
+import tmdb.ingestion.content.Content;
 
 /**
  * A compressed file's decompressed content, read forward from its start: a read further on decompresses the bytes
  * in between and drops them (a resume after a checkpoint costs decompressing the file up to it), a read further back
- * starts again from the file's first byte. The file is read by position through its channel.
+ * starts again from the file's first byte. The compressed bytes are read by position.
  */
 abstract class DecompressedSource implements ContentSource {
 
     private static final int SKIP_BYTES = 1 << 16;
 
-    protected final FileChannel channel;
+    protected final Content content;
     private long produced;
     private byte[] skipped;
 
-    DecompressedSource(FileChannel channel) {
-        this.channel = channel;
+    DecompressedSource(Content content) {
+        this.content = content;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import java.util.TreeMap;
 
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.FileIdentity;
+import tmdb.ingestion.content.Content;
 
 /**
  * A file's account: how far it was read, how each line admitted ended, and the checkpoint arithmetic that follows.
@@ -193,8 +193,8 @@ final class FileAccount {
      * The progress to save, when it moved since the last save: every line before the first unresolved one is
      * resolved (a line not delivered stays unresolved, so the checkpoint never passes it).
      */
-    Optional<Checkpoint> progressToSave(String identity, FileChannel channel) throws IOException {
-        Checkpoint progress = progress(identity, channel);
+    Optional<Checkpoint> progressToSave(String identity, Content content) throws IOException {
+        Checkpoint progress = progress(identity, content);
         if (progress.line() == lastSavedLine) {
             return Optional.empty();
         }
@@ -203,7 +203,7 @@ final class FileAccount {
     }
 
     /** The progress once the given lines are resolved too (they are in a transaction about to be committed). */
-    Checkpoint progressAssuming(String identity, FileChannel channel, Set<Long> lines) throws IOException {
+    Checkpoint progressAssuming(String identity, Content content, Set<Long> lines) throws IOException {
         List<Long> pending = new ArrayList<>();
         long firstOffset = afterLastLineSeen;
         for (Map.Entry<Long, Long> line : unresolved.entrySet()) {
@@ -214,18 +214,18 @@ final class FileAccount {
                 pending.add(line.getKey());
             }
         }
-        return checkpoint(identity, channel, pending, firstOffset, false);
+        return checkpoint(identity, content, pending, firstOffset, false);
     }
 
     /** The progress as it stands. */
-    Checkpoint progress(String identity, FileChannel channel) throws IOException {
-        return checkpoint(identity, channel, new ArrayList<>(unresolved.keySet()),
+    Checkpoint progress(String identity, Content content) throws IOException {
+        return checkpoint(identity, content, new ArrayList<>(unresolved.keySet()),
                 unresolved.isEmpty() ? afterLastLineSeen : unresolved.firstEntry().getValue(), false);
     }
 
     /** The checkpoint of a file whose every line is resolved. */
-    Checkpoint completed(String identity, FileChannel channel) throws IOException {
-        return checkpoint(identity, channel, new ArrayList<>(), afterLastLineSeen, true);
+    Checkpoint completed(String identity, Content content) throws IOException {
+        return checkpoint(identity, content, new ArrayList<>(), afterLastLineSeen, true);
     }
 
     /** Every line up to this one is resolved. */
@@ -239,12 +239,12 @@ final class FileAccount {
      * the ones seen, and how far it had read. The fingerprint covers every byte read so far: the bytes a restart
      * relies on when it skips the lines resolved before it.
      */
-    private Checkpoint checkpoint(String identity, FileChannel channel, List<Long> pending, long offset, boolean done)
+    private Checkpoint checkpoint(String identity, Content content, List<Long> pending, long offset, boolean done)
             throws IOException {
         long through = pending.isEmpty() ? lastLineSeen : pending.get(0) - 1;
         long readUpTo = lastLineSeen;
         long covered = !format.compressed() ? afterLastLineSeen
-                : compressedSize >= 0 ? compressedSize : resumedFrom != null ? resumedFrom.size() : channel.size();
+                : compressedSize >= 0 ? compressedSize : resumedFrom != null ? resumedFrom.size() : content.size();
         if (resumedFrom != null && resumedFrom.readUpTo() > lastLineSeen) {
             readUpTo = resumedFrom.readUpTo();
             covered = Math.max(covered, resumedFrom.size());
@@ -254,7 +254,7 @@ final class FileAccount {
                 }
             }
         }
-        FileIdentity fingerprint = FileIdentity.of(identity, channel, covered);
+        FileIdentity fingerprint = FileIdentity.of(identity, content, covered);
         return new Checkpoint(identity, fingerprint.size(), fingerprint.fingerprint(), through, offset, readUpTo,
                 pending, done, format.label());
     }

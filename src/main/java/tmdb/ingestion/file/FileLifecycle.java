@@ -246,7 +246,7 @@ public final class FileLifecycle extends ServiceSupport {
 
     private void publish() {
         snapshot = new FilesSnapshot(context.table.files().stream()
-                .filter(file -> file.channel() != null && !file.state().ended()).map(TrackedFile::view).toList());
+                .filter(file -> file.content() != null && !file.state().ended()).map(TrackedFile::view).toList());
     }
 
     /** Posts an event; the snapshot is published again after any event that moved a file to another state. */

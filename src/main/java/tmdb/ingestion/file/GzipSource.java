@@ -2,10 +2,11 @@ package tmdb.ingestion.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+
+import tmdb.ingestion.content.Content;
 
 /**
  * The content of a gzip file (RFC 1952) of one member or several (as {@code cat a.gz b.gz} or parallel compressors
@@ -34,8 +35,8 @@ final class GzipSource extends DecompressedSource {
     private int members;
     private long memberBytes;
 
-    GzipSource(FileChannel channel) {
-        super(channel);
+    GzipSource(Content content) {
+        super(content);
     }
 
     @Override
@@ -179,7 +180,7 @@ final class GzipSource extends DecompressedSource {
         inputPosition = 0;
         inputLimit = 0;
         ByteBuffer target = ByteBuffer.wrap(input);
-        int read = channel.read(target, inputStart);
+        int read = content.read(target, inputStart);
         inputLimit = Math.max(read, 0);
         return inputLimit > 0;
     }

@@ -192,7 +192,7 @@ final class HandingOver {
                         + "next reads its new content from its start", file.identity());
                 return CompletableFuture.completedFuture(null);
             }
-            Checkpoint checkpoint = account.progress(identity, file.channel());
+            Checkpoint checkpoint = account.progress(identity, file.content());
             file.checkpointHandedOver();
             return context.checkpoints.save(checkpoint);
         } catch (IOException | RuntimeException e) {
@@ -226,7 +226,7 @@ final class HandingOver {
     private static boolean lateLines(TrackedFile file) {
         try {
             FileAccount account = file.account();
-            return account.hasUnread(file.channel().size()) || account.outstanding() > 0
+            return account.hasUnread(file.content().size()) || account.outstanding() > 0
                     || account.anyNotDelivered();
         } catch (IOException e) {
             return true;

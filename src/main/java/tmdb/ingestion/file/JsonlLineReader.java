@@ -2,13 +2,14 @@ package tmdb.ingestion.file;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
+
+import tmdb.ingestion.content.Content;
 
 /**
  * Streams the lines of a JSONL file from a byte offset to the current end of the file, line by line or in chunks
@@ -20,7 +21,7 @@ import java.util.function.LongPredicate;
  * A file may still be written while it is read: bytes after the last newline are a line only when the data ends
  * exactly at {@code finalSize}, the size at which the file's owner found it quiet; otherwise the reader ends before
  * them, and the next reader resumes at {@link #bytesRead()} once the rest of the line has arrived. The reader ends
- * early, without error, when {@code stopRequested} turns true. It never closes the channel (the file's owner does);
+ * early, without error, when {@code stopRequested} turns true. It never closes the content (the file's owner does);
  * the thread that read calls {@link #release()} when it is done with it.
  */
 public final class JsonlLineReader implements Iterator<SourceLine> {
@@ -72,20 +73,20 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
 
     /**
      * Reads from {@code offset}, a line boundary where line {@code linesBefore + 1} starts (0 and 0: the whole
-     * file), to the current end of the channel, within the given budget. An unterminated last line is read when the
+     * file), to the current end of the content, within the given budget. An unterminated last line is read when the
      * data ends at {@code finalSize} ({@link #ANY_SIZE}: wherever it ends; -1: never).
      */
-    public static JsonlLineReader from(FileChannel channel, long offset, long linesBefore, int maxLineBytes,
+    public static JsonlLineReader from(Content content, long offset, long linesBefore, int maxLineBytes,
                                        InFlightBudget budget, BooleanSupplier stopRequested, long finalSize)
             throws IOException {
-        return new JsonlLineReader(new PlainSource(channel), offset, linesBefore, maxLineBytes, budget,
+        return new JsonlLineReader(new PlainSource(content), offset, linesBefore, maxLineBytes, budget,
                 stopRequested, finalSize, null);
     }
 
     /** The same, for tools that read a file alone: nothing makes them wait. */
-    public static JsonlLineReader from(FileChannel channel, long offset, long linesBefore, int maxLineBytes,
+    public static JsonlLineReader from(Content content, long offset, long linesBefore, int maxLineBytes,
                                        BooleanSupplier stopRequested, long finalSize) throws IOException {
-        return from(channel, offset, linesBefore, maxLineBytes, InFlightBudget.unbounded(), stopRequested,
+        return from(content, offset, linesBefore, maxLineBytes, InFlightBudget.unbounded(), stopRequested,
                 finalSize);
     }
 
@@ -98,7 +99,7 @@ public final class JsonlLineReader implements Iterator<SourceLine> {
     public static JsonlLineReader of(ReadGrant grant, int maxLineBytes, InFlightBudget budget,
                                      BooleanSupplier stopping) throws IOException {
         boolean compressed = grant.format().compressed();
-        JsonlLineReader reader = new JsonlLineReader(grant.format().open(grant.channel()), grant.offset(),
+        JsonlLineReader reader = new JsonlLineReader(grant.format().open(grant.content()), grant.offset(),
                 grant.linesBefore(), maxLineBytes, budget, () -> stopping.getAsBoolean() || grant.cancelled().get(),
                 compressed ? ANY_SIZE : grant.finalSize(), compressed ? null : grant.head());
         reader.stillTheContentRead = readUpTo -> grant.stillTheContentRead(reader.headRead(), readUpTo);

@@ -79,9 +79,9 @@ final class LifecycleContext {
         return check.identityOf(path);
     }
 
-    /** The file's size through its channel, whether its path still holds it, and its modification time. */
+    /** The size of the file's opened content, whether its path still holds it, and its modification time. */
     FileObservation observe(TrackedFile file) throws IOException {
-        long size = file.channel().size();
+        long size = file.content().size();
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file.location(), BasicFileAttributes.class);
@@ -106,14 +106,14 @@ final class LifecycleContext {
      */
     boolean holdsWhatWasRead(TrackedFile file) {
         try {
-            return file.head() == null || file.head().stillMatches(file.channel(), file.account().bytesHeld())
-                    && !file.account().compressedChangedSince(file.channel().size());
+            return file.head() == null || file.head().stillMatches(file.content(), file.account().bytesHeld())
+                    && !file.account().compressedChangedSince(file.content().size());
         } catch (IOException e) {
             return false;
         }
     }
 
-    /** The file's lifecycle ended here: it leaves the table and its channel is closed (once no reader holds it). */
+    /** The file's lifecycle ended here: it leaves the table and its content is closed (once no reader holds it). */
     void forget(TrackedFile file) {
         table.forget(file);
         try {

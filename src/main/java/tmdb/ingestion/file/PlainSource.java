@@ -2,21 +2,22 @@ package tmdb.ingestion.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+
+import tmdb.ingestion.content.Content;
 
 /** A plain file's content: its bytes, read by position (no position shared with anyone else reading the file). */
 final class PlainSource implements ContentSource {
 
-    private final FileChannel channel;
+    private final Content content;
     private long end;
 
-    PlainSource(FileChannel channel) {
-        this.channel = channel;
+    PlainSource(Content content) {
+        this.content = content;
     }
 
     @Override
     public int read(ByteBuffer target, long position) throws IOException {
-        int read = channel.read(target, position);
+        int read = content.read(target, position);
         if (read > 0) {
             end = Math.max(end, position + read);
         }
@@ -30,6 +31,6 @@ final class PlainSource implements ContentSource {
 
     @Override
     public void close() {
-        // the channel is the file's owner's to close
+        // the content is the file's owner's to close
     }
 }

@@ -1,15 +1,15 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import tmdb.ingestion.checkpoint.Checkpoint;
+import tmdb.ingestion.content.Content;
 
 /**
  * The lifecycle's leave for one reader to read one file once, from where reading stopped: all a reader needs,
  * immutable, so that it never touches the file's state. At most one grant of a file is out at a time. The reader
- * reads by position through the file's channel (no shared position), stops early once {@code cancelled} is set,
+ * reads by position through the file's content (no shared position), stops early once {@code cancelled} is set,
  * and answers with events.
  *
  * @param offset        where line {@code linesBefore + 1} starts
@@ -22,7 +22,7 @@ import tmdb.ingestion.checkpoint.Checkpoint;
  * @param format        how the lines are stored: a compressed file's offsets are those of its decompressed content,
  *                      and it is given to a reader only once quiet, at {@code finalSize}
  */
-public record ReadGrant(SourceFile file, FileChannel channel, long offset, long linesBefore, long finalSize,
+public record ReadGrant(SourceFile file, Content content, long offset, long linesBefore, long finalSize,
                         Checkpoint resumedFrom, byte[] head, AtomicBoolean cancelled, ContentFormat format) {
 
     /**
@@ -33,14 +33,14 @@ public record ReadGrant(SourceFile file, FileChannel channel, long offset, long 
         try {
             if (format.compressed()) {
                 // its content is that of the compressed bytes it had when it was found quiet: any change is another
-                return channel.size() == finalSize && (head == null || ContentHead.matches(channel, head, finalSize));
+                return content.size() == finalSize && (head == null || ContentHead.matches(content, head, finalSize));
             }
             if (head != null && head.length < ContentFormat.MAGIC_BYTES && headRead != null
                     && ContentFormat.of(headRead).compressed()) {
                 // compressed data written into a file opened (nearly) empty: the lifecycle reads it as a new file
                 return false;
             }
-            return head == null || ContentHead.matches(channel, headRead != null ? headRead : head, readUpTo);
+            return head == null || ContentHead.matches(content, headRead != null ? headRead : head, readUpTo);
         } catch (IOException e) {
             return false;
         }

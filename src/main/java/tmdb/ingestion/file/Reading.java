@@ -35,7 +35,7 @@ final class Reading {
             }
             FileAccount account = file.account();
             AtomicBoolean cancelled = new AtomicBoolean();
-            ReadGrant grant = new ReadGrant(file.source(), file.channel(), account.readOffset(), account.linesRead(),
+            ReadGrant grant = new ReadGrant(file.source(), file.content(), account.readOffset(), account.linesRead(),
                     file.quietSize(), account.resumedFrom().orElse(null),
                     file.head() == null ? null : file.head().bytes(), cancelled, file.format());
             if (!context.readers.offer(grant)) {

@@ -43,8 +43,8 @@ final class Settling {
         }
         Checkpoint checkpoint = null;
         if ((failing || !file.moved()) && context.holdsWhatWasRead(file)) {
-            checkpoint = failing ? (account.linesRead() > 0 ? account.progress(file.identity(), file.channel()) : null)
-                    : account.completed(file.identity(), file.channel());
+            checkpoint = failing ? (account.linesRead() > 0 ? account.progress(file.identity(), file.content()) : null)
+                    : account.completed(file.identity(), file.content());
         }
         if (checkpoint == null) {
             finish(file);
@@ -173,11 +173,11 @@ final class Settling {
             FileState state = file.state();
             boolean reading = state == FileState.READ_REQUESTED || state == FileState.READING
                     || state == FileState.CAUGHT_UP || state == FileState.READ_FAILED;
-            if (!reading || file.moved() || file.channel() == null || !context.holdsWhatWasRead(file)) {
+            if (!reading || file.moved() || file.content() == null || !context.holdsWhatWasRead(file)) {
                 continue;
             }
             try {
-                file.account().progressToSave(file.identity(), file.channel()).ifPresent(checkpoint ->
+                file.account().progressToSave(file.identity(), file.content()).ifPresent(checkpoint ->
                         context.checkpoints.save(checkpoint).whenComplete((saved, error) -> {
                             if (error != null) {
                                 LOG.debug("Could not save the progress of {}: {}", checkpoint.file(),
@@ -205,7 +205,7 @@ final class Settling {
                 gone.add(source);
             } else if (file.state() != FileState.REWRITTEN && !file.moved() && context.holdsWhatWasRead(file)) {
                 try {
-                    checkpoints.put(source, file.account().progressAssuming(file.identity(), file.channel(), lines));
+                    checkpoints.put(source, file.account().progressAssuming(file.identity(), file.content(), lines));
                 } catch (IOException e) {
                     LOG.warn("Could not compute the checkpoint of {}: {}", file.identity(),
                             LifecycleContext.describe(e));

@@ -5,6 +5,7 @@ import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+
 /**
  * At every tick, each file is observed on disk and takes its next step: read on when it has new lines, settle once
  * every line is resolved and it has been quiet long enough, fail once its records are resolved after a failure, end
@@ -45,7 +46,7 @@ final class Stepping {
      */
     void afterRead(SourceFile source) {
         TrackedFile file = context.table.get(source);
-        if (file == null || file.state().ended() || file.channel() == null) {
+        if (file == null || file.state().ended() || file.content() == null) {
             return;
         }
         try {
@@ -153,7 +154,7 @@ final class Stepping {
     private boolean rewrittenIfSo(TrackedFile file, FileObservation observation) throws IOException {
         if (!observation.inPlace() || file.moved() || file.head() == null
                 || !FileTransitions.allows(file.state(), FileEvent.REWRITTEN)
-                || file.head().stillMatches(file.channel(), file.account().bytesHeld())
+                || file.head().stillMatches(file.content(), file.account().bytesHeld())
                 && !file.account().compressedChangedSince(observation.size())
                 && !file.turnedCompressed(observation.size())) {
             return false;

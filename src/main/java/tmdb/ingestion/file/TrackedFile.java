@@ -1,18 +1,20 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import tmdb.ingestion.content.Content;
+
 /**
- * One file, from its claim until its lifecycle ends here: its state, where it is, its open channel, its account and
+ * One file, from its claim until its lifecycle ends here: its state, where it is, its opened content, its account and
  * what the lifecycle observed of it. Only the lifecycle's thread touches it (there are no locks); the rest of the
  * pipeline knows the file by its immutable {@link SourceFile}. Every change of state goes through {@link #on}, which
  * checks it against {@link FileTransitions} and tells the {@link TransitionEffects}.
  * <p>
- * The file is read through one channel, opened when it was picked up and kept until its lifecycle ends, so that what
- * is read, counted and fingerprinted is the file that was picked up even if its path is replaced or it is moved.
+ * The file is read through one {@link tmdb.ingestion.content.Content}, opened when it was picked up and kept until its
+ * lifecycle ends, so that what is read, counted and fingerprinted is the file that was picked up even if its path is
+ * replaced or it is moved.
  */
 final class TrackedFile {
 
@@ -23,7 +25,7 @@ final class TrackedFile {
     private final Quietness quietness = new Quietness();
     private FileState state = FileState.CLAIMED;
     private Path location;
-    private FileChannel channel;
+    private Content content;
     private Object fileKey;
     private ContentHead head;
     private boolean claimedAgain;
@@ -88,8 +90,8 @@ final class TrackedFile {
         location = now;
     }
 
-    void opened(FileChannel openChannel, Object key, ContentHead firstBytes, ContentFormat contentFormat) {
-        channel = openChannel;
+    void opened(Content openContent, Object key, ContentHead firstBytes, ContentFormat contentFormat) {
+        content = openContent;
         fileKey = key;
         head = firstBytes;
         account.format(contentFormat);
@@ -132,11 +134,11 @@ final class TrackedFile {
      */
     boolean turnedCompressed(long size) throws IOException {
         return !format().compressed() && account.bytesAdmitted() < ContentFormat.MAGIC_BYTES
-                && size >= ContentFormat.MAGIC_BYTES && ContentFormat.of(channel).compressed();
+                && size >= ContentFormat.MAGIC_BYTES && ContentFormat.of(content).compressed();
     }
 
-    FileChannel channel() {
-        return channel;
+    Content content() {
+        return content;
     }
 
     Object fileKey() {
@@ -258,10 +260,10 @@ final class TrackedFile {
         retryOpenAtNanos = nanos;
     }
 
-    /** Closes its channel, unless a reader still holds it (then it is closed when the reader says it ended). */
+    /** Closes its content, unless a reader still holds it (then it is closed when the reader says it ended). */
     void closeWhenUnread() throws IOException {
-        if (channel != null && !readerActive) {
-            channel.close();
+        if (content != null && !readerActive) {
+            content.close();
         }
     }
 
@@ -269,7 +271,7 @@ final class TrackedFile {
     FilesSnapshot.FileView view() {
         long size;
         try {
-            size = channel.size();
+            size = content.size();
         } catch (IOException e) {
             size = account.bytesAdmitted();
         }

@@ -2,10 +2,11 @@ package tmdb.ingestion.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 
 import com.github.luben.zstd.ZstdDirectBufferDecompressingStreamNoFinalizer;
 import com.github.luben.zstd.ZstdIOException;
+
+import tmdb.ingestion.content.Content;
 
 /**
  * The content of a zstd file of one frame or several, with windows up to 2 GiB ({@code zstd --long=31}; the
@@ -27,8 +28,8 @@ final class ZstdSource extends DecompressedSource {
     private boolean ended;
     private IOException readFailure;
 
-    ZstdSource(FileChannel channel) {
-        super(channel);
+    ZstdSource(Content content) {
+        super(content);
     }
 
     @Override
@@ -101,7 +102,7 @@ final class ZstdSource extends DecompressedSource {
     private ByteBuffer refill(ByteBuffer toRefill) {
         toRefill.compact();
         try {
-            int read = channel.read(toRefill, nextInput);
+            int read = content.read(toRefill, nextInput);
             if (read > 0) {
                 nextInput += read;
             } else {

@@ -1,7 +1,6 @@
 package tmdb.ingestion.checkpoint;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +9,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import tmdb.ingestion.content.Content;
+import tmdb.ingestion.content.LocalFileContent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,13 +24,13 @@ class FileIdentityTest {
     Path dir;
 
     private FileIdentity identity(Path file, long covered) throws IOException {
-        try (FileChannel channel = FileChannel.open(file)) {
+        try (Content channel = LocalFileContent.open(file)) {
             return FileIdentity.of(NAME, channel, covered);
         }
     }
 
     private boolean matches(Checkpoint checkpoint, Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file)) {
+        try (Content channel = LocalFileContent.open(file)) {
             return FileIdentity.matches(checkpoint, NAME, channel);
         }
     }

@@ -3,7 +3,6 @@ package tmdb.ingestion.file;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +20,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+
+import tmdb.ingestion.content.Content;
+import tmdb.ingestion.content.LocalFileContent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,7 +74,7 @@ class CompressedReadingPropertiesTest {
 
     private static List<SourceLine> read(Path file, ContentFormat format, long offset, long linesBefore)
             throws IOException {
-        try (FileChannel channel = FileChannel.open(file)) {
+        try (Content channel = LocalFileContent.open(file)) {
             ReadGrant grant = new ReadGrant(SourceFile.of(1, "movie/new/a.jsonl.gz", "movie", "new", 0), channel,
                     offset, linesBefore, channel.size(), null, ContentHead.of(channel).bytes(), new AtomicBoolean(),
                     format);
@@ -132,7 +134,7 @@ class CompressedReadingPropertiesTest {
             Files.write(file, cut);
             List<SourceLine> read = new ArrayList<>();
             Throwable failure = null;
-            try (FileChannel channel = FileChannel.open(file)) {
+            try (Content channel = LocalFileContent.open(file)) {
                 ReadGrant grant = new ReadGrant(SourceFile.of(1, "movie/new/a.jsonl.gz", "movie", "new", 0),
                         channel, 0, 0, channel.size(), null, null, new AtomicBoolean(), format);
                 JsonlLineReader reader = JsonlLineReader.of(grant, 1 << 16, InFlightBudget.unbounded(), () -> false);
@@ -173,7 +175,7 @@ class CompressedReadingPropertiesTest {
         Path file = Files.createTempFile("compressed", ".jsonl.gz");
         try {
             Files.write(file, compressed(ContentFormat.GZIP, content(lines, true), List.of()));
-            try (FileChannel channel = FileChannel.open(file)) {
+            try (Content channel = LocalFileContent.open(file)) {
                 ReadGrant grant = new ReadGrant(SourceFile.of(1, "movie/new/a.jsonl.gz", "movie", "new", 0),
                         channel, 0, 0, channel.size(), null, ContentHead.of(channel).bytes(), new AtomicBoolean(),
                         ContentFormat.GZIP);

@@ -1,7 +1,6 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +8,9 @@ import java.nio.file.Path;
 import com.github.luben.zstd.Zstd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import tmdb.ingestion.content.Content;
+import tmdb.ingestion.content.LocalFileContent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,7 +22,7 @@ class ContentCheckTest {
 
     private ContentFormat check(String name, byte[] content) throws IOException {
         Path file = Files.write(dir.resolve(name), content);
-        try (FileChannel channel = FileChannel.open(file)) {
+        try (Content channel = LocalFileContent.open(file)) {
             return ContentCheck.formatOf(channel);
         }
     }

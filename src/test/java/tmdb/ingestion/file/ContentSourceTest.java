@@ -3,7 +3,6 @@ package tmdb.ingestion.file;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,9 @@ import java.util.zip.GZIPOutputStream;
 import com.github.luben.zstd.Zstd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import tmdb.ingestion.content.Content;
+import tmdb.ingestion.content.LocalFileContent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,7 +42,7 @@ class ContentSourceTest {
 
     private byte[] readAll(ContentFormat format, byte[] file, long from) throws IOException {
         Path path = Files.write(dir.resolve("f"), file);
-        try (FileChannel channel = FileChannel.open(path); ContentSource source = format.open(channel)) {
+        try (Content channel = LocalFileContent.open(path); ContentSource source = format.open(channel)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteBuffer buffer = ByteBuffer.allocate(1000);
             long position = from;

@@ -1,7 +1,6 @@
 package tmdb.ingestion.file;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.FileIdentity;
+import tmdb.ingestion.content.Content;
+import tmdb.ingestion.content.LocalFileContent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,14 +27,14 @@ class FileAccountTest {
     @TempDir
     Path dir;
 
-    private FileChannel channel;
+    private Content channel;
     private final FileAccount account = new FileAccount();
 
     @BeforeEach
     void open() throws IOException {
         Path path = dir.resolve("a.jsonl");
         Files.writeString(path, ("x".repeat(99) + "\n").repeat(5));
-        channel = FileChannel.open(path, StandardOpenOption.READ);
+        channel = LocalFileContent.open(path, StandardOpenOption.READ);
     }
 
     @AfterEach

@@ -1,6 +1,5 @@
 package tmdb.ingestion.file;
 
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.FileIdentity;
+import tmdb.ingestion.content.LocalFileContent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static tmdb.ingestion.file.LifecycleHarness.QUIET;
@@ -379,7 +379,7 @@ class FileLifecycleTest {
         assertThat(h.current.grants.get(0).offset()).as("one of other bytes").isZero();
 
         h.restart(LifecycleHarness.Ending.CRASH, false);
-        try (var channel = FileChannel.open(file)) {
+        try (var channel = LocalFileContent.open(file)) {
             h.durable.save(new Checkpoint(identity, lineLength, FileIdentity.of(identity, channel, lineLength)
                     .fingerprint(), 1, lineLength, 1, List.of(), false));
         }

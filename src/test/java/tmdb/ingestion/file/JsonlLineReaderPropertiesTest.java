@@ -2,7 +2,6 @@ package tmdb.ingestion.file;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+
+import tmdb.ingestion.content.Content;
+import tmdb.ingestion.content.LocalFileContent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,7 +71,7 @@ class JsonlLineReaderPropertiesTest {
     /** Every line a reader of the file from this offset gives, and the reader itself for its counts. */
     private static List<SourceLine> read(Path file, long offset, long linesBefore, int maxLineBytes,
                                          List<JsonlLineReader> readers) throws IOException {
-        try (FileChannel channel = FileChannel.open(file)) {
+        try (Content channel = LocalFileContent.open(file)) {
             JsonlLineReader reader = JsonlLineReader.from(channel, offset, linesBefore, maxLineBytes, () -> false,
                     JsonlLineReader.ANY_SIZE);
             readers.add(reader);

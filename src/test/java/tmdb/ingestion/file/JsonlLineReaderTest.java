@@ -2,7 +2,6 @@ package tmdb.ingestion.file;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import tmdb.ingestion.content.Content;
+import tmdb.ingestion.content.LocalFileContent;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -29,11 +31,11 @@ class JsonlLineReaderTest {
     @TempDir
     Path dir;
 
-    private final List<FileChannel> open = new ArrayList<>();
+    private final List<Content> open = new ArrayList<>();
 
     @AfterEach
     void close() throws IOException {
-        for (FileChannel channel : open) {
+        for (Content channel : open) {
             channel.close();
         }
     }
@@ -44,9 +46,9 @@ class JsonlLineReaderTest {
         return lines;
     }
 
-    private FileChannel channel(Path file) {
+    private Content channel(Path file) {
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            Content channel = LocalFileContent.open(file, StandardOpenOption.READ);
             open.add(channel);
             return channel;
         } catch (IOException e) {
@@ -180,7 +182,7 @@ class JsonlLineReaderTest {
     @Test
     void endsBeforeALineWithoutLineEndingWhileTheFileMayStillGrowAndReadsItWholeOnceItArrived() throws IOException {
         Path file = Files.writeString(dir.resolve("growing.jsonl"), "{\"a\":1}\n{\"b\":");
-        FileChannel channel = channel(file);
+        Content channel = channel(file);
 
         JsonlLineReader first = JsonlLineReader.from(channel, 0, 0, 1024, () -> false, -1);
         assertThat(readAll(first)).extracting(JsonlLineReaderTest::text).containsExactly("{\"a\":1}");
@@ -201,7 +203,7 @@ class JsonlLineReaderTest {
     @Test
     void readsALastLineWithoutLineEndingOnceTheFileIsFinished() throws IOException {
         Path file = Files.writeString(dir.resolve("last.jsonl"), "{\"a\":1}\n{\"b\":2}");
-        FileChannel channel = channel(file);
+        Content channel = channel(file);
         JsonlLineReader before = JsonlLineReader.from(channel, 0, 0, 1024, () -> false, Files.size(file) + 1);
         assertThat(readAll(before)).as("the data does not end where the file was found quiet").hasSize(1);
 

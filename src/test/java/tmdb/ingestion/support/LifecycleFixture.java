@@ -83,7 +83,7 @@ public final class LifecycleFixture implements AutoCloseable {
         if (grant == null) {
             throw new AssertionError("the lifecycle did not give movie/new/" + name + " to a reader");
         }
-        JsonlLineReader reader = JsonlLineReader.from(grant.channel(), grant.offset(), grant.linesBefore(), 1 << 20,
+        JsonlLineReader reader = JsonlLineReader.from(grant.content(), grant.offset(), grant.linesBefore(), 1 << 20,
                 () -> false, JsonlLineReader.ANY_SIZE);
         List<SourceLine> chunk = new ArrayList<>();
         reader.forEachRemaining(chunk::add);
