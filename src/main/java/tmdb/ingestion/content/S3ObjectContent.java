@@ -1,0 +1,146 @@
+package tmdb.ingestion.content;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * An object's bytes, read by position as a file's are, through ranged GETs conditioned on the listed ETag: one
+ * stream is kept open while reads go forward from where the last one ended, and a read anywhere else (a resume from
+ * a checkpoint, a fingerprint, a head check) opens another at that byte, so nothing before a resume point is fetched.
+ * A stream that fails, or that the SDK aborted while it stood idle, is opened again once at the same byte; a second
+ * failure is the caller's, as a file's read error is. The object's size is the listed one: an object never grows.
+ */
+public final class S3ObjectContent implements Content {
+
+    private static final int PRECONDITION_FAILED = 412;
+    private static final int DIRECT_CHUNK_BYTES = 1 << 16;
+
+    private final S3Client s3;
+    private final StoredObject object;
+    private ResponseInputStream<GetObjectResponse> stream;
+    private long streamPosition;
+    private int requests;
+
+    public S3ObjectContent(S3Client s3, StoredObject object) {
+        this.s3 = s3;
+        this.object = object;
+    }
+
+    public StoredObject object() {
+        return object;
+    }
+
+    @Override
+    public long size() {
+        return object.size();
+    }
+
+    @Override
+    public int read(ByteBuffer target, long position) throws IOException {
+        if (position >= object.size()) {
+            return -1;
+        }
+        if (!target.hasRemaining()) {
+            return 0;
+        }
+        if (stream == null || streamPosition != position) {
+            open(position);
+        }
+        int read;
+        try {
+            read = readOnce(target);
+        } catch (IOException | SdkException failed) {
+            open(position);
+            read = readAgain(target, position);
+        }
+        if (read < 0) {
+            closeStream();
+            throw new IOException(object.uri() + " ended at byte " + position + " of the " + object.size()
+                    + " it was listed with");
+        }
+        streamPosition += read;
+        return read;
+    }
+
+    private int readAgain(ByteBuffer target, long position) throws IOException {
+        try {
+            return readOnce(target);
+        } catch (IOException | SdkException e) {
+            closeStream();
+            throw new IOException("Reading " + object.uri() + " at byte " + position + " failed twice: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One read of the stream, so that a failure leaves the buffer as it was and the read can be made again at the
+     * same byte (a channel over the stream would read on into the buffer and fail with bytes already in it).
+     */
+    private int readOnce(ByteBuffer target) throws IOException {
+        if (target.hasArray()) {
+            int read = stream.read(target.array(), target.arrayOffset() + target.position(), target.remaining());
+            if (read > 0) {
+                target.position(target.position() + read);
+            }
+            return read;
+        }
+        byte[] chunk = new byte[Math.min(target.remaining(), DIRECT_CHUNK_BYTES)];
+        int read = stream.read(chunk);
+        if (read > 0) {
+            target.put(chunk, 0, read);
+        }
+        return read;
+    }
+
+    /** The GET requests made so far: one per stream opened. */
+    public int requests() {
+        return requests;
+    }
+
+    private void open(long position) throws IOException {
+        closeStream();
+        requests++;
+        try {
+            stream = s3.getObject(request -> request.bucket(object.bucket()).key(object.key())
+                    .range("bytes=" + position + "-").ifMatch(object.eTag()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == PRECONDITION_FAILED) {
+                throw new ObjectReplacedException(object, position);
+            }
+            throw new IOException("Could not read " + object.uri() + " from byte " + position + ": S3 answered "
+                    + e.statusCode() + " " + errorCode(e), e);
+        } catch (SdkException e) {
+            throw new IOException("Could not read " + object.uri() + " from byte " + position + ": "
+                    + e.getMessage(), e);
+        }
+        streamPosition = position;
+    }
+
+    private static String errorCode(S3Exception e) {
+        return e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+    }
+
+    /** Drops the open stream without reading the rest of the object (which closing it would). */
+    private void closeStream() {
+        if (stream != null) {
+            stream.abort();
+            try {
+                stream.close();
+            } catch (IOException | SdkException alreadyAborted) {
+                // nothing left to release
+            }
+            stream = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeStream();
+    }
+}

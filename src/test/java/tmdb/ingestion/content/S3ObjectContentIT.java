@@ -1,0 +1,246 @@
+package tmdb.ingestion.content;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import tmdb.ingestion.file.JsonlLineReader;
+import tmdb.ingestion.file.SourceLine;
+import tmdb.ingestion.support.S3ProxyServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * An object read by position as a file is, against a real S3-compatible server (S3Proxy in this JVM): forward reads
+ * share one GET, a read elsewhere (a resume) asks for that byte on, a stream that fails is opened again at the same
+ * byte, and an object replaced under its key, missing or refused is named with what happened.
+ */
+class S3ObjectContentIT {
+
+    private static final String BUCKET = "tmdb-raw";
+    private static final int LINES = 2_000;
+
+    private static S3ProxyServer server;
+    private static S3Client s3;
+    private static byte[] jsonl;
+    private static final List<Long> lineStarts = new ArrayList<>();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = S3ProxyServer.start();
+        s3 = server.client();
+        s3.createBucket(request -> request.bucket(BUCKET));
+        StringBuilder text = new StringBuilder();
+        for (int line = 1; line <= LINES; line++) {
+            lineStarts.add((long) text.toString().getBytes(StandardCharsets.UTF_8).length);
+            text.append("{\"movie_id\": ").append(line).append(", \"movie_detail\": {\"title\": \"Titre ").append(line)
+                    .append(" — 千と千尋\"}}\n");
+        }
+        jsonl = text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        s3.close();
+        server.close();
+    }
+
+    private static StoredObject put(String key, byte[] bytes) {
+        String eTag = s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes)).eTag();
+        return new StoredObject(BUCKET, key, bytes.length, eTag);
+    }
+
+    private static List<SourceLine> lines(Content content, long offset, long linesBefore) throws IOException {
+        JsonlLineReader reader = JsonlLineReader.from(content, offset, linesBefore, 1 << 20, () -> false,
+                JsonlLineReader.ANY_SIZE);
+        List<SourceLine> lines = new ArrayList<>();
+        reader.forEachRemaining(lines::add);
+        return lines;
+    }
+
+    private static String text(SourceLine line) {
+        return new String(line.bytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsAWholeObjectLineByLineInOneRequest() throws IOException {
+        StoredObject object = put("movie/new/whole.jsonl", jsonl);
+        try (S3ObjectContent content = new S3ObjectContent(s3, object)) {
+            List<SourceLine> lines = lines(content, 0, 0);
+
+            assertThat(lines).hasSize(LINES);
+            assertThat(text(lines.get(0))).startsWith("{\"movie_id\": 1,");
+            assertThat(lines.get(LINES - 1).number()).isEqualTo(LINES);
+            assertThat(content.requests()).as("forward reads share one GET").isEqualTo(1);
+        }
+        assertThat(object.uri()).isEqualTo("s3://tmdb-raw/movie/new/whole.jsonl");
+    }
+
+    @Test
+    void aResumeAsksForItsByteOnwardsOnly() throws IOException {
+        StoredObject object = put("movie/new/resumed.jsonl", jsonl);
+        int resumeAfter = 1_500;
+        try (S3ObjectContent content = new S3ObjectContent(s3, object)) {
+            List<SourceLine> lines = lines(content, lineStarts.get(resumeAfter), resumeAfter);
+
+            assertThat(lines).hasSize(LINES - resumeAfter);
+            assertThat(lines.get(0).number()).isEqualTo(resumeAfter + 1);
+            assertThat(text(lines.get(0))).startsWith("{\"movie_id\": " + (resumeAfter + 1) + ",");
+            assertThat(content.requests()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void readsAnyPositionAsTheFileWouldGiveIt() throws IOException {
+        StoredObject object = put("movie/old/random.jsonl", jsonl);
+        Random random = new Random(23);
+        try (S3ObjectContent content = new S3ObjectContent(s3, object)) {
+            for (int i = 0; i < 40; i++) {
+                long position = random.nextInt(jsonl.length);
+                ByteBuffer target = ByteBuffer.allocate(1 + random.nextInt(300));
+                int read = content.read(target, position);
+
+                assertThat(read).isPositive();
+                assertThat(ByteBuffer.wrap(target.array(), 0, read))
+                        .isEqualTo(ByteBuffer.wrap(jsonl, (int) position, read));
+            }
+            assertThat(content.read(ByteBuffer.allocate(10), jsonl.length)).as("at the end").isEqualTo(-1);
+            assertThat(content.size()).isEqualTo(jsonl.length);
+            assertThat(content.requests()).as("one GET per jump, none at the end").isBetween(1, 40);
+        }
+    }
+
+    @Test
+    void aStreamThatFailsIsOpenedAgainAtTheSameByte() throws IOException {
+        StoredObject object = put("person/change/flaky.jsonl", jsonl);
+        AtomicInteger gets = new AtomicInteger();
+        S3Client failingOnce = failing(s3, gets, get -> get == 1 ? 10_000 : Integer.MAX_VALUE);
+        try (S3ObjectContent content = new S3ObjectContent(failingOnce, object)) {
+            List<SourceLine> lines = lines(content, 0, 0);
+
+            assertThat(lines).hasSize(LINES);
+            assertThat(lines.stream().map(S3ObjectContentIT::text).toList())
+                    .isEqualTo(List.of(new String(jsonl, StandardCharsets.UTF_8).split("\n")));
+            assertThat(content.requests()).isEqualTo(2);
+            assertThat(gets).hasValue(2);
+        }
+    }
+
+    @Test
+    void aStreamThatFailsTwiceIsTheReadersError() throws IOException {
+        StoredObject object = put("person/change/broken.jsonl", jsonl);
+        S3Client failingAgain = failing(s3, new AtomicInteger(), get -> get == 1 ? 100 : 0);
+        try (S3ObjectContent content = new S3ObjectContent(failingAgain, object)) {
+            ByteBuffer target = ByteBuffer.allocate(4096);
+            int first = content.read(target, 0);
+            assertThat(first).isBetween(1, 100);
+            assertThatThrownBy(() -> content.read(target, first))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("Reading s3://tmdb-raw/person/change/broken.jsonl at byte " + first + " failed twice: "
+                            + "connection reset (test)");
+            assertThat(target.position()).as("nothing of a failed read lands in the buffer").isEqualTo(first);
+        }
+    }
+
+    @Test
+    void anObjectReplacedUnderItsKeyIsNotReadOn() throws IOException {
+        StoredObject object = put("tv_series/new/replaced.jsonl", jsonl);
+        try (S3ObjectContent content = new S3ObjectContent(s3, object)) {
+            assertThat(content.read(ByteBuffer.allocate(100), 0)).isPositive();
+            put("tv_series/new/replaced.jsonl", "{\"tv_series_id\": 1}\n".getBytes(StandardCharsets.UTF_8));
+
+            assertThatThrownBy(() -> content.read(ByteBuffer.allocate(100), 5_000))
+                    .isInstanceOf(ObjectReplacedException.class)
+                    .hasMessage("s3://tmdb-raw/tv_series/new/replaced.jsonl was replaced while it was read (its ETag "
+                            + "is no longer " + object.eTag() + "): reading stopped at byte 5000 of "
+                            + jsonl.length);
+        }
+    }
+
+    @Test
+    void aMissingObjectOrARefusedReadIsNamed() {
+        StoredObject object = put("movie/change/gone.jsonl", jsonl);
+        s3.deleteObject(request -> request.bucket(BUCKET).key(object.key()));
+        try (S3ObjectContent content = new S3ObjectContent(s3, object)) {
+            assertThatThrownBy(() -> content.read(ByteBuffer.allocate(10), 0))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("Could not read s3://tmdb-raw/movie/change/gone.jsonl from byte 0: S3 "
+                            + "answered 404 NoSuchKey");
+        }
+        StoredObject kept = put("movie/change/kept.jsonl", jsonl);
+        try (S3Client wrongSecret = server.client("not-the-secret");
+             S3ObjectContent content = new S3ObjectContent(wrongSecret, kept)) {
+            assertThatThrownBy(() -> content.read(ByteBuffer.allocate(10), 0))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("Could not read s3://tmdb-raw/movie/change/kept.jsonl from byte 0: S3 "
+                            + "answered 403");
+        }
+    }
+
+    /** A client whose n-th GET's stream throws after the bytes {@code failAfter} gives for n (from 1). */
+    private static S3Client failing(S3Client real, AtomicInteger gets, IntFunction<Integer> failAfter) {
+        return new S3Client() {
+            @Override
+            public ResponseInputStream<GetObjectResponse> getObject(GetObjectRequest request) {
+                int limit = failAfter.apply(gets.incrementAndGet());
+                ResponseInputStream<GetObjectResponse> stream = real.getObject(request);
+                return new ResponseInputStream<>(stream.response(),
+                        AbortableInputStream.create(new FailingAfter(stream, limit), stream::abort));
+            }
+
+            @Override
+            public String serviceName() {
+                return real.serviceName();
+            }
+
+            @Override
+            public void close() {
+                // the real client is the test's
+            }
+        };
+    }
+
+    private static final class FailingAfter extends FilterInputStream {
+        private int left;
+
+        FailingAfter(InputStream in, int limit) {
+            super(in);
+            left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                throw new IOException("connection reset (test)");
+            }
+            int read = super.read(b, off, Math.min(len, left));
+            if (read > 0) {
+                left -= read;
+            }
+            return read;
+        }
+    }
+}
