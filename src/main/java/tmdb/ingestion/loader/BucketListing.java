@@ -1,0 +1,87 @@
+package tmdb.ingestion.loader;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.camel.util.AntPathMatcher;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import tmdb.ingestion.content.StoredObject;
+
+/**
+ * Lists the objects of one type and label in a bucket, as a folder's listing lists its files: the objects directly
+ * under {@code <prefix><type>/<label>/} whose names match {@code ingestion.file.include} (the same Ant patterns as
+ * the folders'), page by page; deeper keys ({@code .done/} and any other "folder") are not the label's, as
+ * subfolders are not a folder's. Keys ending with {@code /} (folder markers some tools write) are not objects to
+ * read.
+ */
+public final class BucketListing {
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final String[] includes;
+    private final int pageSize;
+
+    /**
+     * @param prefix   ends with {@code /}, or is empty for the bucket's root
+     * @param includes comma-separated Ant patterns, as {@code ingestion.file.include}
+     * @param pageSize keys per listing request (S3 answers at most 1,000)
+     */
+    public BucketListing(S3Client s3, String bucket, String prefix, String includes, int pageSize) {
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("the prefix of bucket " + bucket + " must end with / (or be empty): "
+                    + prefix);
+        }
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.prefix = prefix;
+        this.includes = Arrays.stream(includes.split(",")).map(String::trim).filter(pattern -> !pattern.isEmpty())
+                .toArray(String[]::new);
+        this.pageSize = pageSize;
+    }
+
+    /** Where the objects of a type and label are: {@code <prefix><type>/<label>/}. */
+    public String folderOf(String type, String label) {
+        return prefix + type + "/" + label + "/";
+    }
+
+    /**
+     * The objects to read of a type and label, in key order.
+     *
+     * @throws BucketNotListedException when S3 refuses or fails the listing (nothing is known of the folder then)
+     */
+    public List<StoredObject> list(String type, String label) {
+        String folder = folderOf(type, label);
+        List<StoredObject> objects = new ArrayList<>();
+        try {
+            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request -> request.bucket(bucket)
+                    .prefix(folder).delimiter("/").maxKeys(pageSize))) {
+                for (S3Object object : page.contents()) {
+                    String name = object.key().substring(folder.length());
+                    if (!name.isEmpty() && AntPathMatcher.INSTANCE.anyMatch(includes, name, true)) {
+                        objects.add(new StoredObject(bucket, object.key(), object.size(), object.eTag()));
+                    }
+                }
+            }
+        } catch (S3Exception e) {
+            throw new BucketNotListedException("s3://" + bucket + "/" + folder + " could not be listed: S3 answered "
+                    + e.statusCode() + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorCode()), e);
+        } catch (SdkException e) {
+            throw new BucketNotListedException("s3://" + bucket + "/" + folder + " could not be listed: "
+                    + e.getMessage(), e);
+        }
+        return objects;
+    }
+
+    /** A listing that did not complete: S3 refused it (permissions, no such bucket) or could not be reached. */
+    public static final class BucketNotListedException extends RuntimeException {
+        BucketNotListedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package tmdb.ingestion.loader;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import tmdb.ingestion.content.StoredObject;
+import tmdb.ingestion.support.S3ProxyServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A bucket's type and label listed as a folder is, against S3Proxy: the objects directly under the label's prefix
+ * that match the file patterns, over several pages, with their sizes and ETags; nothing deeper, no folder marker, no
+ * other label; a listing S3 refuses named with its answer.
+ */
+class BucketListingIT {
+
+    private static final String BUCKET = "tmdb-landing";
+    private static final String INCLUDES = "*.jsonl,*.jsonl.gz,*.jsonl.zst";
+
+    private static S3ProxyServer server;
+    private static S3Client s3;
+    private static final List<StoredObject> expected = new ArrayList<>();
+
+    @BeforeAll
+    static void fillTheBucket() throws Exception {
+        server = S3ProxyServer.start();
+        s3 = server.client();
+        s3.createBucket(request -> request.bucket(BUCKET));
+        for (String name : List.of("a.jsonl", "b.jsonl.gz", "c.jsonl.zst", "d.jsonl", "e.jsonl")) {
+            expected.add(put("in/movie/new/" + name, "{\"movie_id\": 1}\n" + name));
+        }
+        for (String key : List.of("in/movie/new/", "in/movie/new/.done/old.jsonl", "in/movie/new/notes.txt",
+                "in/movie/new/sub/deep.jsonl", "in/movie/newer/f.jsonl", "in/movie/old/g.jsonl",
+                "movie/new/outside-the-prefix.jsonl")) {
+            put(key, "x\n");
+        }
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        s3.close();
+        server.close();
+    }
+
+    private static StoredObject put(String key, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        String eTag = s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes)).eTag();
+        return new StoredObject(BUCKET, key, bytes.length, eTag);
+    }
+
+    @Test
+    void listsTheLabelsObjectsThatMatchOverSeveralPages() {
+        BucketListing listing = new BucketListing(s3, BUCKET, "in/", INCLUDES, 2);
+
+        assertThat(listing.folderOf("movie", "new")).isEqualTo("in/movie/new/");
+        assertThat(listing.list("movie", "new")).containsExactlyElementsOf(expected);
+        assertThat(listing.list("movie", "old")).extracting(StoredObject::uri)
+                .containsExactly("s3://tmdb-landing/in/movie/old/g.jsonl");
+        assertThat(listing.list("person", "new")).isEmpty();
+    }
+
+    @Test
+    void anEmptyPrefixListsFromTheBucketsRoot() {
+        BucketListing listing = new BucketListing(s3, BUCKET, "", INCLUDES, 1000);
+
+        assertThat(listing.list("movie", "new")).extracting(StoredObject::key)
+                .containsExactly("movie/new/outside-the-prefix.jsonl");
+    }
+
+    @Test
+    void aListingS3RefusesIsNamed() {
+        assertThatThrownBy(() -> new BucketListing(s3, "no-such-bucket", "in/", INCLUDES, 1000).list("movie", "new"))
+                .isInstanceOf(BucketListing.BucketNotListedException.class)
+                .hasMessage("s3://no-such-bucket/in/movie/new/ could not be listed: S3 answered 404 NoSuchBucket");
+        try (S3Client wrongSecret = server.client("not-the-secret")) {
+            assertThatThrownBy(() -> new BucketListing(wrongSecret, BUCKET, "in/", INCLUDES, 1000).list("movie", "new"))
+                    .isInstanceOf(BucketListing.BucketNotListedException.class)
+                    .hasMessageStartingWith("s3://tmdb-landing/in/movie/new/ could not be listed: S3 answered 403");
+        }
+    }
+
+    @Test
+    void aPrefixMustEndWithASlash() {
+        assertThatThrownBy(() -> new BucketListing(s3, BUCKET, "in", INCLUDES, 1000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the prefix of bucket tmdb-landing must end with / (or be empty): in");
+    }
+}
