@@ -12,9 +12,13 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * An object's bytes, read by position as a file's are, through ranged GETs conditioned on the listed ETag: one
  * stream is kept open while reads go forward from where the last one ended, and a read anywhere else (a resume from
- * a checkpoint, a fingerprint, a head check) opens another at that byte, so nothing before a resume point is fetched.
- * A stream that fails, or that the SDK aborted while it stood idle, is opened again once at the same byte; a second
- * failure is the caller's, as a file's read error is. The object's size is the listed one: an object never grows.
+ * a checkpoint) opens another at that byte, so nothing before a resume point is fetched. A stream that fails, ends
+ * early, or that the SDK aborted while it stood idle, is opened again once at the same byte; a second failure is the
+ * caller's, as a file's read error is. The object's size is the listed one: an object never grows.
+ * <p>
+ * Reads are serialised (the stream and its position are one piece of state); a read by another thread in between,
+ * at another position, costs the reader a new GET, so what only checks an object (its identity, whether it changed)
+ * uses its ETag rather than its bytes.
  */
 public final class S3ObjectContent implements Content {
 
@@ -26,6 +30,7 @@ public final class S3ObjectContent implements Content {
     private ResponseInputStream<GetObjectResponse> stream;
     private long streamPosition;
     private int requests;
+    private byte[] directChunk;
 
     public S3ObjectContent(S3Client s3, StoredObject object) {
         this.s3 = s3;
@@ -42,7 +47,7 @@ public final class S3ObjectContent implements Content {
     }
 
     @Override
-    public int read(ByteBuffer target, long position) throws IOException {
+    public synchronized int read(ByteBuffer target, long position) throws IOException {
         if (position >= object.size()) {
             return -1;
         }
@@ -56,26 +61,31 @@ public final class S3ObjectContent implements Content {
         try {
             read = readOnce(target);
         } catch (IOException | SdkException failed) {
-            open(position);
-            read = readAgain(target, position);
+            read = -1;
         }
         if (read < 0) {
-            closeStream();
-            throw new IOException(object.uri() + " ended at byte " + position + " of the " + object.size()
-                    + " it was listed with");
+            open(position);
+            read = readAgain(target, position);
         }
         streamPosition += read;
         return read;
     }
 
     private int readAgain(ByteBuffer target, long position) throws IOException {
+        int read;
         try {
-            return readOnce(target);
+            read = readOnce(target);
         } catch (IOException | SdkException e) {
             closeStream();
             throw new IOException("Reading " + object.uri() + " at byte " + position + " failed twice: "
                     + e.getMessage(), e);
         }
+        if (read < 0) {
+            closeStream();
+            throw new IOException("Reading " + object.uri() + " at byte " + position + " failed twice: it ended "
+                    + "there, and it was listed with " + object.size() + " bytes");
+        }
+        return read;
     }
 
     /**
@@ -90,16 +100,18 @@ public final class S3ObjectContent implements Content {
             }
             return read;
         }
-        byte[] chunk = new byte[Math.min(target.remaining(), DIRECT_CHUNK_BYTES)];
-        int read = stream.read(chunk);
+        if (directChunk == null) {
+            directChunk = new byte[DIRECT_CHUNK_BYTES];
+        }
+        int read = stream.read(directChunk, 0, Math.min(target.remaining(), directChunk.length));
         if (read > 0) {
-            target.put(chunk, 0, read);
+            target.put(directChunk, 0, read);
         }
         return read;
     }
 
     /** The GET requests made so far: one per stream opened. */
-    public int requests() {
+    public synchronized int requests() {
         return requests;
     }
 
@@ -118,6 +130,13 @@ public final class S3ObjectContent implements Content {
         } catch (SdkException e) {
             throw new IOException("Could not read " + object.uri() + " from byte " + position + ": "
                     + e.getMessage(), e);
+        }
+        String range = stream.response().contentRange();
+        if (range == null ? position != 0 : !range.startsWith("bytes " + position + "-")) {
+            closeStream();
+            throw new IOException("Could not read " + object.uri() + " from byte " + position + ": the store "
+                    + "answered with " + (range == null ? "the whole object" : "the range " + range)
+                    + " (it does not serve ranges as S3 does)");
         }
         streamPosition = position;
     }
@@ -140,7 +159,7 @@ public final class S3ObjectContent implements Content {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closeStream();
     }
 }

@@ -16,10 +16,13 @@ import tmdb.ingestion.content.StoredObject;
  * Lists the objects of one type and label in a bucket, as a folder's listing lists its files: the objects directly
  * under {@code <prefix><type>/<label>/} whose names match {@code ingestion.file.include} (the same Ant patterns as
  * the folders'), page by page; deeper keys ({@code .done/} and any other "folder") are not the label's, as
- * subfolders are not a folder's. Keys ending with {@code /} (folder markers some tools write) are not objects to
- * read.
+ * subfolders are not a folder's. Hidden names (a leading dot: a tool's partial upload) are skipped, as the folders
+ * skip them, and so is the label's folder marker (a key ending with {@code /} that some tools write).
  */
 public final class BucketListing {
+
+    /** S3 answers at most this many keys per listing request. */
+    public static final int MAX_PAGE_SIZE = 1000;
 
     private final S3Client s3;
     private final String bucket;
@@ -30,12 +33,16 @@ public final class BucketListing {
     /**
      * @param prefix   ends with {@code /}, or is empty for the bucket's root
      * @param includes comma-separated Ant patterns, as {@code ingestion.file.include}
-     * @param pageSize keys per listing request (S3 answers at most 1,000)
+     * @param pageSize keys per listing request, 1 to {@link #MAX_PAGE_SIZE}
      */
     public BucketListing(S3Client s3, String bucket, String prefix, String includes, int pageSize) {
         if (!prefix.isEmpty() && !prefix.endsWith("/")) {
             throw new IllegalArgumentException("the prefix of bucket " + bucket + " must end with / (or be empty): "
                     + prefix);
+        }
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("a listing page holds 1 to " + MAX_PAGE_SIZE + " keys, not "
+                    + pageSize);
         }
         this.s3 = s3;
         this.bucket = bucket;
@@ -63,7 +70,8 @@ public final class BucketListing {
                     .prefix(folder).delimiter("/").maxKeys(pageSize))) {
                 for (S3Object object : page.contents()) {
                     String name = object.key().substring(folder.length());
-                    if (!name.isEmpty() && AntPathMatcher.INSTANCE.anyMatch(includes, name, true)) {
+                    if (!name.isEmpty() && !name.startsWith(".")
+                            && AntPathMatcher.INSTANCE.anyMatch(includes, name, true)) {
                         objects.add(new StoredObject(bucket, object.key(), object.size(), object.eTag()));
                     }
                 }

@@ -131,7 +131,7 @@ class S3ObjectContentIT {
     void aStreamThatFailsIsOpenedAgainAtTheSameByte() throws IOException {
         StoredObject object = put("person/change/flaky.jsonl", jsonl);
         AtomicInteger gets = new AtomicInteger();
-        S3Client failingOnce = failing(s3, gets, get -> get == 1 ? 10_000 : Integer.MAX_VALUE);
+        S3Client failingOnce = failing(s3, gets, get -> get == 1 ? 10_000 : Integer.MAX_VALUE, false);
         try (S3ObjectContent content = new S3ObjectContent(failingOnce, object)) {
             List<SourceLine> lines = lines(content, 0, 0);
 
@@ -144,18 +144,70 @@ class S3ObjectContentIT {
     }
 
     @Test
-    void aStreamThatFailsTwiceIsTheReadersError() throws IOException {
+    void aStreamThatEndsEarlyIsOpenedAgainAtTheSameByte() throws IOException {
+        StoredObject object = put("person/change/cut.jsonl", jsonl);
+        AtomicInteger gets = new AtomicInteger();
+        S3Client cutOnce = failing(s3, gets, get -> get == 1 ? 7_000 : Integer.MAX_VALUE, true);
+        try (S3ObjectContent content = new S3ObjectContent(cutOnce, object)) {
+            assertThat(lines(content, 0, 0)).hasSize(LINES);
+            assertThat(content.requests()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aStreamThatFailsTwiceIsTheReadersError() {
         StoredObject object = put("person/change/broken.jsonl", jsonl);
-        S3Client failingAgain = failing(s3, new AtomicInteger(), get -> get == 1 ? 100 : 0);
+        S3Client failingAgain = failing(s3, new AtomicInteger(), get -> get == 1 ? 100 : 0, false);
         try (S3ObjectContent content = new S3ObjectContent(failingAgain, object)) {
             ByteBuffer target = ByteBuffer.allocate(4096);
-            int first = content.read(target, 0);
-            assertThat(first).isBetween(1, 100);
-            assertThatThrownBy(() -> content.read(target, first))
+            long position = 0;
+            IOException failure = null;
+            for (int read = 0; read < 100 && failure == null; read++) {
+                try {
+                    position += content.read(target, position);
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+
+            assertThat(position).as("the first stream's bytes").isEqualTo(100);
+            assertThat(failure).hasMessage("Reading s3://tmdb-raw/person/change/broken.jsonl at byte 100 failed "
+                    + "twice: connection reset (test)");
+            assertThat(target.position()).as("nothing of a failed read lands in the buffer").isEqualTo(100);
+        }
+    }
+
+    @Test
+    void readsIntoDirectBuffersToo() throws IOException {
+        StoredObject object = put("movie/new/direct.jsonl", jsonl);
+        ByteBuffer all = ByteBuffer.allocateDirect(jsonl.length);
+        try (S3ObjectContent content = new S3ObjectContent(s3, object)) {
+            while (all.hasRemaining()) {
+                ByteBuffer slice = all.slice(all.position(), Math.min(1000, all.remaining()));
+                int read = content.read(slice, all.position());
+                assertThat(read).isPositive();
+                all.position(all.position() + read);
+            }
+        }
+        byte[] copy = new byte[jsonl.length];
+        all.flip().get(copy);
+        assertThat(copy).isEqualTo(jsonl);
+    }
+
+    @Test
+    void aStoreThatIgnoresTheRangeIsNotReadFromTheWrongByte() {
+        StoredObject object = put("movie/new/no-ranges.jsonl", jsonl);
+        S3Client noRanges = new DelegatingS3(s3) {
+            @Override
+            public ResponseInputStream<GetObjectResponse> getObject(GetObjectRequest request) {
+                return s3.getObject(request.toBuilder().range(null).build());
+            }
+        };
+        try (S3ObjectContent content = new S3ObjectContent(noRanges, object)) {
+            assertThatThrownBy(() -> content.read(ByteBuffer.allocate(10), 500))
                     .isInstanceOf(IOException.class)
-                    .hasMessage("Reading s3://tmdb-raw/person/change/broken.jsonl at byte " + first + " failed twice: "
-                            + "connection reset (test)");
-            assertThat(target.position()).as("nothing of a failed read lands in the buffer").isEqualTo(first);
+                    .hasMessage("Could not read s3://tmdb-raw/movie/new/no-ranges.jsonl from byte 500: the store "
+                            + "answered with the whole object (it does not serve ranges as S3 does)");
         }
     }
 
@@ -194,35 +246,50 @@ class S3ObjectContentIT {
         }
     }
 
-    /** A client whose n-th GET's stream throws after the bytes {@code failAfter} gives for n (from 1). */
-    private static S3Client failing(S3Client real, AtomicInteger gets, IntFunction<Integer> failAfter) {
-        return new S3Client() {
+    /**
+     * A client whose n-th GET's stream gives the bytes {@code limitFor} gives for n (from 1), then throws, or ends as
+     * if the object ended there.
+     */
+    private static S3Client failing(S3Client real, AtomicInteger gets, IntFunction<Integer> limitFor,
+                                    boolean endsInstead) {
+        return new DelegatingS3(real) {
             @Override
             public ResponseInputStream<GetObjectResponse> getObject(GetObjectRequest request) {
-                int limit = failAfter.apply(gets.incrementAndGet());
+                int limit = limitFor.apply(gets.incrementAndGet());
                 ResponseInputStream<GetObjectResponse> stream = real.getObject(request);
                 return new ResponseInputStream<>(stream.response(),
-                        AbortableInputStream.create(new FailingAfter(stream, limit), stream::abort));
-            }
-
-            @Override
-            public String serviceName() {
-                return real.serviceName();
-            }
-
-            @Override
-            public void close() {
-                // the real client is the test's
+                        AbortableInputStream.create(new CutAfter(stream, limit, endsInstead), stream::abort));
             }
         };
     }
 
-    private static final class FailingAfter extends FilterInputStream {
+    /** The real client's name; GETs are the subclass's, and closing it is the test's. */
+    private abstract static class DelegatingS3 implements S3Client {
+        private final S3Client real;
+
+        DelegatingS3(S3Client real) {
+            this.real = real;
+        }
+
+        @Override
+        public String serviceName() {
+            return real.serviceName();
+        }
+
+        @Override
+        public void close() {
+            // the real client is the test's to close
+        }
+    }
+
+    private static final class CutAfter extends FilterInputStream {
+        private final boolean endsInstead;
         private int left;
 
-        FailingAfter(InputStream in, int limit) {
+        CutAfter(InputStream in, int limit, boolean endsInstead) {
             super(in);
             left = limit;
+            this.endsInstead = endsInstead;
         }
 
         @Override
@@ -234,6 +301,9 @@ class S3ObjectContentIT {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (left <= 0) {
+                if (endsInstead) {
+                    return -1;
+                }
                 throw new IOException("connection reset (test)");
             }
             int read = super.read(b, off, Math.min(len, left));

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A bucket's type and label listed as a folder is, against S3Proxy: the objects directly under the label's prefix
  * that match the file patterns, over several pages, with their sizes and ETags; nothing deeper, no folder marker, no
- * other label; a listing S3 refuses named with its answer.
+ * hidden name, no other label; a listing S3 refuses named with its answer.
  */
 class BucketListingIT {
 
@@ -37,7 +37,7 @@ class BucketListingIT {
         for (String name : List.of("a.jsonl", "b.jsonl.gz", "c.jsonl.zst", "d.jsonl", "e.jsonl")) {
             expected.add(put("in/movie/new/" + name, "{\"movie_id\": 1}\n" + name));
         }
-        for (String key : List.of("in/movie/new/", "in/movie/new/.done/old.jsonl", "in/movie/new/notes.txt",
+        for (String key : List.of("in/movie/new/", "in/movie/new/.done/old.jsonl", "in/movie/new/notes.txt", "in/movie/new/.partial.jsonl",
                 "in/movie/new/sub/deep.jsonl", "in/movie/newer/f.jsonl", "in/movie/old/g.jsonl",
                 "movie/new/outside-the-prefix.jsonl")) {
             put(key, "x\n");
@@ -85,6 +85,15 @@ class BucketListingIT {
                     .isInstanceOf(BucketListing.BucketNotListedException.class)
                     .hasMessageStartingWith("s3://tmdb-landing/in/movie/new/ could not be listed: S3 answered 403");
         }
+    }
+
+    @Test
+    void aPageHoldsOneToAThousandKeys() {
+        assertThatThrownBy(() -> new BucketListing(s3, BUCKET, "in/", INCLUDES, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a listing page holds 1 to 1000 keys, not 0");
+        assertThatThrownBy(() -> new BucketListing(s3, BUCKET, "in/", INCLUDES, 1001))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
