@@ -29,7 +29,6 @@ public final class S3ObjectContent implements Content {
     private final StoredObject object;
     private ResponseInputStream<GetObjectResponse> stream;
     private long streamPosition;
-    private int requests;
     private byte[] directChunk;
 
     public S3ObjectContent(S3Client s3, StoredObject object) {
@@ -110,14 +109,8 @@ public final class S3ObjectContent implements Content {
         return read;
     }
 
-    /** The GET requests made so far: one per stream opened. */
-    public synchronized int requests() {
-        return requests;
-    }
-
     private void open(long position) throws IOException {
         closeStream();
-        requests++;
         try {
             stream = s3.getObject(request -> request.bucket(object.bucket()).key(object.key())
                     .range("bytes=" + position + "-").ifMatch(object.eTag()));
@@ -125,8 +118,8 @@ public final class S3ObjectContent implements Content {
             if (e.statusCode() == PRECONDITION_FAILED) {
                 throw new ObjectReplacedException(object, position);
             }
-            throw new IOException("Could not read " + object.uri() + " from byte " + position + ": S3 answered "
-                    + e.statusCode() + " " + errorCode(e), e);
+            throw new IOException("Could not read " + object.uri() + " from byte " + position + ": "
+                    + S3Answer.of(e), e);
         } catch (SdkException e) {
             throw new IOException("Could not read " + object.uri() + " from byte " + position + ": "
                     + e.getMessage(), e);
@@ -139,10 +132,6 @@ public final class S3ObjectContent implements Content {
                     + " (it does not serve ranges as S3 does)");
         }
         streamPosition = position;
-    }
-
-    private static String errorCode(S3Exception e) {
-        return e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
     }
 
     /** Drops the open stream without reading the rest of the object (which closing it would). */

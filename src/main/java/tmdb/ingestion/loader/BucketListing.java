@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import tmdb.ingestion.content.S3Answer;
 import tmdb.ingestion.content.StoredObject;
 
 /**
@@ -77,8 +78,8 @@ public final class BucketListing {
                 }
             }
         } catch (S3Exception e) {
-            throw new BucketNotListedException("s3://" + bucket + "/" + folder + " could not be listed: S3 answered "
-                    + e.statusCode() + (e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorCode()), e);
+            throw new BucketNotListedException("s3://" + bucket + "/" + folder + " could not be listed: "
+                    + S3Answer.of(e), e);
         } catch (SdkException e) {
             throw new BucketNotListedException("s3://" + bucket + "/" + folder + " could not be listed: "
                     + e.getMessage(), e);

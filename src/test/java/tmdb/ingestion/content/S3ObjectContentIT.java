@@ -1,27 +1,21 @@
 package tmdb.ingestion.content;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import tmdb.ingestion.file.JsonlLineReader;
 import tmdb.ingestion.file.SourceLine;
+import tmdb.ingestion.support.S3Faults;
 import tmdb.ingestion.support.S3ProxyServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,13 +76,14 @@ class S3ObjectContentIT {
     @Test
     void readsAWholeObjectLineByLineInOneRequest() throws IOException {
         StoredObject object = put("movie/new/whole.jsonl", jsonl);
-        try (S3ObjectContent content = new S3ObjectContent(s3, object)) {
+        AtomicInteger gets = new AtomicInteger();
+        try (S3ObjectContent content = new S3ObjectContent(S3Faults.counting(s3, gets), object)) {
             List<SourceLine> lines = lines(content, 0, 0);
 
             assertThat(lines).hasSize(LINES);
             assertThat(text(lines.get(0))).startsWith("{\"movie_id\": 1,");
             assertThat(lines.get(LINES - 1).number()).isEqualTo(LINES);
-            assertThat(content.requests()).as("forward reads share one GET").isEqualTo(1);
+            assertThat(gets).as("forward reads share one GET").hasValue(1);
         }
         assertThat(object.uri()).isEqualTo("s3://tmdb-raw/movie/new/whole.jsonl");
     }
@@ -97,13 +92,14 @@ class S3ObjectContentIT {
     void aResumeAsksForItsByteOnwardsOnly() throws IOException {
         StoredObject object = put("movie/new/resumed.jsonl", jsonl);
         int resumeAfter = 1_500;
-        try (S3ObjectContent content = new S3ObjectContent(s3, object)) {
+        AtomicInteger gets = new AtomicInteger();
+        try (S3ObjectContent content = new S3ObjectContent(S3Faults.counting(s3, gets), object)) {
             List<SourceLine> lines = lines(content, lineStarts.get(resumeAfter), resumeAfter);
 
             assertThat(lines).hasSize(LINES - resumeAfter);
             assertThat(lines.get(0).number()).isEqualTo(resumeAfter + 1);
             assertThat(text(lines.get(0))).startsWith("{\"movie_id\": " + (resumeAfter + 1) + ",");
-            assertThat(content.requests()).isEqualTo(1);
+            assertThat(gets).hasValue(1);
         }
     }
 
@@ -111,7 +107,8 @@ class S3ObjectContentIT {
     void readsAnyPositionAsTheFileWouldGiveIt() throws IOException {
         StoredObject object = put("movie/old/random.jsonl", jsonl);
         Random random = new Random(23);
-        try (S3ObjectContent content = new S3ObjectContent(s3, object)) {
+        AtomicInteger gets = new AtomicInteger();
+        try (S3ObjectContent content = new S3ObjectContent(S3Faults.counting(s3, gets), object)) {
             for (int i = 0; i < 40; i++) {
                 long position = random.nextInt(jsonl.length);
                 ByteBuffer target = ByteBuffer.allocate(1 + random.nextInt(300));
@@ -123,7 +120,7 @@ class S3ObjectContentIT {
             }
             assertThat(content.read(ByteBuffer.allocate(10), jsonl.length)).as("at the end").isEqualTo(-1);
             assertThat(content.size()).isEqualTo(jsonl.length);
-            assertThat(content.requests()).as("one GET per jump, none at the end").isBetween(1, 40);
+            assertThat(gets.get()).as("one GET per jump, none at the end").isBetween(1, 40);
         }
     }
 
@@ -131,14 +128,14 @@ class S3ObjectContentIT {
     void aStreamThatFailsIsOpenedAgainAtTheSameByte() throws IOException {
         StoredObject object = put("person/change/flaky.jsonl", jsonl);
         AtomicInteger gets = new AtomicInteger();
-        S3Client failingOnce = failing(s3, gets, get -> get == 1 ? 10_000 : Integer.MAX_VALUE, false);
+        S3Client failingOnce = S3Faults.breaking(s3, gets, get -> get == 1 ? 10_000 : S3Faults.NEVER, false,
+                new AtomicInteger());
         try (S3ObjectContent content = new S3ObjectContent(failingOnce, object)) {
             List<SourceLine> lines = lines(content, 0, 0);
 
             assertThat(lines).hasSize(LINES);
             assertThat(lines.stream().map(S3ObjectContentIT::text).toList())
                     .isEqualTo(List.of(new String(jsonl, StandardCharsets.UTF_8).split("\n")));
-            assertThat(content.requests()).isEqualTo(2);
             assertThat(gets).hasValue(2);
         }
     }
@@ -147,17 +144,19 @@ class S3ObjectContentIT {
     void aStreamThatEndsEarlyIsOpenedAgainAtTheSameByte() throws IOException {
         StoredObject object = put("person/change/cut.jsonl", jsonl);
         AtomicInteger gets = new AtomicInteger();
-        S3Client cutOnce = failing(s3, gets, get -> get == 1 ? 7_000 : Integer.MAX_VALUE, true);
+        S3Client cutOnce = S3Faults.breaking(s3, gets, get -> get == 1 ? 7_000 : S3Faults.NEVER, true,
+                new AtomicInteger());
         try (S3ObjectContent content = new S3ObjectContent(cutOnce, object)) {
             assertThat(lines(content, 0, 0)).hasSize(LINES);
-            assertThat(content.requests()).isEqualTo(2);
+            assertThat(gets).hasValue(2);
         }
     }
 
     @Test
     void aStreamThatFailsTwiceIsTheReadersError() {
         StoredObject object = put("person/change/broken.jsonl", jsonl);
-        S3Client failingAgain = failing(s3, new AtomicInteger(), get -> get == 1 ? 100 : 0, false);
+        S3Client failingAgain = S3Faults.breaking(s3, new AtomicInteger(), get -> get == 1 ? 100 : 0, false,
+                new AtomicInteger());
         try (S3ObjectContent content = new S3ObjectContent(failingAgain, object)) {
             ByteBuffer target = ByteBuffer.allocate(4096);
             long position = 0;
@@ -197,12 +196,7 @@ class S3ObjectContentIT {
     @Test
     void aStoreThatIgnoresTheRangeIsNotReadFromTheWrongByte() {
         StoredObject object = put("movie/new/no-ranges.jsonl", jsonl);
-        S3Client noRanges = new DelegatingS3(s3) {
-            @Override
-            public ResponseInputStream<GetObjectResponse> getObject(GetObjectRequest request) {
-                return s3.getObject(request.toBuilder().range(null).build());
-            }
-        };
+        S3Client noRanges = S3Faults.ignoringRanges(s3);
         try (S3ObjectContent content = new S3ObjectContent(noRanges, object)) {
             assertThatThrownBy(() -> content.read(ByteBuffer.allocate(10), 500))
                     .isInstanceOf(IOException.class)
@@ -243,74 +237,6 @@ class S3ObjectContentIT {
                     .isInstanceOf(IOException.class)
                     .hasMessageStartingWith("Could not read s3://tmdb-raw/movie/change/kept.jsonl from byte 0: S3 "
                             + "answered 403");
-        }
-    }
-
-    /**
-     * A client whose n-th GET's stream gives the bytes {@code limitFor} gives for n (from 1), then throws, or ends as
-     * if the object ended there.
-     */
-    private static S3Client failing(S3Client real, AtomicInteger gets, IntFunction<Integer> limitFor,
-                                    boolean endsInstead) {
-        return new DelegatingS3(real) {
-            @Override
-            public ResponseInputStream<GetObjectResponse> getObject(GetObjectRequest request) {
-                int limit = limitFor.apply(gets.incrementAndGet());
-                ResponseInputStream<GetObjectResponse> stream = real.getObject(request);
-                return new ResponseInputStream<>(stream.response(),
-                        AbortableInputStream.create(new CutAfter(stream, limit, endsInstead), stream::abort));
-            }
-        };
-    }
-
-    /** The real client's name; GETs are the subclass's, and closing it is the test's. */
-    private abstract static class DelegatingS3 implements S3Client {
-        private final S3Client real;
-
-        DelegatingS3(S3Client real) {
-            this.real = real;
-        }
-
-        @Override
-        public String serviceName() {
-            return real.serviceName();
-        }
-
-        @Override
-        public void close() {
-            // the real client is the test's to close
-        }
-    }
-
-    private static final class CutAfter extends FilterInputStream {
-        private final boolean endsInstead;
-        private int left;
-
-        CutAfter(InputStream in, int limit, boolean endsInstead) {
-            super(in);
-            left = limit;
-            this.endsInstead = endsInstead;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                if (endsInstead) {
-                    return -1;
-                }
-                throw new IOException("connection reset (test)");
-            }
-            int read = super.read(b, off, Math.min(len, left));
-            if (read > 0) {
-                left -= read;
-            }
-            return read;
         }
     }
 }
