@@ -406,6 +406,15 @@ class FileLifecycleTest {
         return file;
     }
 
+    /** {@link #movedWithTwoLateLines}, then its late lines read and resolved: the first delivered, the second not. */
+    private static Path movedWithALateLineNotDelivered(LifecycleHarness h) throws Exception {
+        Path file = movedWithTwoLateLines(h);
+        h.readAll();
+        h.resolve(1, false);
+        h.resolve(1, true);
+        return file;
+    }
+
     private static Path doneOf(Path file) {
         return file.resolveSibling(Settling.DONE_FOLDER).resolve(file.getFileName());
     }
@@ -428,11 +437,8 @@ class FileLifecycleTest {
     @Test
     void aMovedFileWhoseLateLinesWereNotDeliveredGoesFromDoneToError() throws Exception {
         LifecycleHarness h = harness(false);
-        Path file = movedWithTwoLateLines(h);
+        Path file = movedWithALateLineNotDelivered(h);
         Path moved = doneOf(file);
-        h.readAll();
-        h.resolve(1, false);
-        h.resolve(1, true);
         h.clock.advance(QUIET.plusMillis(1));
         h.tick();
 
@@ -448,12 +454,9 @@ class FileLifecycleTest {
     void aMovedFileWhoseLateLinesFailedStaysInDoneWhenItCannotGoToErrorAndResumesAfterItsResolvedLinesWhenPutBack()
             throws Exception {
         LifecycleHarness h = harness(false);
-        Path file = movedWithTwoLateLines(h);
-        Path moved = doneOf(file);
-        h.readAll();
         h.refuseMovesInto(Settling.ERROR_FOLDER);
-        h.resolve(1, false);
-        h.resolve(1, true);
+        Path file = movedWithALateLineNotDelivered(h);
+        Path moved = doneOf(file);
         h.clock.advance(QUIET.plusMillis(1));
         h.tick();
         h.tick();
@@ -474,11 +477,8 @@ class FileLifecycleTest {
     @Test
     void aMovedFileWhoseLateLineWasNotDeliveredWhenTheInstanceStopsIsPutBackAndItsLineSentAgain() throws Exception {
         LifecycleHarness h = harness(false);
-        Path file = movedWithTwoLateLines(h);
+        Path file = movedWithALateLineNotDelivered(h);
         Path moved = doneOf(file);
-        h.readAll();
-        h.resolve(1, false);
-        h.resolve(1, true);
 
         h.restart(LifecycleHarness.Ending.STOP, false);
 
