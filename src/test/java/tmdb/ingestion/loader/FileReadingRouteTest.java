@@ -1,6 +1,5 @@
 package tmdb.ingestion.loader;
 
-import java.io.IOException;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -23,6 +22,7 @@ import java.util.stream.LongStream;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -120,18 +120,23 @@ class FileReadingRouteTest extends CamelTestSupport {
 
     /**
      * Writes two files of 300 lines, two blank lines after every 50th (where a chunk ends, the blank lines skipped
-     * looking for the line that did not fit), claims both, and returns the file of each chunk, in the order they came;
+     * looking for the line that did not fit), claims both (the reader held until both are granted), and returns the file of each chunk, in the order they came;
      * each file's lines arrive once, in order, and its blank lines are counted once.
      */
-    private List<String> chunksOfTwoFiles() throws IOException {
+    private List<String> chunksOfTwoFiles() throws Exception {
         for (String name : List.of("a.jsonl", "b.jsonl")) {
             Files.writeString(dataDir.resolve("movie/new").resolve(name), IntStream.rangeClosed(1, LINES)
                     .mapToObj(id -> line(id) + "\n" + (id % CHUNK_LINES == 0 ? "\n\n" : ""))
                     .collect(Collectors.joining()), StandardCharsets.UTF_8);
         }
+        // both granted before the reader starts: else it may read a's first slice before b is claimed
+        context.getRouteController().stopRoute("file-reader");
         for (String name : List.of("a.jsonl", "b.jsonl")) {
             lifecycle.claim(new Claim("movie/new/" + name, "movie", "new", 0, name.charAt(0)));
         }
+        SedaEndpoint grants = context.getEndpoint(FileReading.QUEUE, SedaEndpoint.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> grants.getQueue().size() == 2);
+        context.getRouteController().startRoute("file-reader");
         MockEndpoint chunks = getMockEndpoint("mock:chunks");
         await().atMost(Duration.ofSeconds(20)).until(() -> chunks.getReceivedCounter() >= 2 * LINES / CHUNK_LINES);
         List<String> files = new ArrayList<>();
