@@ -29,6 +29,14 @@ public record Deployment(String id, String description, Map<String, String> topi
 
     /** The explicit id when given, or one derived from the data folder. */
     public static Deployment of(String explicitId, Path dataDir, Map<String, String> topicsByType) {
+        return of(explicitId, "data folder " + dataDir.toAbsolutePath().normalize(), topicsByType);
+    }
+
+    /**
+     * The explicit id when given, or one derived from where the files are: {@code source} names it (a data folder, a
+     * bucket and prefix).
+     */
+    public static Deployment of(String explicitId, String source, Map<String, String> topicsByType) {
         if (!explicitId.isBlank()) {
             String id = explicitId.trim();
             if (id.contains("|")) {
@@ -37,7 +45,7 @@ public record Deployment(String id, String description, Map<String, String> topi
             }
             return new Deployment(id, "ingestion.deployment-id=" + id, topicsByType);
         }
-        String description = "data folder " + dataDir.toAbsolutePath().normalize();
+        String description = source;
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(description.getBytes(StandardCharsets.UTF_8));
             return new Deployment(HexFormat.of().formatHex(digest, 0, 6), description, topicsByType);
@@ -46,9 +54,18 @@ public record Deployment(String id, String description, Map<String, String> topi
         }
     }
 
-    /** The topic the records of a file (its path under the data folder, type first) go to; "" for an unknown type. */
+    /**
+     * The topic the records of a file go to; "" for an unknown type. The type is the folder above the file's label
+     * folder: the first name of a path under the data folder ({@code movie/new/a.jsonl}), the third from the end of an
+     * object's name ({@code s3://bucket/prefix/movie/new/a.jsonl}).
+     */
     public String topicOf(String file) {
-        int slash = file.indexOf('/');
-        return slash < 0 ? "" : topicsByType.getOrDefault(file.substring(0, slash), "");
+        int labelSlash = file.lastIndexOf('/');
+        int typeSlash = labelSlash <= 0 ? -1 : file.lastIndexOf('/', labelSlash - 1);
+        if (typeSlash <= 0) {
+            return "";
+        }
+        int before = file.lastIndexOf('/', typeSlash - 1);
+        return topicsByType.getOrDefault(file.substring(before + 1, typeSlash), "");
     }
 }

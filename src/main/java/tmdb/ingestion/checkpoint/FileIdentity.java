@@ -2,6 +2,7 @@ package tmdb.ingestion.checkpoint;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -27,13 +28,21 @@ public record FileIdentity(String path, long size, String fingerprint) {
     private static final int SAMPLE_BYTES = 64 * 1024;
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
-    /** The identity of the file's first {@code coveredBytes} bytes, read by position. */
+    /**
+     * The identity of the file's first {@code coveredBytes} bytes, read by position; of content that names its bytes
+     * ({@link Content#version()}, an object's ETag), that name and the bytes covered, with nothing read.
+     */
     public static FileIdentity of(String path, Content content, long coveredBytes) throws IOException {
         MessageDigest digest = sha256();
         digest.update(ByteBuffer.allocate(Long.BYTES).putLong(coveredBytes).flip());
-        sample(content, 0, Math.min(SAMPLE_BYTES, coveredBytes), digest);
-        long tailStart = Math.max(SAMPLE_BYTES, coveredBytes - SAMPLE_BYTES);
-        sample(content, tailStart, coveredBytes - tailStart, digest);
+        Optional<String> version = content.version();
+        if (version.isPresent()) {
+            digest.update(version.get().getBytes(StandardCharsets.UTF_8));
+        } else {
+            sample(content, 0, Math.min(SAMPLE_BYTES, coveredBytes), digest);
+            long tailStart = Math.max(SAMPLE_BYTES, coveredBytes - SAMPLE_BYTES);
+            sample(content, tailStart, coveredBytes - tailStart, digest);
+        }
         return new FileIdentity(path, coveredBytes, HexFormat.of().formatHex(digest.digest(), 0, 16));
     }
 

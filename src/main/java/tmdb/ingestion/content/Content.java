@@ -3,6 +3,7 @@ package tmdb.ingestion.content;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * The bytes of one source file, read by position: nothing it does moves a position shared with another reader, so
@@ -20,4 +21,12 @@ public interface Content extends Closeable {
      * past the end of what it holds now.
      */
     int read(ByteBuffer target, long position) throws IOException;
+
+    /**
+     * What names these very bytes without reading them, when the source has it: an object's ETag (an object never
+     * changes; one replaced under its key has another). Empty for a file, whose bytes are sampled instead.
+     */
+    default Optional<String> version() {
+        return Optional.empty();
+    }
 }

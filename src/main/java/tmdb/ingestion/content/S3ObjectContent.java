@@ -2,6 +2,7 @@ package tmdb.ingestion.content;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -43,6 +44,11 @@ public final class S3ObjectContent implements Content {
     @Override
     public long size() {
         return object.size();
+    }
+
+    @Override
+    public Optional<String> version() {
+        return Optional.of(object.eTag());
     }
 
     @Override
@@ -130,6 +136,11 @@ public final class S3ObjectContent implements Content {
             throw new IOException("Could not read " + object.uri() + " from byte " + position + ": the store "
                     + "answered with " + (range == null ? "the whole object" : "the range " + range)
                     + " (it does not serve ranges as S3 does)");
+        }
+        if (range != null && !range.endsWith("/" + object.size())) {
+            closeStream();
+            throw new IOException("Could not read " + object.uri() + ": it has other than the " + object.size()
+                    + " bytes its listing or announcement said (the store answered the range " + range + ")");
         }
         streamPosition = position;
     }

@@ -172,6 +172,11 @@ class CheckpointLogTest {
                 .isNotEqualTo(Deployment.of("", Path.of("/other"), TOPICS).id());
         assertThat(MINE.topicOf("person/new/p.jsonl")).isEqualTo("people");
         assertThat(MINE.topicOf("collection/new/c.jsonl")).isEmpty();
+        assertThat(MINE.topicOf("s3://bucket/person/new/p.jsonl")).as("an object, its type third from the end")
+                .isEqualTo("people");
+        assertThat(MINE.topicOf("s3://bucket/exports/2026/person/new/p.jsonl")).isEqualTo("people");
+        assertThat(MINE.topicOf("s3://bucket/p.jsonl")).as("the bucket is no type").isEmpty();
+        assertThat(MINE.topicOf("new/p.jsonl")).isEmpty();
     }
 
     /** A checkpoint as written before checkpoints named their deployment. */
