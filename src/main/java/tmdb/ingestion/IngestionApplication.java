@@ -13,6 +13,7 @@ import tmdb.ingestion.config.PropertySources;
 import tmdb.ingestion.file.FileLifecycleRoute;
 import tmdb.ingestion.loader.AnnouncementEndsRoute;
 import tmdb.ingestion.loader.FileReadingRoute;
+import tmdb.ingestion.loader.BucketListingRoute;
 import tmdb.ingestion.loader.FolderRouteTemplate;
 import tmdb.ingestion.loader.MixingRoute;
 import tmdb.ingestion.monitor.FileStatusRoute;
@@ -56,6 +57,7 @@ public final class IngestionApplication {
         Main main = new Main();
         main.configure().addConfiguration(PipelineConfiguration.class);
         main.configure().addRoutesBuilder(new FolderRouteTemplate());
+        main.configure().addRoutesBuilder(new BucketListingRoute());
         main.configure().addRoutesBuilder(new AnnouncementEndsRoute());
         main.configure().addRoutesBuilder(new CheckpointRetentionRoute());
         main.configure().addRoutesBuilder(new FileReadingRoute());

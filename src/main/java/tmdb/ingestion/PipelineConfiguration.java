@@ -23,6 +23,8 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import software.amazon.awssdk.services.s3.S3Client;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
@@ -32,6 +34,7 @@ import tmdb.ingestion.checkpoint.Deployment;
 import tmdb.ingestion.checkpoint.DoneRetention;
 import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.checkpoint.KafkaCheckpointStore;
+import tmdb.ingestion.config.BucketSettings;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.DeliveryGuarantee;
 import tmdb.ingestion.config.EventTimeWindows;
@@ -43,6 +46,7 @@ import tmdb.ingestion.config.Seed;
 import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.config.StopDeadline;
 import tmdb.ingestion.config.TypeCatalog;
+import tmdb.ingestion.content.S3ObjectContent;
 import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.file.ClaimCheck;
 import tmdb.ingestion.file.FileLifecycle;
@@ -58,6 +62,9 @@ import tmdb.ingestion.group.GroupMember;
 import tmdb.ingestion.group.KafkaWaits;
 import tmdb.ingestion.group.PartitionWork;
 import tmdb.ingestion.loader.AnnouncementEndQueue;
+import tmdb.ingestion.loader.BucketListing;
+import tmdb.ingestion.loader.BucketListingRoute;
+import tmdb.ingestion.loader.BucketObjects;
 import tmdb.ingestion.loader.FileAnnouncements;
 import tmdb.ingestion.loader.FileReading;
 import tmdb.ingestion.loader.FolderPolls;
@@ -118,7 +125,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         Seed seed = new Seed(settings.longValue("ingestion.seed"));
         String runId = UUID.randomUUID().toString();
         int maxLineBytes = settings.integer("ingestion.max-line-bytes");
-        Path dataDir = requireDataFolder(settings.string("ingestion.data-dir"));
+        Optional<BucketSettings> bucket = BucketSettings.from(settings);
+        Path dataDir = bucket.isPresent() ? Path.of(settings.string("ingestion.data-dir")).toAbsolutePath().normalize()
+                : requireDataFolder(settings.string("ingestion.data-dir"));
 
         String instanceId = instanceId(settings);
         IngestionMetrics metrics = new IngestionMetrics(instanceId);
@@ -130,7 +139,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         String checkpointTopic = settings.string("ingestion.checkpoint.topic");
         Map<String, String> topicsByType = new TreeMap<>();
         folders.forEach(folder -> topicsByType.put(folder.type(), types.require(folder.type()).topic()));
-        Deployment deployment = Deployment.of(settings.string("ingestion.deployment-id"), dataDir, topicsByType);
+        Deployment deployment = bucket.isPresent()
+                ? Deployment.of(settings.string("ingestion.deployment-id"), "bucket " + bucket.get().uri(), topicsByType)
+                : Deployment.of(settings.string("ingestion.deployment-id"), dataDir, topicsByType);
         FilePartitions filePartitions = new FilePartitions();
         Supplier<Properties> clientConfig = () -> KafkaReachability.adminConfig(kafka.getConfiguration(),
                 kafka.getConfiguration().getBrokers(), settings.integer("kafka.connect-timeout-ms"));
@@ -144,6 +155,19 @@ public class PipelineConfiguration implements CamelConfiguration {
         ClaimCheck claimCheck = new ClaimCheck(dataDir, watchedFolders(folders),
                 settings.string("ingestion.file.include"), settings.choice("ingestion.file.symlinks",
                 SymlinkPolicy.class));
+        S3Client s3 = null;
+        if (bucket.isPresent()) {
+            S3Client client = bucket.get().client();
+            s3 = client;
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    client.close();
+                }
+            }, true, true);
+            claimCheck = claimCheck.withBucket(new ClaimCheck.Bucket(bucket.get().bucket(), bucket.get().prefix(),
+                    object -> new S3ObjectContent(client, object)));
+        }
         int filesAtOnce = settings.integer("ingestion.read.files-at-once");
         if (filesAtOnce < 1 || filesAtOnce > FileReading.MOST_FILES_AT_ONCE) {
             throw new ConfigurationException("ingestion.read.files-at-once", "must be between 1 and "
@@ -162,7 +186,8 @@ public class PipelineConfiguration implements CamelConfiguration {
                 LifecycleThread.started());
         context.addService(files, true, true);
         metrics.watch(stats, budget, files, folders);
-        Set<String> folderRouteIds = folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
+        Set<String> folderRouteIds = bucket.isPresent() ? Set.of(BucketListingRoute.ROUTE_ID)
+                : folders.stream().map(FolderRoute::routeId).collect(Collectors.toSet());
 
         Registry registry = context.getRegistry();
         StopDeadline stopDeadline = new StopDeadline();
@@ -172,6 +197,12 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("fileLifecycle", files);
         registry.bind("checkpointStore", checkpoints);
         registry.bind("folderListing", new FolderListing(files));
+        if (s3 != null) {
+            BucketListing listing = new BucketListing(s3, bucket.get().bucket(), bucket.get().prefix(),
+                    settings.string("ingestion.file.include"), bucket.get().pageSize());
+            probe(listing);
+            registry.bind("bucketObjects", new BucketObjects(listing, folders, files));
+        }
         registry.bind("fileStatusEvents", events);
         registry.bind("fileReading", new FileReading(files, budget, stats,
                 settings.integer("ingestion.read.slice-chunks")));
@@ -380,6 +411,24 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     /** The root of the watched folders must exist and be readable; the type and label folders are created. */
+    /**
+     * A bucket S3 refuses to list is a configuration error, said at the start; one out of reach is waited for (its
+     * listing is tried again at every pass).
+     */
+    private static void probe(BucketListing listing) {
+        try {
+            listing.probe();
+        } catch (BucketListing.BucketNotListedException e) {
+            if (e.refused()) {
+                throw new ConfigurationException(e.getMessage() + ". Check ingestion.source.s3.bucket, "
+                        + "ingestion.source.s3.region (or endpoint) and that the credentials may list the bucket "
+                        + "(s3:ListBucket) and read its objects (s3:GetObject).");
+            }
+            LOG.warn("{}. It is listed again every ingestion.source.s3.list-interval-ms until it answers",
+                    e.getMessage());
+        }
+    }
+
     private static Path requireDataFolder(String setting) {
         Path folder = Path.of(setting);
         String where = folder.toAbsolutePath().normalize() + " (ingestion.data-dir, INGESTION_DATA_DIR)";

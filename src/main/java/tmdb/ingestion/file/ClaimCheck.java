@@ -10,7 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
+
+import tmdb.ingestion.content.Content;
+import tmdb.ingestion.content.StoredObject;
 
 /**
  * Decides whether a path named by an announcement (data from a topic anyone with write access can fill) or found in
@@ -20,6 +25,10 @@ import java.util.TreeSet;
  * folder). Its path under the data folder must be written the one way the folders write it, since it is also the
  * key of its checkpoints. Checked when a file is claimed, not only when a folder is listed: an announcement may name
  * anything.
+ * <p>
+ * With a bucket configured, an announcement may also name an object, {@code s3://<bucket>/<key>}: it must be of that
+ * bucket, directly under {@code <prefix><type>/<label>/} of a watched type and label (those it was announced as), and
+ * named as a file must be.
  */
 public final class ClaimCheck {
 
@@ -27,8 +36,23 @@ public final class ClaimCheck {
     public record Folder(String type, String label) {
     }
 
+    /**
+     * The bucket objects are read from, instead of the folders: its name, the prefix its {@code <type>/<label>/}
+     * folders are under (empty, or ending with {@code /}), and how one of its objects is opened (no request is made
+     * until it is read).
+     */
+    public record Bucket(String name, String prefix, Function<StoredObject, Content> opener) {
+    }
+
+    /** How an announcement names an object rather than a path. */
+    public static final String OBJECT_SCHEME = "s3://";
+
     /** The answer: the file to read, or why not. */
-    public sealed interface Verdict permits Accepted, Refused, Gone {
+    public sealed interface Verdict permits Accepted, AcceptedObject, Refused, Gone {
+    }
+
+    /** An object that may be read. */
+    public record AcceptedObject(StoredObject object) implements Verdict {
     }
 
     /** A file that may be read, at {@code path}, in the watched folder {@code folder}. */
@@ -48,6 +72,7 @@ public final class ClaimCheck {
     private final PathMatcher include;
     private final String includePattern;
     private final SymlinkPolicy links;
+    private final Bucket bucket;
 
     /**
      * @param folders        the watched folders, by their absolute, normalised path
@@ -55,6 +80,12 @@ public final class ClaimCheck {
      *                       separated by commas, as the folder routes' {@code antInclude} takes them)
      */
     public ClaimCheck(Path dataRoot, Map<Path, Folder> folders, String includePattern, SymlinkPolicy links) {
+        this(dataRoot, folders, includePattern, links, null);
+    }
+
+    private ClaimCheck(Path dataRoot, Map<Path, Folder> folders, String includePattern, SymlinkPolicy links,
+                       Bucket bucket) {
+        this.bucket = bucket;
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.folders = Map.copyOf(folders);
         this.includePattern = includePattern;
@@ -62,6 +93,50 @@ public final class ClaimCheck {
         this.include = FileSystems.getDefault().getPathMatcher(includePattern.contains("{") ? "glob:" + includePattern
                 : "glob:{" + includePattern + "}");
         this.links = links;
+    }
+
+    /** The same check, for announcements of the bucket's objects as well. */
+    public ClaimCheck withBucket(Bucket objects) {
+        return new ClaimCheck(dataRoot, folders, includePattern, links, objects);
+    }
+
+    /** The bucket objects are read from, if one is configured. */
+    public Optional<Bucket> bucket() {
+        return Optional.ofNullable(bucket);
+    }
+
+    /** True for an announcement's name that names an object. */
+    public static boolean namesAnObject(String identity) {
+        return identity != null && identity.startsWith(OBJECT_SCHEME);
+    }
+
+    /**
+     * Checks an object an announcement names, announced as of the given type and label, with the size and ETag the
+     * announcement gives (the reads check them: a GET whose object has another ETag or size fails).
+     */
+    public Verdict checkObject(String identity, String type, String label, long size, String eTag) {
+        if (bucket == null) {
+            return new Refused("it names an object, and no bucket is configured (ingestion.source.s3.bucket)");
+        }
+        String folder = OBJECT_SCHEME + bucket.name() + "/" + bucket.prefix() + type + "/" + label + "/";
+        if (!identity.startsWith(folder)) {
+            return new Refused("it is not directly under " + folder + ", where the objects of " + type + "/" + label
+                    + " are");
+        }
+        if (!folders.containsValue(new Folder(type, label))) {
+            return new Refused(type + "/" + label + " is not a watched type and label");
+        }
+        String name = identity.substring(folder.length());
+        if (name.isEmpty() || name.indexOf('/') >= 0 || name.startsWith(".") || name.chars().anyMatch(c -> c < 0x20)
+                || !include.matches(Path.of(name))) {
+            return new Refused("its name does not match the folders' pattern " + includePattern
+                    + " (hidden names, deeper keys and control characters never do)");
+        }
+        if (size < 0 || eTag == null || eTag.isEmpty()) {
+            return new Refused("the announcement gives no size and ETag of the object");
+        }
+        return new AcceptedObject(new StoredObject(bucket.name(), identity.substring((OBJECT_SCHEME
+                + bucket.name() + "/").length()), size, eTag));
     }
 
     /** The data folder, absolute and normalised. */

@@ -24,6 +24,8 @@ import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.FileIdentity;
 import tmdb.ingestion.content.Content;
 import tmdb.ingestion.content.LocalFileContent;
+import tmdb.ingestion.content.ObjectReplacedException;
+import tmdb.ingestion.content.StoredObject;
 
 /**
  * Files coming in: the folders' listing asks which files to announce, the group's announcements become claims, and a
@@ -41,6 +43,8 @@ final class Claims {
     private final Set<Integer> owned = new HashSet<>();
     /** Paths listed, with the file key (inode) they held: announced, or skipped with a warning. */
     private final Map<Path, Object> listed = new HashMap<>();
+    /** Objects listed, by name, with the ETag they had: announced, or skipped with a warning. */
+    private final Map<String, String> listedObjects = new HashMap<>();
     /** Files announced by this instance whose claims have not come back yet, with their partitions. */
     private final Map<String, Integer> announcing = new HashMap<>();
     private volatile Map<Path, Object> listedView = Map.of();
@@ -74,6 +78,31 @@ final class Claims {
         }
         announcing.put(identity, context.partitions.of(identity));
         return true;
+    }
+
+    /**
+     * The bucket lists an object: true when it is to be announced (checked, and not announced while its name holds
+     * it with that ETag).
+     */
+    boolean announceObject(StoredObject object, String type, String label) {
+        String identity = object.uri();
+        if (context.stopping || object.eTag().equals(listedObjects.get(identity))) {
+            return false;
+        }
+        listedObjects.put(identity, object.eTag());
+        ClaimCheck.Verdict verdict = context.check.checkObject(identity, type, label, object.size(), object.eTag());
+        if (verdict instanceof ClaimCheck.Refused refused) {
+            LOG.warn("Skipped {}: {}. Nothing of it was read", identity, refused.reason());
+            return false;
+        }
+        announcing.put(identity, context.partitions.of(identity));
+        return true;
+    }
+
+    /** The announcement of an object could not be sent: the next listing announces it again. */
+    void objectAnnouncementFailed(String identity) {
+        listedObjects.remove(identity);
+        announcing.remove(identity);
     }
 
     /** The announcement could not be sent: the next listing announces the file again. */
@@ -118,6 +147,10 @@ final class Claims {
             refuse(claim, where, "its path belongs to partition " + partition);
             return;
         }
+        if (ClaimCheck.namesAnObject(claim.identity())) {
+            claimObject(claim, where);
+            return;
+        }
         ClaimCheck.Verdict verdict = context.check.check(claim.identity(), claim.type(), claim.label());
         if (verdict instanceof ClaimCheck.Refused refused) {
             refuse(claim, where, refused.reason());
@@ -127,6 +160,24 @@ final class Claims {
             context.table.files().stream().filter(file -> file.identity().equals(claim.identity()))
                     .forEach(file -> file.claimedAgain(true));
             tryOpen(context.table.claim(claim, accepted.path()));
+        }
+    }
+
+    /** An object announced: claimed unless refused, or already claimed or read here with the same ETag. */
+    private void claimObject(Claim claim, String where) {
+        ClaimCheck.Verdict verdict = context.check.checkObject(claim.identity(), claim.type(), claim.label(),
+                claim.size(), claim.eTag());
+        if (verdict instanceof ClaimCheck.Refused refused) {
+            refuse(claim, where, refused.reason());
+        } else if (verdict instanceof ClaimCheck.AcceptedObject accepted
+                && context.table.waitingClaim(claim.identity()) == null) {
+            TrackedFile current = context.table.atPath(claim.identity());
+            if (current != null && accepted.object().eTag().equals(current.fileKey())) {
+                return;
+            }
+            context.table.files().stream().filter(file -> file.identity().equals(claim.identity()))
+                    .forEach(file -> file.claimedAgain(true));
+            tryOpen(context.table.claim(claim, accepted.object()));
         }
     }
 
@@ -195,6 +246,10 @@ final class Claims {
         if (context.stopping || context.table.atPath(file.identity()) != null || !file.mayRetryOpen(now)) {
             return;
         }
+        if (file.isObject()) {
+            openObject(file, now);
+            return;
+        }
         ClaimCheck.Verdict verdict = context.check.checkFile(file.location());
         if (verdict instanceof ClaimCheck.Refused refused) {
             LOG.warn("Did not open {}: {}. Nothing was read or moved", file.identity(), refused.reason());
@@ -240,6 +295,72 @@ final class Claims {
             file.account().readFailed(why);
             file.on(FileEvent.OPEN_FAILED, context.effects);
             LOG.error("Reading {} failed after line 0: {}", file.identity(), why);
+        }
+    }
+
+    /**
+     * Opens an object: no request until its first bytes are read for its format (the lifecycle's thread waits for that
+     * one GET), none at all when its checkpoint says it was ingested completely (every run lists every object again,
+     * and the files topic may still hold an earlier run's announcement of it). An object replaced since it was
+     * announced is dropped: the listing announces the new one.
+     */
+    private void openObject(TrackedFile file, long now) {
+        Content content = context.check.bucket().orElseThrow().opener().apply(file.object());
+        try {
+            ContentFormat format = ingestedBefore(file, content);
+            if (format == null) {
+                format = ContentCheck.formatOf(content);
+            }
+            file.opened(content, file.object().eTag(), null, format);
+            context.table.opened(file);
+            context.quiet(file, context.observe(file));
+            resume(file);
+            file.on(FileEvent.OPENED, context.effects);
+            if (file.readableNow()) {
+                context.table.queueForReading(file);
+            }
+        } catch (ObjectReplacedException e) {
+            closeQuietly(content);
+            LOG.warn("Did not open {}: it was replaced since it was announced (its ETag is no longer {}). Nothing was "
+                    + "read; the next listing announces the new object", file.identity(), file.object().eTag());
+            drop(file);
+        } catch (ContentCheck.NotTextException e) {
+            file.opened(content, file.object().eTag(), null, ContentFormat.PLAIN);
+            context.table.opened(file);
+            file.account().readFailed(e.getMessage());
+            file.on(FileEvent.OPEN_FAILED, context.effects);
+            LOG.error("Reading {} failed after line 0: {}", file.identity(), e.getMessage());
+        } catch (IOException e) {
+            closeQuietly(content);
+            if (file.neverFailedToOpen()) {
+                context.stats.fileNotOpened(file.source().type(), file.source().label());
+            }
+            LOG.error("Could not start {}: {}. The object was left in place; it is tried again in a minute (a once "
+                    + "run ends without it, with status 1)", file.identity(), LifecycleContext.describe(e));
+            file.retryOpenAt(now + RETRY_OPEN_NANOS);
+        }
+    }
+
+    /** The format its checkpoint gives an object ingested completely before under this ETag; null otherwise. */
+    private ContentFormat ingestedBefore(TrackedFile file, Content content) throws IOException {
+        Checkpoint checkpoint = context.checkpoints.find(file.identity()).orElse(null);
+        if (checkpoint == null || !checkpoint.done() || checkpoint.size() != content.size()) {
+            return null;
+        }
+        for (ContentFormat format : ContentFormat.values()) {
+            if (format.label().equals(checkpoint.format())
+                    && FileIdentity.mismatch(checkpoint, file.identity(), content, format.label()).isEmpty()) {
+                return format;
+            }
+        }
+        return null;
+    }
+
+    private static void closeQuietly(Content content) {
+        try {
+            content.close();
+        } catch (IOException e) {
+            LOG.debug("Closing {}: {}", content, e.getMessage());
         }
     }
 

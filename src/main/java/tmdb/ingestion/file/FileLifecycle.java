@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.apache.camel.support.service.ServiceSupport;
 import tmdb.ingestion.checkpoint.CheckpointStore;
 import tmdb.ingestion.checkpoint.FilePartitions;
+import tmdb.ingestion.content.StoredObject;
 
 /**
  * The one owner of every file's lifecycle: each file's state ({@link FileState}), the claims, the read requests, the
@@ -89,6 +90,21 @@ public final class FileLifecycle extends ServiceSupport {
     public void announcementFailed(Path file) {
         Path path = file.toAbsolutePath().normalize();
         post(() -> claims.announcementFailed(path));
+    }
+
+    /**
+     * Asks which of the objects the bucket lists for a type and label are to be announced: checked, and not
+     * announced while their names hold them with the same ETag.
+     */
+    public List<StoredObject> announceObjects(List<StoredObject> objects, String type, String label) {
+        List<StoredObject> listedObjects = List.copyOf(objects);
+        return ask(() -> listedObjects.stream().filter(object -> claims.announceObject(object, type, label)).toList(),
+                List.of());
+    }
+
+    /** The announcement of an object could not be sent: it is announced again at the next listing. */
+    public void objectAnnouncementFailed(String identity) {
+        post(() -> claims.objectAnnouncementFailed(identity));
     }
 
     /** The paths listed so far and the file keys they held: what the folders' filter passes over. */

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import tmdb.ingestion.content.StoredObject;
+
 /**
  * The files the lifecycle knows, indexed the ways it looks them up: by account id (what the pipeline's events name),
  * by the path they hold (one file per path at a time: a claim for a path that holds another file waits), the claims
@@ -27,6 +29,15 @@ final class FileTable {
     TrackedFile claim(Claim claim, Path location) {
         TrackedFile file = new TrackedFile(SourceFile.of(++lastId, claim.identity(), claim.type(), claim.label(),
                 claim.partition()), claim, location);
+        byId.put(file.source().id(), file);
+        claims.put(claim.identity(), file);
+        return file;
+    }
+
+    /** A new claim of an object: a new account, waiting to be opened. */
+    TrackedFile claim(Claim claim, StoredObject object) {
+        TrackedFile file = new TrackedFile(SourceFile.of(++lastId, claim.identity(), claim.type(), claim.label(),
+                claim.partition()), claim, object);
         byId.put(file.source().id(), file);
         claims.put(claim.identity(), file);
         return file;

@@ -82,6 +82,9 @@ final class LifecycleContext {
     /** The size of the file's opened content, whether its path still holds it, and its modification time. */
     FileObservation observe(TrackedFile file) throws IOException {
         long size = file.content().size();
+        if (file.isObject()) {
+            return new FileObservation(size, true, -1);
+        }
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file.location(), BasicFileAttributes.class);
@@ -92,9 +95,12 @@ final class LifecycleContext {
         return new FileObservation(size, inPlace, inPlace ? attributes.lastModifiedTime().toMillis() : -1);
     }
 
-    /** True when the observation finds the file quiet; remembers the size it is quiet at, for its readers. */
+    /**
+     * True when the observation finds the file quiet (an object always is: it never changes); remembers the size it
+     * is quiet at, for its readers.
+     */
     boolean quiet(TrackedFile file, FileObservation observation) {
-        boolean quiet = file.unchangedFor(observation, clock.nanoTime(), clock.wallMillis()) >= quietNanos;
+        boolean quiet = file.isObject() || file.unchangedFor(observation, clock.nanoTime(), clock.wallMillis()) >= quietNanos;
         file.quietSize(quiet ? observation.size() : -1);
         return quiet;
     }

@@ -89,7 +89,15 @@ final class Settling {
 
     private void done(TrackedFile file, FileObservation observation) {
         FileAccount account = file.account();
-        if (observation.inPlace() && !file.moved()) {
+        if (file.isObject()) {
+            if (account.resumedFrom().filter(Checkpoint::done).isPresent()
+                    && account.published() + account.deadLettered() == 0) {
+                LOG.info("{} was ingested completely before (its checkpoint says so): not sent again",
+                        file.identity());
+            } else {
+                LOG.info("Done {}: {}; left in its bucket", file.identity(), account.summary());
+            }
+        } else if (observation.inPlace() && !file.moved()) {
             if (account.hasUnread(observation.size()) || !context.holdsWhatWasRead(file)) {
                 file.on(FileEvent.SETTLING_ABANDONED, context.effects);
                 return;
@@ -130,6 +138,12 @@ final class Settling {
      * checkpoint saved, as any failed file's): what stays in {@code .done/} was published whole.
      */
     private void failed(TrackedFile file, FileObservation observation) {
+        if (file.isObject()) {
+            file.on(FileEvent.SETTLED_IN_PLACE, context.effects);
+            LOG.error("Failed {}: {}; left in its bucket", file.identity(), file.account().summary());
+            context.forget(file);
+            return;
+        }
         Path from = file.location();
         Path target = observation.inPlace() ? move(file, ERROR_FOLDER) : null;
         if (target != null) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import tmdb.ingestion.content.Content;
+import tmdb.ingestion.content.StoredObject;
 
 /**
  * One file, from its claim until its lifecycle ends here: its state, where it is, its opened content, its account and
@@ -21,6 +22,7 @@ final class TrackedFile {
     private final SourceFile source;
     private final Claim claim;
     private final Path folder;
+    private final StoredObject object;
     private final FileAccount account = new FileAccount();
     private final Quietness quietness = new Quietness();
     private FileState state = FileState.CLAIMED;
@@ -47,6 +49,26 @@ final class TrackedFile {
         this.claim = claim;
         this.location = location;
         this.folder = location.getParent();
+        this.object = null;
+    }
+
+    /** An object of the bucket: it never changes (one replaced under its key is another object), and is not moved. */
+    TrackedFile(SourceFile source, Claim claim, StoredObject object) {
+        this.source = source;
+        this.claim = claim;
+        this.object = object;
+        this.location = null;
+        this.folder = null;
+    }
+
+    /** True for an object of the bucket rather than a file in a folder. */
+    boolean isObject() {
+        return object != null;
+    }
+
+    /** The object it is, when it is one. */
+    StoredObject object() {
+        return object;
     }
 
     SourceFile source() {
@@ -76,12 +98,12 @@ final class TrackedFile {
         return account;
     }
 
-    /** The watched folder it was claimed in. */
+    /** The watched folder it was claimed in (null for an object). */
     Path folder() {
         return folder;
     }
 
-    /** Where it is now: in its folder, or in {@code .done/} once moved (or back in its folder). */
+    /** Where it is now: in its folder, or in {@code .done/} once moved (or back in its folder); null for an object. */
     Path location() {
         return location;
     }

@@ -268,7 +268,9 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         try {
             JsonNode announcement = JSON.readTree(record.value());
             files.claim(new Claim(record.key().substring(ours.length()), announcement.path("type").asText(),
-                    announcement.path("label").asText(), record.partition(), record.offset()));
+                    announcement.path("label").asText(), record.partition(), record.offset(),
+                    announcement.path("size").canConvertToLong() ? announcement.path("size").asLong(-1) : -1,
+                    announcement.path("etag").isTextual() ? announcement.path("etag").asText() : null));
         } catch (IOException e) {
             LOG.warn("Skipped an announcement in {}-{} at offset {} that is not JSON: {}", record.topic(),
                     record.partition(), record.offset(), e.getMessage());

@@ -87,10 +87,36 @@ public final class BucketListing {
         return objects;
     }
 
+    /**
+     * Lists one key under the prefix, to learn at the start whether S3 lets the bucket be listed.
+     *
+     * @throws BucketNotListedException when it does not, or cannot be reached
+     */
+    public void probe() {
+        try {
+            s3.listObjectsV2(request -> request.bucket(bucket).prefix(prefix).maxKeys(1));
+        } catch (S3Exception e) {
+            throw new BucketNotListedException("s3://" + bucket + "/" + prefix + " could not be listed: "
+                    + S3Answer.of(e), e);
+        } catch (SdkException e) {
+            throw new BucketNotListedException("s3://" + bucket + "/" + prefix + " could not be listed: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** A listing that did not complete: S3 refused it (permissions, no such bucket) or could not be reached. */
     public static final class BucketNotListedException extends RuntimeException {
         BucketNotListedException(String message, Throwable cause) {
             super(message, cause);
+        }
+
+        /**
+         * True when S3 answered with a refusal that asking again will not change (no such bucket, access denied, bad
+         * credentials, wrong region), rather than failing or being out of reach.
+         */
+        public boolean refused() {
+            return getCause() instanceof S3Exception s3 && s3.statusCode() >= 300 && s3.statusCode() < 500
+                    && s3.statusCode() != 408 && s3.statusCode() != 429;
         }
     }
 }

@@ -27,6 +27,8 @@ import tmdb.ingestion.file.SourceFile;
 public final class FileAnnouncements implements Processor {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The exchange property naming the object an announcement is of, for its failure. */
+    public static final String OBJECT_ANNOUNCED = "TmdbObjectAnnounced";
 
     private final FileLifecycle lifecycle;
     private final ClaimCheck check;
@@ -60,23 +62,49 @@ public final class FileAnnouncements implements Processor {
         Path path = pathOf(exchange);
         announcement(exchange, check.identityOf(path), exchange.getProperty(ReadingProperties.TYPE, String.class),
                 exchange.getProperty(ReadingProperties.LABEL, String.class),
-                exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class));
+                exchange.getIn().getHeader(Exchange.FILE_LENGTH, Long.class), null);
         exchange.getIn().setHeader(Exchange.FILE_PATH, path.toString());
+    }
+
+    /** Makes a listed object (the body) its announcement, with its size and ETag: its reader needs no request for them. */
+    public void objectAnnouncement(Exchange exchange) {
+        BucketObjects.Listed listed = exchange.getIn().getBody(BucketObjects.Listed.class);
+        announcement(exchange, listed.object().uri(), listed.type(), listed.label(), listed.object().size(),
+                listed.object().eTag());
+        exchange.setProperty(OBJECT_ANNOUNCED, listed.object().uri());
+    }
+
+    /** The announcement of an object could not be sent: the next listing announces it again. */
+    public void objectFailed(Exchange exchange) {
+        String identity = exchange.getProperty(OBJECT_ANNOUNCED, String.class);
+        if (identity != null) {
+            lifecycle.objectAnnouncementFailed(identity);
+        }
     }
 
     /** Makes a file held here (the body) its announcement again, as it was first made but for its size, unknown. */
     public void renewal(Exchange exchange) {
         SourceFile file = exchange.getIn().getBody(SourceFile.class);
-        announcement(exchange, file.identity(), file.type(), file.label(), null);
+        if (ClaimCheck.namesAnObject(file.identity())) {
+            // an object's announcement cannot be made again without its ETag: the next listing makes it
+            lifecycle.objectAnnouncementFailed(file.identity());
+            exchange.setRouteStop(true);
+            return;
+        }
+        announcement(exchange, file.identity(), file.type(), file.label(), null, null);
     }
 
-    private void announcement(Exchange exchange, String identity, String type, String label, Long size) {
+    private void announcement(Exchange exchange, String identity, String type, String label, Long size,
+                              String eTag) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("file", identity);
         fields.put("type", type);
         fields.put("label", label);
         if (size != null) {
             fields.put("size", size);
+        }
+        if (eTag != null) {
+            fields.put("etag", eTag);
         }
         fields.put("announced_by", instanceId);
         fields.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
@@ -96,7 +124,7 @@ public final class FileAnnouncements implements Processor {
      */
     public void ending(Exchange exchange) {
         String identity = exchange.getIn().getBody(SourceFile.class).identity();
-        if (Files.exists(check.dataRoot().resolve(identity), LinkOption.NOFOLLOW_LINKS)) {
+        if (!ClaimCheck.namesAnObject(identity) && Files.exists(check.dataRoot().resolve(identity), LinkOption.NOFOLLOW_LINKS)) {
             // a file dropped again under the same name: its announcement, before or after this one, must stay
             exchange.setRouteStop(true);
             return;

@@ -1,5 +1,6 @@
 package tmdb.ingestion.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -33,6 +34,33 @@ class SettingsTest {
         assertThat(types.require("movie")).isEqualTo(new RecordType("movie", "tmdb.movies.raw", "movie_id", "movie_detail"));
         assertThat(types.require("collection"))
                 .isEqualTo(new RecordType("collection", "tmdb.collections.raw", "collection_id", "collection_detail"));
+    }
+
+    private static Settings bucket(String... keysAndValues) {
+        List<String> all = new ArrayList<>(List.of("ingestion.source.s3.prefix", "",
+                "ingestion.source.s3.endpoint", "", "ingestion.source.s3.region", "us-east-1",
+                "ingestion.source.s3.path-style", "false", "ingestion.source.s3.list-interval-ms", "10000",
+                "ingestion.source.s3.page-size", "1000"));
+        all.addAll(List.of(keysAndValues));
+        return settings(all.toArray(String[]::new));
+    }
+
+    @Test
+    void aBucketReplacesTheFoldersWhenNamedItsPrefixEndsWithASlashAndEverySettingIsChecked() {
+        assertThat(BucketSettings.from(bucket("ingestion.source.s3.bucket", " "))).isEmpty();
+        assertThat(BucketSettings.from(bucket("ingestion.source.s3.bucket", "tmdb-raw",
+                "ingestion.source.s3.prefix", "/exports/2026"))).get()
+                .isEqualTo(new BucketSettings("tmdb-raw", "exports/2026/", "", "us-east-1", false, 10_000, 1000))
+                .extracting(BucketSettings::uri).isEqualTo("s3://tmdb-raw/exports/2026/");
+        assertThatThrownBy(() -> BucketSettings.from(bucket("ingestion.source.s3.bucket", "Tmdb_Raw")))
+                .hasMessageContaining("ingestion.source.s3.bucket").hasMessageContaining("Tmdb_Raw");
+        assertThatThrownBy(() -> BucketSettings.from(bucket("ingestion.source.s3.bucket", "tmdb-raw",
+                "ingestion.source.s3.endpoint", "minio:9000"))).hasMessageContaining("ingestion.source.s3.endpoint")
+                .hasMessageContaining("minio:9000");
+        assertThatThrownBy(() -> BucketSettings.from(bucket("ingestion.source.s3.bucket", "tmdb-raw",
+                "ingestion.source.s3.page-size", "5000"))).hasMessageContaining("between 1 and 1000");
+        assertThatThrownBy(() -> BucketSettings.from(bucket("ingestion.source.s3.bucket", "tmdb-raw",
+                "ingestion.source.s3.list-interval-ms", "10"))).hasMessageContaining("at least 100");
     }
 
     @Test

@@ -3,11 +3,13 @@ package tmdb.ingestion.file;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tmdb.ingestion.content.StoredObject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +55,37 @@ class ClaimCheckTest {
                         data.resolve("movie/new").toAbsolutePath()));
         assertThat(check(SymlinkPolicy.SKIP).check("movie/new/gone.jsonl", "movie", "new"))
                 .isInstanceOf(ClaimCheck.Gone.class);
+    }
+
+    @Test
+    void anObjectIsAcceptedOnlyDirectlyUnderTheFolderOfItsTypeAndLabelInTheConfiguredBucket() {
+        ClaimCheck withBucket = check(SymlinkPolicy.SKIP).withBucket(new ClaimCheck.Bucket("raw", "exports/",
+                object -> null));
+        assertThat(withBucket.checkObject("s3://raw/exports/movie/new/a.jsonl", "movie", "new", 12, "\"e1\""))
+                .isEqualTo(new ClaimCheck.AcceptedObject(new StoredObject("raw", "exports/movie/new/a.jsonl", 12,
+                        "\"e1\"")));
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("s3://other/exports/movie/new/a.jsonl", "not directly under s3://raw/exports/movie/new/");
+        refusals.put("s3://raw/movie/new/a.jsonl", "not directly under s3://raw/exports/movie/new/");
+        refusals.put("s3://raw/exports/movie/old/a.jsonl", "not directly under s3://raw/exports/movie/new/");
+        refusals.put("s3://raw/exports/movie/new/deeper/a.jsonl", "deeper keys");
+        refusals.put("s3://raw/exports/movie/new/../../../secret.jsonl", "deeper keys");
+        refusals.put("s3://raw/exports/movie/new/.partial.jsonl", "hidden names");
+        refusals.put("s3://raw/exports/movie/new/notes.txt", "pattern *.jsonl");
+        refusals.put("s3://raw/exports/movie/new/a\u0007.jsonl", "control characters");
+        refusals.put("s3://raw/exports/movie/new/", "pattern");
+        refusals.forEach((identity, reason) -> assertThat(withBucket.checkObject(identity, "movie", "new", 12,
+                "\"e1\"")).as(identity).isInstanceOfSatisfying(ClaimCheck.Refused.class, refused ->
+                assertThat(refused.reason()).contains(reason)));
+        assertThat(withBucket.checkObject("s3://raw/exports/person/new/a.jsonl", "person", "new", 12, "\"e1\""))
+                .isInstanceOfSatisfying(ClaimCheck.Refused.class, refused -> assertThat(refused.reason())
+                        .contains("person/new is not a watched type and label"));
+        assertThat(withBucket.checkObject("s3://raw/exports/movie/new/a.jsonl", "movie", "new", -1, null))
+                .isInstanceOfSatisfying(ClaimCheck.Refused.class, refused -> assertThat(refused.reason())
+                        .contains("gives no size and ETag"));
+        assertThat(check(SymlinkPolicy.SKIP).checkObject("s3://raw/exports/movie/new/a.jsonl", "movie", "new", 12,
+                "\"e1\"")).as("no bucket configured").isInstanceOfSatisfying(ClaimCheck.Refused.class, refused ->
+                assertThat(refused.reason()).contains("no bucket is configured (ingestion.source.s3.bucket)"));
     }
 
     @Test

@@ -1,0 +1,175 @@
+package tmdb.ingestion;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import tmdb.ingestion.datagen.TmdbDataGenerator;
+import tmdb.ingestion.support.ApplicationProcess;
+import tmdb.ingestion.support.CompressedFiles;
+import tmdb.ingestion.support.S3ProxyServer;
+import tmdb.ingestion.support.SourceLines;
+import tmdb.ingestion.support.TestBroker;
+import tmdb.ingestion.support.TopicReader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A bucket instead of the folders, on an S3-compatible server in the test JVM (S3Proxy, AWS v4 signatures checked),
+ * the application a separate process with its credentials in the environment, as a deployment on MinIO or S3 runs
+ * it: every line of every object under {@code <prefix><type>/<label>/} (plain, gzip, zstd) reaches Kafka once, named
+ * {@code s3://bucket/key}; nothing else in the bucket is read; the objects stay; a second run sends nothing again;
+ * an object replaced under its key is another object, read from its start. A bucket S3 refuses to list, and no
+ * credentials at all, stop the start with a configuration error.
+ */
+class S3IngestionIT {
+
+    private static final String BUCKET = "tmdb-raw";
+    private static final String PREFIX = "exports/";
+    private static final List<String> TYPES = TmdbDataGenerator.TYPES;
+    private static S3ProxyServer server;
+    private static S3Client s3;
+
+    @TempDir
+    Path dir;
+
+    private final String prefix = "s3-" + System.nanoTime();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = S3ProxyServer.start();
+        s3 = server.client();
+        s3.createBucket(request -> request.bucket(BUCKET));
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        s3.close();
+        server.close();
+    }
+
+    @Test
+    void everyLineOfEveryObjectOnceTheObjectsLeftInPlaceAndAReplacedObjectReadAsAnother() throws Exception {
+        Path data = dir.resolve("data");
+        new TmdbDataGenerator(41).generate(data, TYPES, 900, 40);
+        CompressedFiles.Made made = CompressedFiles.compress(data, 1.0);
+        Set<String> expected = new HashSet<>();
+        try (Stream<Path> walk = Files.walk(data)) {
+            for (Path file : walk.filter(SourceLines::isDataFile).sorted().toList()) {
+                String key = PREFIX + data.relativize(file);
+                s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromFile(file));
+                for (long line = 1; line <= CompressedFiles.lines(file); line++) {
+                    expected.add("s3://" + BUCKET + "/" + key + ":" + line);
+                }
+            }
+        }
+        String oneLine = Files.readAllLines(made.plain().get(0)).get(0) + "\n";
+        for (String ignored : List.of(PREFIX + "movie/new/.partial.jsonl", PREFIX + "movie/new/deeper/a.jsonl",
+                PREFIX + "movie/new/notes.txt", PREFIX + "collection/new/a.jsonl", "movie/new/outside.jsonl")) {
+            s3.putObject(request -> request.bucket(BUCKET).key(ignored), RequestBody.fromString(oneLine));
+        }
+        int objects = (int) expected.stream().map(line -> line.substring(0, line.lastIndexOf(':'))).distinct()
+                .count();
+        assertThat(made.gzip()).as("some objects are compressed").isNotEmpty();
+        assertThat(made.zstd()).isNotEmpty();
+
+        String first = run();
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(TestBroker.bootstrapServers(), topics());
+        assertThat(SourceLines.missing(expected, SourceLines.of(records))).as("lines not on Kafka").isEmpty();
+        assertThat(records).as("each line once").hasSize(expected.size());
+        assertThat(SourceLines.of(records)).as("nothing else read").isEqualTo(expected);
+        assertThat(first).contains("published         " + expected.size() + " records");
+        assertThat(first.split("left in its bucket", -1)).as("objects done").hasSize(objects + 1);
+        assertThat(keys()).as("every object stays in the bucket, nothing is written there")
+                .hasSize(objects + 5);
+
+        String second = run();
+        assertThat(second).contains("published         0 records");
+        // an object may be claimed twice: from the first run's announcement (its tombstone comes after it) and again
+        assertThat(Pattern.compile("(s3://\\S+) was ingested completely before \\(its checkpoint says so\\): not sent "
+                + "again").matcher(second).results().map(match -> match.group(1)).distinct().count())
+                .as("objects found ingested before").isEqualTo(objects);
+        assertThat(TopicReader.readToEnd(TestBroker.bootstrapServers(), topics())).hasSize(expected.size());
+
+        String replaced = PREFIX + data.relativize(made.plain().get(0));
+        byte[] twoLines = (oneLine + oneLine).getBytes(StandardCharsets.UTF_8);
+        s3.putObject(request -> request.bucket(BUCKET).key(replaced), RequestBody.fromBytes(twoLines));
+        String third = run();
+        assertThat(third).contains("published         2 records")
+                .contains("Reading s3://" + BUCKET + "/" + replaced + " (" + twoLines.length + " bytes): a file of this "
+                        + "name was ingested before, and this one is another");
+        assertThat(TopicReader.readToEnd(TestBroker.bootstrapServers(), topics())).hasSize(expected.size() + 2);
+    }
+
+    @Test
+    void aBucketThatCannotBeListedOrNoCredentialsStopTheStartWithAConfigurationError() throws Exception {
+        try (ApplicationProcess wrongSecret = start(Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", "not-the-secret"), BUCKET)) {
+            assertThat(wrongSecret.awaitExit(Duration.ofSeconds(60))).as(wrongSecret.output()).isEqualTo(2);
+            assertThat(wrongSecret.output()).contains("s3://" + BUCKET + "/" + PREFIX + " could not be listed: S3 "
+                    + "answered 403").contains("Check ingestion.source.s3.bucket").doesNotContain("\tat ");
+        }
+        try (ApplicationProcess noBucket = start(Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY), "no-such-bucket")) {
+            assertThat(noBucket.awaitExit(Duration.ofSeconds(60))).as(noBucket.output()).isEqualTo(2);
+            assertThat(noBucket.output()).contains("s3://no-such-bucket/" + PREFIX + " could not be listed: S3 "
+                    + "answered 404 NoSuchBucket");
+        }
+        // the metadata service is off the loopback: the chain must not ask it
+        try (ApplicationProcess noCredentials = start(Map.of("AWS_EC2_METADATA_DISABLED", "true"), BUCKET)) {
+            assertThat(noCredentials.awaitExit(Duration.ofSeconds(60))).as(noCredentials.output()).isEqualTo(2);
+            assertThat(noCredentials.output()).contains("No credentials for s3://" + BUCKET + "/" + PREFIX
+                    + " (ingestion.source.s3.bucket): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+        }
+    }
+
+    private List<String> topics() {
+        return TYPES.stream().map(type -> prefix + "." + type).toList();
+    }
+
+    private List<String> keys() {
+        return s3.listObjectsV2Paginator(request -> request.bucket(BUCKET)).contents().stream().map(S3Object::key)
+                .toList();
+    }
+
+    private String run() throws Exception {
+        try (ApplicationProcess application = start(Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY), BUCKET)) {
+            assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isZero();
+            return application.output();
+        }
+    }
+
+    /** A once run on the bucket, the credentials (or none) in its environment. */
+    private ApplicationProcess start(Map<String, String> environment, String bucket) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(), "--ingestion.mode=once",
+                "--ingestion.data-dir=" + dir.resolve("no-such-folder"), "--ingestion.source.s3.bucket=" + bucket,
+                "--ingestion.source.s3.prefix=" + PREFIX, "--ingestion.source.s3.endpoint=" + server.endpoint(),
+                "--ingestion.source.s3.path-style=true", "--ingestion.source.s3.list-interval-ms=200",
+                "--ingestion.dead-letter.topic=" + prefix + ".dlq", "--ingestion.checkpoint.topic=" + prefix + ".cp",
+                "--ingestion.group.files-topic=" + prefix + ".files", "--ingestion.status.topic=" + prefix
+                        + ".status"));
+        for (String type : TYPES) {
+            args.add("--ingestion.type." + type + ".topic=" + prefix + "." + type);
+        }
+        return ApplicationProcess.start(dir.resolve("run-" + System.nanoTime() + ".log"), environment,
+                args.toArray(String[]::new));
+    }
+}
