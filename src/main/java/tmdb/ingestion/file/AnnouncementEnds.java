@@ -15,7 +15,7 @@ public interface AnnouncementEnds {
         }
 
         @Override
-        public void renewed(SourceFile file) {
+        public void renewed(Claim claim) {
         }
     };
 
@@ -23,8 +23,9 @@ public interface AnnouncementEnds {
     void ended(SourceFile file);
 
     /**
-     * The file, held here, is announced again: its announcement was followed by the tombstone of an earlier file
-     * under its path (dropped again while the earlier one's end was on its way). Called on the lifecycle's thread.
+     * The file, held here, is announced again as it was claimed (an object with its size and ETag): its announcement
+     * was followed by the tombstone of an earlier file under its path (dropped again while the earlier one's end was
+     * on its way). Called on the lifecycle's thread.
      */
-    void renewed(SourceFile file);
+    void renewed(Claim claim);
 }

@@ -195,7 +195,7 @@ final class Claims {
                 .forEach(file -> {
                     LOG.info("Announcing {} again: the tombstone of an earlier file under its path came after its "
                             + "announcement in partition {} of the files topic", identity, partition);
-                    context.announcements.renewed(file.source());
+                    context.announcements.renewed(file.claim());
                 });
     }
 

@@ -5,6 +5,7 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.file.AnnouncementEnds;
+import tmdb.ingestion.file.Claim;
 import tmdb.ingestion.file.SourceFile;
 
 /**
@@ -22,19 +23,19 @@ public final class AnnouncementEndQueue implements AnnouncementEnds {
 
     @Override
     public void ended(SourceFile file) {
-        queue(file, false);
+        queue(file, file.identity(), false);
     }
 
     @Override
-    public void renewed(SourceFile file) {
-        queue(file, true);
+    public void renewed(Claim claim) {
+        queue(claim, claim.identity(), true);
     }
 
-    private void queue(SourceFile file, boolean renewal) {
+    private void queue(Object fileOrClaim, String identity, boolean renewal) {
         Exception failure;
         try {
             failure = template.send(AnnouncementEndsRoute.QUEUE, exchange -> {
-                exchange.getIn().setBody(file);
+                exchange.getIn().setBody(fileOrClaim);
                 exchange.getIn().setHeader(AnnouncementEndsRoute.RENEWAL, renewal);
             }).getException();
         } catch (RuntimeException stopped) {
@@ -43,10 +44,10 @@ public final class AnnouncementEndQueue implements AnnouncementEnds {
         if (failure != null && renewal) {
             LOG.warn("The announcement of {} could not be made again ({}): if its files partition goes to another "
                     + "instance before the file is read, the file waits for the next start of the instance that lists "
-                    + "the folders", file.identity(), failure.getMessage());
+                    + "the folders", identity, failure.getMessage());
         } else if (failure != null) {
             LOG.debug("The announcement of {} stays on the files topic ({}): an instance given its partition later "
-                    + "checks it and finds the file gone or finished", file.identity(), failure.getMessage());
+                    + "checks it and finds the file gone or finished", identity, failure.getMessage());
         }
     }
 }

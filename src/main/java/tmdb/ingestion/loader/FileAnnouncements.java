@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
 import tmdb.ingestion.checkpoint.FilePartitions;
+import tmdb.ingestion.file.Claim;
 import tmdb.ingestion.file.ClaimCheck;
 import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.file.ReadingProperties;
@@ -82,16 +83,14 @@ public final class FileAnnouncements implements Processor {
         }
     }
 
-    /** Makes a file held here (the body) its announcement again, as it was first made but for its size, unknown. */
+    /**
+     * Makes the claim of a file held here (the body) its announcement again: as it was first made, but for a file's
+     * size, unknown (an object's size and ETag are the claim's).
+     */
     public void renewal(Exchange exchange) {
-        SourceFile file = exchange.getIn().getBody(SourceFile.class);
-        if (ClaimCheck.namesAnObject(file.identity())) {
-            // an object's announcement cannot be made again without its ETag: the next listing makes it
-            lifecycle.objectAnnouncementFailed(file.identity());
-            exchange.setRouteStop(true);
-            return;
-        }
-        announcement(exchange, file.identity(), file.type(), file.label(), null, null);
+        Claim claim = exchange.getIn().getBody(Claim.class);
+        announcement(exchange, claim.identity(), claim.type(), claim.label(), claim.size() < 0 ? null : claim.size(),
+                claim.eTag());
     }
 
     private void announcement(Exchange exchange, String identity, String type, String label, Long size,

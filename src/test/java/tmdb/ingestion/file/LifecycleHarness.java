@@ -110,8 +110,8 @@ final class LifecycleHarness implements AutoCloseable {
                         }
 
                         @Override
-                        public void renewed(SourceFile file) {
-                            announcementsRenewed.add(file.identity());
+                        public void renewed(Claim claim) {
+                            announcementsRenewed.add(claim.identity());
                         }
                     }, stats, clock, thread);
             lifecycle.assigned(Set.of(0));

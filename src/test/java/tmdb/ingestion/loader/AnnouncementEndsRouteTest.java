@@ -16,6 +16,7 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.checkpoint.FilePartitions;
+import tmdb.ingestion.file.Claim;
 import tmdb.ingestion.file.ClaimCheck;
 import tmdb.ingestion.file.SourceFile;
 import tmdb.ingestion.file.SymlinkPolicy;
@@ -85,7 +86,7 @@ class AnnouncementEndsRouteTest extends CamelTestSupport {
         Files.writeString(dataDir.resolve("movie/new/held.jsonl"), "{}\n");
         files.expectedMessageCount(1);
 
-        new AnnouncementEndQueue(template).renewed(SourceFile.of(3, "movie/new/held.jsonl", "movie", "new", 0));
+        new AnnouncementEndQueue(template).renewed(new Claim("movie/new/held.jsonl", "movie", "new", 0, 7));
 
         files.assertIsSatisfied();
         Exchange announcement = files.getReceivedExchanges().get(0);
@@ -97,5 +98,21 @@ class AnnouncementEndsRouteTest extends CamelTestSupport {
         assertThat(value.path("type").asText()).isEqualTo("movie");
         assertThat(value.path("label").asText()).isEqualTo("new");
         assertThat(value.path("announced_by").asText()).isEqualTo("instance-a");
+        assertThat(value.has("size")).as("a file's size is taken when it is opened").isFalse();
+    }
+
+    @Test
+    void aRenewedAnnouncementOfAnObjectKeepsItsSizeAndETag() throws Exception {
+        MockEndpoint files = filesTopic();
+        files.expectedMessageCount(1);
+
+        new AnnouncementEndQueue(template).renewed(new Claim("s3://raw/movie/new/held.jsonl", "movie", "new", 0, 7,
+                1234, "\"e1\""));
+
+        files.assertIsSatisfied();
+        JsonNode value = JSON.readTree(files.getReceivedExchanges().get(0).getIn().getBody(byte[].class));
+        assertThat(value.path("file").asText()).isEqualTo("s3://raw/movie/new/held.jsonl");
+        assertThat(value.path("size").asLong()).isEqualTo(1234);
+        assertThat(value.path("etag").asText()).isEqualTo("\"e1\"");
     }
 }
