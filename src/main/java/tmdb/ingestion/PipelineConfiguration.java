@@ -65,6 +65,7 @@ import tmdb.ingestion.loader.AnnouncementEndQueue;
 import tmdb.ingestion.loader.BucketListing;
 import tmdb.ingestion.loader.BucketListingRoute;
 import tmdb.ingestion.loader.BucketObjects;
+import tmdb.ingestion.loader.BucketPresence;
 import tmdb.ingestion.loader.FileAnnouncements;
 import tmdb.ingestion.loader.FileReading;
 import tmdb.ingestion.loader.FolderPolls;
@@ -202,6 +203,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                     settings.string("ingestion.file.include"), bucket.get().pageSize());
             probe(listing);
             registry.bind("bucketObjects", new BucketObjects(listing, folders, files));
+            checkpoints.keepWhilePresent(new BucketPresence(s3, bucket.get().bucket()));
         }
         registry.bind("fileStatusEvents", events);
         registry.bind("fileReading", new FileReading(files, budget, stats,

@@ -16,6 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -35,9 +37,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the application a separate process with its credentials in the environment, as a deployment on MinIO or S3 runs
  * it: every line of every object under {@code <prefix><type>/<label>/} (plain, gzip, zstd) reaches Kafka once, named
  * {@code s3://bucket/key}; nothing else in the bucket is read; the objects stay; a second run sends nothing again;
- * an object replaced under its key is another object, read from its start. A bucket S3 refuses to list, and no
- * credentials at all, stop the start with a configuration error.
+ * an object replaced under its key is another object, read from its start; past the retention, the finished
+ * checkpoints of the objects still in the bucket are kept (written again), a deleted one's forgotten. A bucket S3 refuses to list, and no
+ * credentials at all, stop the start with a configuration error. It runs beside the other scenarios: its topics, its
+ * bucket and its server are its own.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class S3IngestionIT {
 
     private static final String BUCKET = "tmdb-raw";
@@ -115,6 +120,26 @@ class S3IngestionIT {
                 .contains("Reading s3://" + BUCKET + "/" + replaced + " (" + twoLines.length + " bytes): a file of this "
                         + "name was ingested before, and this one is another");
         assertThat(TopicReader.readToEnd(TestBroker.bootstrapServers(), topics())).hasSize(expected.size() + 2);
+
+        // past the retention, a finished object's checkpoint is kept while its object is in the bucket: without it,
+        // the next listing would read the object again
+        String deleted = PREFIX + data.relativize(made.plain().get(1));
+        s3.deleteObject(request -> request.bucket(BUCKET).key(deleted));
+        try (ApplicationProcess sweeping = start(credentials(), BUCKET, "--ingestion.mode=watch",
+                "--ingestion.checkpoint.done-retention=1ms", "--ingestion.checkpoint.done-sweep-interval-ms=1000")) {
+            // every sweep keeps them all again (the retention is 1 ms): one finds them all settled
+            sweeping.awaitLog(Pattern.compile("Kept (" + (objects - 1) + ") finished checkpoints older than PT0.001S "
+                    + "\\(ingestion.checkpoint.done-retention\\), written again"), Duration.ofSeconds(60));
+            sweeping.awaitLog(Pattern.compile("Forgot ([0-9]+) finished checkpoints older than"), Duration.ofSeconds(60));
+            assertThat(Pattern.compile("Forgot ([0-9]+) finished checkpoints older than").matcher(sweeping.output())
+                    .results().mapToInt(match -> Integer.parseInt(match.group(1))).sum())
+                    .as("the deleted object's checkpoint only is forgotten").isEqualTo(1);
+            assertThat(sweeping.output()).doesNotContain("Done s3://");
+            sweeping.terminate();
+            assertThat(sweeping.awaitExit(Duration.ofSeconds(30))).isIn(0, 143);
+        }
+        assertThat(run()).as("the checkpoints written again are used").contains("published         0 records");
+        assertThat(TopicReader.readToEnd(TestBroker.bootstrapServers(), topics())).hasSize(expected.size() + 2);
     }
 
     @Test
@@ -125,8 +150,7 @@ class S3IngestionIT {
             assertThat(wrongSecret.output()).contains("s3://" + BUCKET + "/" + PREFIX + " could not be listed: S3 "
                     + "answered 403").contains("Check ingestion.source.s3.bucket").doesNotContain("\tat ");
         }
-        try (ApplicationProcess noBucket = start(Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY), "no-such-bucket")) {
+        try (ApplicationProcess noBucket = start(credentials(), "no-such-bucket")) {
             assertThat(noBucket.awaitExit(Duration.ofSeconds(60))).as(noBucket.output()).isEqualTo(2);
             assertThat(noBucket.output()).contains("s3://no-such-bucket/" + PREFIX + " could not be listed: S3 "
                     + "answered 404 NoSuchBucket");
@@ -148,16 +172,21 @@ class S3IngestionIT {
                 .toList();
     }
 
+    private static Map<String, String> credentials() {
+        return Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY",
+                S3ProxyServer.SECRET_KEY);
+    }
+
     private String run() throws Exception {
-        try (ApplicationProcess application = start(Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY), BUCKET)) {
+        try (ApplicationProcess application = start(credentials(), BUCKET)) {
             assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isZero();
             return application.output();
         }
     }
 
-    /** A once run on the bucket, the credentials (or none) in its environment. */
-    private ApplicationProcess start(Map<String, String> environment, String bucket) throws Exception {
+    /** A run on the bucket, once unless the extra arguments say otherwise, the credentials (or none) in its environment. */
+    private ApplicationProcess start(Map<String, String> environment, String bucket, String... extra)
+            throws Exception {
         List<String> args = new ArrayList<>(List.of(
                 "--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(), "--ingestion.mode=once",
                 "--ingestion.data-dir=" + dir.resolve("no-such-folder"), "--ingestion.source.s3.bucket=" + bucket,
@@ -169,6 +198,7 @@ class S3IngestionIT {
         for (String type : TYPES) {
             args.add("--ingestion.type." + type + ".topic=" + prefix + "." + type);
         }
+        args.addAll(List.of(extra));
         return ApplicationProcess.start(dir.resolve("run-" + System.nanoTime() + ".log"), environment,
                 args.toArray(String[]::new));
     }

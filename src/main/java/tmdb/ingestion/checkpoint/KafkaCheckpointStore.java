@@ -78,6 +78,7 @@ public final class KafkaCheckpointStore implements CheckpointStore {
      * the retention is tombstoned and forgotten.
      */
     private final Map<String, FinishedCheckpoint> finished = new ConcurrentHashMap<>();
+    private volatile SourcePresence presence = SourcePresence.NONE;
     private final DoneRetention doneRetention;
     /** Files the topic has a checkpoint for that this deployment does not use, and why. */
     private final Map<String, String> notUsedByFile = new ConcurrentHashMap<>();
@@ -149,6 +150,14 @@ public final class KafkaCheckpointStore implements CheckpointStore {
      */
     public void commitWith(BiFunction<Integer, Checkpoint, CompletableFuture<Void>> partitionTransactions) {
         transactions = partitionTransactions;
+    }
+
+    /**
+     * Keeps the finished checkpoints of the sources it applies to past the retention while they are still there (see
+     * {@link SourcePresence}): the sweep asks, and writes such a checkpoint again rather than tombstoning it.
+     */
+    public void keepWhilePresent(SourcePresence sourcePresence) {
+        presence = sourcePresence;
     }
 
     /**
@@ -278,6 +287,8 @@ public final class KafkaCheckpointStore implements CheckpointStore {
         });
         notUsedByFile.putAll(log.notUsedByFile());
         long stillReading = log.usable().values().stream().filter(checkpoint -> !checkpoint.done()).count();
+        // whether an object is still in its bucket is asked by the sweep, not while the partitions wait for this
+        expired.keySet().removeIf(presence::applies);
         LOG.info("Checkpoints of files partitions {}: {} files known in {} for this deployment ({}, id {}), {} of them "
                 + "unfinished", new TreeSet<>(filesPartitions), log.usable().size() - expired.size(), topic,
                 deployment.description(), deployment.id(), stillReading);
@@ -304,6 +315,23 @@ public final class KafkaCheckpointStore implements CheckpointStore {
                 expired.put(file, known);
             }
         });
+        SourcePresence asked = presence;
+        int kept = 0;
+        for (Map.Entry<String, FinishedCheckpoint> checkpoint : List.copyOf(expired.entrySet())) {
+            if (asked.applies(checkpoint.getKey()) && asked.stillThere(checkpoint.getValue()
+                    .checkpoint(checkpoint.getKey()))) {
+                expired.remove(checkpoint.getKey());
+                if (finished.get(checkpoint.getKey()) == checkpoint.getValue()) {
+                    save(checkpoint.getValue().checkpoint(checkpoint.getKey()));
+                    kept++;
+                }
+            }
+        }
+        if (kept > 0) {
+            LOG.info("Kept {} finished checkpoints older than {} (ingestion.checkpoint.done-retention), written again "
+                    + "in {}: their objects are still in the bucket, and would be read again without them", kept,
+                    doneRetention.retention(), topic);
+        }
         tombstone(expired);
     }
 

@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class S3ObjectContent implements Content {
 
     private static final int PRECONDITION_FAILED = 412;
+    private static final int NOT_FOUND = 404;
     private static final int DIRECT_CHUNK_BYTES = 1 << 16;
 
     private final S3Client s3;
@@ -44,6 +45,11 @@ public final class S3ObjectContent implements Content {
     @Override
     public long size() {
         return object.size();
+    }
+
+    /** True when the read failed because the object is not in its bucket (any more): S3 answered 404. */
+    public static boolean notFound(IOException failure) {
+        return failure.getCause() instanceof S3Exception s3 && s3.statusCode() == NOT_FOUND;
     }
 
     @Override

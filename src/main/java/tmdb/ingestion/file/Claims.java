@@ -25,6 +25,7 @@ import tmdb.ingestion.checkpoint.FileIdentity;
 import tmdb.ingestion.content.Content;
 import tmdb.ingestion.content.LocalFileContent;
 import tmdb.ingestion.content.ObjectReplacedException;
+import tmdb.ingestion.content.S3ObjectContent;
 import tmdb.ingestion.content.StoredObject;
 
 /**
@@ -320,9 +321,10 @@ final class Claims {
                 context.table.queueForReading(file);
             }
         } catch (ObjectReplacedException e) {
+            // as a file moved away since its announcement: an earlier listing's announcement, replayed
             closeQuietly(content);
-            LOG.warn("Did not open {}: it was replaced since it was announced (its ETag is no longer {}). Nothing was "
-                    + "read; the next listing announces the new object", file.identity(), file.object().eTag());
+            LOG.debug("Did not open {}: it was replaced since it was announced (its ETag is no longer {}); the "
+                    + "listing announces the new object", file.identity(), file.object().eTag());
             drop(file);
         } catch (ContentCheck.NotTextException e) {
             file.opened(content, file.object().eTag(), null, ContentFormat.PLAIN);
@@ -332,6 +334,11 @@ final class Claims {
             LOG.error("Reading {} failed after line 0: {}", file.identity(), e.getMessage());
         } catch (IOException e) {
             closeQuietly(content);
+            if (S3ObjectContent.notFound(e)) {
+                LOG.debug("Did not open {}: it is no longer in its bucket", file.identity());
+                drop(file);
+                return;
+            }
             if (file.neverFailedToOpen()) {
                 context.stats.fileNotOpened(file.source().type(), file.source().label());
             }
