@@ -2,7 +2,9 @@ package tmdb.ingestion;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,12 +42,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Several instances, separate processes on one shared data folder, share the work through their consumer group:
- * two start, a third joins mid-run (a graceful rebalance: nothing is sent twice), one is killed with SIGKILL while it
- * reads files (its partitions go to the survivors after the session timeout, and they resume its files after its
- * last checkpoints), and the run finishes. In exactly-once mode a survivor is also paused with SIGSTOP for longer
- * than the session timeout, then resumed: the instance that took its partitions fenced its transactional ids, so it
- * writes nothing a {@code read_committed} consumer sees twice, and stops, taking no partition meanwhile (with no
- * transaction open, it lets its lost partitions go and joins again).
+ * two start on half the files, a third joins mid-run (a graceful rebalance: nothing is sent twice; the other half is
+ * dropped then), one is killed with SIGKILL while it reads files (its partitions go to the survivors after the session
+ * timeout, and they resume its files after its last checkpoints), and the run finishes. In exactly-once mode a
+ * survivor is also paused with SIGSTOP for longer than the session timeout, then resumed: the instance that took its
+ * partitions fenced its transactional ids, so it writes nothing a {@code read_committed} consumer sees twice, and
+ * stops, taking no partition meanwhile (with no transaction open, it lets its lost partitions go and joins again).
  */
 @Tag("slow")
 class ScaleOutIT {
@@ -70,8 +73,9 @@ class ScaleOutIT {
      * partitions were lost (its session expired: on a busy machine an instance can miss its heartbeats for the 3 s
      * session timeout), or a hand-over's records were not all resolved in time.
      */
-    private static final Pattern LET_GO_UNRESOLVED = Pattern.compile("Instance \\S+ lost files partitions \\[([0-9, ]+)\\]"
-            + "|Handing over files partitions \\[([0-9, ]+)\\] before every record of their files was resolved");
+    private static final Pattern LET_GO_UNRESOLVED = Pattern.compile(
+            "Instance \\S+ lost files partitions \\[([0-9, ]+)\\]"
+                    + "|Handing over files partitions \\[([0-9, ]+)\\] before every record of their files was resolved");
 
     /** Kept when the test fails: the instances' logs ({@code a.log}, {@code b.log}, {@code c.log}) say why. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -150,9 +154,23 @@ class ScaleOutIT {
     @ValueSource(strings = {"at-least-once", "exactly-once"})
     void instancesJoinDieAndPauseWhileSharingTheFoldersAndEveryLineIsOnKafka(String guarantee) throws Exception {
         boolean exactlyOnce = guarantee.equals("exactly-once");
-        new TmdbDataGenerator(13).generate(dir.resolve("data"), TYPES, 16_000, 250);
+        Path staging = dir.resolve("staging");
+        new TmdbDataGenerator(13).generate(staging, TYPES, 16_000, 250);
+        Set<String> expected = SourceLines.of(staging);
+        // half the files now, half once c has joined: on a busy machine the first two could read them all before c
+        // is up, and leave nothing to read at the kill
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(staging)) {
+            files = walk.sorted().toList();
+        }
+        for (Path folder : files.stream().filter(Files::isDirectory).toList()) {
+            Files.createDirectories(dir.resolve("data").resolve(staging.relativize(folder)));
+        }
+        files = files.stream().filter(SourceLines::isDataFile).toList();
+        for (int i = 0; i < files.size(); i += 2) {
+            dropIntoData(staging, files.get(i));
+        }
         System.out.printf("%s: the instances' logs are in %s (kept if the test fails)%n", guarantee, dir);
-        Set<String> expected = SourceLines.of(dir.resolve("data"));
         Map<String, Long> publishedBy = new TreeMap<>();
         Instant killedAt;
         Instant pausedAt = null;
@@ -170,6 +188,9 @@ class ScaleOutIT {
             c = start("c", guarantee);
             Instance joined = c;
             Map<String, Set<Integer>> afterJoin = awaitAssignment(List.of(a, b, c));
+            for (int i = 1; i < files.size(); i += 2) {
+                dropIntoData(staging, files.get(i));
+            }
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                     .ignoreExceptions().until(() -> joined.published() >= PACE);
             System.out.printf("%s: partitions per instance before the join %s, after it %s%n", guarantee,
@@ -336,6 +357,13 @@ class ScaleOutIT {
             }
         }
         return resumed;
+    }
+
+    /** Moves a file from the staging folder into the same place under the data folder, whole at once. */
+    private void dropIntoData(Path staging, Path file) throws IOException {
+        Path target = dir.resolve("data").resolve(staging.relativize(file));
+        Files.createDirectories(target.getParent());
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** How many times a survivor let files go unresolved (lost its partitions, or ran out of time handing over). */
