@@ -141,7 +141,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         Map<String, String> topicsByType = new TreeMap<>();
         folders.forEach(folder -> topicsByType.put(folder.type(), types.require(folder.type()).topic()));
         Deployment deployment = bucket.isPresent()
-                ? Deployment.of(settings.string("ingestion.deployment-id"), "bucket " + bucket.get().uri(), topicsByType)
+                ? Deployment.of(settings.string("ingestion.deployment-id"), bucket.get().description(), topicsByType)
                 : Deployment.of(settings.string("ingestion.deployment-id"), dataDir, topicsByType);
         FilePartitions filePartitions = new FilePartitions();
         Supplier<Properties> clientConfig = () -> KafkaReachability.adminConfig(kafka.getConfiguration(),
@@ -412,7 +412,6 @@ public class PipelineConfiguration implements CamelConfiguration {
         return byPath;
     }
 
-    /** The root of the watched folders must exist and be readable; the type and label folders are created. */
     /**
      * A bucket S3 refuses to list is a configuration error, said at the start; one out of reach is waited for (its
      * listing is tried again at every pass).
@@ -431,6 +430,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
     }
 
+    /** The root of the watched folders must exist and be readable; the type and label folders are created. */
     private static Path requireDataFolder(String setting) {
         Path folder = Path.of(setting);
         String where = folder.toAbsolutePath().normalize() + " (ingestion.data-dir, INGESTION_DATA_DIR)";

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -25,6 +27,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.CompressedFiles;
+import tmdb.ingestion.support.ManagementEndpoint;
 import tmdb.ingestion.support.S3ProxyServer;
 import tmdb.ingestion.support.SourceLines;
 import tmdb.ingestion.support.TestBroker;
@@ -48,6 +51,13 @@ class S3IngestionIT {
     private static final String BUCKET = "tmdb-raw";
     private static final String PREFIX = "exports/";
     private static final List<String> TYPES = TmdbDataGenerator.TYPES;
+    /** Records per second of the run that is killed. */
+    private static final int CRASH_PACE = 1000;
+    /**
+     * At-least-once, the most lines the kill may make the next run send again: those acknowledged since the last
+     * checkpoint save (1 s at the pace) and those sent but not yet acknowledged (the pace again for a second).
+     */
+    private static final int CRASH_DUPLICATES = 2 * CRASH_PACE;
     private static S3ProxyServer server;
     private static S3Client s3;
 
@@ -74,16 +84,7 @@ class S3IngestionIT {
         Path data = dir.resolve("data");
         new TmdbDataGenerator(41).generate(data, TYPES, 900, 40);
         CompressedFiles.Made made = CompressedFiles.compress(data, 1.0);
-        Set<String> expected = new HashSet<>();
-        try (Stream<Path> walk = Files.walk(data)) {
-            for (Path file : walk.filter(SourceLines::isDataFile).sorted().toList()) {
-                String key = PREFIX + data.relativize(file);
-                s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromFile(file));
-                for (long line = 1; line <= CompressedFiles.lines(file); line++) {
-                    expected.add("s3://" + BUCKET + "/" + key + ":" + line);
-                }
-            }
-        }
+        Set<String> expected = upload(data, BUCKET, PREFIX);
         String oneLine = Files.readAllLines(made.plain().get(0)).get(0) + "\n";
         for (String ignored : List.of(PREFIX + "movie/new/.partial.jsonl", PREFIX + "movie/new/deeper/a.jsonl",
                 PREFIX + "movie/new/notes.txt", PREFIX + "collection/new/a.jsonl", "movie/new/outside.jsonl")) {
@@ -142,6 +143,54 @@ class S3IngestionIT {
         assertThat(TopicReader.readToEnd(TestBroker.bootstrapServers(), topics())).hasSize(expected.size() + 2);
     }
 
+    /**
+     * Killed with SIGKILL mid-run (the kill point chosen by what it published), the next run resumes each object
+     * after its last checkpoint: by a ranged GET from the checkpoint's byte for a plain object, by decompressing up to
+     * it for a compressed one. At-least-once, it sends again at most what was acknowledged since the last checkpoint
+     * save and what was in flight; exactly-once, nothing a {@code read_committed} consumer sees twice.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"at-least-once", "exactly-once"})
+    void aKilledRunIsResumedAfterEachObjectsLastCheckpoint(String guarantee) throws Exception {
+        // a bucket of its own: the tests of this class run at once
+        String bucket = "tmdb-crash-" + guarantee;
+        s3.createBucket(request -> request.bucket(bucket));
+        Path data = dir.resolve("data");
+        new TmdbDataGenerator(43).generate(data, TYPES, 6000, 700);
+        CompressedFiles.compress(data, 1.0);
+        Set<String> expected = upload(data, bucket, PREFIX);
+        String[] settings = {"--ingestion.delivery.guarantee=" + guarantee,
+            "--ingestion.exactly-once.transactional-id=" + prefix};
+        ManagementEndpoint management = new ManagementEndpoint();
+        String killed;
+        try (ApplicationProcess run = start(credentials(), bucket, settings[0], settings[1],
+                "--ingestion.pace.records-per-second=" + CRASH_PACE, "--ingestion.management.port="
+                        + management.port())) {
+            management.awaitPublished(2L * CRASH_PACE, Duration.ofSeconds(60));
+            run.close();
+            killed = run.output();
+        }
+        assertThat(killed).doesNotContain("published         ");
+        String resumed;
+        try (ApplicationProcess run = start(credentials(), bucket, settings)) {
+            assertThat(run.awaitExit(Duration.ofSeconds(120))).as(run.output()).isZero();
+            resumed = run.output();
+        }
+        assertThat(resumed).as("every checkpoint the killed run saved is of its object").doesNotContain("is not used");
+        // a plain object's resume point is a byte of it, a compressed one's of its decompressed content
+        assertThat(resumed).containsPattern("Resuming s3://" + bucket + "/" + PREFIX + "\\S+ after line [0-9]+ "
+                + "\\(byte [0-9]+ of ");
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(TestBroker.bootstrapServers(), topics());
+        Set<String> delivered = SourceLines.of(records);
+        assertThat(SourceLines.missing(expected, delivered)).as("lines not on Kafka").isEmpty();
+        assertThat(delivered).as("nothing else read").isEqualTo(expected);
+        int sentTwice = records.size() - expected.size();
+        System.out.printf("S3, %s: killed after %d records published, resumed: %d lines, %d records, %d sent twice "
+                + "(at most %d)%n", guarantee, 2 * CRASH_PACE, expected.size(), records.size(), sentTwice,
+                guarantee.equals("exactly-once") ? 0 : CRASH_DUPLICATES);
+        assertThat(sentTwice).isBetween(0, guarantee.equals("exactly-once") ? 0 : CRASH_DUPLICATES);
+    }
+
     @Test
     void aBucketThatCannotBeListedOrNoCredentialsStopTheStartWithAConfigurationError() throws Exception {
         try (ApplicationProcess wrongSecret = start(Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
@@ -161,6 +210,21 @@ class S3IngestionIT {
             assertThat(noCredentials.output()).contains("No credentials for s3://" + BUCKET + "/" + PREFIX
                     + " (ingestion.source.s3.bucket): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
         }
+    }
+
+    /** Puts every data file under the data folder into the bucket under the prefix; returns their lines. */
+    private static Set<String> upload(Path data, String bucket, String keyPrefix) throws Exception {
+        Set<String> lines = new HashSet<>();
+        try (Stream<Path> walk = Files.walk(data)) {
+            for (Path file : walk.filter(SourceLines::isDataFile).sorted().toList()) {
+                String key = keyPrefix + data.relativize(file);
+                s3.putObject(request -> request.bucket(bucket).key(key), RequestBody.fromFile(file));
+                for (long line = 1; line <= CompressedFiles.lines(file); line++) {
+                    lines.add("s3://" + bucket + "/" + key + ":" + line);
+                }
+            }
+        }
+        return lines;
     }
 
     private List<String> topics() {

@@ -68,22 +68,20 @@ public record BucketSettings(String bucket, String prefix, String endpoint, Stri
     }
 
     /**
-     * A client of the bucket's store (its HTTP connections live until it is closed), with the credentials the default
-     * chain finds now.
+     * A client of the bucket's store, with the SDK's default credentials chain (the client owns its HTTP connections
+     * and its credentials, until it is closed), once the chain has found credentials.
      *
      * @throws ConfigurationException when the chain finds no credentials
      */
     public S3Client client() {
-        DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-        try {
+        try (DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build()) {
             credentials.resolveCredentials();
         } catch (SdkClientException e) {
-            credentials.close();
             throw new ConfigurationException("No credentials for " + uri() + " (ingestion.source.s3.bucket): set "
                     + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with a container or "
                     + "instance role. The SDK said: " + e.getMessage());
         }
-        var builder = S3Client.builder().forcePathStyle(pathStyle).credentialsProvider(credentials);
+        var builder = S3Client.builder().forcePathStyle(pathStyle);
         if (!region.isEmpty()) {
             builder.region(Region.of(region));
         }
@@ -96,5 +94,10 @@ public record BucketSettings(String bucket, String prefix, String endpoint, Stri
     /** How logs name it. */
     public String uri() {
         return "s3://" + bucket + "/" + prefix;
+    }
+
+    /** What the deployment's id is derived from: the bucket and prefix, and the store when it is not AWS. */
+    public String description() {
+        return "bucket " + uri() + (endpoint.isEmpty() ? "" : " at " + endpoint);
     }
 }

@@ -13,4 +13,10 @@ public final class ObjectReplacedException extends IOException {
         super(object.uri() + " was replaced while it was read (its ETag is no longer " + object.eTag()
                 + "): reading stopped at byte " + position + " of " + object.size());
     }
+
+    /** The object has the ETag it was listed with and another size than it was listed or announced with. */
+    ObjectReplacedException(StoredObject object, String range) {
+        super(object.uri() + " is not the object that was listed: it has other than the " + object.size()
+                + " bytes its listing or announcement said (the store answered the range " + range + ")");
+    }
 }

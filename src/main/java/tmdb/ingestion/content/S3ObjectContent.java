@@ -145,8 +145,7 @@ public final class S3ObjectContent implements Content {
         }
         if (range != null && !range.endsWith("/" + object.size())) {
             closeStream();
-            throw new IOException("Could not read " + object.uri() + ": it has other than the " + object.size()
-                    + " bytes its listing or announcement said (the store answered the range " + range + ")");
+            throw new ObjectReplacedException(object, range);
         }
         streamPosition = position;
     }
@@ -164,6 +163,7 @@ public final class S3ObjectContent implements Content {
         }
     }
 
+    /** Lets its stream (and the stream's connection) go; a read after opens another, as after a jump. */
     @Override
     public synchronized void close() {
         closeStream();

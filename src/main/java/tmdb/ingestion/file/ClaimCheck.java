@@ -135,6 +135,9 @@ public final class ClaimCheck {
         if (size < 0 || eTag == null || eTag.isEmpty()) {
             return new Refused("the announcement gives no size and ETag of the object");
         }
+        if (size == 0) {
+            return new Refused("it is empty: there is nothing to read");
+        }
         return new AcceptedObject(new StoredObject(bucket.name(), identity.substring((OBJECT_SCHEME
                 + bucket.name() + "/").length()), size, eTag));
     }
@@ -152,6 +155,10 @@ public final class ClaimCheck {
 
     /** Checks a file an announcement names, announced as of the given type and label. */
     public Verdict check(String identity, String type, String label) {
+        if (bucket != null) {
+            return new Refused("it names a file, and this deployment reads the bucket " + OBJECT_SCHEME
+                    + bucket.name() + "/" + bucket.prefix() + " instead of the folders");
+        }
         if (identity == null || identity.isEmpty() || identity.indexOf('\0') >= 0) {
             return new Refused("it names no path");
         }

@@ -44,7 +44,7 @@ final class Claims {
     private final Set<Integer> owned = new HashSet<>();
     /** Paths listed, with the file key (inode) they held: announced, or skipped with a warning. */
     private final Map<Path, Object> listed = new HashMap<>();
-    /** Objects listed, by name, with the ETag they had: announced, or skipped with a warning. */
+    /** Objects listed, by name, with the ETag they had: announced, or skipped with a warning. Pruned at every pass. */
     private final Map<String, String> listedObjects = new HashMap<>();
     /** Files announced by this instance whose claims have not come back yet, with their partitions. */
     private final Map<String, Integer> announcing = new HashMap<>();
@@ -82,28 +82,40 @@ final class Claims {
     }
 
     /**
-     * The bucket lists an object: true when it is to be announced (checked, and not announced while its name holds
-     * it with that ETag).
+     * A whole pass of the bucket's listing: the objects to announce (checked, and not announced already with that
+     * ETag). Nothing is recorded of them until their announcements are sent ({@link #objectAnnounced}); what the
+     * pass no longer lists is forgotten. (Unlike a folder's files, their announcements need no guard for a once run:
+     * the listing's pass that finds nothing new comes after them, and the run waits for the files topic to be read.)
      */
-    boolean announceObject(StoredObject object, String type, String label) {
-        String identity = object.uri();
-        if (context.stopping || object.eTag().equals(listedObjects.get(identity))) {
-            return false;
+    List<ListedObject> objectsToAnnounce(List<ListedObject> pass) {
+        if (context.stopping) {
+            return List.of();
         }
-        listedObjects.put(identity, object.eTag());
-        ClaimCheck.Verdict verdict = context.check.checkObject(identity, type, label, object.size(), object.eTag());
-        if (verdict instanceof ClaimCheck.Refused refused) {
-            LOG.warn("Skipped {}: {}. Nothing of it was read", identity, refused.reason());
-            return false;
+        List<ListedObject> toAnnounce = new ArrayList<>();
+        Set<String> listedNow = new HashSet<>();
+        for (ListedObject listedObject : pass) {
+            StoredObject object = listedObject.object();
+            String identity = object.uri();
+            listedNow.add(identity);
+            if (object.eTag().equals(listedObjects.get(identity))) {
+                continue;
+            }
+            ClaimCheck.Verdict verdict = context.check.checkObject(identity, listedObject.type(), listedObject.label(),
+                    object.size(), object.eTag());
+            if (verdict instanceof ClaimCheck.Refused refused) {
+                listedObjects.put(identity, object.eTag());
+                LOG.warn("Skipped {}: {}. Nothing of it was read", identity, refused.reason());
+            } else {
+                toAnnounce.add(listedObject);
+            }
         }
-        announcing.put(identity, context.partitions.of(identity));
-        return true;
+        listedObjects.keySet().retainAll(listedNow);
+        return toAnnounce;
     }
 
-    /** The announcement of an object could not be sent: the next listing announces it again. */
-    void objectAnnouncementFailed(String identity) {
-        listedObjects.remove(identity);
-        announcing.remove(identity);
+    /** The announcement of an object was sent: the listing does not announce it again while it keeps its ETag. */
+    void objectAnnounced(StoredObject object) {
+        listedObjects.put(object.uri(), object.eTag());
     }
 
     /** The announcement could not be sent: the next listing announces the file again. */
@@ -170,8 +182,15 @@ final class Claims {
                 claim.size(), claim.eTag());
         if (verdict instanceof ClaimCheck.Refused refused) {
             refuse(claim, where, refused.reason());
-        } else if (verdict instanceof ClaimCheck.AcceptedObject accepted
-                && context.table.waitingClaim(claim.identity()) == null) {
+        } else if (verdict instanceof ClaimCheck.AcceptedObject accepted) {
+            TrackedFile waiting = context.table.waitingClaim(claim.identity());
+            if (waiting != null && waiting.object().eTag().equals(accepted.object().eTag())) {
+                return;
+            }
+            if (waiting != null) {
+                // the later announcement names what the bucket holds now (an earlier one may be stale, or forged)
+                drop(waiting);
+            }
             TrackedFile current = context.table.atPath(claim.identity());
             if (current != null && accepted.object().eTag().equals(current.fileKey())) {
                 return;
@@ -311,6 +330,8 @@ final class Claims {
             ContentFormat format = ingestedBefore(file, content);
             if (format == null) {
                 format = ContentCheck.formatOf(content);
+                // its stream is let go until a reader comes: every claim waiting for one would hold a connection
+                content.close();
             }
             file.opened(content, file.object().eTag(), null, format);
             context.table.opened(file);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -93,18 +94,18 @@ public final class FileLifecycle extends ServiceSupport {
     }
 
     /**
-     * Asks which of the objects the bucket lists for a type and label are to be announced: checked, and not
-     * announced while their names hold them with the same ETag.
+     * Asks which of the objects a whole pass of the bucket's listing found are to be announced: checked, and not
+     * announced already with the same ETag. Empty when the lifecycle did not answer (it is stopping, or busy for
+     * longer than a caller waits).
      */
-    public List<StoredObject> announceObjects(List<StoredObject> objects, String type, String label) {
-        List<StoredObject> listedObjects = List.copyOf(objects);
-        return ask(() -> listedObjects.stream().filter(object -> claims.announceObject(object, type, label)).toList(),
-                List.of());
+    public Optional<List<ListedObject>> objectsToAnnounce(List<ListedObject> pass) {
+        List<ListedObject> listed = List.copyOf(pass);
+        return Optional.ofNullable(ask(() -> claims.objectsToAnnounce(listed), null));
     }
 
-    /** The announcement of an object could not be sent: it is announced again at the next listing. */
-    public void objectAnnouncementFailed(String identity) {
-        post(() -> claims.objectAnnouncementFailed(identity));
+    /** The announcement of a listed object was sent: it is not announced again while it keeps its ETag. */
+    public void objectAnnounced(StoredObject object) {
+        post(() -> claims.objectAnnounced(object));
     }
 
     /** The paths listed so far and the file keys they held: what the folders' filter passes over. */

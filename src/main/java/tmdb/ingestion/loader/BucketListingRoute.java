@@ -26,9 +26,9 @@ public class BucketListingRoute extends RouteBuilder {
                 .routeId(ROUTE_ID)
                 .routeGroup(FolderRouteTemplate.GROUP)
                 .autoStartup(false)
-                .onException(BucketListing.BucketNotListedException.class).handled(true)
-                    .log(LoggingLevel.WARN, "${exception.message}. Nothing more is announced in this pass; the "
-                            + "bucket is listed again in {{ingestion.source.s3.list-interval-ms}} ms")
+                .onException(BucketListing.BucketNotListedException.class, IllegalStateException.class).handled(true)
+                    .log(LoggingLevel.WARN, "${exception.message}. Nothing is announced in this pass; the bucket is "
+                            + "listed again in {{ingestion.source.s3.list-interval-ms}} ms")
                 .end()
                 .bean("bucketObjects", "toAnnounce")
                 .choice()
@@ -39,11 +39,10 @@ public class BucketListingRoute extends RouteBuilder {
                     .doTry()
                         .bean("fileAnnouncements", "objectAnnouncement")
                         .to("kafka:{{ingestion.group.files-topic}}")
+                        .setBody(exchangeProperty(FileAnnouncements.OBJECT_ANNOUNCED))
+                        .bean("bucketObjects", "announced")
                     .doCatch(Exception.class)
-                        .bean("fileAnnouncements", "objectFailed")
-                        .log(LoggingLevel.WARN, "Could not announce ${exchangeProperty." + FileAnnouncements.OBJECT_ANNOUNCED
-                                + "} on {{ingestion.group.files-topic}}: ${exception.message}. It is announced again "
-                                + "at the next listing")
+                        .bean("bucketObjects", "notAnnounced")
                     .end()
                 .end();
     }

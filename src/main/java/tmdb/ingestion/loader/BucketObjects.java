@@ -3,20 +3,23 @@ package tmdb.ingestion.loader;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tmdb.ingestion.config.FolderRoutes.FolderRoute;
 import tmdb.ingestion.content.StoredObject;
 import tmdb.ingestion.file.FileLifecycle;
+import tmdb.ingestion.file.ListedObject;
 
 /**
- * The bucket listing route's step: lists the objects of every watched type and label, and keeps those the lifecycle
- * says are to be announced (not announced yet under that ETag). A type and label whose listing fails stops the pass
- * (nothing is announced of the ones after it until the next pass, which starts over).
+ * The bucket listing route's steps: lists the objects of every watched type and label, keeps those the lifecycle
+ * says are to be announced (not announced yet under that ETag), and tells it once an announcement is sent. A pass is
+ * whole or nothing: a type and label whose listing fails ends it with nothing announced, and the next pass starts
+ * over.
  */
 public final class BucketObjects {
 
-    /** An object listed, with the type and label of the folder it was listed in. */
-    public record Listed(StoredObject object, String type, String label) {
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(BucketObjects.class);
 
     private final BucketListing listing;
     private final List<FolderRoute> folders;
@@ -32,15 +35,29 @@ public final class BucketObjects {
      * The objects to announce, of every type and label in turn.
      *
      * @throws BucketListing.BucketNotListedException when a listing fails
+     * @throws IllegalStateException                  when the lifecycle does not answer
      */
-    public List<Listed> toAnnounce() {
-        List<Listed> listed = new ArrayList<>();
+    public List<ListedObject> toAnnounce() {
+        List<ListedObject> pass = new ArrayList<>();
         for (FolderRoute folder : folders) {
-            for (StoredObject object : lifecycle.announceObjects(listing.list(folder.type(), folder.label()),
-                    folder.type(), folder.label())) {
-                listed.add(new Listed(object, folder.type(), folder.label()));
+            for (StoredObject object : listing.list(folder.type(), folder.label())) {
+                pass.add(new ListedObject(object, folder.type(), folder.label()));
             }
         }
-        return listed;
+        return lifecycle.objectsToAnnounce(pass).orElseThrow(() -> new IllegalStateException("the files' lifecycle "
+                + "did not answer which of the " + pass.size() + " objects listed are new"));
+    }
+
+    /** The announcement of the listed object (the body) was sent. */
+    public void announced(ListedObject listed) {
+        lifecycle.objectAnnounced(listed.object());
+    }
+
+    /** The announcement of a listed object could not be sent: the next pass announces it again. */
+    public void notAnnounced(Exchange exchange) {
+        ListedObject listed = exchange.getProperty(FileAnnouncements.OBJECT_ANNOUNCED, ListedObject.class);
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("Could not announce {} on the files topic: {}. It is announced again at the next listing",
+                listed == null ? "an object" : listed.object().uri(), failure == null ? "" : failure.getMessage());
     }
 }

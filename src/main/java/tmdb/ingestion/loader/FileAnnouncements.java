@@ -17,6 +17,7 @@ import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.file.Claim;
 import tmdb.ingestion.file.ClaimCheck;
 import tmdb.ingestion.file.FileLifecycle;
+import tmdb.ingestion.file.ListedObject;
 import tmdb.ingestion.file.ReadingProperties;
 import tmdb.ingestion.file.SourceFile;
 
@@ -67,20 +68,15 @@ public final class FileAnnouncements implements Processor {
         exchange.getIn().setHeader(Exchange.FILE_PATH, path.toString());
     }
 
-    /** Makes a listed object (the body) its announcement, with its size and ETag: its reader needs no request for them. */
+    /**
+     * Makes a listed object (the body) its announcement, with its size and ETag (its reader needs no request for
+     * them); the object itself is kept in an exchange property, for what follows the send.
+     */
     public void objectAnnouncement(Exchange exchange) {
-        BucketObjects.Listed listed = exchange.getIn().getBody(BucketObjects.Listed.class);
+        ListedObject listed = exchange.getIn().getBody(ListedObject.class);
+        exchange.setProperty(OBJECT_ANNOUNCED, listed);
         announcement(exchange, listed.object().uri(), listed.type(), listed.label(), listed.object().size(),
                 listed.object().eTag());
-        exchange.setProperty(OBJECT_ANNOUNCED, listed.object().uri());
-    }
-
-    /** The announcement of an object could not be sent: the next listing announces it again. */
-    public void objectFailed(Exchange exchange) {
-        String identity = exchange.getProperty(OBJECT_ANNOUNCED, String.class);
-        if (identity != null) {
-            lifecycle.objectAnnouncementFailed(identity);
-        }
     }
 
     /**

@@ -83,6 +83,13 @@ class ClaimCheckTest {
         assertThat(withBucket.checkObject("s3://raw/exports/movie/new/a.jsonl", "movie", "new", -1, null))
                 .isInstanceOfSatisfying(ClaimCheck.Refused.class, refused -> assertThat(refused.reason())
                         .contains("gives no size and ETag"));
+        assertThat(withBucket.checkObject("s3://raw/exports/movie/new/a.jsonl", "movie", "new", 0, "\"e1\""))
+                .as("announced empty: nothing would be read, and its finished checkpoint would say so of the object")
+                .isInstanceOfSatisfying(ClaimCheck.Refused.class, refused -> assertThat(refused.reason())
+                        .contains("it is empty"));
+        assertThat(withBucket.check("movie/new/a.jsonl", "movie", "new")).as("a file, although it is there")
+                .isInstanceOfSatisfying(ClaimCheck.Refused.class, refused -> assertThat(refused.reason())
+                        .contains("this deployment reads the bucket s3://raw/exports/ instead of the folders"));
         assertThat(check(SymlinkPolicy.SKIP).checkObject("s3://raw/exports/movie/new/a.jsonl", "movie", "new", 12,
                 "\"e1\"")).as("no bucket configured").isInstanceOfSatisfying(ClaimCheck.Refused.class, refused ->
                 assertThat(refused.reason()).contains("no bucket is configured (ingestion.source.s3.bucket)"));
