@@ -27,7 +27,7 @@ import tmdb.ingestion.content.StoredObject;
  * and the state needs no locks. What others may read is published as immutable snapshots ({@link #snapshot()},
  * {@link #listed()}).
  * <p>
- * The parts: {@link Claims} (files coming in), {@link Reading} (files to readers and back), {@link Stepping} (the
+ * The parts: {@link Claims} (files coming in; {@link ObjectClaims}, objects coming in), {@link Reading} (files to readers and back), {@link Stepping} (the
  * tick: each file's next step), {@link Settling} (checkpoints, moves), {@link HandingOver} (letting files go).
  */
 public final class FileLifecycle extends ServiceSupport {
@@ -50,6 +50,7 @@ public final class FileLifecycle extends ServiceSupport {
 
     private final LifecycleContext context;
     private final Claims claims;
+    private final ObjectClaims objects;
     private final Reading reading;
     private final Settling settling;
     private final Stepping stepping;
@@ -63,7 +64,9 @@ public final class FileLifecycle extends ServiceSupport {
                          IngestionStats stats, LifecycleClock clock, LifecycleThread thread) {
         context = new LifecycleContext(options, clock, thread, check, checkpoints, partitions, moves, readers, events,
                 announcements, stats);
-        claims = new Claims(context);
+        Resumption resumption = new Resumption(context);
+        objects = new ObjectClaims(context, resumption);
+        claims = new Claims(context, objects, resumption);
         reading = new Reading(context);
         settling = new Settling(context);
         stepping = new Stepping(context, claims, settling);
@@ -100,12 +103,12 @@ public final class FileLifecycle extends ServiceSupport {
      */
     public Optional<List<ListedObject>> objectsToAnnounce(List<ListedObject> pass) {
         List<ListedObject> listed = List.copyOf(pass);
-        return Optional.ofNullable(ask(() -> claims.objectsToAnnounce(listed), null));
+        return Optional.ofNullable(ask(() -> objects.toAnnounce(listed), null));
     }
 
     /** The announcement of a listed object was sent: it is not announced again while it keeps its ETag. */
     public void objectAnnounced(StoredObject object) {
-        post(() -> claims.objectAnnounced(object));
+        post(() -> objects.announced(object));
     }
 
     /** The paths listed so far and the file keys they held: what the folders' filter passes over. */

@@ -119,6 +119,12 @@ final class LifecycleContext {
         }
     }
 
+    /** A claim is dropped before it was opened (its partition went, the application stops, its file is gone). */
+    void drop(TrackedFile claim) {
+        claim.on(FileEvent.DROPPED, effects);
+        forget(claim);
+    }
+
     /** The file's lifecycle ended here: it leaves the table and its content is closed (once no reader holds it). */
     void forget(TrackedFile file) {
         table.forget(file);
