@@ -1,5 +1,8 @@
 package tmdb.ingestion.loader;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import tmdb.ingestion.content.StoredObject;
 import tmdb.ingestion.support.S3ProxyServer;
@@ -18,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A bucket's type and label listed as a folder is, against S3Proxy: the objects directly under the label's prefix
  * that match the file patterns, over several pages, with their sizes and ETags; nothing deeper, no folder marker, no
- * hidden name, no other label; a listing S3 refuses named with its answer.
+ * hidden name, no other label; a listing S3 refuses named with its answer, and told at the start from a store out of
+ * reach.
  */
 class BucketListingIT {
 
@@ -84,6 +91,32 @@ class BucketListingIT {
             assertThatThrownBy(() -> new BucketListing(wrongSecret, BUCKET, "in/", INCLUDES, 1000).list("movie", "new"))
                     .isInstanceOf(BucketListing.BucketNotListedException.class)
                     .hasMessageStartingWith("s3://tmdb-landing/in/movie/new/ could not be listed: S3 answered 403");
+        }
+    }
+
+    @Test
+    void theProbeAtTheStartTellsARefusalFromAStoreOutOfReach() throws Exception {
+        new BucketListing(s3, BUCKET, "in/", INCLUDES, 1000).probe();
+        assertThatThrownBy(() -> new BucketListing(s3, "no-such-bucket", "in/", INCLUDES, 1000).probe())
+                .isInstanceOfSatisfying(BucketListing.BucketNotListedException.class, e -> assertThat(e.refused())
+                        .as("404 NoSuchBucket").isTrue())
+                .hasMessage("s3://no-such-bucket/in/ could not be listed: S3 answered 404 NoSuchBucket");
+        try (S3Client wrongSecret = server.client("not-the-secret")) {
+            assertThatThrownBy(() -> new BucketListing(wrongSecret, BUCKET, "in/", INCLUDES, 1000).probe())
+                    .isInstanceOfSatisfying(BucketListing.BucketNotListedException.class, e -> assertThat(e.refused())
+                            .as("403").isTrue());
+        }
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        try (S3Client away = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + closedPort))
+                .forcePathStyle(true).region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY))).build()) {
+            assertThatThrownBy(() -> new BucketListing(away, BUCKET, "in/", INCLUDES, 1000).probe())
+                    .isInstanceOfSatisfying(BucketListing.BucketNotListedException.class, e -> assertThat(e.refused())
+                            .as("nothing answered: it is waited for").isFalse())
+                    .hasMessageStartingWith("s3://tmdb-landing/in/ could not be listed: ");
         }
     }
 
