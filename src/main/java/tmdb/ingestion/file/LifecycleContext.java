@@ -100,7 +100,8 @@ final class LifecycleContext {
      * is quiet at, for its readers.
      */
     boolean quiet(TrackedFile file, FileObservation observation) {
-        boolean quiet = file.isObject() || file.unchangedFor(observation, clock.nanoTime(), clock.wallMillis()) >= quietNanos;
+        boolean quiet = file.isObject()
+                || file.unchangedFor(observation, clock.nanoTime(), clock.wallMillis()) >= quietNanos;
         file.quietSize(quiet ? observation.size() : -1);
         return quiet;
     }

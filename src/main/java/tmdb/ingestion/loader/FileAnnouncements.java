@@ -29,7 +29,7 @@ import tmdb.ingestion.file.SourceFile;
 public final class FileAnnouncements implements Processor {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The exchange property naming the object an announcement is of, for its failure. */
+    /** The exchange property holding the object an announcement is of: what follows the send tells about it. */
     public static final String OBJECT_ANNOUNCED = "TmdbObjectAnnounced";
 
     private final FileLifecycle lifecycle;
