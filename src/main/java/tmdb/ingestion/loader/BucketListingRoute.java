@@ -1,6 +1,5 @@
 package tmdb.ingestion.loader;
 
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -8,8 +7,9 @@ import org.apache.camel.builder.RouteBuilder;
  * {@code ingestion.source.s3.list-interval-ms} it lists the objects under {@code <prefix><type>/<label>/} of every
  * watched type and label, and announces each new one on the files topic with its size and ETag, keyed by its
  * {@code s3://} name, for the instance owning its partition to read it. Like the folder routes, it runs on the owner of
- * files partition 0 only. A listing S3 refuses or fails is said in the log and tried again at the next pass; in a once
- * run, a pass that finds nothing new says so, for the run to know when it is complete.
+ * files partition 0 only. A listing S3 refuses or fails is said in the log (at once, then once a minute while it lasts)
+ * and tried again at the next pass; in a once run, a pass that finds nothing new says so, for the run to know when it
+ * is complete.
  */
 public class BucketListingRoute extends RouteBuilder {
 
@@ -27,8 +27,7 @@ public class BucketListingRoute extends RouteBuilder {
                 .routeGroup(FolderRouteTemplate.GROUP)
                 .autoStartup(false)
                 .onException(BucketListing.BucketNotListedException.class, IllegalStateException.class).handled(true)
-                    .log(LoggingLevel.WARN, "${exception.message}. Nothing is announced in this pass; the bucket is "
-                            + "listed again in {{ingestion.source.s3.list-interval-ms}} ms")
+                    .bean("bucketObjects", "passFailed")
                 .end()
                 .bean("bucketObjects", "toAnnounce")
                 .choice()

@@ -24,6 +24,7 @@ public final class BucketObjects {
     private final BucketListing listing;
     private final List<FolderRoute> folders;
     private final FileLifecycle lifecycle;
+    private final ListingFailures failures = new ListingFailures();
 
     public BucketObjects(BucketListing listing, List<FolderRoute> folders, FileLifecycle lifecycle) {
         this.listing = listing;
@@ -44,6 +45,10 @@ public final class BucketObjects {
                 pass.add(new ListedObject(object, folder.type(), folder.label()));
             }
         }
+        String recovered = failures.listed(System.nanoTime());
+        if (recovered != null) {
+            LOG.info(recovered);
+        }
         return lifecycle.objectsToAnnounce(pass).orElseThrow(() -> new IllegalStateException("the files' lifecycle "
                 + "did not answer which of the " + pass.size() + " objects listed are new"));
     }
@@ -51,6 +56,16 @@ public final class BucketObjects {
     /** The announcement of the listed object (the body) was sent. */
     public void announced(ListedObject listed) {
         lifecycle.objectAnnounced(listed.object());
+    }
+
+    /** A pass failed (the listing, or the lifecycle's answer): said at once, then once a minute while it lasts. */
+    public void passFailed(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String line = failures.failed(failure == null ? "A listing of the bucket failed" : failure.getMessage(),
+                System.nanoTime());
+        if (line != null) {
+            LOG.warn(line);
+        }
     }
 
     /** The announcement of a listed object could not be sent: the next pass announces it again. */
