@@ -27,7 +27,7 @@ import tmdb.ingestion.content.LocalFileContent;
  * Files coming in: the folders' listing asks which files to announce, the group's announcements become claims, and a
  * claim is opened once its path holds no other file being read. Every path is checked ({@link ClaimCheck}) where it
  * comes in, and again right before it is opened; a checkpoint is used only when it matches the file
- * ({@link Resumption}). The claims of objects, when a bucket is read, are {@link ObjectClaims}' to check and open.
+ * ({@link Opening}). The claims of objects, when a bucket is read, are {@link ObjectClaims}' to check and open.
  * Part of the lifecycle: only its thread calls it.
  */
 final class Claims {
@@ -38,7 +38,7 @@ final class Claims {
 
     private final LifecycleContext context;
     private final ObjectClaims objects;
-    private final Resumption resumption;
+    private final Opening opening;
     private final Set<Integer> owned = new HashSet<>();
     /** Paths listed, with the file key (inode) they held: announced, or skipped with a warning. */
     private final Map<Path, Object> listed = new HashMap<>();
@@ -46,10 +46,10 @@ final class Claims {
     private final Map<String, Integer> announcing = new HashMap<>();
     private volatile Map<Path, Object> listedView = Map.of();
 
-    Claims(LifecycleContext context, ObjectClaims objects, Resumption resumption) {
+    Claims(LifecycleContext context, ObjectClaims objects, Opening opening) {
         this.context = context;
         this.objects = objects;
-        this.resumption = resumption;
+        this.opening = opening;
     }
 
     /** The paths listed and the file keys they held, for the folders' filter: published, read from any thread. */
@@ -238,22 +238,10 @@ final class Claims {
                 content.close();
                 return;
             }
-            ContentFormat format = ContentCheck.formatOf(content);
-            file.opened(content, key, ContentHead.of(content), format);
-            context.table.opened(file);
-            context.quiet(file, context.observe(file));
-            resumption.resume(file);
-            file.on(FileEvent.OPENED, context.effects);
-            if (file.readableNow()) {
-                context.table.queueForReading(file);
-            }
+            opening.opened(file, content, key, ContentHead.of(content), ContentCheck.formatOf(content));
         } catch (IOException e) {
-            String why = e instanceof ContentCheck.NotTextException ? e.getMessage() : LifecycleContext.describe(e);
-            file.opened(content, key, null, ContentFormat.PLAIN);
-            context.table.opened(file);
-            file.account().readFailed(why);
-            file.on(FileEvent.OPEN_FAILED, context.effects);
-            LOG.error("Reading {} failed after line 0: {}", file.identity(), why);
+            opening.unreadable(file, content, key, e instanceof ContentCheck.NotTextException ? e.getMessage()
+                    : LifecycleContext.describe(e));
         }
     }
 

@@ -64,9 +64,9 @@ public final class FileLifecycle extends ServiceSupport {
                          IngestionStats stats, LifecycleClock clock, LifecycleThread thread) {
         context = new LifecycleContext(options, clock, thread, check, checkpoints, partitions, moves, readers, events,
                 announcements, stats);
-        Resumption resumption = new Resumption(context);
-        objects = new ObjectClaims(context, resumption);
-        claims = new Claims(context, objects, resumption);
+        Opening opening = new Opening(context);
+        objects = new ObjectClaims(context, opening);
+        claims = new Claims(context, objects, opening);
         reading = new Reading(context);
         settling = new Settling(context);
         stepping = new Stepping(context, claims, settling);

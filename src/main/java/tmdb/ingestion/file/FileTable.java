@@ -27,19 +27,21 @@ final class FileTable {
 
     /** A new claim of a file: a new account, waiting to be opened. */
     TrackedFile claim(Claim claim, Path location) {
-        TrackedFile file = new TrackedFile(SourceFile.of(++lastId, claim.identity(), claim.type(), claim.label(),
-                claim.partition()), claim, location);
-        byId.put(file.source().id(), file);
-        claims.put(claim.identity(), file);
-        return file;
+        return waiting(new TrackedFile(source(claim), claim, location));
     }
 
     /** A new claim of an object: a new account, waiting to be opened. */
     TrackedFile claim(Claim claim, StoredObject object) {
-        TrackedFile file = new TrackedFile(SourceFile.of(++lastId, claim.identity(), claim.type(), claim.label(),
-                claim.partition()), claim, object);
+        return waiting(new TrackedFile(source(claim), claim, object));
+    }
+
+    private SourceFile source(Claim claim) {
+        return SourceFile.of(++lastId, claim.identity(), claim.type(), claim.label(), claim.partition());
+    }
+
+    private TrackedFile waiting(TrackedFile file) {
         byId.put(file.source().id(), file);
-        claims.put(claim.identity(), file);
+        claims.put(file.identity(), file);
         return file;
     }
 

@@ -28,13 +28,13 @@ final class ObjectClaims {
     private static final Logger LOG = LoggerFactory.getLogger(FileLifecycle.class);
 
     private final LifecycleContext context;
-    private final Resumption resumption;
+    private final Opening opening;
     /** Objects listed, by name, with the ETag they had: announced, or skipped with a warning. Pruned at every pass. */
     private final Map<String, String> listedObjects = new HashMap<>();
 
-    ObjectClaims(LifecycleContext context, Resumption resumption) {
+    ObjectClaims(LifecycleContext context, Opening opening) {
         this.context = context;
-        this.resumption = resumption;
+        this.opening = opening;
     }
 
     /**
@@ -119,14 +119,7 @@ final class ObjectClaims {
                 // its stream is let go until a reader comes: every claim waiting for one would hold a connection
                 content.close();
             }
-            file.opened(content, file.object().eTag(), null, format);
-            context.table.opened(file);
-            context.quiet(file, context.observe(file));
-            resumption.resume(file);
-            file.on(FileEvent.OPENED, context.effects);
-            if (file.readableNow()) {
-                context.table.queueForReading(file);
-            }
+            opening.opened(file, content, file.object().eTag(), null, format);
         } catch (ObjectReplacedException e) {
             // as a file moved away since its announcement: an earlier listing's announcement, replayed
             closeQuietly(content);
@@ -134,11 +127,7 @@ final class ObjectClaims {
                     + "listing announces the new object", file.identity(), file.object().eTag());
             context.drop(file);
         } catch (ContentCheck.NotTextException e) {
-            file.opened(content, file.object().eTag(), null, ContentFormat.PLAIN);
-            context.table.opened(file);
-            file.account().readFailed(e.getMessage());
-            file.on(FileEvent.OPEN_FAILED, context.effects);
-            LOG.error("Reading {} failed after line 0: {}", file.identity(), e.getMessage());
+            opening.unreadable(file, content, file.object().eTag(), e.getMessage());
         } catch (IOException e) {
             closeQuietly(content);
             if (S3ObjectContent.notFound(e)) {

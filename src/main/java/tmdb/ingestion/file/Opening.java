@@ -6,22 +6,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.FileIdentity;
+import tmdb.ingestion.content.Content;
 
 /**
- * Where a file (or object) just opened is read from: after its checkpoint when that matches it, from its start
- * otherwise, said in the log either way. Part of the lifecycle: only its thread calls it.
+ * A claim whose content is open, a file's or an object's, becomes a file of the table: it holds its path, is observed
+ * for the first time, is resumed after its checkpoint when that matches it (from its start otherwise, said in the log
+ * either way), and waits for a reader; or, when its first bytes say it cannot be read, it fails at once. Part of the
+ * lifecycle: only its thread calls it.
  */
-final class Resumption {
+final class Opening {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileLifecycle.class);
 
     private final LifecycleContext context;
 
-    Resumption(LifecycleContext context) {
+    Opening(LifecycleContext context) {
         this.context = context;
     }
 
-    void resume(TrackedFile file) throws IOException {
+    /** The claim's content is open and its format known: it is read from its checkpoint, or its start. */
+    void opened(TrackedFile file, Content content, Object key, ContentHead head, ContentFormat format)
+            throws IOException {
+        file.opened(content, key, head, format);
+        context.table.opened(file);
+        context.quiet(file, context.observe(file));
+        resume(file);
+        file.on(FileEvent.OPENED, context.effects);
+        if (file.readableNow()) {
+            context.table.queueForReading(file);
+        }
+    }
+
+    /** The claim's content is open, and cannot be read (not text, or its first bytes could not be read): it fails. */
+    void unreadable(TrackedFile file, Content content, Object key, String why) {
+        file.opened(content, key, null, ContentFormat.PLAIN);
+        context.table.opened(file);
+        file.account().readFailed(why);
+        file.on(FileEvent.OPEN_FAILED, context.effects);
+        LOG.error("Reading {} failed after line 0: {}", file.identity(), why);
+    }
+
+    private void resume(TrackedFile file) throws IOException {
         long size = file.content().size();
         if (file.startsAfresh()) {
             LOG.info("Reading {} ({} bytes) again from its start", file.identity(), size);
