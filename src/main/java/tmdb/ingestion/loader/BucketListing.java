@@ -77,12 +77,8 @@ public final class BucketListing {
                     }
                 }
             }
-        } catch (S3Exception e) {
-            throw new BucketNotListedException("s3://" + bucket + "/" + folder + " could not be listed: "
-                    + S3Answer.of(e), e);
         } catch (SdkException e) {
-            throw new BucketNotListedException("s3://" + bucket + "/" + folder + " could not be listed: "
-                    + e.getMessage(), e);
+            throw notListed(folder, e);
         }
         return objects;
     }
@@ -95,13 +91,14 @@ public final class BucketListing {
     public void probe() {
         try {
             s3.listObjectsV2(request -> request.bucket(bucket).prefix(prefix).maxKeys(1));
-        } catch (S3Exception e) {
-            throw new BucketNotListedException("s3://" + bucket + "/" + prefix + " could not be listed: "
-                    + S3Answer.of(e), e);
         } catch (SdkException e) {
-            throw new BucketNotListedException("s3://" + bucket + "/" + prefix + " could not be listed: "
-                    + e.getMessage(), e);
+            throw notListed(prefix, e);
         }
+    }
+
+    private BucketNotListedException notListed(String where, SdkException e) {
+        return new BucketNotListedException("s3://" + bucket + "/" + where + " could not be listed: "
+                + (e instanceof S3Exception refusal ? S3Answer.of(refusal) : e.getMessage()), e);
     }
 
     /** A listing that did not complete: S3 refused it (permissions, no such bucket) or could not be reached. */
