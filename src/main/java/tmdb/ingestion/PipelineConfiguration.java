@@ -23,8 +23,6 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.service.ServiceSupport;
-import software.amazon.awssdk.services.s3.S3Client;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
@@ -46,7 +44,6 @@ import tmdb.ingestion.config.Seed;
 import tmdb.ingestion.config.Settings;
 import tmdb.ingestion.config.StopDeadline;
 import tmdb.ingestion.config.TypeCatalog;
-import tmdb.ingestion.content.S3ObjectContent;
 import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.file.ClaimCheck;
 import tmdb.ingestion.file.FileLifecycle;
@@ -62,10 +59,7 @@ import tmdb.ingestion.group.GroupMember;
 import tmdb.ingestion.group.KafkaWaits;
 import tmdb.ingestion.group.PartitionWork;
 import tmdb.ingestion.loader.AnnouncementEndQueue;
-import tmdb.ingestion.loader.BucketListing;
 import tmdb.ingestion.loader.BucketListingRoute;
-import tmdb.ingestion.loader.BucketObjects;
-import tmdb.ingestion.loader.BucketPresence;
 import tmdb.ingestion.loader.FileAnnouncements;
 import tmdb.ingestion.loader.FileReading;
 import tmdb.ingestion.loader.FolderPolls;
@@ -156,18 +150,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         ClaimCheck claimCheck = new ClaimCheck(dataDir, watchedFolders(folders),
                 settings.string("ingestion.file.include"), settings.choice("ingestion.file.symlinks",
                 SymlinkPolicy.class));
-        S3Client s3 = null;
-        if (bucket.isPresent()) {
-            S3Client client = bucket.get().client();
-            s3 = client;
-            context.addService(new ServiceSupport() {
-                @Override
-                protected void doStop() {
-                    client.close();
-                }
-            }, true, true);
-            claimCheck = claimCheck.withBucket(new ClaimCheck.Bucket(bucket.get().bucket(), bucket.get().prefix(),
-                    object -> new S3ObjectContent(client, object)));
+        BucketSource objects = bucket.isPresent() ? BucketSource.open(bucket.get(), context) : null;
+        if (objects != null) {
+            claimCheck = objects.claimCheck(claimCheck);
         }
         int filesAtOnce = settings.integer("ingestion.read.files-at-once");
         if (filesAtOnce < 1 || filesAtOnce > FileReading.MOST_FILES_AT_ONCE) {
@@ -198,12 +183,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("fileLifecycle", files);
         registry.bind("checkpointStore", checkpoints);
         registry.bind("folderListing", new FolderListing(files));
-        if (s3 != null) {
-            BucketListing listing = new BucketListing(s3, bucket.get().bucket(), bucket.get().prefix(),
-                    settings.string("ingestion.file.include"), bucket.get().pageSize());
-            probe(listing);
-            registry.bind("bucketObjects", new BucketObjects(listing, folders, files));
-            checkpoints.keepWhilePresent(new BucketPresence(s3, bucket.get().bucket()));
+        if (objects != null) {
+            objects.bind(registry, settings.string("ingestion.file.include"), folders, files, checkpoints);
         }
         registry.bind("fileStatusEvents", events);
         registry.bind("fileReading", new FileReading(files, budget, stats,
@@ -410,24 +391,6 @@ public class PipelineConfiguration implements CamelConfiguration {
                     folder.label()));
         }
         return byPath;
-    }
-
-    /**
-     * A bucket S3 refuses to list is a configuration error, said at the start; one out of reach is waited for (its
-     * listing is tried again at every pass).
-     */
-    private static void probe(BucketListing listing) {
-        try {
-            listing.probe();
-        } catch (BucketListing.BucketNotListedException e) {
-            if (e.refused()) {
-                throw new ConfigurationException(e.getMessage() + ". Check ingestion.source.s3.bucket, "
-                        + "ingestion.source.s3.region (or endpoint) and that the credentials may list the bucket "
-                        + "(s3:ListBucket) and read its objects (s3:GetObject).");
-            }
-            LOG.warn("{}. It is listed again every ingestion.source.s3.list-interval-ms until it answers",
-                    e.getMessage());
-        }
     }
 
     /** The root of the watched folders must exist and be readable; the type and label folders are created. */

@@ -1,0 +1,87 @@
+package tmdb.ingestion;
+
+import java.util.List;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import tmdb.ingestion.checkpoint.KafkaCheckpointStore;
+import tmdb.ingestion.config.BucketSettings;
+import tmdb.ingestion.config.ConfigurationException;
+import tmdb.ingestion.config.FolderRoutes.FolderRoute;
+import tmdb.ingestion.content.S3ObjectContent;
+import tmdb.ingestion.file.ClaimCheck;
+import tmdb.ingestion.file.FileLifecycle;
+import tmdb.ingestion.loader.BucketListing;
+import tmdb.ingestion.loader.BucketObjects;
+import tmdb.ingestion.loader.BucketPresence;
+
+/**
+ * The bucket read instead of the folders, wired into the pipeline: its client (closed when the application stops),
+ * the claim check that accepts its objects, its listing (probed at the start) and the presence check that keeps its
+ * objects' finished checkpoints.
+ */
+final class BucketSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineConfiguration.class);
+
+    private final BucketSettings settings;
+    private final S3Client s3;
+
+    private BucketSource(BucketSettings settings, S3Client s3) {
+        this.settings = settings;
+        this.s3 = s3;
+    }
+
+    /** Its client, once the credentials chain found credentials; the application's stop closes it. */
+    static BucketSource open(BucketSettings settings, CamelContext context) throws Exception {
+        S3Client s3 = settings.client();
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                s3.close();
+            }
+        }, true, true);
+        return new BucketSource(settings, s3);
+    }
+
+    /** The claim check, for announcements of this bucket's objects (and no more of files). */
+    ClaimCheck claimCheck(ClaimCheck folders) {
+        return folders.withBucket(new ClaimCheck.Bucket(settings.bucket(), settings.prefix(),
+                object -> new S3ObjectContent(s3, object)));
+    }
+
+    /**
+     * Probes the listing and binds what the listing route uses; keeps the finished checkpoints of objects still in
+     * the bucket.
+     */
+    void bind(Registry registry, String include, List<FolderRoute> folders, FileLifecycle files,
+              KafkaCheckpointStore checkpoints) {
+        BucketListing listing = new BucketListing(s3, settings.bucket(), settings.prefix(), include,
+                settings.pageSize());
+        probe(listing);
+        registry.bind("bucketObjects", new BucketObjects(listing, folders, files));
+        checkpoints.keepWhilePresent(new BucketPresence(s3, settings.bucket()));
+    }
+
+    /**
+     * A bucket S3 refuses to list is a configuration error, said at the start; one out of reach is waited for (its
+     * listing is tried again at every pass).
+     */
+    private static void probe(BucketListing listing) {
+        try {
+            listing.probe();
+        } catch (BucketListing.BucketNotListedException e) {
+            if (e.refused()) {
+                throw new ConfigurationException(e.getMessage() + ". Check ingestion.source.s3.bucket, "
+                        + "ingestion.source.s3.region (or endpoint) and that the credentials may list the bucket "
+                        + "(s3:ListBucket) and read its objects (s3:GetObject).");
+            }
+            LOG.warn("{}. It is listed again every ingestion.source.s3.list-interval-ms until it answers",
+                    e.getMessage());
+        }
+    }
+}
