@@ -124,9 +124,11 @@ class S3IngestionIT {
             sweeping.awaitLog(Pattern.compile("Kept (" + (objects - 1) + ") finished checkpoints older than PT0.001S "
                     + "\\(ingestion.checkpoint.done-retention\\), written again"), Duration.ofSeconds(60));
             sweeping.awaitLog(Pattern.compile("Forgot ([0-9]+) finished checkpoints older than"), Duration.ofSeconds(60));
+            // the deleted object's only, at every sweep that finds it: a replayed announcement of it, matched by its
+            // checkpoint with no request, settles it as ingested before and writes that checkpoint again
             assertThat(Pattern.compile("Forgot ([0-9]+) finished checkpoints older than").matcher(sweeping.output())
-                    .results().mapToInt(match -> Integer.parseInt(match.group(1))).sum())
-                    .as("the deleted object's checkpoint only is forgotten").isEqualTo(1);
+                    .results().map(match -> Integer.parseInt(match.group(1))).toList())
+                    .as("checkpoints forgotten at each sweep").isNotEmpty().containsOnly(1);
             assertThat(sweeping.output()).doesNotContain("Done s3://");
             sweeping.terminate();
             assertThat(sweeping.awaitExit(Duration.ofSeconds(30))).isIn(0, 143);
