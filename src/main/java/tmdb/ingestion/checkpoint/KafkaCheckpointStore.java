@@ -23,6 +23,7 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -73,6 +74,8 @@ public final class KafkaCheckpointStore implements CheckpointStore {
     private final AtomicBoolean othersReported = new AtomicBoolean();
     /** The checkpoints of the files still being read. */
     private final Map<String, Checkpoint> unfinished = new ConcurrentHashMap<>();
+    /** Each file's last checkpoint send not answered yet: the next one of that file waits for it. */
+    private final Map<String, CompletableFuture<Exchange>> sending = new ConcurrentHashMap<>();
     /**
      * The finished ones, compact, with when each was written (never later than when it was read back): one older than
      * the retention is tombstoned and forgotten.
@@ -179,15 +182,35 @@ public final class KafkaCheckpointStore implements CheckpointStore {
             return committer == null ? CompletableFuture.completedFuture(null)
                     : committer.apply(filePartitions.of(checkpoint.file()), checkpoint);
         }
-        byte[] value = serialize(checkpoint);
-        return template.asyncSend(endpoint, exchange -> {
-            exchange.getIn().setBody(value);
-            exchange.getIn().setHeaders(new LinkedHashMap<>(headers(checkpoint.file())));
-        }).thenAccept(answer -> {
+        return send(checkpoint.file(), serialize(checkpoint)).thenAccept(answer -> {
             if (answer.getException() != null) {
                 throw new CompletionException(answer.getException());
             }
         });
+    }
+
+    /**
+     * Sends a file's checkpoint (or its tombstone, a null value) once the send before it of the same file is
+     * answered: the template hands each send to a thread of its pool, where a finished checkpoint could overtake the
+     * progress saved just before it, and the next start would take the file for unfinished. Other files' sends do not
+     * wait.
+     */
+    private CompletableFuture<Exchange> send(String file, byte[] value) {
+        Processor record = exchange -> {
+            exchange.getIn().setBody(value);
+            exchange.getIn().setHeaders(new LinkedHashMap<>(headers(file)));
+        };
+        List<CompletableFuture<Exchange>> sent = new ArrayList<>(1);
+        sending.compute(file, (key, before) -> {
+            CompletableFuture<Exchange> next = before == null ? template.asyncSend(endpoint, record)
+                    : before.handle((answered, failed) -> null)
+                            .thenCompose(ignored -> template.asyncSend(endpoint, record));
+            sent.add(next);
+            return next;
+        });
+        CompletableFuture<Exchange> answer = sent.get(0);
+        answer.whenComplete((answered, failed) -> sending.remove(file, answer));
+        return answer;
     }
 
     /**
@@ -348,10 +371,7 @@ public final class KafkaCheckpointStore implements CheckpointStore {
                     Math.min(all.size(), from + TOMBSTONES_AT_ONCE));
             List<CompletableFuture<Exchange>> sent = new ArrayList<>();
             for (Map.Entry<String, FinishedCheckpoint> checkpoint : batch) {
-                sent.add(template.asyncSend(endpoint, exchange -> {
-                    exchange.getIn().setBody(null);
-                    exchange.getIn().setHeaders(new LinkedHashMap<>(headers(checkpoint.getKey())));
-                }));
+                sent.add(send(checkpoint.getKey(), null));
             }
             for (int i = 0; i < batch.size(); i++) {
                 String file = batch.get(i).getKey();
