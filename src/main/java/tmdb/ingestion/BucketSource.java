@@ -13,6 +13,7 @@ import tmdb.ingestion.config.BucketSettings;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.FolderRoutes.FolderRoute;
 import tmdb.ingestion.content.S3ObjectContent;
+import tmdb.ingestion.content.S3ObjectDisposal;
 import tmdb.ingestion.file.ClaimCheck;
 import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.loader.BucketListing;
@@ -30,28 +31,35 @@ final class BucketSource {
 
     private final BucketSettings settings;
     private final S3Client s3;
+    private final S3ObjectDisposal disposal;
 
-    private BucketSource(BucketSettings settings, S3Client s3) {
+    private BucketSource(BucketSettings settings, S3Client s3, S3ObjectDisposal disposal) {
         this.settings = settings;
         this.s3 = s3;
+        this.disposal = disposal;
     }
 
-    /** Its client, once the credentials chain found credentials; the application's stop closes it. */
+    /**
+     * Its client, once the credentials chain found credentials, and the disposal of settled objects; the
+     * application's stop closes both.
+     */
     static BucketSource open(BucketSettings settings, CamelContext context) throws Exception {
         S3Client s3 = settings.client();
+        S3ObjectDisposal disposal = new S3ObjectDisposal(s3, settings.afterIngest());
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
+                disposal.close();
                 s3.close();
             }
         }, true, true);
-        return new BucketSource(settings, s3);
+        return new BucketSource(settings, s3, disposal);
     }
 
     /** The claim check, for announcements of this bucket's objects (and no more of files). */
     ClaimCheck claimCheck(ClaimCheck folders) {
         return folders.withBucket(new ClaimCheck.Bucket(settings.bucket(), settings.prefix(),
-                object -> new S3ObjectContent(s3, object)));
+                object -> new S3ObjectContent(s3, object), disposal));
     }
 
     /**

@@ -40,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code s3://bucket/key}; nothing else in the bucket is read; the objects stay; a second run sends nothing again but
  * an object replaced under its key, another object read from its start; past the retention, the finished checkpoints
  * of the objects still in the bucket are kept (written again), a deleted one's forgotten; a run killed mid-object is
- * resumed after each object's checkpoint. A bucket S3 refuses to list stops the start with a configuration error.
+ * resumed after each object's checkpoint; with {@code move} or {@code delete}, what was read leaves its place. A bucket
+ * S3 refuses to list stops the start with a configuration error.
  * Its cases run at once, and beside the other scenarios: their topics, buckets and server are their own.
  */
 @Execution(ExecutionMode.CONCURRENT)
@@ -95,7 +96,7 @@ class S3IngestionIT {
         assertThat(SourceLines.of(records)).as("nothing else read").isEqualTo(expected);
         assertThat(first).contains("published         " + expected.size() + " records");
         assertThat(first.split("left in its bucket", -1)).as("objects done").hasSize(objects + 1);
-        assertThat(keys()).as("every object stays in the bucket, nothing is written there")
+        assertThat(keys(BUCKET)).as("every object stays in the bucket, nothing is written there")
                 .hasSize(objects + 5);
 
         // a second run: one object replaced since, read as another; the others found ingested, none opened
@@ -124,11 +125,11 @@ class S3IngestionIT {
             sweeping.awaitLog(Pattern.compile("Kept (" + (objects - 1) + ") finished checkpoints older than PT0.001S "
                     + "\\(ingestion.checkpoint.done-retention\\), written again"), Duration.ofSeconds(60));
             sweeping.awaitLog(Pattern.compile("Forgot ([0-9]+) finished checkpoints older than"), Duration.ofSeconds(60));
-            // the deleted object's only, at every sweep that finds it: a replayed announcement of it, matched by its
-            // checkpoint with no request, settles it as ingested before and writes that checkpoint again
+            // the deleted object's only, once: a replayed announcement of it, matched by its checkpoint with no
+            // request, settles it as ingested before and leaves that checkpoint as it is
             assertThat(Pattern.compile("Forgot ([0-9]+) finished checkpoints older than").matcher(sweeping.output())
                     .results().map(match -> Integer.parseInt(match.group(1))).toList())
-                    .as("checkpoints forgotten at each sweep").isNotEmpty().containsOnly(1);
+                    .as("checkpoints forgotten at each sweep").containsExactly(1);
             assertThat(sweeping.output()).doesNotContain("Done s3://");
             sweeping.terminate();
             assertThat(sweeping.awaitExit(Duration.ofSeconds(30))).isIn(0, 143);
@@ -183,6 +184,53 @@ class S3IngestionIT {
     }
 
     /**
+     * With {@code move}, each object read ends under {@code .done/} beside itself, a failed one under {@code .error/},
+     * and nothing under those is listed again; with {@code delete}, an object read is deleted.
+     */
+    @Test
+    void movedObjectsEndUnderDoneOrErrorAndDeletedOnesAreGone() throws Exception {
+        String bucket = "tmdb-move";
+        s3.createBucket(request -> request.bucket(bucket));
+        Path data = dir.resolve("data");
+        new TmdbDataGenerator(47).generate(data, TYPES, 270, 30);
+        Set<String> expected = upload(data, bucket, PREFIX);
+        List<String> objects = expected.stream().map(line -> line.substring(("s3://" + bucket + "/").length(),
+                line.lastIndexOf(':'))).distinct().sorted().toList();
+        String utf16 = PREFIX + "movie/new/utf16.jsonl";
+        s3.putObject(request -> request.bucket(bucket).key(utf16),
+                RequestBody.fromBytes("{\"movie_id\": 1}\n".getBytes(StandardCharsets.UTF_16)));
+
+        String moved;
+        try (ApplicationProcess run = start(credentials(), bucket, "--ingestion.source.s3.after-ingest=move")) {
+            assertThat(run.awaitExit(Duration.ofSeconds(90))).as("a failed object: status 1").isEqualTo(1);
+            moved = run.output();
+        }
+        assertThat(moved).contains("Failed s3://" + bucket + "/" + utf16 + ": ")
+                .contains("moved to s3://" + bucket + "/" + PREFIX + "movie/new/.error/utf16.jsonl");
+        List<String> expectedKeys = new ArrayList<>(objects.stream().map(key -> key.substring(0,
+                key.lastIndexOf('/') + 1) + ".done" + key.substring(key.lastIndexOf('/'))).toList());
+        expectedKeys.add(PREFIX + "movie/new/.error/utf16.jsonl");
+        assertThat(keys(bucket)).as("every object moved, none left in place").containsExactlyInAnyOrderElementsOf(
+                expectedKeys);
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(TestBroker.bootstrapServers(), topics());
+        assertThat(SourceLines.of(records)).as("every line, named by the key it was read under").isEqualTo(expected);
+        assertThat(records).as("each line once").hasSize(expected.size());
+
+        String added = PREFIX + "person/change/added.jsonl";
+        s3.putObject(request -> request.bucket(bucket).key(added),
+                RequestBody.fromString("{\"person_id\": 7, \"person_detail\": {}}\n"));
+        String deleted;
+        try (ApplicationProcess run = start(credentials(), bucket, "--ingestion.source.s3.after-ingest=delete")) {
+            assertThat(run.awaitExit(Duration.ofSeconds(90))).as(run.output()).isZero();
+            deleted = run.output();
+        }
+        assertThat(deleted).contains("published         1 records")
+                .contains("Done s3://" + bucket + "/" + added + ": ").contains("; deleted from its bucket");
+        assertThat(keys(bucket)).as("the new object deleted, what was moved not listed again")
+                .containsExactlyInAnyOrderElementsOf(expectedKeys);
+    }
+
+    /**
      * A bucket S3 refuses to list stops the start with status 2 and one line (the refusals themselves, a store out of
      * reach and missing credentials are BucketListingIT's and BucketSettingsTest's).
      */
@@ -216,8 +264,8 @@ class S3IngestionIT {
         return TYPES.stream().map(type -> prefix + "." + type).toList();
     }
 
-    private List<String> keys() {
-        return s3.listObjectsV2Paginator(request -> request.bucket(BUCKET)).contents().stream().map(S3Object::key)
+    private static List<String> keys(String bucket) {
+        return s3.listObjectsV2Paginator(request -> request.bucket(bucket)).contents().stream().map(S3Object::key)
                 .toList();
     }
 

@@ -13,13 +13,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The bucket read instead of the folders ({@code ingestion.source.s3.*}): its name, the prefix its
  * {@code <type>/<label>/} folders are under, where S3 is (AWS by default; any S3-compatible store by its endpoint),
- * how often it is listed and how many keys a listing page holds. Credentials come from the AWS SDK's default chain
+ * how often it is listed, how many keys a listing page holds, and what becomes of an object once read. Credentials come from the AWS SDK's default chain
  * (environment, system properties, profile, container or instance role).
  *
  * @param prefix ends with {@code /}, or is empty
  */
 public record BucketSettings(String bucket, String prefix, String endpoint, String region, boolean pathStyle,
-                             long listIntervalMs, int pageSize) {
+                             long listIntervalMs, int pageSize, AfterIngest afterIngest) {
 
     /** S3's rules for a bucket's name (general purpose buckets). */
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -64,7 +64,8 @@ public record BucketSettings(String bucket, String prefix, String endpoint, Stri
                     + "answers at most 1000 keys a page), not " + pageSize);
         }
         return Optional.of(new BucketSettings(bucket, prefix, endpoint, settings.string("ingestion.source.s3.region")
-                .trim(), settings.bool("ingestion.source.s3.path-style"), interval, pageSize));
+                .trim(), settings.bool("ingestion.source.s3.path-style"), interval, pageSize,
+                AfterIngest.parse(settings.string("ingestion.source.s3.after-ingest"))));
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 import tmdb.ingestion.content.Content;
+import tmdb.ingestion.content.ObjectDisposal;
 import tmdb.ingestion.content.StoredObject;
 
 /**
@@ -38,10 +39,11 @@ public final class ClaimCheck {
 
     /**
      * The bucket objects are read from, instead of the folders: its name, the prefix its {@code <type>/<label>/}
-     * folders are under (empty, or ending with {@code /}), and how one of its objects is opened (no request is made
-     * until it is read).
+     * folders are under (empty, or ending with {@code /}), how one of its objects is opened (no request is made
+     * until it is read), and what becomes of it once settled.
      */
-    public record Bucket(String name, String prefix, Function<StoredObject, Content> opener) {
+    public record Bucket(String name, String prefix, Function<StoredObject, Content> opener,
+                         ObjectDisposal disposal) {
     }
 
     /** How an announcement names an object rather than a path. */

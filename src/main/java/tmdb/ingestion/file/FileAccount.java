@@ -99,6 +99,12 @@ final class FileAccount {
         return Optional.ofNullable(resumedFrom);
     }
 
+    /** True when its checkpoint said it was ingested whole, and nothing was read or sent since. */
+    boolean ingestedBefore() {
+        return resumedFrom != null && resumedFrom.done() && linesRead == resumedFrom.line()
+                && published + deadLettered == 0;
+    }
+
     /** Where the next reading starts, and the number of the line before it. */
     long readOffset() {
         return readOffset;

@@ -185,6 +185,10 @@ final class HandingOver {
                 LOG.warn("Put {} back into its folder: lines were written to it after it was moved to {}/, and not "
                         + "all of them were delivered; whoever reads the folder next resumes it after line {}",
                         identity, Settling.DONE_FOLDER, account.resolvedThrough());
+            } else if (file.disposing() || account.ingestedBefore()) {
+                // its finished checkpoint stands (one for a next reader would say it is unfinished): whoever reads it
+                // next finds it ingested, or gone
+                return CompletableFuture.completedFuture(null);
             } else if (account.linesRead() == 0 && account.resumedFrom().isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             } else if (!context.holdsWhatWasRead(file)) {
@@ -250,6 +254,9 @@ final class HandingOver {
                 LOG.warn("Let go of {} at line {}: its partition {} was given to another instance while this one was "
                         + "cut off from the group; that instance resumes it after its last checkpoint",
                         file.identity(), account.linesAdmitted(), file.source().partition());
+            } else if (account.ingestedBefore()) {
+                LOG.info("Let go of {} before it settled: its checkpoint says it was ingested completely, and stays as "
+                        + "it is", file.identity());
             } else if (stop) {
                 LOG.warn("Stopped while reading {} at line {}: the file was left in place; the next start resumes it "
                         + "after line {}", file.identity(), account.linesAdmitted(), account.resolvedThrough());

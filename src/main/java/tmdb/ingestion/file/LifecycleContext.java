@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -134,6 +135,15 @@ final class LifecycleContext {
         } catch (IOException e) {
             LOG.debug("Closing {}: {}", file.identity(), e.getMessage());
         }
+    }
+
+    /** The message of what failed, under the future's wrapping: ours say what, where and what became of the data. */
+    static String message(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? describe(cause) : cause.getMessage();
     }
 
     static String describe(Throwable cause) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +31,9 @@ final class Settling {
         this.context = context;
     }
 
-    /** A file settling (or failing) gets its checkpoint saved, unless a save is under way. */
+    /** A file settling (or failing) gets its checkpoint saved, unless a save or an object's disposal is under way. */
     void start(TrackedFile file) throws IOException {
-        if (file.saving()) {
+        if (file.saving() || file.disposing()) {
             return;
         }
         FileAccount account = file.account();
@@ -42,7 +43,10 @@ final class Settling {
             return;
         }
         Checkpoint checkpoint = null;
-        if ((failing || !file.moved()) && context.holdsWhatWasRead(file)) {
+        // an object found ingested by its finished checkpoint keeps that checkpoint as it is: written again, it would
+        // live on after a sweep forgot it because its object was gone (stale announcements name deleted objects)
+        boolean unchangedObject = file.isObject() && account.ingestedBefore() && !failing;
+        if ((failing || !file.moved()) && context.holdsWhatWasRead(file) && !unchangedObject) {
             checkpoint = failing ? (account.linesRead() > 0 ? account.progress(file.identity(), file.content()) : null)
                     : account.completed(file.identity(), file.content());
         }
@@ -90,14 +94,10 @@ final class Settling {
     private void done(TrackedFile file, FileObservation observation) {
         FileAccount account = file.account();
         if (file.isObject()) {
-            if (account.resumedFrom().filter(Checkpoint::done).isPresent()
-                    && account.published() + account.deadLettered() == 0) {
-                LOG.info("{} was ingested completely before (its checkpoint says so): not sent again",
-                        file.identity());
-            } else {
-                LOG.info("Done {}: {}; left in its bucket", file.identity(), account.summary());
-            }
-        } else if (observation.inPlace() && !file.moved()) {
+            dispose(file, true);
+            return;
+        }
+        if (observation.inPlace() && !file.moved()) {
             if (account.hasUnread(observation.size()) || !context.holdsWhatWasRead(file)) {
                 file.on(FileEvent.SETTLING_ABANDONED, context.effects);
                 return;
@@ -107,8 +107,7 @@ final class Settling {
                 file.movedTo(target, context.clock.nanoTime());
                 context.table.leftPath(file);
                 file.on(FileEvent.MOVED, context.effects);
-                if (account.resumedFrom().filter(Checkpoint::done).isPresent()
-                        && account.published() + account.deadLettered() == 0) {
+                if (account.ingestedBefore()) {
                     LOG.info("{} was ingested completely before (its checkpoint says so): moved to {} without "
                             + "sending it again", file.identity(), context.relative(target));
                 } else {
@@ -139,9 +138,7 @@ final class Settling {
      */
     private void failed(TrackedFile file, FileObservation observation) {
         if (file.isObject()) {
-            file.on(FileEvent.SETTLED_IN_PLACE, context.effects);
-            LOG.error("Failed {}: {}; left in its bucket", file.identity(), file.account().summary());
-            context.forget(file);
+            dispose(file, false);
             return;
         }
         Path from = file.location();
@@ -160,6 +157,50 @@ final class Settling {
             where = file.moved() ? "it stays in " + context.relative(from) : "not moved";
         }
         LOG.error("Failed {}: {}; {}", file.identity(), file.account().summary(), where);
+        context.forget(file);
+    }
+
+    /**
+     * An object settles where its bucket's disposal puts it (left, deleted, moved): requests to the store run off the
+     * lifecycle's thread, and their answer comes back as an event. Its final checkpoint is saved already, so one that
+     * could not be deleted or moved is found ingested by whoever lists it next, which tries again.
+     */
+    private void dispose(TrackedFile file, boolean ingested) {
+        CompletableFuture<String> disposal = context.check.bucket().orElseThrow().disposal()
+                .dispose(file.object(), ingested);
+        if (disposal.isDone()) {
+            disposed(file, ingested, disposal.getNow(null), null);
+            return;
+        }
+        file.disposing(true);
+        disposal.whenComplete((where, error) -> context.post(() -> {
+            file.disposing(false);
+            FileState expected = ingested ? FileState.SETTLING : FileState.FAILING;
+            if (file.state() == expected) {
+                disposed(file, ingested, where, error);
+            } else {
+                LOG.info("{} was let go while its bucket was asked to dispose of it: {}", file.identity(),
+                        error == null ? "it was " + where : LifecycleContext.describe(error));
+            }
+        }));
+    }
+
+    private void disposed(TrackedFile file, boolean ingested, String where, Throwable error) {
+        FileAccount account = file.account();
+        String failure = error == null ? null : LifecycleContext.message(error);
+        if (!ingested) {
+            LOG.error("Failed {}: {}; {}", file.identity(), account.summary(), failure == null ? where
+                    : failure + ". It was left in its bucket");
+        } else if (failure != null) {
+            LOG.warn("Done {}: {}. {}. It was left in its bucket: whoever lists it next finds it ingested (its "
+                    + "checkpoint says so) and tries again", file.identity(), account.summary(), failure);
+        } else if (account.ingestedBefore()) {
+            LOG.info("{} was ingested completely before (its checkpoint says so): not sent again; {}",
+                    file.identity(), where);
+        } else {
+            LOG.info("Done {}: {}; {}", file.identity(), account.summary(), where);
+        }
+        file.on(FileEvent.SETTLED_IN_PLACE, context.effects);
         context.forget(file);
     }
 

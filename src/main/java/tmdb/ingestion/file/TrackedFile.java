@@ -35,6 +35,7 @@ final class TrackedFile {
     private AtomicBoolean readCancelled;
     private boolean readerActive;
     private boolean saving;
+    private boolean disposing;
     private long quietSize = -1;
     private long movedAtNanos;
     private boolean moved;
@@ -200,6 +201,15 @@ final class TrackedFile {
 
     void saving(boolean now) {
         saving = now;
+    }
+
+    /** Whether an object, its final checkpoint saved, is being deleted or moved by its bucket's disposal. */
+    boolean disposing() {
+        return disposing;
+    }
+
+    void disposing(boolean now) {
+        disposing = now;
     }
 
     /** Takes an observation of the file; answers how long it has been unchanged. */

@@ -59,6 +59,7 @@ class BucketSettingsTest {
         properties.setProperty("ingestion.source.s3.path-style", "true");
         properties.setProperty("ingestion.source.s3.list-interval-ms", "10000");
         properties.setProperty("ingestion.source.s3.page-size", "1000");
+        properties.setProperty("ingestion.source.s3.after-ingest", "leave");
         DefaultCamelContext context = new DefaultCamelContext();
         context.getPropertiesComponent().setInitialProperties(properties);
         BucketSettings bucket = BucketSettings.from(new Settings(context)).orElseThrow();

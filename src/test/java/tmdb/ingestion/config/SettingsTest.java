@@ -40,7 +40,7 @@ class SettingsTest {
         List<String> all = new ArrayList<>(List.of("ingestion.source.s3.prefix", "",
                 "ingestion.source.s3.endpoint", "", "ingestion.source.s3.region", "us-east-1",
                 "ingestion.source.s3.path-style", "false", "ingestion.source.s3.list-interval-ms", "10000",
-                "ingestion.source.s3.page-size", "1000"));
+                "ingestion.source.s3.page-size", "1000", "ingestion.source.s3.after-ingest", "leave"));
         all.addAll(List.of(keysAndValues));
         return settings(all.toArray(String[]::new));
     }
@@ -50,7 +50,8 @@ class SettingsTest {
         assertThat(BucketSettings.from(bucket("ingestion.source.s3.bucket", " "))).isEmpty();
         assertThat(BucketSettings.from(bucket("ingestion.source.s3.bucket", "tmdb-raw",
                 "ingestion.source.s3.prefix", "/exports/2026"))).get()
-                .isEqualTo(new BucketSettings("tmdb-raw", "exports/2026/", "", "us-east-1", false, 10_000, 1000))
+                .isEqualTo(new BucketSettings("tmdb-raw", "exports/2026/", "", "us-east-1", false, 10_000, 1000,
+                        AfterIngest.LEAVE))
                 .extracting(BucketSettings::uri).isEqualTo("s3://tmdb-raw/exports/2026/");
         assertThatThrownBy(() -> BucketSettings.from(bucket("ingestion.source.s3.bucket", "Tmdb_Raw")))
                 .hasMessageContaining("ingestion.source.s3.bucket").hasMessageContaining("Tmdb_Raw");
@@ -61,6 +62,12 @@ class SettingsTest {
                 "ingestion.source.s3.page-size", "5000"))).hasMessageContaining("between 1 and 1000");
         assertThatThrownBy(() -> BucketSettings.from(bucket("ingestion.source.s3.bucket", "tmdb-raw",
                 "ingestion.source.s3.list-interval-ms", "10"))).hasMessageContaining("at least 100");
+        assertThat(BucketSettings.from(bucket("ingestion.source.s3.bucket", "tmdb-raw",
+                "ingestion.source.s3.after-ingest", " Move"))).get().extracting(BucketSettings::afterIngest)
+                .isEqualTo(AfterIngest.MOVE);
+        assertThatThrownBy(() -> BucketSettings.from(bucket("ingestion.source.s3.bucket", "tmdb-raw",
+                "ingestion.source.s3.after-ingest", "archive"))).hasMessageContaining("ingestion.source.s3.after-ingest")
+                .hasMessageContaining("leave, delete or move").hasMessageContaining("archive");
     }
 
     @Test

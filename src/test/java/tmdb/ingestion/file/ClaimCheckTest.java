@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tmdb.ingestion.content.ObjectDisposal;
 import tmdb.ingestion.content.StoredObject;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +61,7 @@ class ClaimCheckTest {
     @Test
     void anObjectIsAcceptedOnlyDirectlyUnderTheFolderOfItsTypeAndLabelInTheConfiguredBucket() {
         ClaimCheck withBucket = check(SymlinkPolicy.SKIP).withBucket(new ClaimCheck.Bucket("raw", "exports/",
-                object -> null));
+                object -> null, ObjectDisposal.LEAVE));
         assertThat(withBucket.checkObject("s3://raw/exports/movie/new/a.jsonl", "movie", "new", 12, "\"e1\""))
                 .isEqualTo(new ClaimCheck.AcceptedObject(new StoredObject("raw", "exports/movie/new/a.jsonl", 12,
                         "\"e1\"")));

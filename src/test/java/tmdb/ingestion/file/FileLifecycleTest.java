@@ -3,6 +3,7 @@ package tmdb.ingestion.file;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -554,5 +555,78 @@ class FileLifecycleTest {
         assertThat(stopped).isDone();
         assertThat(handedOver).isDone();
         assertThat(h.durable.all()).as("the checkpoint the next owner resumes from").hasSize(1);
+    }
+
+    /**
+     * An object settles where its bucket's disposal puts it, the requests off the lifecycle's thread: it stays
+     * {@code SETTLING} (its finished checkpoint saved) until the answer comes back, and one let go meanwhile keeps that
+     * checkpoint rather than one for a next reader. An object found ingested by its checkpoint keeps it as it is, also
+     * when it is let go before it settled.
+     */
+    @Test
+    void anObjectIsDisposedOfOffTheLifecycleThreadAndOneLetGoMeanwhileKeepsItsFinishedCheckpoint() throws Exception {
+        List<CompletableFuture<String>> asked = new ArrayList<>();
+        List<Boolean> ingested = new ArrayList<>();
+        harness = new LifecycleHarness(false, (object, wasIngested) -> {
+            ingested.add(wasIngested);
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            asked.add(answer);
+            return answer;
+        });
+        LifecycleHarness h = harness;
+        Claim first = h.putObject("movie/new/a.jsonl", 4);
+        Claim second = h.putObject("movie/new/b.jsonl", 5);
+        h.current.lifecycle.claim(first);
+        h.current.lifecycle.claim(second);
+        h.current.run();
+        h.readAll();
+        h.sendAll();
+        for (int tick = 0; tick < 10 && asked.size() < 2; tick++) {
+            h.tick();
+        }
+
+        for (int tick = 0; tick < 3; tick++) {
+            h.tick();
+        }
+        assertThat(asked).as("both objects' disposal asked for, once").hasSize(2);
+        assertThat(ingested).containsExactly(true, true);
+        assertThat(h.current.lifecycle.snapshot().files()).extracting(FilesSnapshot.FileView::state)
+                .containsExactly(FileState.SETTLING, FileState.SETTLING);
+        assertThat(h.durable.all().values()).as("finished checkpoints saved before").allMatch(Checkpoint::done)
+                .hasSize(2);
+
+        asked.get(0).complete("deleted from its bucket");
+        h.current.run();
+        assertThat(h.current.lifecycle.snapshot().files()).extracting(view -> view.file().identity())
+                .containsExactly(second.identity());
+        assertThat(h.stats.filesDone()).isEqualTo(1);
+
+        Checkpoint finished = h.durable.all().get(second.identity());
+        LifecycleHarness.Instance old = h.current;
+        h.restart(LifecycleHarness.Ending.HAND_OVER, true);
+        assertThat(h.durable.all().get(second.identity())).as("not replaced by one for a next reader")
+                .isEqualTo(finished);
+        asked.get(1).complete("deleted from its bucket");
+        old.run();
+        assertThat(asked).as("not asked again").hasSize(2);
+
+        Checkpoint firstFinished = h.durable.all().get(first.identity());
+        h.current.lifecycle.claim(first);
+        h.current.run();
+        for (int tick = 0; tick < 10; tick++) {
+            h.readAll();
+            h.tick();
+        }
+        assertThat(asked).as("found ingested, disposed of again (a disposal that failed is tried again)").hasSize(3);
+        assertThat(h.durable.all().get(first.identity())).as("its checkpoint not written again")
+                .isSameAs(firstFinished);
+
+        h.current.lifecycle.claim(second);
+        h.current.run();
+        h.restart(LifecycleHarness.Ending.STOP, false);
+        assertThat(h.durable.all().get(second.identity()))
+                .as("found ingested and let go at a stop before it settled: its finished checkpoint stands")
+                .isSameAs(finished);
+        h.checkSafety();
     }
 }

@@ -3,6 +3,7 @@ package tmdb.ingestion.file;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -33,6 +34,10 @@ import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.CheckpointStore;
 import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.checkpoint.InMemoryCheckpointStore;
+import tmdb.ingestion.content.Content;
+import tmdb.ingestion.content.LocalFileContent;
+import tmdb.ingestion.content.ObjectDisposal;
+import tmdb.ingestion.content.StoredObject;
 
 /**
  * The file lifecycle driven by hand, one event at a time on the test's thread, over real files in a temporary data
@@ -47,6 +52,7 @@ final class LifecycleHarness implements AutoCloseable {
     static final Duration QUIET = Duration.ofMillis(1000);
     static final Duration DRAIN = Duration.ofMillis(2000);
     static final List<String> FOLDERS = List.of("movie/new", "movie/old");
+    static final String BUCKET = "bucket";
     private static final int FILES_AT_ONCE = 2;
     private static final int CHUNK_LINES = 3;
 
@@ -55,6 +61,7 @@ final class LifecycleHarness implements AutoCloseable {
     final Path outside;
     final ManualClock clock = new ManualClock();
     final boolean exactlyOnce;
+    private final ObjectDisposal disposal;
     final InMemoryCheckpointStore durable = new InMemoryCheckpointStore();
     final IngestionStats stats = new IngestionStats();
     final List<String> violations = new ArrayList<>();
@@ -170,7 +177,16 @@ final class LifecycleHarness implements AutoCloseable {
     }
 
     LifecycleHarness(boolean exactlyOnce) throws IOException {
+        this(exactlyOnce, null);
+    }
+
+    /**
+     * With a disposal, the instance reads objects of a bucket {@value #BUCKET} instead of the folders: each is a file
+     * under {@code root/bucket/<key>}, which an announcement names {@code s3://bucket/<key>}.
+     */
+    LifecycleHarness(boolean exactlyOnce, ObjectDisposal disposal) throws IOException {
         this.exactlyOnce = exactlyOnce;
+        this.disposal = disposal;
         root = Files.createTempDirectory("lifecycle");
         data = Files.createDirectories(root.resolve("data"));
         for (String folder : FOLDERS) {
@@ -192,7 +208,46 @@ final class LifecycleHarness implements AutoCloseable {
             String[] parts = folder.split("/");
             folders.put(data.resolve(folder).toAbsolutePath().normalize(), new ClaimCheck.Folder(parts[0], parts[1]));
         }
-        return new ClaimCheck(data, folders, "*.jsonl,*.jsonl.gz", SymlinkPolicy.SKIP);
+        ClaimCheck check = new ClaimCheck(data, folders, "*.jsonl,*.jsonl.gz", SymlinkPolicy.SKIP);
+        return disposal == null ? check : check.withBucket(new ClaimCheck.Bucket(BUCKET, "", this::openObject,
+                disposal));
+    }
+
+    /** As an object's content is: reusable after it is closed (which only lets its stream go), its version its ETag. */
+    private Content openObject(StoredObject object) {
+        Path file = root.resolve("bucket").resolve(object.key());
+        return new Content() {
+            @Override
+            public long size() {
+                return object.size();
+            }
+
+            @Override
+            public int read(ByteBuffer target, long position) throws IOException {
+                try (LocalFileContent stream = LocalFileContent.open(file)) {
+                    return stream.read(target, position);
+                }
+            }
+
+            @Override
+            public Optional<String> version() {
+                return Optional.of(object.eTag());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** An object of new lines put into the bucket; its claim, as the listing would announce it. */
+    Claim putObject(String key, int count) throws IOException {
+        Path file = root.resolve("bucket").resolve(key);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, newLines(count), StandardCharsets.UTF_8);
+        String[] parts = key.split("/");
+        return new Claim("s3://" + BUCKET + "/" + key, parts[0], parts[1], 0, current.offset++, Files.size(file),
+                "\"" + Integer.toHexString(Files.readString(file).hashCode()) + "\"");
     }
 
     /** Moves into folders of that name fail, as on a folder the instance may not write to; null: none fail. */

@@ -9,12 +9,21 @@ import java.util.function.IntUnaryOperator;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Clients over a real one whose GETs are counted and can misbehave: streams that break (or end early) after some
- * bytes, a store that ignores ranges. Everything but GETs is the real client's; closing them leaves it open.
+ * bytes, a store that ignores ranges, one that refuses deletes. Each forwards the requests it names to the real
+ * client; closing them leaves it open.
  */
 public final class S3Faults {
 
@@ -52,6 +61,32 @@ public final class S3Faults {
             @Override
             public ResponseInputStream<GetObjectResponse> getObject(GetObjectRequest request) {
                 return real.getObject(request.toBuilder().range(null).build());
+            }
+        };
+    }
+
+    /**
+     * A store that lets the object be read and copied but refuses to delete it (403), as a bucket whose policy grants
+     * no {@code s3:DeleteObject}; the deletes asked are counted.
+     */
+    public static S3Client refusingDeletes(S3Client real, AtomicInteger deletes) {
+        return new Delegating(real) {
+            @Override
+            public HeadObjectResponse headObject(HeadObjectRequest request) {
+                return real.headObject(request);
+            }
+
+            @Override
+            public CopyObjectResponse copyObject(CopyObjectRequest request) {
+                return real.copyObject(request);
+            }
+
+            @Override
+            public DeleteObjectResponse deleteObject(DeleteObjectRequest request) {
+                deletes.incrementAndGet();
+                throw (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied")
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied")
+                                .errorMessage("Access Denied").build()).build();
             }
         };
     }
