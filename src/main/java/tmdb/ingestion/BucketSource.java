@@ -3,7 +3,8 @@ package tmdb.ingestion;
 import java.util.List;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.Registry;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.loader.BucketListing;
 import tmdb.ingestion.loader.BucketObjects;
 import tmdb.ingestion.loader.BucketPresence;
+import tmdb.ingestion.monitor.BucketHealthCheck;
 
 /**
  * The bucket read instead of the folders, wired into the pipeline: its client (closed when the application stops),
@@ -63,15 +65,20 @@ final class BucketSource {
     }
 
     /**
-     * Probes the listing and binds what the listing route uses; keeps the finished checkpoints of objects still in
-     * the bucket.
+     * Probes the listing, binds what the listing route uses and shows its failures in readiness; keeps the finished
+     * checkpoints of objects still in the bucket.
      */
-    void bind(Registry registry, String include, List<FolderRoute> folders, FileLifecycle files,
+    void bind(CamelContext context, String include, List<FolderRoute> folders, FileLifecycle files,
               KafkaCheckpointStore checkpoints) {
         BucketListing listing = new BucketListing(s3, settings.bucket(), settings.prefix(), include,
                 settings.pageSize());
         probe(listing);
-        registry.bind("bucketObjects", new BucketObjects(listing, folders, files));
+        BucketObjects objects = new BucketObjects(listing, folders, files, settings.listIntervalMs());
+        context.getRegistry().bind("bucketObjects", objects);
+        HealthCheckRegistry readiness = HealthCheckHelper.getHealthCheckRegistry(context);
+        if (readiness != null) {
+            readiness.register(new BucketHealthCheck(objects, settings.uri()));
+        }
         checkpoints.keepWhilePresent(new BucketPresence(s3, settings.bucket()));
     }
 

@@ -184,7 +184,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("checkpointStore", checkpoints);
         registry.bind("folderListing", new FolderListing(files));
         if (objects != null) {
-            objects.bind(registry, settings.string("ingestion.file.include"), folders, files, checkpoints);
+            objects.bind(context, settings.string("ingestion.file.include"), folders, files, checkpoints);
         }
         registry.bind("fileStatusEvents", events);
         registry.bind("fileReading", new FileReading(files, budget, stats,

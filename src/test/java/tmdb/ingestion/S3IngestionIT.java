@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -228,6 +229,45 @@ class S3IngestionIT {
                 .contains("Done s3://" + bucket + "/" + added + ": ").contains("; deleted from its bucket");
         assertThat(keys(bucket)).as("the new object deleted, what was moved not listed again")
                 .containsExactlyInAnyOrderElementsOf(expectedKeys);
+    }
+
+    /**
+     * A bucket that stops answering its listings after the start (here it is deleted, S3 answers 404) shows in
+     * readiness with what failed, is listed again with a back-off, and once it is back, readiness is up and the log
+     * says so once.
+     */
+    @Test
+    void aBucketThatCannotBeListedIsInReadinessUntilItIsListedAgain() throws Exception {
+        String bucket = "tmdb-away";
+        s3.createBucket(request -> request.bucket(bucket));
+        ManagementEndpoint management = new ManagementEndpoint();
+        try (ApplicationProcess run = start(credentials(), bucket, "--ingestion.mode=watch",
+                "--ingestion.management.port=" + management.port())) {
+            run.awaitLog(Pattern.compile("Listing the folders: this instance owns files partition 0"),
+                    Duration.ofSeconds(60));
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> management.get("health/ready").statusCode() == 200);
+            s3.deleteBucket(request -> request.bucket(bucket));
+
+            run.awaitLog(Pattern.compile("s3://" + bucket + "/" + PREFIX + "\\S+ could not be listed: S3 answered 404 "
+                    + "NoSuchBucket\\. Nothing is announced until it is listed again"), Duration.ofSeconds(30));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(management.get("health/ready")).satisfies(ready -> {
+                        assertThat(ready.statusCode()).isEqualTo(503);
+                        assertThat(ready.body()).contains("bucket").contains("could not be listed: S3 answered 404");
+                    }));
+            // at a 200 ms interval, the wait doubles at each failure: seconds, not the interval, once it has failed
+            // a few times in a row
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Pattern.compile("listed again in about "
+                    + "[1-9]").matcher(management.get("health/ready").body()).find());
+            s3.createBucket(request -> request.bucket(bucket));
+            run.awaitLog(Pattern.compile("The bucket is listed again, after [0-9]+ s of failed listings"),
+                    Duration.ofSeconds(90));
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> management.get("health/ready").statusCode() == 200);
+            run.terminate();
+            assertThat(run.awaitExit(Duration.ofSeconds(30))).isIn(0, 143);
+        }
     }
 
     /**

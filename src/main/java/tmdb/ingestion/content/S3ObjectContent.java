@@ -1,9 +1,12 @@
 package tmdb.ingestion.content;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -14,8 +17,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * An object's bytes, read by position as a file's are, through ranged GETs conditioned on the listed ETag: one
  * stream is kept open while reads go forward from where the last one ended, and a read anywhere else (a resume from
  * a checkpoint) opens another at that byte, so nothing before a resume point is fetched. A stream that fails, ends
- * early, or that the SDK aborted while it stood idle, is opened again once at the same byte; a second failure is the
- * caller's, as a file's read error is. The object's size is the listed one: an object never grows.
+ * early, or that the SDK aborted while it stood idle, is opened again at once at the same byte; a store or network
+ * that keeps failing (5xx, 429, no answer) is tried again after 1, 2, 4, 8 and 16 s, each retry named in the log;
+ * then the failure is the caller's, as a file's read error is. A refusal (403, 404), a replaced object or a store that
+ * ignores ranges is not retried. The object's size is the listed one: an object never grows.
  * <p>
  * Reads are serialised (the stream and its position are one piece of state); a read by another thread in between,
  * at another position, costs the reader a new GET, so what only checks an object (its identity, whether it changed)
@@ -25,17 +30,28 @@ public final class S3ObjectContent implements Content {
 
     private static final int PRECONDITION_FAILED = 412;
     private static final int NOT_FOUND = 404;
+    private static final int TOO_MANY_REQUESTS = 429;
     private static final int DIRECT_CHUNK_BYTES = 1 << 16;
+    /** The waits before each retry of a failed read: at once, then doubling, about half a minute in all. */
+    private static final long[] RETRY_WAITS_MS = {0, 1_000, 2_000, 4_000, 8_000, 16_000};
+    private static final Logger LOG = LoggerFactory.getLogger(S3ObjectContent.class);
 
     private final S3Client s3;
     private final StoredObject object;
+    private final long[] retryWaitsMs;
     private ResponseInputStream<GetObjectResponse> stream;
     private long streamPosition;
     private byte[] directChunk;
 
     public S3ObjectContent(S3Client s3, StoredObject object) {
+        this(s3, object, RETRY_WAITS_MS);
+    }
+
+    /** With the waits before each retry chosen, so that a test spends milliseconds on them. */
+    S3ObjectContent(S3Client s3, StoredObject object, long[] retryWaitsMs) {
         this.s3 = s3;
         this.object = object;
+        this.retryWaitsMs = retryWaitsMs.clone();
     }
 
     public StoredObject object() {
@@ -65,38 +81,69 @@ public final class S3ObjectContent implements Content {
         if (!target.hasRemaining()) {
             return 0;
         }
-        if (stream == null || streamPosition != position) {
-            open(position);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (stream == null || streamPosition != position) {
+                    open(position);
+                }
+            } catch (ObjectReplacedException e) {
+                throw e;
+            } catch (IOException e) {
+                if (!storeOrNetwork(e.getCause())) {
+                    throw e;
+                }
+                retryOrFail(attempt, position, e.getMessage(), e);
+                continue;
+            }
+            String failure;
+            Exception cause;
+            try {
+                int read = readOnce(target);
+                if (read >= 0) {
+                    streamPosition += read;
+                    return read;
+                }
+                failure = "it ended there, and it was listed with " + object.size() + " bytes";
+                cause = null;
+            } catch (IOException | SdkException e) {
+                failure = e.getMessage();
+                cause = e;
+            }
+            closeStream();
+            retryOrFail(attempt, position, failure, cause);
         }
-        int read;
-        try {
-            read = readOnce(target);
-        } catch (IOException | SdkException failed) {
-            read = -1;
-        }
-        if (read < 0) {
-            open(position);
-            read = readAgain(target, position);
-        }
-        streamPosition += read;
-        return read;
     }
 
-    private int readAgain(ByteBuffer target, long position) throws IOException {
-        int read;
+    /**
+     * After a failed attempt: waits before the next one (the first is made at once: the SDK aborts a stream left
+     * idle), or throws once the retries are spent, or when the wait is interrupted (the reader is stopped).
+     */
+    private void retryOrFail(int attempt, long position, String failure, Exception cause) throws IOException {
+        if (attempt > retryWaitsMs.length) {
+            throw new IOException("Reading " + object.uri() + " at byte " + position + " failed "
+                    + (attempt == 2 ? "twice" : attempt + " times") + ": " + failure, cause);
+        }
+        long wait = retryWaitsMs[attempt - 1];
+        if (wait == 0) {
+            return;
+        }
+        LOG.warn("Reading {} at byte {} failed: {}; trying again in {} ms (retry {} of {})", object.uri(), position,
+                failure, wait, attempt, retryWaitsMs.length);
         try {
-            read = readOnce(target);
-        } catch (IOException | SdkException e) {
-            closeStream();
-            throw new IOException("Reading " + object.uri() + " at byte " + position + " failed twice: "
-                    + e.getMessage(), e);
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Reading " + object.uri() + " at byte " + position + " was stopped while "
+                    + "it waited to try again after: " + failure);
         }
-        if (read < 0) {
-            closeStream();
-            throw new IOException("Reading " + object.uri() + " at byte " + position + " failed twice: it ended "
-                    + "there, and it was listed with " + object.size() + " bytes");
+    }
+
+    /** True for a failure worth trying again: the network, or the store busy or failing (5xx, 429). */
+    private static boolean storeOrNetwork(Throwable cause) {
+        if (cause instanceof S3Exception s3) {
+            return s3.statusCode() >= 500 || s3.statusCode() == TOO_MANY_REQUESTS;
         }
-        return read;
+        return cause instanceof SdkException;
     }
 
     /**

@@ -8,7 +8,8 @@ import org.apache.camel.builder.RouteBuilder;
  * watched type and label, and announces each new one on the files topic with its size and ETag, keyed by its
  * {@code s3://} name, for the instance owning its partition to read it. Like the folder routes, it runs on the owner of
  * files partition 0 only. A listing S3 refuses or fails is said in the log (at once, then once a minute while it lasts)
- * and tried again at the next pass; in a once run, a pass that finds nothing new says so, for the run to know when it
+ * and in readiness, and tried again after a back-off (the interval, doubled at each failure up to a minute); in a once
+ * run, a pass that finds nothing new says so, for the run to know when it
  * is complete.
  */
 public class BucketListingRoute extends RouteBuilder {
@@ -29,19 +30,21 @@ public class BucketListingRoute extends RouteBuilder {
                 .onException(BucketListing.BucketNotListedException.class, IllegalStateException.class).handled(true)
                     .bean("bucketObjects", "passFailed")
                 .end()
-                .bean("bucketObjects", "toAnnounce")
-                .choice()
-                    .when(simple("${body.isEmpty()}"))
-                        .bean("folderPolls", "idle(${routeId})")
-                .end()
-                .split(body())
-                    .doTry()
-                        .bean("fileAnnouncements", "objectAnnouncement")
-                        .to("kafka:{{ingestion.group.files-topic}}")
-                        .setBody(exchangeProperty(FileAnnouncements.OBJECT_ANNOUNCED))
-                        .bean("bucketObjects", "announced")
-                    .doCatch(Exception.class)
-                        .bean("bucketObjects", "notAnnounced")
+                .filter(method("bucketObjects", "due"))
+                    .bean("bucketObjects", "toAnnounce")
+                    .choice()
+                        .when(simple("${body.isEmpty()}"))
+                            .bean("folderPolls", "idle(${routeId})")
+                    .end()
+                    .split(body())
+                        .doTry()
+                            .bean("fileAnnouncements", "objectAnnouncement")
+                            .to("kafka:{{ingestion.group.files-topic}}")
+                            .setBody(exchangeProperty(FileAnnouncements.OBJECT_ANNOUNCED))
+                            .bean("bucketObjects", "announced")
+                        .doCatch(Exception.class)
+                            .bean("bucketObjects", "notAnnounced")
+                        .end()
                     .end()
                 .end();
     }

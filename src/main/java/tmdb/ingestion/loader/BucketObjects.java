@@ -2,6 +2,7 @@ package tmdb.ingestion.loader;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -15,7 +16,7 @@ import tmdb.ingestion.file.ListedObject;
  * The bucket listing route's steps: lists the objects of every watched type and label, keeps those the lifecycle
  * says are to be announced (not announced yet under that ETag), and tells it once an announcement is sent. A pass is
  * whole or nothing: a type and label whose listing fails ends it with nothing announced, and the next pass starts
- * over.
+ * over, once the failure's back-off has passed ({@link ListingFailures}).
  */
 public final class BucketObjects {
 
@@ -24,12 +25,24 @@ public final class BucketObjects {
     private final BucketListing listing;
     private final List<FolderRoute> folders;
     private final FileLifecycle lifecycle;
-    private final ListingFailures failures = new ListingFailures();
+    private final ListingFailures failures;
 
-    public BucketObjects(BucketListing listing, List<FolderRoute> folders, FileLifecycle lifecycle) {
+    public BucketObjects(BucketListing listing, List<FolderRoute> folders, FileLifecycle lifecycle,
+                         long listIntervalMs) {
         this.listing = listing;
         this.folders = List.copyOf(folders);
         this.lifecycle = lifecycle;
+        this.failures = new ListingFailures(listIntervalMs);
+    }
+
+    /** False while a failed listing's back-off lasts: the pass is skipped. */
+    public boolean due() {
+        return failures.due(System.nanoTime());
+    }
+
+    /** While the bucket cannot be listed: what failed, since when, and when it is listed again (for readiness). */
+    public Optional<String> listingProblem() {
+        return failures.problem(System.nanoTime());
     }
 
     /**

@@ -152,12 +152,31 @@ class S3ObjectContentIT {
         }
     }
 
+    /** The waits a test's reads make before their retries: at once, then after 10 and 20 ms. */
+    private static final long[] RETRY_WAITS_MS = {0, 10, 20};
+
     @Test
-    void aStreamThatFailsTwiceIsTheReadersError() {
-        StoredObject object = put("person/change/broken.jsonl", jsonl);
-        S3Client failingAgain = S3Faults.breaking(s3, new AtomicInteger(), get -> get == 1 ? 100 : 0, false,
+    void aStoreThatFailsForAWhileIsTriedAgainAfterWaitsAndReadOn() throws IOException {
+        StoredObject object = put("person/change/shaky.jsonl", jsonl);
+        AtomicInteger gets = new AtomicInteger();
+        S3Client shaky = S3Faults.breaking(s3, gets, get -> get == 1 ? 100 : get <= 3 ? 0 : S3Faults.NEVER, false,
                 new AtomicInteger());
-        try (S3ObjectContent content = new S3ObjectContent(failingAgain, object)) {
+        try (S3ObjectContent content = new S3ObjectContent(shaky, object, RETRY_WAITS_MS)) {
+            List<SourceLine> lines = lines(content, 0, 0);
+
+            assertThat(lines).hasSize(LINES);
+            assertThat(lines.stream().map(S3ObjectContentIT::text).toList())
+                    .isEqualTo(List.of(new String(jsonl, StandardCharsets.UTF_8).split("\n")));
+            assertThat(gets).as("the stream that broke, two that failed at once, the one that read on").hasValue(4);
+        }
+    }
+
+    @Test
+    void aStreamThatKeepsFailingIsTheReadersErrorOnceItsRetriesAreSpent() {
+        StoredObject object = put("person/change/broken.jsonl", jsonl);
+        AtomicInteger gets = new AtomicInteger();
+        S3Client failingAgain = S3Faults.breaking(s3, gets, get -> get == 1 ? 100 : 0, false, new AtomicInteger());
+        try (S3ObjectContent content = new S3ObjectContent(failingAgain, object, RETRY_WAITS_MS)) {
             ByteBuffer target = ByteBuffer.allocate(4096);
             long position = 0;
             IOException failure = null;
@@ -171,8 +190,10 @@ class S3ObjectContentIT {
 
             assertThat(position).as("the first stream's bytes").isEqualTo(100);
             assertThat(failure).hasMessage("Reading s3://tmdb-raw/person/change/broken.jsonl at byte 100 failed "
-                    + "twice: connection reset (test)");
+                    + "4 times: connection reset (test)");
             assertThat(target.position()).as("nothing of a failed read lands in the buffer").isEqualTo(100);
+            assertThat(gets).as("the first stream (the first attempt at byte 100), then one GET per retry")
+                    .hasValue(1 + RETRY_WAITS_MS.length);
         }
     }
 
