@@ -1,6 +1,8 @@
 package tmdb.ingestion;
 
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckHelper;
@@ -30,38 +32,48 @@ import tmdb.ingestion.monitor.BucketHealthCheck;
 final class BucketSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineConfiguration.class);
+    /** Claimed objects whose first bytes are read at once: a GET each, a few KiB. */
+    private static final int PROBE_THREADS = 4;
 
     private final BucketSettings settings;
     private final S3Client s3;
     private final S3ObjectDisposal disposal;
+    private final ExecutorService probes;
 
-    private BucketSource(BucketSettings settings, S3Client s3, S3ObjectDisposal disposal) {
+    private BucketSource(BucketSettings settings, S3Client s3, S3ObjectDisposal disposal, ExecutorService probes) {
         this.settings = settings;
         this.s3 = s3;
         this.disposal = disposal;
+        this.probes = probes;
     }
 
     /**
-     * Its client, once the credentials chain found credentials, and the disposal of settled objects; the
-     * application's stop closes both.
+     * Its client, once the credentials chain found credentials, the disposal of settled objects and the threads that
+     * read claimed objects' first bytes; the application's stop closes them.
      */
     static BucketSource open(BucketSettings settings, CamelContext context) throws Exception {
         S3Client s3 = settings.client();
         S3ObjectDisposal disposal = new S3ObjectDisposal(s3, settings.afterIngest());
+        ExecutorService probes = Executors.newFixedThreadPool(PROBE_THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "Object probe");
+            thread.setDaemon(true);
+            return thread;
+        });
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
+                probes.shutdownNow();
                 disposal.close();
                 s3.close();
             }
         }, true, true);
-        return new BucketSource(settings, s3, disposal);
+        return new BucketSource(settings, s3, disposal, probes);
     }
 
     /** The claim check, for announcements of this bucket's objects (and no more of files). */
     ClaimCheck claimCheck(ClaimCheck folders) {
         return folders.withBucket(new ClaimCheck.Bucket(settings.bucket(), settings.prefix(),
-                object -> new S3ObjectContent(s3, object), disposal));
+                object -> new S3ObjectContent(s3, object), disposal, probes));
     }
 
     /**

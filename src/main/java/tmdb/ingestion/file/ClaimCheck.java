@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 import tmdb.ingestion.content.Content;
@@ -40,10 +41,10 @@ public final class ClaimCheck {
     /**
      * The bucket objects are read from, instead of the folders: its name, the prefix its {@code <type>/<label>/}
      * folders are under (empty, or ending with {@code /}), how one of its objects is opened (no request is made
-     * until it is read), and what becomes of it once settled.
+     * until it is read), what becomes of it once settled, and the threads that read a claimed object's first bytes.
      */
     public record Bucket(String name, String prefix, Function<StoredObject, Content> opener,
-                         ObjectDisposal disposal) {
+                         ObjectDisposal disposal, Executor probes) {
     }
 
     /** How an announcement names an object rather than a path. */

@@ -238,7 +238,10 @@ final class Claims {
                 content.close();
                 return;
             }
-            opening.opened(file, content, key, ContentHead.of(content), ContentCheck.formatOf(content));
+            ContentHead head = ContentHead.of(content);
+            ContentFormat format = ContentCheck.formatOf(content);
+            opening.opened(file, content, key, head, format, opening.decide(file.identity(), content, format,
+                    file.startsAfresh()));
         } catch (IOException e) {
             opening.unreadable(file, content, key, e instanceof ContentCheck.NotTextException ? e.getMessage()
                     : LifecycleContext.describe(e));

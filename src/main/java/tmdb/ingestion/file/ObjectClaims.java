@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,43 +107,101 @@ final class ObjectClaims {
     }
 
     /**
-     * Opens an object: no request until its first bytes are read for its format (the lifecycle's thread waits for that
-     * one GET), none at all when its checkpoint says it was ingested completely (every run lists every object again,
-     * and the files topic may still hold an earlier run's announcement of it). An object replaced since it was
-     * announced is dropped: the listing announces the new one.
+     * Opens an object: none at all when its checkpoint says it was ingested completely under this ETag (every run
+     * lists every object again, and the files topic may still hold an earlier run's announcement of it); otherwise its
+     * first bytes are read for its format, and the byte before its checkpoint's resume point, off the lifecycle's
+     * thread (a store that is slow or retried must not hold every file's steps back). The claim stays waiting until
+     * the answer comes back as an event; one let go meanwhile is not opened.
      */
     void open(TrackedFile file, long now) {
-        Content content = context.check.bucket().orElseThrow().opener().apply(file.object());
+        if (file.probing()) {
+            return;
+        }
+        ClaimCheck.Bucket bucket = context.check.bucket().orElseThrow();
+        Content content = bucket.opener().apply(file.object());
+        String eTag = file.object().eTag();
         try {
             ContentFormat format = ingestedBefore(file, content);
-            if (format == null) {
-                format = ContentCheck.formatOf(content);
-                // its stream is let go until a reader comes: every claim waiting for one would hold a connection
-                content.close();
+            if (format != null) {
+                opening.opened(file, content, eTag, null, format, opening.decide(file.identity(), content, format,
+                        file.startsAfresh()));
+                return;
             }
-            opening.opened(file, content, file.object().eTag(), null, format);
-        } catch (ObjectReplacedException e) {
-            // as a file moved away since its announcement: an earlier listing's announcement, replayed
+        } catch (IOException e) {
+            notOpened(file, content, e, now);
+            return;
+        }
+        file.probing(true);
+        String identity = file.identity();
+        boolean afresh = file.startsAfresh();
+        CompletableFuture.supplyAsync(() -> probe(identity, content, afresh), bucket.probes())
+                .whenComplete((probe, error) -> context.post(() -> probed(file, content, probe, error)));
+    }
+
+    /** What an object's first bytes say, read off the lifecycle's thread: its format and where it resumes. */
+    private record Probe(ContentFormat format, Opening.Resume resume, String notText) {
+    }
+
+    private Probe probe(String identity, Content content, boolean afresh) {
+        try {
+            ContentFormat format = ContentCheck.formatOf(content);
+            Opening.Resume resume = opening.decide(identity, content, format, afresh);
+            // its stream is let go until a reader comes: every claim waiting for one would hold a connection
+            content.close();
+            return new Probe(format, resume, null);
+        } catch (ContentCheck.NotTextException e) {
+            return new Probe(null, null, e.getMessage());
+        } catch (IOException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private void probed(TrackedFile file, Content content, Probe probe, Throwable error) {
+        file.probing(false);
+        if (file.state() != FileState.CLAIMED || context.table.waitingClaim(file.identity()) != file) {
             closeQuietly(content);
+            return;
+        }
+        try {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                notOpened(file, content, cause instanceof IOException io ? io : new IOException(cause),
+                        context.clock.nanoTime());
+            } else if (probe.notText() != null) {
+                opening.unreadable(file, content, file.object().eTag(), probe.notText());
+            } else {
+                opening.opened(file, content, file.object().eTag(), null, probe.format(), probe.resume());
+            }
+        } catch (IOException e) {
+            notOpened(file, content, e, context.clock.nanoTime());
+        }
+    }
+
+    /**
+     * An object that could not be opened: dropped when it was replaced or deleted since it was announced (the listing
+     * announces what the bucket holds now), tried again in a minute otherwise.
+     */
+    private void notOpened(TrackedFile file, Content content, IOException e, long now) {
+        closeQuietly(content);
+        if (e instanceof ObjectReplacedException) {
+            // as a file moved away since its announcement: an earlier listing's announcement, replayed
             LOG.debug("Did not open {}: it was replaced since it was announced (its ETag is no longer {}); the "
                     + "listing announces the new object", file.identity(), file.object().eTag());
             context.drop(file);
-        } catch (ContentCheck.NotTextException e) {
-            opening.unreadable(file, content, file.object().eTag(), e.getMessage());
-        } catch (IOException e) {
-            closeQuietly(content);
-            if (S3ObjectContent.notFound(e)) {
-                LOG.debug("Did not open {}: it is no longer in its bucket", file.identity());
-                context.drop(file);
-                return;
-            }
-            if (file.neverFailedToOpen()) {
-                context.stats.fileNotOpened(file.source().type(), file.source().label());
-            }
-            LOG.error("Could not start {}: {}. The object was left in place; it is tried again in a minute (a once "
-                    + "run ends without it, with status 1)", file.identity(), LifecycleContext.describe(e));
-            file.retryOpenAt(now + Claims.RETRY_OPEN_NANOS);
+            return;
         }
+        if (S3ObjectContent.notFound(e)) {
+            LOG.debug("Did not open {}: it is no longer in its bucket", file.identity());
+            context.drop(file);
+            return;
+        }
+        if (file.neverFailedToOpen()) {
+            context.stats.fileNotOpened(file.source().type(), file.source().label());
+        }
+        LOG.error("Could not start {}: {}. The object was left in place; it is tried again in a minute (a once "
+                + "run ends without it, with status 1)", file.identity(), LifecycleContext.describe(e));
+        file.retryOpenAt(now + Claims.RETRY_OPEN_NANOS);
     }
 
     /** The format its checkpoint gives an object ingested completely before under this ETag; null otherwise. */

@@ -24,13 +24,35 @@ final class Opening {
         this.context = context;
     }
 
-    /** The claim's content is open and its format known: it is read from its checkpoint, or its start. */
-    void opened(TrackedFile file, Content content, Object key, ContentHead head, ContentFormat format)
+    /**
+     * Where a claim's content resumes: after its checkpoint when that is of this content, from its start otherwise
+     * (the checkpoint, why it is not used, or none). Deciding may read a byte of the content (is the resume point a
+     * line start?), so an object's is decided off the lifecycle's thread; only the checkpoint store is asked besides.
+     */
+    record Resume(long size, boolean afresh, Checkpoint checkpoint, String mismatch, String notUsed) {
+    }
+
+    /** Where the content resumes; {@code afresh} when it is read from its start whatever its checkpoint says. */
+    Resume decide(String identity, Content content, ContentFormat format, boolean afresh) throws IOException {
+        long size = content.size();
+        if (afresh) {
+            return new Resume(size, true, null, null, null);
+        }
+        Checkpoint checkpoint = context.checkpoints.find(identity).orElse(null);
+        if (checkpoint == null) {
+            return new Resume(size, false, null, null, context.checkpoints.whyNotUsed(identity).orElse(null));
+        }
+        return new Resume(size, false, checkpoint, FileIdentity.mismatch(checkpoint, identity, content, format.label())
+                .orElse(null), null);
+    }
+
+    /** The claim's content is open and its format known: it is read from where {@code resume} says. */
+    void opened(TrackedFile file, Content content, Object key, ContentHead head, ContentFormat format, Resume resume)
             throws IOException {
         file.opened(content, key, head, format);
         context.table.opened(file);
         context.quiet(file, context.observe(file));
-        resume(file);
+        resume(file, resume);
         file.on(FileEvent.OPENED, context.effects);
         if (file.readableNow()) {
             context.table.queueForReading(file);
@@ -46,21 +68,23 @@ final class Opening {
         LOG.error("Reading {} failed after line 0: {}", file.identity(), why);
     }
 
-    private void resume(TrackedFile file) throws IOException {
-        long size = file.content().size();
-        if (file.startsAfresh()) {
+    private void resume(TrackedFile file, Resume resume) {
+        long size = resume.size();
+        if (resume.afresh()) {
             LOG.info("Reading {} ({} bytes) again from its start", file.identity(), size);
             return;
         }
-        Checkpoint checkpoint = context.checkpoints.find(file.identity()).orElse(null);
+        Checkpoint checkpoint = resume.checkpoint();
         if (checkpoint == null) {
-            context.checkpoints.whyNotUsed(file.identity()).ifPresentOrElse(why -> LOG.warn("Reading {} ({} bytes) "
-                    + "from its start: the checkpoint topic has a checkpoint under this path, not used here: {}",
-                    file.identity(), size, why), () -> LOG.info("Reading {} ({} bytes)", file.identity(), size));
+            if (resume.notUsed() != null) {
+                LOG.warn("Reading {} ({} bytes) from its start: the checkpoint topic has a checkpoint under this path, "
+                        + "not used here: {}", file.identity(), size, resume.notUsed());
+            } else {
+                LOG.info("Reading {} ({} bytes)", file.identity(), size);
+            }
             return;
         }
-        String mismatch = FileIdentity.mismatch(checkpoint, file.identity(), file.content(),
-                file.format().label()).orElse(null);
+        String mismatch = resume.mismatch();
         if (mismatch == null) {
             file.account().resumeFrom(checkpoint);
             if (!checkpoint.done() && checkpoint.compressed()) {

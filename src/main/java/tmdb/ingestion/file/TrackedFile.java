@@ -36,6 +36,7 @@ final class TrackedFile {
     private boolean readerActive;
     private boolean saving;
     private boolean disposing;
+    private boolean probing;
     private long quietSize = -1;
     private long movedAtNanos;
     private boolean moved;
@@ -210,6 +211,15 @@ final class TrackedFile {
 
     void disposing(boolean now) {
         disposing = now;
+    }
+
+    /** Whether an object's claim waits for its first bytes, read off the lifecycle's thread. */
+    boolean probing() {
+        return probing;
+    }
+
+    void probing(boolean now) {
+        probing = now;
     }
 
     /** Takes an observation of the file; answers how long it has been unchanged. */

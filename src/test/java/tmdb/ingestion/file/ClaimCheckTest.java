@@ -61,7 +61,7 @@ class ClaimCheckTest {
     @Test
     void anObjectIsAcceptedOnlyDirectlyUnderTheFolderOfItsTypeAndLabelInTheConfiguredBucket() {
         ClaimCheck withBucket = check(SymlinkPolicy.SKIP).withBucket(new ClaimCheck.Bucket("raw", "exports/",
-                object -> null, ObjectDisposal.LEAVE));
+                object -> null, ObjectDisposal.LEAVE, Runnable::run));
         assertThat(withBucket.checkObject("s3://raw/exports/movie/new/a.jsonl", "movie", "new", 12, "\"e1\""))
                 .isEqualTo(new ClaimCheck.AcceptedObject(new StoredObject("raw", "exports/movie/new/a.jsonl", 12,
                         "\"e1\"")));

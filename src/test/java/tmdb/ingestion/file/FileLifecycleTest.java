@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.checkpoint.FileIdentity;
+import tmdb.ingestion.content.ObjectDisposal;
 import tmdb.ingestion.content.LocalFileContent;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -579,9 +580,9 @@ class FileLifecycleTest {
         h.current.lifecycle.claim(first);
         h.current.lifecycle.claim(second);
         h.current.run();
-        h.readAll();
-        h.sendAll();
         for (int tick = 0; tick < 10 && asked.size() < 2; tick++) {
+            h.readAll();
+            h.sendAll();
             h.tick();
         }
 
@@ -628,5 +629,42 @@ class FileLifecycleTest {
                 .as("found ingested and let go at a stop before it settled: its finished checkpoint stands")
                 .isSameAs(finished);
         h.checkSafety();
+    }
+
+    /**
+     * An object's first bytes are read off the lifecycle's thread: its claim waits meanwhile, is probed once whatever
+     * the steps in between, and one let go before the answer comes back is not opened.
+     */
+    @Test
+    void anObjectIsProbedOffTheLifecycleThreadOnceAndAClaimLetGoMeanwhileIsNotOpened() throws Exception {
+        List<Runnable> probes = new ArrayList<>();
+        harness = new LifecycleHarness(false, ObjectDisposal.LEAVE, probes::add);
+        LifecycleHarness h = harness;
+        Claim claim = h.putObject("movie/new/a.jsonl", 3);
+        h.current.lifecycle.claim(claim);
+        h.current.run();
+        for (int tick = 0; tick < 3; tick++) {
+            h.tick();
+        }
+
+        assertThat(probes).as("one probe, whatever the ticks").hasSize(1);
+        assertThat(h.current.lifecycle.snapshot().files()).as("not opened while its first bytes are read").isEmpty();
+        probes.remove(0).run();
+        h.current.run();
+        assertThat(h.current.lifecycle.snapshot().files()).extracting(view -> view.file().identity())
+                .as("opened once the answer came back").containsExactly(claim.identity());
+
+        Claim another = h.putObject("movie/new/b.jsonl", 2);
+        h.current.lifecycle.claim(another);
+        h.current.run();
+        assertThat(probes).hasSize(1);
+        CompletableFuture<Void> released = h.current.lifecycle.release(Set.of(0), true, Duration.ofSeconds(1));
+        h.current.run();
+        assertThat(released).isDone();
+        probes.remove(0).run();
+        h.current.run();
+        assertThat(h.current.lifecycle.snapshot().files()).as("the claim let go is not opened").isEmpty();
+        assertThat(h.current.grants).extracting(grant -> grant.file().identity())
+                .as("nothing of the claim let go given to a reader").doesNotContain(another.identity());
     }
 }

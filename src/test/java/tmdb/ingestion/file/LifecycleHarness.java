@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -62,6 +63,7 @@ final class LifecycleHarness implements AutoCloseable {
     final ManualClock clock = new ManualClock();
     final boolean exactlyOnce;
     private final ObjectDisposal disposal;
+    private final Executor probes;
     final InMemoryCheckpointStore durable = new InMemoryCheckpointStore();
     final IngestionStats stats = new IngestionStats();
     final List<String> violations = new ArrayList<>();
@@ -185,8 +187,14 @@ final class LifecycleHarness implements AutoCloseable {
      * under {@code root/bucket/<key>}, which an announcement names {@code s3://bucket/<key>}.
      */
     LifecycleHarness(boolean exactlyOnce, ObjectDisposal disposal) throws IOException {
+        this(exactlyOnce, disposal, Runnable::run);
+    }
+
+    /** With the threads that read claimed objects' first bytes chosen by the test. */
+    LifecycleHarness(boolean exactlyOnce, ObjectDisposal disposal, Executor probes) throws IOException {
         this.exactlyOnce = exactlyOnce;
         this.disposal = disposal;
+        this.probes = probes;
         root = Files.createTempDirectory("lifecycle");
         data = Files.createDirectories(root.resolve("data"));
         for (String folder : FOLDERS) {
@@ -210,7 +218,7 @@ final class LifecycleHarness implements AutoCloseable {
         }
         ClaimCheck check = new ClaimCheck(data, folders, "*.jsonl,*.jsonl.gz", SymlinkPolicy.SKIP);
         return disposal == null ? check : check.withBucket(new ClaimCheck.Bucket(BUCKET, "", this::openObject,
-                disposal));
+                disposal, probes));
     }
 
     /** As an object's content is: reusable after it is closed (which only lets its stream go), its version its ETag. */
