@@ -2,7 +2,8 @@
 # Throughput of tmdb-ingestion next to the raw pipe, on one local KRaft broker and the same files.
 #
 #   src/bench/benchmark.sh [--megabytes=1000] [--seed=5] [--work=/tmp/tmdb-bench] [--skip-latency]
-#                          [--only=perf,original,connect,floor,app,app-256m,app-eos,app-aot,app-gzip,app-gzip-256m]
+#                          [--only=perf,original,connect,floor,app,app-256m,app-eos,app-aot,app-gzip,app-gzip-256m,
+#                                  app-s3]
 #                          (kcat always runs: the reference)
 #
 # Generates the data set with the project's generator, then for each contender starts a fresh single-node broker
@@ -14,7 +15,9 @@
 # Kafka's FileStreamSource connector, one per file (what a user would run instead); this application in once mode
 # with its defaults, again with -Xmx256m, in exactly-once mode, on Java 25 with the AOT cache the container image trains
 # (src/main/docker/aot-cache.sh; JAVA25 names that java, found under /usr/lib/jvm otherwise), and on the data set's
-# files gzipped (also with -Xmx256m); the floor (src/bench/Floor.java: the
+# files gzipped (also with -Xmx256m), and reading the same files as objects of a bucket (S3Proxy, Maven Central's,
+# as its own process storing them in a folder, on this machine; its CPU is said under the table, apart from the
+# application's); the floor (src/bench/Floor.java: the
 # application's per-record work without Camel). Then, in watch mode: CPU used while idle, and the time from
 # renaming a file into a watched folder to its first record on Kafka.
 set -euo pipefail
@@ -24,7 +27,7 @@ MEGABYTES=1000
 SEED=5
 WORK=/tmp/tmdb-bench
 LATENCY=yes
-ONLY=perf,original,connect,floor,app,app-256m,app-eos,app-aot,app-gzip
+ONLY=perf,original,connect,floor,app,app-256m,app-eos,app-aot,app-gzip,app-s3
 for arg in "$@"; do
     case "$arg" in
         --megabytes=*) MEGABYTES=${arg#*=} ;;
@@ -40,6 +43,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ORIGINAL=${ORIGINAL:-$ROOT/../shared/anchors/original_ingest.py}
 PORT=19192
 CONTROLLER_PORT=19193
+S3_PORT=19195
 BOOTSTRAP=127.0.0.1:$PORT
 TYPES=(movie tv_series person)
 declare -A TOPIC=([movie]=tmdb.movies.raw [tv_series]=tmdb.tv_series.raw [person]=tmdb.people.raw)
@@ -410,6 +414,67 @@ run_application_with_aot_cache() {
         -XX:AOTCache="$WORK/app.aot" --enable-native-access=ALL-UNNAMED
 }
 
+# S3Proxy's own jars, with the exclusions the project's tests make (no second SLF4J provider, no cloud SDKs)
+s3proxy_classpath() {
+    local version
+    version=$(sed -n '/<artifactId>s3proxy<\/artifactId>/{n;s:.*<version>\(.*\)</version>.*:\1:p}' "$ROOT/pom.xml")
+    mkdir -p "$WORK/s3proxy"
+    cat > "$WORK/s3proxy/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId><artifactId>s3proxy</artifactId><version>1</version>
+  <dependencies><dependency><groupId>org.gaul</groupId><artifactId>s3proxy</artifactId><version>$version</version>
+    <exclusions>
+      <exclusion><groupId>ch.qos.logback</groupId><artifactId>*</artifactId></exclusion>
+      <exclusion><groupId>com.google.cloud</groupId><artifactId>*</artifactId></exclusion>
+      <exclusion><groupId>com.azure</groupId><artifactId>*</artifactId></exclusion>
+      <exclusion><groupId>com.github.openstack4j.core</groupId><artifactId>*</artifactId></exclusion>
+      <exclusion><groupId>com.github.openstack4j.core.connectors</groupId><artifactId>*</artifactId></exclusion>
+      <exclusion><groupId>org.apache.sshd</groupId><artifactId>*</artifactId></exclusion>
+    </exclusions></dependency></dependencies></project>
+POM
+    (cd "$WORK/s3proxy" && mvn -q -B -ntp dependency:build-classpath -Dmdep.outputFile=cp.txt >/dev/null)
+    cat "$WORK/s3proxy/cp.txt"
+}
+
+# The application reading the data set's files as objects of bucket tmdb-bench, in leave mode (the objects stay), from
+# S3Proxy storing them in a folder: what the bucket adds to reading files (listing, ranged GETs over HTTP). The files
+# are uploaded through S3Proxy (curl signs the requests), which gives each its ETag: put in its folder by hand, an
+# object would be listed without one, and skipped.
+run_application_on_s3() {
+    local classpath
+    classpath=$(s3proxy_classpath)
+    rm -rf "$WORK/s3" && mkdir -p "$WORK/s3"
+    cat > "$WORK/s3proxy/s3proxy.conf" <<CONF
+s3proxy.endpoint=http://127.0.0.1:$S3_PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=bench
+s3proxy.credential=bench-secret
+jclouds.provider=filesystem-nio2
+jclouds.filesystem.basedir=$WORK/s3
+CONF
+    java -cp "$classpath" org.gaul.s3proxy.Main --properties "$WORK/s3proxy/s3proxy.conf" > "$WORK/s3proxy/s3proxy.log" 2>&1 &
+    local proxy=$!
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break
+        sleep 0.2
+    done
+    local s3=(curl -sf --aws-sigv4 "aws:amz:us-east-1:s3" --user bench:bench-secret -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
+    local file
+    "${s3[@]}" -X PUT "http://127.0.0.1:$S3_PORT/tmdb-bench" > /dev/null
+    log "uploading the data set to S3Proxy"
+    (cd "$WORK/data" && for file in */*/*.jsonl; do
+        "${s3[@]}" -T "$file" "http://127.0.0.1:$S3_PORT/tmdb-bench/$file" > /dev/null || log "could not upload $file"
+    done)
+    local proxy_ticks
+    proxy_ticks=$(cpu_ticks $proxy)
+    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret run_application "tmdb-ingestion (once, S3Proxy bucket)" -- \
+        --ingestion.source.s3.bucket=tmdb-bench --ingestion.source.s3.endpoint="http://127.0.0.1:$S3_PORT" \
+        --ingestion.source.s3.path-style=true --ingestion.source.s3.list-interval-ms=1000
+    S3PROXY_CPU=$(awk -v t=$(($(cpu_ticks $proxy) - proxy_ticks)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')
+    log "S3Proxy used $S3PROXY_CPU CPU s serving the bucket"
+    kill $proxy; wait $proxy 2>/dev/null || true
+}
+
 run_watch_measures() {
     broker_start
     rm -rf "$WORK/watch" "$WORK/staging" && mkdir -p "$WORK/watch/movie/new" "$WORK/staging"
@@ -464,6 +529,7 @@ wanted app-aot && run_application_with_aot_cache
 wanted app-gzip && gzip_data && SOURCE=$WORK/data-gz run_application "tmdb-ingestion (once, files gzipped)"
 wanted app-gzip-256m && gzip_data && SOURCE=$WORK/data-gz run_application "tmdb-ingestion (once, gzipped, -Xmx256m)" \
     -Xmx256m
+wanted app-s3 && run_application_on_s3
 [[ $LATENCY == yes ]] && run_watch_measures
 
 echo
@@ -474,6 +540,7 @@ echo
 echo "| contender                                  | records/s |    MB/s |  wall s | RSS MB |  CPU s | CPU us/rec | broker CPU s |  x kcat | check |"
 echo "|--------------------------------------------|----------:|--------:|--------:|-------:|-------:|-----------:|-------------:|--------:|-------|"
 printf '%s\n' "${RESULTS[@]}"
+[[ -z ${S3PROXY_CPU:-} ]] || echo "(S3Proxy, serving the bucket on this machine, used $S3PROXY_CPU CPU s besides.)"
 if [[ -f $WORK/threads.txt ]] && wanted app; then
     echo
     echo "Where the application's CPU went (defaults run; each thread's CPU seconds, sampled every 0.5 s until exit):"

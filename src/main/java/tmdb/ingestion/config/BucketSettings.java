@@ -13,8 +13,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The bucket read instead of the folders ({@code ingestion.source.s3.*}): its name, the prefix its
  * {@code <type>/<label>/} folders are under, where S3 is (AWS by default; any S3-compatible store by its endpoint),
- * how often it is listed, how many keys a listing page holds, and what becomes of an object once read. Credentials come from the AWS SDK's default chain
- * (environment, system properties, profile, container or instance role).
+ * how often it is listed, how many keys a listing page holds, and what becomes of an object once read. Credentials
+ * come from the AWS SDK's default chain (environment, system properties, profile, web identity, container or
+ * instance role).
  *
  * @param prefix ends with {@code /}, or is empty
  */
@@ -79,8 +80,8 @@ public record BucketSettings(String bucket, String prefix, String endpoint, Stri
             credentials.resolveCredentials();
         } catch (SdkClientException e) {
             throw new ConfigurationException("No credentials for " + uri() + " (ingestion.source.s3.bucket): set "
-                    + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with a container or "
-                    + "instance role. The SDK said: " + e.getMessage());
+                    + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or AWS_WEB_IDENTITY_TOKEN_FILE and "
+                    + "AWS_ROLE_ARN, or run with a container or instance role. The SDK said: " + e.getMessage());
         }
         var builder = S3Client.builder().forcePathStyle(pathStyle);
         if (!region.isEmpty()) {

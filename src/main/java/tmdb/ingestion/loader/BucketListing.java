@@ -2,9 +2,15 @@ package tmdb.ingestion.loader;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.util.AntPathMatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -18,18 +24,22 @@ import tmdb.ingestion.content.StoredObject;
  * under {@code <prefix><type>/<label>/} whose names match {@code ingestion.file.include} (the same Ant patterns as
  * the folders'), page by page; deeper keys ({@code .done/} and any other "folder") are not the label's, as
  * subfolders are not a folder's. Hidden names (a leading dot: a tool's partial upload) are skipped, as the folders
- * skip them, and so is the label's folder marker (a key ending with {@code /} that some tools write).
+ * skip them, and so is the label's folder marker (a key ending with {@code /} that some tools write). An object listed
+ * without an ETag (some stores' listings of files put there by other means than S3) is skipped and said once.
  */
 public final class BucketListing {
 
     /** S3 answers at most this many keys per listing request. */
     public static final int MAX_PAGE_SIZE = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(BucketListing.class);
 
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
     private final String[] includes;
     private final int pageSize;
+    /** Per folder, the keys its last listing gave without an ETag: each is said once while it stays so. */
+    private final Map<String, Set<String>> withoutETag = new ConcurrentHashMap<>();
 
     /**
      * @param prefix   ends with {@code /}, or is empty for the bucket's root
@@ -66,20 +76,35 @@ public final class BucketListing {
     public List<StoredObject> list(String type, String label) {
         String folder = folderOf(type, label);
         List<StoredObject> objects = new ArrayList<>();
+        Set<String> withoutETagNow = new HashSet<>();
         try {
             for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request -> request.bucket(bucket)
                     .prefix(folder).delimiter("/").maxKeys(pageSize))) {
                 for (S3Object object : page.contents()) {
                     String name = object.key().substring(folder.length());
-                    if (!name.isEmpty() && !name.startsWith(".")
-                            && AntPathMatcher.INSTANCE.anyMatch(includes, name, true)) {
-                        objects.add(new StoredObject(bucket, object.key(), object.size(), object.eTag()));
+                    if (name.isEmpty() || name.startsWith(".")
+                            || !AntPathMatcher.INSTANCE.anyMatch(includes, name, true)) {
+                        continue;
                     }
+                    if (object.eTag() == null || object.eTag().isEmpty() || object.size() == null
+                            || object.size() < 0) {
+                        withoutETagNow.add(object.key());
+                        continue;
+                    }
+                    objects.add(new StoredObject(bucket, object.key(), object.size(), object.eTag()));
                 }
             }
         } catch (SdkException e) {
             throw notListed(folder, e);
         }
+        for (String key : withoutETagNow) {
+            if (!withoutETag.getOrDefault(folder, Set.of()).contains(key)) {
+                LOG.warn("Skipped s3://{}/{}: the store listed it without an ETag or a size, and an object is read "
+                        + "only under its ETag (what tells it from another put under its key, and the condition of "
+                        + "every read). Nothing of it was read; it is skipped while it is listed so", bucket, key);
+            }
+        }
+        withoutETag.put(folder, withoutETagNow);
         return objects;
     }
 

@@ -1,5 +1,6 @@
 package tmdb.ingestion.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class BucketSettingsTest {
 
     private static final List<String> SDK_PROPERTIES = List.of("aws.sharedCredentialsFile", "aws.configFile",
-            "aws.disableEc2Metadata", "aws.accessKeyId", "aws.secretAccessKey");
+            "aws.disableEc2Metadata", "aws.accessKeyId", "aws.secretAccessKey", "aws.webIdentityTokenFile",
+            "aws.roleArn", "aws.region", "aws.endpointUrlSts");
     private final Map<String, String> before = new HashMap<>();
 
     @TempDir
@@ -51,6 +53,34 @@ class BucketSettingsTest {
 
     @Test
     void noCredentialsIsAConfigurationErrorThatSaysWhereTheyGo() {
+        BucketSettings bucket = bucket();
+
+        assertThatThrownBy(bucket::client).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("No credentials for s3://tmdb-raw/exports/ (ingestion.source.s3.bucket): set "
+                        + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE");
+    }
+
+    /**
+     * A web identity (a Kubernetes service account's role) is tried with STS, whose module is in the jar: here STS
+     * is a closed port, so the chain still finds nothing, but not for want of the module.
+     */
+    @Test
+    void aWebIdentityIsExchangedWithStsWhoseModuleIsThere() throws Exception {
+        System.setProperty("aws.webIdentityTokenFile", Files.writeString(dir.resolve("token"), "a-token").toString());
+        System.setProperty("aws.roleArn", "arn:aws:iam::123456789012:role/tmdb-ingestion");
+        System.setProperty("aws.region", "us-east-1");
+        System.setProperty("aws.endpointUrlSts", "http://127.0.0.1:9");
+        BucketSettings bucket = bucket();
+
+        assertThatThrownBy(bucket::client).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("No credentials for s3://tmdb-raw/exports/")
+                .hasMessageContaining("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN")
+                .hasMessageContaining("WebIdentityTokenFileCredentialsProvider(): Unable to execute HTTP request: "
+                        + "Connect to http://127.0.0.1:9")
+                .hasMessageNotContaining("must be on the class path");
+    }
+
+    private static BucketSettings bucket() {
         Properties properties = new Properties();
         properties.setProperty("ingestion.source.s3.bucket", "tmdb-raw");
         properties.setProperty("ingestion.source.s3.prefix", "exports");
@@ -62,10 +92,6 @@ class BucketSettingsTest {
         properties.setProperty("ingestion.source.s3.after-ingest", "leave");
         DefaultCamelContext context = new DefaultCamelContext();
         context.getPropertiesComponent().setInitialProperties(properties);
-        BucketSettings bucket = BucketSettings.from(new Settings(context)).orElseThrow();
-
-        assertThatThrownBy(bucket::client).isInstanceOf(ConfigurationException.class)
-                .hasMessageStartingWith("No credentials for s3://tmdb-raw/exports/ (ingestion.source.s3.bucket): set "
-                        + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE");
+        return BucketSettings.from(new Settings(context)).orElseThrow();
     }
 }

@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import tmdb.ingestion.content.StoredObject;
+import tmdb.ingestion.support.S3Faults;
 import tmdb.ingestion.support.S3ProxyServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,6 +73,17 @@ class BucketListingIT {
         assertThat(listing.list("movie", "old")).extracting(StoredObject::uri)
                 .containsExactly("s3://tmdb-landing/in/movie/old/g.jsonl");
         assertThat(listing.list("person", "new")).isEmpty();
+    }
+
+    @Test
+    void anObjectListedWithoutAnETagIsSkipped() {
+        BucketListing listing = new BucketListing(S3Faults.listingWithoutETags(s3, key -> key.endsWith("/b.jsonl.gz")),
+                BUCKET, "in/", INCLUDES, 2);
+
+        assertThat(listing.list("movie", "new")).extracting(StoredObject::key)
+                .containsExactlyElementsOf(expected.stream().map(StoredObject::key)
+                        .filter(key -> !key.endsWith("/b.jsonl.gz")).toList());
+        assertThat(listing.list("movie", "new")).as("again, said once").hasSize(expected.size() - 1);
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
+import java.util.function.Predicate;
 
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.http.AbortableInputStream;
@@ -18,12 +19,14 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Clients over a real one whose GETs are counted and can misbehave: streams that break (or end early) after some
- * bytes, a store that ignores ranges, one that refuses deletes. Each forwards the requests it names to the real
- * client; closing them leaves it open.
+ * bytes, a store that ignores ranges, one that refuses deletes, one that lists objects without ETags. Each forwards
+ * the requests it names to the real client; closing them leaves it open.
  */
 public final class S3Faults {
 
@@ -87,6 +90,18 @@ public final class S3Faults {
                 throw (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied")
                         .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied")
                                 .errorMessage("Access Denied").build()).build();
+            }
+        };
+    }
+
+    /** A store whose listings give no ETag for the keys that match (as S3Proxy's over files put there by hand). */
+    public static S3Client listingWithoutETags(S3Client real, Predicate<String> keys) {
+        return new Delegating(real) {
+            @Override
+            public ListObjectsV2Response listObjectsV2(ListObjectsV2Request request) {
+                ListObjectsV2Response page = real.listObjectsV2(request);
+                return page.toBuilder().contents(page.contents().stream().map(object -> keys.test(object.key())
+                        ? object.toBuilder().eTag(null).build() : object).toList()).build();
             }
         };
     }
