@@ -232,6 +232,46 @@ class S3IngestionIT {
     }
 
     /**
+     * Two instances of one group share a bucket as they share folders: the owner of files partition 0 lists it, each
+     * object is read by the owner of its partition, and, exactly-once, every line reaches Kafka once; both read some.
+     */
+    @Test
+    void twoInstancesShareABucketEachObjectReadByOneAndEveryLineOnce() throws Exception {
+        String bucket = "tmdb-group";
+        s3.createBucket(request -> request.bucket(bucket));
+        Path data = dir.resolve("data");
+        new TmdbDataGenerator(53).generate(data, TYPES, 1800, 50);
+        String[] group = {"--ingestion.mode=watch", "--ingestion.delivery.guarantee=exactly-once",
+            "--ingestion.exactly-once.transactional-id=" + prefix, "--ingestion.group.id=" + prefix};
+        List<ApplicationProcess> instances = new ArrayList<>();
+        try {
+            for (String id : List.of("a", "b")) {
+                List<String> args = new ArrayList<>(List.of(group));
+                args.addAll(List.of("--ingestion.instance-id=" + id, "--ingestion.management.port="
+                        + new ManagementEndpoint().port()));
+                instances.add(start(credentials(), bucket, args.toArray(String[]::new)));
+                instances.get(instances.size() - 1).awaitLog(Pattern.compile("Instance " + id + " owns files "
+                        + "partitions \\[[0-9]"), Duration.ofSeconds(90));
+            }
+            // b owns some partitions now, taken from a: the objects come once the two share the work
+            Set<String> expected = upload(data, bucket, PREFIX);
+            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    TopicReader.readToEnd(TestBroker.bootstrapServers(), topics()).size() >= expected.size());
+            List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(TestBroker.bootstrapServers(),
+                    topics());
+            assertThat(SourceLines.of(records)).as("every line, nothing else").isEqualTo(expected);
+            assertThat(records).as("each line once").hasSize(expected.size());
+            for (ApplicationProcess instance : instances) {
+                assertThat(instance.output()).as("each instance read some objects").contains("Done s3://" + bucket);
+            }
+        } finally {
+            for (ApplicationProcess instance : instances) {
+                instance.close();
+            }
+        }
+    }
+
+    /**
      * A bucket that stops answering its listings after the start (here it is deleted, S3 answers 404) shows in
      * readiness with what failed, is listed again with a back-off, and once it is back, readiness is up and the log
      * says so once.
