@@ -5,8 +5,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +89,12 @@ final class BucketSource {
         probe(listing);
         BucketObjects objects = new BucketObjects(listing, folders, files, settings.listIntervalMs());
         context.getRegistry().bind("bucketObjects", objects);
+        context.getRegistry().bind("bucketListingPolicy", new RoutePolicySupport() {
+            @Override
+            public void onStop(Route route) {
+                objects.listingStopped();
+            }
+        });
         HealthCheckRegistry readiness = HealthCheckHelper.getHealthCheckRegistry(context);
         if (readiness != null) {
             readiness.register(new BucketHealthCheck(objects, settings.uri()));

@@ -200,15 +200,24 @@ public final class KafkaCheckpointStore implements CheckpointStore {
             exchange.getIn().setBody(value);
             exchange.getIn().setHeaders(new LinkedHashMap<>(headers(file)));
         };
-        List<CompletableFuture<Exchange>> sent = new ArrayList<>(1);
-        sending.compute(file, (key, before) -> {
-            CompletableFuture<Exchange> next = before == null ? template.asyncSend(endpoint, record)
-                    : before.handle((answered, failed) -> null)
-                            .thenCompose(ignored -> template.asyncSend(endpoint, record));
-            sent.add(next);
-            return next;
+        CompletableFuture<Exchange> answer = new CompletableFuture<>();
+        // the send starts outside the map: the template may run it on this thread when its pool is full
+        CompletableFuture<Exchange> before = sending.put(file, answer);
+        CompletableFuture<?> turn = before == null ? CompletableFuture.completedFuture(null)
+                : before.handle((answered, failed) -> null);
+        turn.thenRun(() -> {
+            try {
+                template.asyncSend(endpoint, record).whenComplete((answered, failed) -> {
+                    if (failed != null) {
+                        answer.completeExceptionally(failed);
+                    } else {
+                        answer.complete(answered);
+                    }
+                });
+            } catch (RuntimeException refused) {
+                answer.completeExceptionally(refused);
+            }
         });
-        CompletableFuture<Exchange> answer = sent.get(0);
         answer.whenComplete((answered, failed) -> sending.remove(file, answer));
         return answer;
     }

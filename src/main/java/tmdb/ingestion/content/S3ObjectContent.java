@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -119,6 +120,11 @@ public final class S3ObjectContent implements Content {
      * idle), or throws once the retries are spent, or when the wait is interrupted (the reader is stopped).
      */
     private void retryOrFail(int attempt, long position, String failure, Exception cause) throws IOException {
+        if (Thread.currentThread().isInterrupted() || cause instanceof InterruptedIOException
+                || cause instanceof AbortedException || cause != null && cause.getCause() instanceof AbortedException) {
+            throw new InterruptedIOException("Reading " + object.uri() + " at byte " + position + " was stopped: "
+                    + failure);
+        }
         if (attempt > retryWaitsMs.length) {
             throw new IOException("Reading " + object.uri() + " at byte " + position + " failed "
                     + (attempt == 2 ? "twice" : attempt + " times") + ": " + failure, cause);

@@ -2,7 +2,9 @@ package tmdb.ingestion.content;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -11,13 +13,16 @@ import java.util.concurrent.Executors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import tmdb.ingestion.config.AfterIngest;
 
 /**
  * Deletes or moves settled objects, as {@code ingestion.source.s3.after-ingest} says. A move copies the object under
  * {@code .done/} (or {@code .error/} when it failed) beside itself, on the condition that it is still the object that
- * was read (its ETag), then deletes it; above 5 GiB, the copy is made in parts, as S3 requires. A failed object is
+ * was read (its ETag), with its content type and metadata and the ETag it was copied from, then deletes it; above
+ * 5 GiB, the copy is made in parts, as S3 requires. A failed object is
  * never deleted. S3 has no conditional delete on general purpose buckets: an object put under the key in the
  * milliseconds between the check and the delete would be deleted unread (versioned buckets keep it).
  */
@@ -25,8 +30,11 @@ public final class S3ObjectDisposal implements ObjectDisposal, AutoCloseable {
 
     /** The largest object one CopyObject request copies. */
     public static final long SINGLE_COPY_LIMIT = 5L << 30;
-    /** The parts of a larger copy (S3 allows 10,000 parts: objects up to 5 TiB). */
+    /** The parts of a larger copy, at least (S3 allows 10,000 parts: larger ones for objects above 5,000 GiB). */
     public static final long COPY_PART_BYTES = 512L << 20;
+    private static final int MAX_PARTS = 10_000;
+    /** The user metadata a moved copy carries: the ETag of the object it was copied from. */
+    static final String SOURCE_ETAG = "tmdb-source-etag";
 
     private static final int NOT_FOUND = 404;
     private static final int PRECONDITION_FAILED = 412;
@@ -89,19 +97,26 @@ public final class S3ObjectDisposal implements ObjectDisposal, AutoCloseable {
 
     private String move(StoredObject object, String folder) throws IOException {
         int slash = object.key().lastIndexOf('/');
-        String targetKey = freeKey(object, object.key().substring(0, slash + 1) + folder + "/"
-                + object.key().substring(slash + 1));
         try {
+            HeadObjectResponse source = s3.headObject(request -> request.bucket(object.bucket()).key(object.key())
+                    .ifMatch(object.eTag()));
+            Map<String, String> metadata = new HashMap<>(source.metadata());
+            metadata.put(SOURCE_ETAG, object.eTag());
+            String targetKey = freeKey(object, object.key().substring(0, slash + 1) + folder + "/"
+                    + object.key().substring(slash + 1));
             if (object.size() <= singleCopyLimit) {
                 s3.copyObject(request -> request.sourceBucket(object.bucket()).sourceKey(object.key())
                         .copySourceIfMatch(object.eTag()).destinationBucket(object.bucket())
-                        .destinationKey(targetKey));
+                        .destinationKey(targetKey).metadataDirective(MetadataDirective.REPLACE)
+                        .contentType(source.contentType()).metadata(metadata));
             } else {
-                copyInParts(object, targetKey);
+                copyInParts(object, targetKey, source.contentType(), metadata);
             }
+            String target = "s3://" + object.bucket() + "/" + targetKey;
+            deleteOriginal(object, " once it was copied to " + target + " (the copy stays)");
+            return "moved to " + target;
         } catch (S3Exception e) {
-            if (e.statusCode() == NOT_FOUND && e.awsErrorDetails() != null
-                    && "NoSuchKey".equals(e.awsErrorDetails().errorCode())) {
+            if (e.statusCode() == NOT_FOUND) {
                 return "gone from its bucket already";
             }
             if (e.statusCode() == PRECONDITION_FAILED) {
@@ -111,31 +126,26 @@ public final class S3ObjectDisposal implements ObjectDisposal, AutoCloseable {
         } catch (SdkException e) {
             throw failed("move", object, e);
         }
-        String target = "s3://" + object.bucket() + "/" + targetKey;
-        deleteOriginal(object, " once it was copied to " + target + " (the copy stays)");
-        return "moved to " + target;
     }
 
     /**
      * The key under the folder: the object's own name, unless another object has it (a collector that reuses names
      * fills {@code .done/} with several objects of one name); a copy of this very object (a move tried before that
-     * did not delete) is replaced.
+     * did not delete: its metadata names the ETag it was copied from) is replaced.
      */
     private String freeKey(StoredObject object, String key) throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
             String candidate = attempt == 0 ? key : stamped(key, attempt);
             try {
-                String eTag = s3.headObject(request -> request.bucket(object.bucket()).key(candidate)).eTag();
-                if (object.eTag().equals(eTag)) {
+                HeadObjectResponse taken = s3.headObject(request -> request.bucket(object.bucket()).key(candidate));
+                if (object.eTag().equals(taken.metadata().get(SOURCE_ETAG))) {
                     return candidate;
                 }
             } catch (S3Exception e) {
                 if (e.statusCode() == NOT_FOUND) {
                     return candidate;
                 }
-                throw failed("move", object, e);
-            } catch (SdkException e) {
-                throw failed("move", object, e);
+                throw e;
             }
         }
         throw new IOException("Could not move " + object.uri() + ": 100 objects under its folder have its name");
@@ -148,14 +158,15 @@ public final class S3ObjectDisposal implements ObjectDisposal, AutoCloseable {
         return dot > 0 ? key.substring(0, dot) + stamp + key.substring(dot) : key + stamp;
     }
 
-    private void copyInParts(StoredObject object, String targetKey) {
-        String upload = s3.createMultipartUpload(request -> request.bucket(object.bucket()).key(targetKey))
-                .uploadId();
+    private void copyInParts(StoredObject object, String targetKey, String contentType, Map<String, String> metadata) {
+        String upload = s3.createMultipartUpload(request -> request.bucket(object.bucket()).key(targetKey)
+                .contentType(contentType).metadata(metadata)).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
-            for (long start = 0; start < object.size(); start += partBytes) {
+            long part = Math.max(partBytes, (object.size() + MAX_PARTS - 1) / MAX_PARTS);
+            for (long start = 0; start < object.size(); start += part) {
                 int number = parts.size() + 1;
-                String range = "bytes=" + start + "-" + (Math.min(object.size(), start + partBytes) - 1);
+                String range = "bytes=" + start + "-" + (Math.min(object.size(), start + part) - 1);
                 String eTag = s3.uploadPartCopy(request -> request.sourceBucket(object.bucket())
                         .sourceKey(object.key()).copySourceIfMatch(object.eTag()).copySourceRange(range)
                         .destinationBucket(object.bucket()).destinationKey(targetKey).uploadId(upload)

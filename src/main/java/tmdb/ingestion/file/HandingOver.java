@@ -254,7 +254,7 @@ final class HandingOver {
                 LOG.warn("Let go of {} at line {}: its partition {} was given to another instance while this one was "
                         + "cut off from the group; that instance resumes it after its last checkpoint",
                         file.identity(), account.linesAdmitted(), file.source().partition());
-            } else if (account.ingestedBefore()) {
+            } else if (account.ingestedBefore() || file.disposing()) {
                 LOG.info("Let go of {} before it settled: its checkpoint says it was ingested completely, and stays as "
                         + "it is", file.identity());
             } else if (stop) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,11 +132,20 @@ final class ObjectClaims {
             notOpened(file, content, e, now);
             return;
         }
-        file.probing(true);
         String identity = file.identity();
         boolean afresh = file.startsAfresh();
-        CompletableFuture.supplyAsync(() -> probe(identity, content, afresh), bucket.probes())
-                .whenComplete((probe, error) -> context.post(() -> probed(file, content, probe, error)));
+        try {
+            CompletableFuture.supplyAsync(() -> probe(identity, content, afresh), bucket.probes())
+                    .whenComplete((probe, error) -> {
+                        if (!context.post(() -> probed(file, content, probe, error))) {
+                            closeQuietly(content);
+                        }
+                    });
+        } catch (RejectedExecutionException stopping) {
+            closeQuietly(content);
+            return;
+        }
+        file.probing(true);
     }
 
     /** What an object's first bytes say, read off the lifecycle's thread: its format and where it resumes. */

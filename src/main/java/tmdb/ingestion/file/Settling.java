@@ -7,7 +7,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,13 +165,20 @@ final class Settling {
     /**
      * An object settles where its bucket's disposal puts it (left, deleted, moved): requests to the store run off the
      * lifecycle's thread, and their answer comes back as an event. Its final checkpoint is saved already, so one that
-     * could not be deleted or moved is found ingested by whoever lists it next, which tries again.
+     * could not be deleted or moved is found ingested when it is claimed again, and disposed of then.
      */
     private void dispose(TrackedFile file, boolean ingested) {
         CompletableFuture<String> disposal = context.check.bucket().orElseThrow().disposal()
                 .dispose(file.object(), ingested);
         if (disposal.isDone()) {
-            disposed(file, ingested, disposal.getNow(null), null);
+            String where = null;
+            Throwable error = null;
+            try {
+                where = disposal.join();
+            } catch (CompletionException | CancellationException e) {
+                error = e;
+            }
+            disposed(file, ingested, where, error);
             return;
         }
         file.disposing(true);
@@ -192,8 +201,9 @@ final class Settling {
             LOG.error("Failed {}: {}; {}", file.identity(), account.summary(), failure == null ? where
                     : failure + ". It was left in its bucket");
         } else if (failure != null) {
-            LOG.warn("Done {}: {}. {}. It was left in its bucket: whoever lists it next finds it ingested (its "
-                    + "checkpoint says so) and tries again", file.identity(), account.summary(), failure);
+            LOG.warn("Done {}: {}. {}. It was left in its bucket; its checkpoint says it was ingested, so it is "
+                    + "disposed of again when it is claimed again (at the next start, or when another instance takes "
+                    + "its partition)", file.identity(), account.summary(), failure);
         } else if (account.ingestedBefore()) {
             LOG.info("{} was ingested completely before (its checkpoint says so): not sent again; {}",
                     file.identity(), where);

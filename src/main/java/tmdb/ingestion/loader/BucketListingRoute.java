@@ -27,6 +27,7 @@ public class BucketListingRoute extends RouteBuilder {
                 .routeId(ROUTE_ID)
                 .routeGroup(FolderRouteTemplate.GROUP)
                 .autoStartup(false)
+                .routePolicyRef("bucketListingPolicy")
                 .onException(BucketListing.BucketNotListedException.class, IllegalStateException.class).handled(true)
                     .bean("bucketObjects", "passFailed")
                 .end()

@@ -58,12 +58,18 @@ public final class BucketObjects {
                 pass.add(new ListedObject(object, folder.type(), folder.label()));
             }
         }
+        List<ListedObject> toAnnounce = lifecycle.objectsToAnnounce(pass).orElseThrow(() -> new IllegalStateException(
+                "the files' lifecycle did not answer which of the " + pass.size() + " objects listed are new"));
         String recovered = failures.listed(System.nanoTime());
         if (recovered != null) {
             LOG.info(recovered);
         }
-        return lifecycle.objectsToAnnounce(pass).orElseThrow(() -> new IllegalStateException("the files' lifecycle "
-                + "did not answer which of the " + pass.size() + " objects listed are new"));
+        return toAnnounce;
+    }
+
+    /** The listing route stopped here: its failures are no longer this instance's to show (see ListingFailures). */
+    public void listingStopped() {
+        failures.reset();
     }
 
     /** The announcement of the listed object (the body) was sent. */

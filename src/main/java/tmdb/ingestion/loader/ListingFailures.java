@@ -65,6 +65,16 @@ final class ListingFailures {
         return "The bucket is listed again, after " + seconds + " s of failed listings";
     }
 
+    /**
+     * The listing stops here (another instance owns files partition 0 now, or the application stops): what failed is
+     * no longer this instance's to show, and a listing that starts again starts at once.
+     */
+    synchronized void reset() {
+        failuresInARow = 0;
+        lastFailure = null;
+        failingSince = Long.MIN_VALUE;
+    }
+
     /** While listings fail: the last failure, for how long they have failed, and when the next listing is. */
     synchronized Optional<String> problem(long nowNanos) {
         if (lastFailure == null) {

@@ -3,6 +3,7 @@ package tmdb.ingestion.content;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import tmdb.ingestion.config.AfterIngest;
 import tmdb.ingestion.support.S3Faults;
@@ -104,7 +107,11 @@ class S3ObjectDisposalIT {
 
     @Test
     void moveCopiesUnderDoneOrErrorBesideItselfThenDeletes() throws Exception {
-        StoredObject ingested = put("move/tv_series/old/a.jsonl", "{\"tv_series_id\": 1}\n");
+        byte[] text = "{\"tv_series_id\": 1}\n".getBytes(StandardCharsets.UTF_8);
+        String eTag = s3.putObject(request -> request.bucket(BUCKET).key("move/tv_series/old/a.jsonl")
+                .contentType("application/x-ndjson").metadata(Map.of("exported-by", "collector")),
+                RequestBody.fromBytes(text)).eTag();
+        StoredObject ingested = new StoredObject(BUCKET, "move/tv_series/old/a.jsonl", text.length, eTag);
         StoredObject failed = put("move/tv_series/old/b.jsonl", "{\"tv_series_id\": 2}\n");
         try (S3ObjectDisposal move = new S3ObjectDisposal(s3, AfterIngest.MOVE)) {
             assertThat(answer(move.dispose(ingested, true)))
@@ -115,6 +122,11 @@ class S3ObjectDisposalIT {
         assertThat(keysUnder("move/")).containsExactly("move/tv_series/old/.done/a.jsonl",
                 "move/tv_series/old/.error/b.jsonl");
         assertThat(text("move/tv_series/old/.done/a.jsonl")).isEqualTo("{\"tv_series_id\": 1}\n");
+        HeadObjectResponse copy = s3.headObject(request -> request.bucket(BUCKET)
+                .key("move/tv_series/old/.done/a.jsonl"));
+        assertThat(copy.contentType()).as("the content type kept").isEqualTo("application/x-ndjson");
+        assertThat(copy.metadata()).as("the metadata kept, and the ETag it was copied from")
+                .containsEntry("exported-by", "collector").containsEntry(S3ObjectDisposal.SOURCE_ETAG, eTag);
     }
 
     @Test
@@ -122,8 +134,10 @@ class S3ObjectDisposalIT {
         put("names/person/new/.done/a.jsonl", "{\"person_id\": 0}\n");
         StoredObject reused = put("names/person/new/a.jsonl", "{\"person_id\": 1}\n");
         StoredObject retried = put("names/person/new/b.jsonl", "{\"person_id\": 2}\n");
+        // a move tried before, whose delete failed: its copy names the ETag it was copied from
         s3.copyObject(request -> request.sourceBucket(BUCKET).sourceKey(retried.key()).destinationBucket(BUCKET)
-                .destinationKey("names/person/new/.done/b.jsonl"));
+                .destinationKey("names/person/new/.done/b.jsonl").metadataDirective(MetadataDirective.REPLACE)
+                .metadata(Map.of(S3ObjectDisposal.SOURCE_ETAG, retried.eTag())));
         try (S3ObjectDisposal move = new S3ObjectDisposal(s3, AfterIngest.MOVE)) {
             assertThat(answer(move.dispose(reused, true)))
                     .matches("moved to s3://tmdb-disposal/names/person/new/\\.done/a\\.\\d+\\.jsonl");
@@ -151,6 +165,8 @@ class S3ObjectDisposalIT {
         byte[] copied = s3.getObjectAsBytes(request -> request.bucket(BUCKET).key("parts/movie/old/.done/big.jsonl"))
                 .asByteArray();
         assertThat(copied).isEqualTo(big);
+        assertThat(s3.headObject(request -> request.bucket(BUCKET).key("parts/movie/old/.done/big.jsonl")).metadata())
+                .containsEntry(S3ObjectDisposal.SOURCE_ETAG, object.eTag());
         assertThat(s3.listMultipartUploads(request -> request.bucket(BUCKET)).uploads()).isEmpty();
     }
 

@@ -53,4 +53,23 @@ class ListingFailuresTest {
         assertThat(failures.failed("s3://raw/ could not be listed: timeout", start + 3700 * SECOND))
                 .as("a new failure is said at once").startsWith("s3://raw/ could not be listed: timeout. Nothing");
     }
+
+    /** The listing stops here (partition 0 went to another instance): what failed is no longer this instance's. */
+    @Test
+    void aListingThatStopsHereShowsNothingAndStartsAtOnceWhenItComesBack() {
+        ListingFailures failures = new ListingFailures(10_000);
+        long start = 1_000 * SECOND;
+        failures.failed("s3://raw/ could not be listed: S3 answered 503", start);
+        failures.failed("s3://raw/ could not be listed: S3 answered 503", start + 10 * SECOND);
+        assertThat(failures.due(start + 11 * SECOND)).as("backed off").isFalse();
+
+        failures.reset();
+
+        assertThat(failures.problem(start + 11 * SECOND)).as("readiness not down for a listing it no longer makes")
+                .isEmpty();
+        assertThat(failures.due(start + 11 * SECOND)).isTrue();
+        assertThat(failures.listed(start + 12 * SECOND)).as("no recovery to tell").isNull();
+        assertThat(failures.failed("s3://raw/ could not be listed: timeout", start + 20 * SECOND))
+                .as("a failure after it is a first one").contains("Nothing is announced until it is listed again");
+    }
 }
