@@ -17,6 +17,7 @@ import tmdb.ingestion.checkpoint.KafkaCheckpointStore;
 import tmdb.ingestion.config.BucketSettings;
 import tmdb.ingestion.config.ConfigurationException;
 import tmdb.ingestion.config.FolderRoutes.FolderRoute;
+import tmdb.ingestion.content.ObjectRetries;
 import tmdb.ingestion.content.S3ObjectContent;
 import tmdb.ingestion.content.S3ObjectDisposal;
 import tmdb.ingestion.file.ClaimCheck;
@@ -41,6 +42,8 @@ final class BucketSource {
     private final S3Client s3;
     private final S3ObjectDisposal disposal;
     private final ExecutorService probes;
+    /** The objects whose reads wait for a retry now, for readiness. */
+    private final ObjectRetries retries = new ObjectRetries();
 
     private BucketSource(BucketSettings settings, S3Client s3, S3ObjectDisposal disposal, ExecutorService probes) {
         this.settings = settings;
@@ -75,7 +78,7 @@ final class BucketSource {
     /** The claim check, for announcements of this bucket's objects (and no more of files). */
     ClaimCheck claimCheck(ClaimCheck folders) {
         return folders.withBucket(new ClaimCheck.Bucket(settings.bucket(), settings.prefix(),
-                object -> new S3ObjectContent(s3, object), disposal, probes));
+                object -> new S3ObjectContent(s3, object, retries), disposal, probes));
     }
 
     /**
@@ -97,7 +100,7 @@ final class BucketSource {
         });
         HealthCheckRegistry readiness = HealthCheckHelper.getHealthCheckRegistry(context);
         if (readiness != null) {
-            readiness.register(new BucketHealthCheck(objects, settings.uri()));
+            readiness.register(new BucketHealthCheck(objects, retries, settings.uri()));
         }
         checkpoints.keepWhilePresent(new BucketPresence(s3, settings.bucket()));
     }

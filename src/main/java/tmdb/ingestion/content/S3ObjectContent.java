@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * early, or that the SDK aborted while it stood idle, is opened again at once at the same byte; a store or network
  * that keeps failing (5xx, 429, no answer) is tried again after 1, 2, 4, 8 and 16 s, each retry named in the log;
  * then the failure is the caller's, as a file's read error is. A refusal (403, 404), a replaced object or a store that
- * ignores ranges is not retried. The object's size is the listed one: an object never grows.
+ * ignores ranges is not retried. An object waiting for a retry is in {@link ObjectRetries}, for readiness. The
+ * object's size is the listed one: an object never grows.
  * <p>
  * Reads are serialised (the stream and its position are one piece of state); a read by another thread in between,
  * at another position, costs the reader a new GET, so what only checks an object (its identity, whether it changed)
@@ -40,18 +41,27 @@ public final class S3ObjectContent implements Content {
     private final S3Client s3;
     private final StoredObject object;
     private final long[] retryWaitsMs;
+    private final ObjectRetries retries;
+    private boolean retried;
     private ResponseInputStream<GetObjectResponse> stream;
     private long streamPosition;
     private byte[] directChunk;
 
+    /** A content whose retries are nobody's to show (a check of one object's presence, say). */
     public S3ObjectContent(S3Client s3, StoredObject object) {
-        this(s3, object, RETRY_WAITS_MS);
+        this(s3, object, new ObjectRetries());
+    }
+
+    /** A content that tells {@code retries} while its reads wait to be tried again. */
+    public S3ObjectContent(S3Client s3, StoredObject object, ObjectRetries retries) {
+        this(s3, object, retries, RETRY_WAITS_MS);
     }
 
     /** With the waits before each retry chosen, so that a test spends milliseconds on them. */
-    S3ObjectContent(S3Client s3, StoredObject object, long[] retryWaitsMs) {
+    S3ObjectContent(S3Client s3, StoredObject object, ObjectRetries retries, long[] retryWaitsMs) {
         this.s3 = s3;
         this.object = object;
+        this.retries = retries;
         this.retryWaitsMs = retryWaitsMs.clone();
     }
 
@@ -82,6 +92,18 @@ public final class S3ObjectContent implements Content {
         if (!target.hasRemaining()) {
             return 0;
         }
+        try {
+            return readRetrying(target, position);
+        } catch (IOException e) {
+            if (retried) {
+                retried = false;
+                retries.over(object);
+            }
+            throw e;
+        }
+    }
+
+    private int readRetrying(ByteBuffer target, long position) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 if (stream == null || streamPosition != position) {
@@ -102,6 +124,10 @@ public final class S3ObjectContent implements Content {
                 int read = readOnce(target);
                 if (read >= 0) {
                     streamPosition += read;
+                    if (retried) {
+                        retried = false;
+                        retries.over(object);
+                    }
                     return read;
                 }
                 failure = "it ended there, and it was listed with " + object.size() + " bytes";
@@ -135,6 +161,9 @@ public final class S3ObjectContent implements Content {
         }
         LOG.warn("Reading {} at byte {} failed: {}; trying again in {} ms (retry {} of {})", object.uri(), position,
                 failure, wait, attempt, retryWaitsMs.length);
+        retried = true;
+        retries.retrying(object, "reading at byte " + position + " failed: " + failure + "; retry " + attempt + " of "
+                + retryWaitsMs.length + " in " + wait + " ms");
         try {
             Thread.sleep(wait);
         } catch (InterruptedException e) {

@@ -161,8 +161,13 @@ class S3ObjectContentIT {
         AtomicInteger gets = new AtomicInteger();
         S3Client shaky = S3Faults.breaking(s3, gets, get -> get == 1 ? 100 : get <= 3 ? 0 : S3Faults.NEVER, false,
                 new AtomicInteger());
-        try (S3ObjectContent content = new S3ObjectContent(shaky, object, RETRY_WAITS_MS)) {
+        ObjectRetries retries = new ObjectRetries();
+        try (S3ObjectContent content = new S3ObjectContent(shaky, object, retries, RETRY_WAITS_MS)) {
             List<SourceLine> lines = lines(content, 0, 0);
+
+            assertThat(retries.total()).as("the retries after a wait: the first is made at once")
+                    .isEqualTo(RETRY_WAITS_MS.length - 1);
+            assertThat(retries.current()).as("read on: no longer waiting").isEmpty();
 
             assertThat(lines).hasSize(LINES);
             assertThat(lines.stream().map(S3ObjectContentIT::text).toList())
@@ -176,7 +181,8 @@ class S3ObjectContentIT {
         StoredObject object = put("person/change/broken.jsonl", jsonl);
         AtomicInteger gets = new AtomicInteger();
         S3Client failingAgain = S3Faults.breaking(s3, gets, get -> get == 1 ? 100 : 0, false, new AtomicInteger());
-        try (S3ObjectContent content = new S3ObjectContent(failingAgain, object, RETRY_WAITS_MS)) {
+        ObjectRetries retries = new ObjectRetries();
+        try (S3ObjectContent content = new S3ObjectContent(failingAgain, object, retries, RETRY_WAITS_MS)) {
             ByteBuffer target = ByteBuffer.allocate(4096);
             long position = 0;
             IOException failure = null;
@@ -194,6 +200,8 @@ class S3ObjectContentIT {
             assertThat(target.position()).as("nothing of a failed read lands in the buffer").isEqualTo(100);
             assertThat(gets).as("the first stream (the first attempt at byte 100), then one GET per retry")
                     .hasValue(1 + RETRY_WAITS_MS.length);
+            assertThat(retries.total()).isEqualTo(RETRY_WAITS_MS.length - 1);
+            assertThat(retries.current()).as("failed: the reader's now, no longer waiting").isEmpty();
         }
     }
 
