@@ -23,7 +23,6 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -62,9 +61,9 @@ public final class KafkaCheckpointStore implements CheckpointStore {
     private static final int TOMBSTONES_AT_ONCE = 1000;
 
     private final String topic;
-    private final String endpoint;
     private final Supplier<Properties> clientConfig;
-    private final ProducerTemplate template;
+    /** At-least-once, how checkpoints and tombstones are written: in order, file by file. */
+    private final OrderedSends sends;
     private final String runId;
     private final boolean transactional;
     private final Deployment deployment;
@@ -74,8 +73,6 @@ public final class KafkaCheckpointStore implements CheckpointStore {
     private final AtomicBoolean othersReported = new AtomicBoolean();
     /** The checkpoints of the files still being read. */
     private final Map<String, Checkpoint> unfinished = new ConcurrentHashMap<>();
-    /** Each file's last checkpoint send not answered yet: the next one of that file waits for it. */
-    private final Map<String, CompletableFuture<Exchange>> sending = new ConcurrentHashMap<>();
     /**
      * The finished ones, compact, with when each was written (never later than when it was read back): one older than
      * the retention is tombstoned and forgotten.
@@ -96,9 +93,8 @@ public final class KafkaCheckpointStore implements CheckpointStore {
                                 String runId, boolean transactional, Deployment deployment,
                                 FilePartitions filePartitions, DoneRetention doneRetention) {
         this.topic = topic;
-        this.endpoint = "kafka:" + topic;
         this.clientConfig = clientConfig;
-        this.template = template;
+        this.sends = new OrderedSends(template, "kafka:" + topic);
         this.runId = runId;
         this.transactional = transactional;
         this.deployment = deployment;
@@ -182,44 +178,11 @@ public final class KafkaCheckpointStore implements CheckpointStore {
             return committer == null ? CompletableFuture.completedFuture(null)
                     : committer.apply(filePartitions.of(checkpoint.file()), checkpoint);
         }
-        return send(checkpoint.file(), serialize(checkpoint)).thenAccept(answer -> {
+        return sends.send(checkpoint.file(), headers(checkpoint.file()), serialize(checkpoint)).thenAccept(answer -> {
             if (answer.getException() != null) {
                 throw new CompletionException(answer.getException());
             }
         });
-    }
-
-    /**
-     * Sends a file's checkpoint (or its tombstone, a null value) once the send before it of the same file is
-     * answered: the template hands each send to a thread of its pool, where a finished checkpoint could overtake the
-     * progress saved just before it, and the next start would take the file for unfinished. Other files' sends do not
-     * wait.
-     */
-    private CompletableFuture<Exchange> send(String file, byte[] value) {
-        Processor record = exchange -> {
-            exchange.getIn().setBody(value);
-            exchange.getIn().setHeaders(new LinkedHashMap<>(headers(file)));
-        };
-        CompletableFuture<Exchange> answer = new CompletableFuture<>();
-        // the send starts outside the map: the template may run it on this thread when its pool is full
-        CompletableFuture<Exchange> before = sending.put(file, answer);
-        CompletableFuture<?> turn = before == null ? CompletableFuture.completedFuture(null)
-                : before.handle((answered, failed) -> null);
-        turn.thenRun(() -> {
-            try {
-                template.asyncSend(endpoint, record).whenComplete((answered, failed) -> {
-                    if (failed != null) {
-                        answer.completeExceptionally(failed);
-                    } else {
-                        answer.complete(answered);
-                    }
-                });
-            } catch (RuntimeException refused) {
-                answer.completeExceptionally(refused);
-            }
-        });
-        answer.whenComplete((answered, failed) -> sending.remove(file, answer));
-        return answer;
     }
 
     /**
@@ -380,7 +343,7 @@ public final class KafkaCheckpointStore implements CheckpointStore {
                     Math.min(all.size(), from + TOMBSTONES_AT_ONCE));
             List<CompletableFuture<Exchange>> sent = new ArrayList<>();
             for (Map.Entry<String, FinishedCheckpoint> checkpoint : batch) {
-                sent.add(send(checkpoint.getKey(), null));
+                sent.add(sends.send(checkpoint.getKey(), headers(checkpoint.getKey()), null));
             }
             for (int i = 0; i < batch.size(); i++) {
                 String file = batch.get(i).getKey();
