@@ -21,8 +21,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * early, or that the SDK aborted while it stood idle, is opened again at once at the same byte; a store or network
  * that keeps failing (5xx, 429, no answer) is tried again after 1, 2, 4, 8 and 16 s, each retry named in the log;
  * then the failure is the caller's, as a file's read error is. A refusal (403, 404), a replaced object or a store that
- * ignores ranges is not retried. An object waiting for a retry is in {@link ObjectRetries}, for readiness. The
- * object's size is the listed one: an object never grows.
+ * ignores ranges is not retried. An object waiting for a retry is in {@link ObjectRetries}, for readiness. The last
+ * 128 KiB the stream gave are kept until the content is closed: a read that goes back into them is answered from
+ * memory. The object's size is the listed one: an object never grows.
  * <p>
  * Reads are serialised (the stream and its position are one piece of state); a read by another thread in between,
  * at another position, costs the reader a new GET, so what only checks an object (its identity, whether it changed)
@@ -34,6 +35,11 @@ public final class S3ObjectContent implements Content {
     private static final int NOT_FOUND = 404;
     private static final int TOO_MANY_REQUESTS = 429;
     private static final int DIRECT_CHUNK_BYTES = 1 << 16;
+    /**
+     * Bytes kept behind the stream's position: more than a reader's buffer reads ahead (64 KiB), so that the next
+     * reader of the object, starting at the line the last one stopped at, needs no new GET.
+     */
+    private static final int BEHIND_BYTES = 1 << 17;
     /** The waits before each retry of a failed read: at once, then doubling, about half a minute in all. */
     private static final long[] RETRY_WAITS_MS = {0, 1_000, 2_000, 4_000, 8_000, 16_000};
     private static final Logger LOG = LoggerFactory.getLogger(S3ObjectContent.class);
@@ -46,6 +52,10 @@ public final class S3ObjectContent implements Content {
     private ResponseInputStream<GetObjectResponse> stream;
     private long streamPosition;
     private byte[] directChunk;
+    /** The last bytes the stream gave, a ring ending at {@code behindEnd}, {@code behindFilled} of them valid. */
+    private byte[] behind;
+    private int behindEnd;
+    private int behindFilled;
 
     /** A content whose retries are nobody's to show (a check of one object's presence, say). */
     public S3ObjectContent(S3Client s3, StoredObject object) {
@@ -91,6 +101,9 @@ public final class S3ObjectContent implements Content {
         }
         if (!target.hasRemaining()) {
             return 0;
+        }
+        if (position < streamPosition && streamPosition - position <= behindFilled) {
+            return readBehind(target, position);
         }
         try {
             return readRetrying(target, position);
@@ -187,9 +200,11 @@ public final class S3ObjectContent implements Content {
      */
     private int readOnce(ByteBuffer target) throws IOException {
         if (target.hasArray()) {
-            int read = stream.read(target.array(), target.arrayOffset() + target.position(), target.remaining());
+            int at = target.arrayOffset() + target.position();
+            int read = stream.read(target.array(), at, target.remaining());
             if (read > 0) {
                 target.position(target.position() + read);
+                keepBehind(target.array(), at, read);
             }
             return read;
         }
@@ -199,12 +214,44 @@ public final class S3ObjectContent implements Content {
         int read = stream.read(directChunk, 0, Math.min(target.remaining(), directChunk.length));
         if (read > 0) {
             target.put(directChunk, 0, read);
+            keepBehind(directChunk, 0, read);
         }
         return read;
     }
 
+    /** Keeps the last bytes the stream gave, up to {@value #BEHIND_BYTES}, ending at the stream's position. */
+    private void keepBehind(byte[] from, int offset, int length) {
+        if (behind == null) {
+            behind = new byte[BEHIND_BYTES];
+        }
+        int skip = Math.max(0, length - BEHIND_BYTES);
+        for (int copied = skip; copied < length; ) {
+            int count = Math.min(length - copied, BEHIND_BYTES - behindEnd);
+            System.arraycopy(from, offset + copied, behind, behindEnd, count);
+            behindEnd = (behindEnd + count) % BEHIND_BYTES;
+            copied += count;
+        }
+        behindFilled = Math.min(BEHIND_BYTES, behindFilled + length);
+    }
+
+    /**
+     * A read at a position the stream passed a little earlier (a reader given the object again from the last line it
+     * took, its buffer having read ahead) is answered from the bytes kept behind, and the stream goes on after them:
+     * no new GET.
+     */
+    private int readBehind(ByteBuffer target, long position) {
+        int back = (int) (streamPosition - position);
+        int count = Math.min(back, target.remaining());
+        int start = Math.floorMod(behindEnd - back, BEHIND_BYTES);
+        int first = Math.min(count, BEHIND_BYTES - start);
+        target.put(behind, start, first);
+        target.put(behind, 0, count - first);
+        return count;
+    }
+
     private void open(long position) throws IOException {
         closeStream();
+        behindFilled = 0;
         try {
             stream = s3.getObject(request -> request.bucket(object.bucket()).key(object.key())
                     .range("bytes=" + position + "-").ifMatch(object.eTag()));
@@ -249,5 +296,7 @@ public final class S3ObjectContent implements Content {
     @Override
     public synchronized void close() {
         closeStream();
+        behind = null;
+        behindFilled = 0;
     }
 }

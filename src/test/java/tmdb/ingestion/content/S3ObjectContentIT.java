@@ -103,6 +103,46 @@ class S3ObjectContentIT {
         }
     }
 
+    /**
+     * A reader given the object again starts at the last line the one before took, which its buffer had read past:
+     * those bytes come from the ones kept behind the stream, which then goes on. Further back, a GET at that byte.
+     */
+    @Test
+    void aReadBackIntoTheLastBytesTheStreamGaveNeedsNoNewGet() throws IOException {
+        byte[] bytes = new byte[4 * jsonl.length];
+        for (int copy = 0; copy < 4; copy++) {
+            System.arraycopy(jsonl, 0, bytes, copy * jsonl.length, jsonl.length);
+        }
+        StoredObject object = put("movie/old/again.jsonl", bytes);
+        AtomicInteger gets = new AtomicInteger();
+        try (S3ObjectContent content = new S3ObjectContent(S3Faults.counting(s3, gets), object)) {
+            long position = 0;
+            for (int read = 0; read < 100 && position < 300_000; read++) {
+                int count = content.read(ByteBuffer.allocate(65_536), position);
+                assertThat(count).as("the object has %d bytes", bytes.length).isPositive();
+                position += count;
+            }
+            assertThat(position).isGreaterThanOrEqualTo(300_000);
+            for (long back : List.of(1L, 60_000L, 131_072L)) {
+                ByteBuffer again = ByteBuffer.allocate(70_000);
+                long from = position - back;
+                int read = content.read(again, from);
+
+                assertThat(read).isEqualTo((int) Math.min(back, 70_000));
+                assertThat(ByteBuffer.wrap(again.array(), 0, read)).isEqualTo(ByteBuffer.wrap(bytes, (int) from, read));
+            }
+            ByteBuffer onward = ByteBuffer.allocate(1000);
+            assertThat(content.read(onward, position)).isPositive();
+            assertThat(onward.flip()).isEqualTo(ByteBuffer.wrap(bytes, (int) position, onward.remaining()));
+            assertThat(gets).as("the stream went on").hasValue(1);
+
+            ByteBuffer further = ByteBuffer.allocate(100);
+            content.read(further, 1_000);
+            assertThat(further.flip()).isEqualTo(ByteBuffer.wrap(bytes, 1_000, 100));
+            assertThat(gets).as("further back than the bytes kept: a GET").hasValue(2);
+        }
+    }
+
     @Test
     void readsAnyPositionAsTheFileWouldGiveIt() throws IOException {
         StoredObject object = put("movie/old/random.jsonl", jsonl);
