@@ -185,7 +185,7 @@ final class HandingOver {
                 LOG.warn("Put {} back into its folder: lines were written to it after it was moved to {}/, and not "
                         + "all of them were delivered; whoever reads the folder next resumes it after line {}",
                         identity, Settling.DONE_FOLDER, account.resolvedThrough());
-            } else if (file.disposing() || account.ingestedBefore()) {
+            } else if (file.pending() == PendingAnswer.DISPOSAL || account.ingestedBefore()) {
                 // its finished checkpoint stands (one for a next reader would say it is unfinished): whoever reads it
                 // next finds it ingested, or gone
                 return CompletableFuture.completedFuture(null);
@@ -254,7 +254,7 @@ final class HandingOver {
                 LOG.warn("Let go of {} at line {}: its partition {} was given to another instance while this one was "
                         + "cut off from the group; that instance resumes it after its last checkpoint",
                         file.identity(), account.linesAdmitted(), file.source().partition());
-            } else if (account.ingestedBefore() || file.disposing()) {
+            } else if (account.ingestedBefore() || file.pending() == PendingAnswer.DISPOSAL) {
                 LOG.info("Let go of {} before it settled: its checkpoint says it was ingested completely, and stays as "
                         + "it is", file.identity());
             } else if (stop) {

@@ -115,7 +115,7 @@ final class ObjectClaims {
      * the answer comes back as an event; one let go meanwhile is not opened.
      */
     void open(TrackedFile file, long now) {
-        if (file.probing()) {
+        if (file.pending() == PendingAnswer.FIRST_BYTES) {
             return;
         }
         ClaimCheck.Bucket bucket = context.check.bucket().orElseThrow();
@@ -145,7 +145,7 @@ final class ObjectClaims {
             closeQuietly(content);
             return;
         }
-        file.probing(true);
+        file.pending(PendingAnswer.FIRST_BYTES);
     }
 
     /** What an object's first bytes say, read off the lifecycle's thread: its format and where it resumes. */
@@ -167,7 +167,7 @@ final class ObjectClaims {
     }
 
     private void probed(TrackedFile file, Content content, Probe probe, Throwable error) {
-        file.probing(false);
+        file.pending(PendingAnswer.NONE);
         if (file.state() != FileState.CLAIMED || context.table.waitingClaim(file.identity()) != file) {
             closeQuietly(content);
             return;

@@ -33,9 +33,9 @@ final class Settling {
         this.context = context;
     }
 
-    /** A file settling (or failing) gets its checkpoint saved, unless a save or an object's disposal is under way. */
+    /** A file settling (or failing) gets its checkpoint saved, unless it waits for a save's or a disposal's answer. */
     void start(TrackedFile file) throws IOException {
-        if (file.saving() || file.disposing()) {
+        if (file.pending() != PendingAnswer.NONE) {
             return;
         }
         FileAccount account = file.account();
@@ -56,7 +56,7 @@ final class Settling {
             finish(file);
             return;
         }
-        file.saving(true);
+        file.pending(PendingAnswer.FINAL_CHECKPOINT);
         try {
             context.checkpoints.save(checkpoint).whenComplete((saved, error) -> context.post(() -> saved(file,
                     error)));
@@ -66,7 +66,7 @@ final class Settling {
     }
 
     private void saved(TrackedFile file, Throwable error) {
-        file.saving(false);
+        file.pending(PendingAnswer.NONE);
         if (file.state() != FileState.SETTLING && file.state() != FileState.FAILING) {
             return;
         }
@@ -181,9 +181,9 @@ final class Settling {
             disposed(file, ingested, where, error);
             return;
         }
-        file.disposing(true);
+        file.pending(PendingAnswer.DISPOSAL);
         disposal.whenComplete((where, error) -> context.post(() -> {
-            file.disposing(false);
+            file.pending(PendingAnswer.NONE);
             FileState expected = ingested ? FileState.SETTLING : FileState.FAILING;
             if (file.state() == expected) {
                 disposed(file, ingested, where, error);

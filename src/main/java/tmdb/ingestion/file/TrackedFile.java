@@ -34,9 +34,7 @@ final class TrackedFile {
     private boolean readOnAwayFromItsPath;
     private AtomicBoolean readCancelled;
     private boolean readerActive;
-    private boolean saving;
-    private boolean disposing;
-    private boolean probing;
+    private PendingAnswer pending = PendingAnswer.NONE;
     private long quietSize = -1;
     private long movedAtNanos;
     private boolean moved;
@@ -195,31 +193,14 @@ final class TrackedFile {
         }
     }
 
-    /** Whether its final checkpoint is being saved. */
-    boolean saving() {
-        return saving;
+    /** What it waits for from outside the lifecycle's thread, if anything. */
+    PendingAnswer pending() {
+        return pending;
     }
 
-    void saving(boolean now) {
-        saving = now;
-    }
-
-    /** Whether an object, its final checkpoint saved, is being deleted or moved by its bucket's disposal. */
-    boolean disposing() {
-        return disposing;
-    }
-
-    void disposing(boolean now) {
-        disposing = now;
-    }
-
-    /** Whether an object's claim waits for its first bytes, read off the lifecycle's thread. */
-    boolean probing() {
-        return probing;
-    }
-
-    void probing(boolean now) {
-        probing = now;
+    /** It asked, and waits for the answer; {@link PendingAnswer#NONE} once the answer came. */
+    void pending(PendingAnswer now) {
+        pending = now;
     }
 
     /** Takes an observation of the file; answers how long it has been unchanged. */
