@@ -70,51 +70,27 @@ public final class S3ObjectDisposal implements ObjectDisposal, AutoCloseable {
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return mode == AfterIngest.DELETE ? delete(object) : move(object, ingested ? ".done" : ".error");
+                return dispose(object, ingested ? ".done" : ".error");
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
         }, requests);
     }
 
-    private String delete(StoredObject object) throws IOException {
-        try {
-            s3.headObject(request -> request.bucket(object.bucket()).key(object.key()).ifMatch(object.eTag()));
-        } catch (S3Exception e) {
-            if (e.statusCode() == NOT_FOUND) {
-                return "gone from its bucket already";
-            }
-            if (e.statusCode() == PRECONDITION_FAILED) {
-                return REPLACED;
-            }
-            throw failed("delete", object, e);
-        } catch (SdkException e) {
-            throw failed("delete", object, e);
-        }
-        deleteOriginal(object, "");
-        return "deleted from its bucket";
-    }
-
-    private String move(StoredObject object, String folder) throws IOException {
-        int slash = object.key().lastIndexOf('/');
+    /**
+     * Deletes or moves the object once a HEAD says it is still the object that was read; one gone or replaced since is
+     * left alone, as its answer says.
+     */
+    private String dispose(StoredObject object, String folder) throws IOException {
+        String action = mode == AfterIngest.DELETE ? "delete" : "move";
         try {
             HeadObjectResponse source = s3.headObject(request -> request.bucket(object.bucket()).key(object.key())
                     .ifMatch(object.eTag()));
-            Map<String, String> metadata = new HashMap<>(source.metadata());
-            metadata.put(SOURCE_ETAG, object.eTag());
-            String targetKey = freeKey(object, object.key().substring(0, slash + 1) + folder + "/"
-                    + object.key().substring(slash + 1));
-            if (object.size() <= singleCopyLimit) {
-                s3.copyObject(request -> request.sourceBucket(object.bucket()).sourceKey(object.key())
-                        .copySourceIfMatch(object.eTag()).destinationBucket(object.bucket())
-                        .destinationKey(targetKey).metadataDirective(MetadataDirective.REPLACE)
-                        .contentType(source.contentType()).metadata(metadata));
-            } else {
-                copyInParts(object, targetKey, source.contentType(), metadata);
+            if (mode == AfterIngest.DELETE) {
+                deleteOriginal(object, "");
+                return "deleted from its bucket";
             }
-            String target = "s3://" + object.bucket() + "/" + targetKey;
-            deleteOriginal(object, " once it was copied to " + target + " (the copy stays)");
-            return "moved to " + target;
+            return move(object, source, folder);
         } catch (S3Exception e) {
             if (e.statusCode() == NOT_FOUND) {
                 return "gone from its bucket already";
@@ -122,10 +98,30 @@ public final class S3ObjectDisposal implements ObjectDisposal, AutoCloseable {
             if (e.statusCode() == PRECONDITION_FAILED) {
                 return REPLACED;
             }
-            throw failed("move", object, e);
+            throw failed(action, object, e);
         } catch (SdkException e) {
-            throw failed("move", object, e);
+            throw failed(action, object, e);
         }
+    }
+
+    /** Copies the object under the folder beside itself, with its content type and metadata, then deletes it. */
+    private String move(StoredObject object, HeadObjectResponse source, String folder) throws IOException {
+        Map<String, String> metadata = new HashMap<>(source.metadata());
+        metadata.put(SOURCE_ETAG, object.eTag());
+        int slash = object.key().lastIndexOf('/');
+        String targetKey = freeKey(object, object.key().substring(0, slash + 1) + folder + "/"
+                + object.key().substring(slash + 1));
+        if (object.size() <= singleCopyLimit) {
+            s3.copyObject(request -> request.sourceBucket(object.bucket()).sourceKey(object.key())
+                    .copySourceIfMatch(object.eTag()).destinationBucket(object.bucket())
+                    .destinationKey(targetKey).metadataDirective(MetadataDirective.REPLACE)
+                    .contentType(source.contentType()).metadata(metadata));
+        } else {
+            copyInParts(object, targetKey, source.contentType(), metadata);
+        }
+        String target = "s3://" + object.bucket() + "/" + targetKey;
+        deleteOriginal(object, " once it was copied to " + target + " (the copy stays)");
+        return "moved to " + target;
     }
 
     /**
