@@ -57,6 +57,13 @@ class CheckpointSendOrderTest {
                 });
     }
 
+    /** An at-least-once store whose sends go to the recording template. */
+    private KafkaCheckpointStore atLeastOnceStore() {
+        return new KafkaCheckpointStore("checkpoints", Properties::new, template(), "run", false,
+                new Deployment("mine", "data folder /data", Map.of()), new FilePartitions(),
+                new DoneRetention(Duration.ofDays(7)));
+    }
+
     private static Checkpoint checkpoint(String file, long line, boolean done) {
         return new Checkpoint(file, 4096, "00000000000000ff80000000000000a1", line, line * 100, line,
                 List.of(), done, "plain");
@@ -64,9 +71,7 @@ class CheckpointSendOrderTest {
 
     @Test
     void aFilesFinishedCheckpointIsSentOnlyOnceTheProgressSavedBeforeItIsAnswered() {
-        KafkaCheckpointStore store = new KafkaCheckpointStore("checkpoints", Properties::new, template(), "run", false,
-                new Deployment("mine", "data folder /data", Map.of()), new FilePartitions(),
-                new DoneRetention(Duration.ofDays(7)));
+        KafkaCheckpointStore store = atLeastOnceStore();
 
         CompletableFuture<Void> progress = store.save(checkpoint("movie/new/a.jsonl", 7, false));
         CompletableFuture<Void> finished = store.save(checkpoint("movie/new/a.jsonl", 9, true));
@@ -94,9 +99,7 @@ class CheckpointSendOrderTest {
 
     @Test
     void aSendThatFailedDoesNotHoldTheNextOneBack() {
-        KafkaCheckpointStore store = new KafkaCheckpointStore("checkpoints", Properties::new, template(), "run", false,
-                new Deployment("mine", "data folder /data", Map.of()), new FilePartitions(),
-                new DoneRetention(Duration.ofDays(7)));
+        KafkaCheckpointStore store = atLeastOnceStore();
 
         CompletableFuture<Void> failed = store.save(checkpoint("movie/new/a.jsonl", 7, false));
         CompletableFuture<Void> next = store.save(checkpoint("movie/new/a.jsonl", 9, true));
