@@ -75,6 +75,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     private static final int IDLE_FETCH_WAIT_MS = 200;
     /** How long one look-up waits for Kafka before it is tried again (the instance never gives up). */
     private static final Duration LOOKUP = Duration.ofSeconds(10);
+    private static final long EMPTY_METADATA_PAUSE_MS = 200;
     private static final long RETRY_PAUSE_MS = 1000;
     private static final long REMINDER_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -235,8 +236,22 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         while (!leaving) {
             try {
                 int count = consumer.partitionsFor(options.topic(), LOOKUP).size();
-                waits.done(what);
-                return count;
+                if (count > 0) {
+                    waits.done(what);
+                    return count;
+                }
+                // a topic created a moment ago can show no partitions in the metadata yet: joining a group on it
+                // would join it with nothing to take
+                waits.waiting(what, "the files topic " + options.topic() + " has no partitions in the cluster's "
+                        + "metadata yet");
+                if (reminder.due()) {
+                    LOG.warn("Waiting to join group {}: the files topic {} shows no partitions yet. This instance "
+                            + "stays up and asks again", options.groupId(), options.topic());
+                }
+                Thread.sleep(EMPTY_METADATA_PAUSE_MS);
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+                return 0;
             } catch (WakeupException leavingNow) {
                 return 0;
             } catch (TimeoutException e) {
