@@ -53,7 +53,7 @@ class BrokerOutageIT {
     @ValueSource(strings = {"at-least-once", "exactly-once"})
     void aRunOutlivesABrokerOutageLongerThanTheDeliveryTimeoutAndLosesNothing(String guarantee) throws Exception {
         List<String> types = TmdbDataGenerator.TYPES;
-        new TmdbDataGenerator(17).generate(dir.resolve("data"), types, 24_000, 2000);
+        new TmdbDataGenerator(17).generate(dir.resolve("data"), types, 15_000, 1250);
         Set<String> expected = SourceLines.of(dir.resolve("data"));
 
         ManagementEndpoint management = new ManagementEndpoint();

@@ -87,7 +87,7 @@ class CrashRecoveryIT {
     @Execution(ExecutionMode.SAME_THREAD)
     @ValueSource(strings = {"at-least-once", "exactly-once"})
     void stoppedWithSigtermMidRunAndRestartedEveryLineIsOnKafka(String guarantee) throws Exception {
-        new TmdbDataGenerator(8).generate(dir.resolve("data"), TYPES, 30_000, 2000);
+        new TmdbDataGenerator(8).generate(dir.resolve("data"), TYPES, 12_000, 800);
         Set<String> expected = SourceLines.of(dir.resolve("data"));
         String[] settings = {"--ingestion.delivery.guarantee=" + guarantee,
             "--ingestion.exactly-once.transactional-id=" + prefix, "--ingestion.deployment-id=" + prefix};
@@ -160,7 +160,7 @@ class CrashRecoveryIT {
     @Test
     @Execution(ExecutionMode.SAME_THREAD)
     void aSecondInstanceWithTheSameTransactionalIdFencesTheFirstAndNoLineIsSeenTwice() throws Exception {
-        new TmdbDataGenerator(10).generate(dir.resolve("data"), TYPES, 20_000, 2000);
+        new TmdbDataGenerator(10).generate(dir.resolve("data"), TYPES, 9_000, 900);
         Set<String> expected = SourceLines.of(dir.resolve("data"));
         ManagementEndpoint management = new ManagementEndpoint();
         String[] settings = {"--ingestion.pace.records-per-second=1000", "--ingestion.delivery.guarantee=exactly-once",
@@ -202,7 +202,7 @@ class CrashRecoveryIT {
      * of the files are compressed, one of them cut short: its complete lines are published and it goes to .error/.
      */
     private List<ConsumerRecord<String, byte[]>> killThreeTimesThenFinish(String guarantee) throws Exception {
-        new TmdbDataGenerator(9).generate(dir.resolve("data"), TYPES, 30_000, 2000);
+        new TmdbDataGenerator(9).generate(dir.resolve("data"), TYPES, 18_000, 1200);
         CompressedFiles.Made compressed = CompressedFiles.compress(dir.resolve("data"), 0.6);
         assertThat(compressed.gzip()).isNotEmpty();
         assertThat(compressed.gzipMembers()).isNotEmpty();
@@ -222,7 +222,7 @@ class CrashRecoveryIT {
             ManagementEndpoint management = new ManagementEndpoint();
             try (ApplicationProcess run = start("run-" + kill + ".log", settings[0], settings[1], settings[2],
                     "--ingestion.management.port=" + management.port())) {
-                management.awaitPublished(3000L + 1000L * kill, Duration.ofSeconds(60));
+                management.awaitPublished(1500L + 500L * kill, Duration.ofSeconds(60));
                 run.close();
                 run.awaitExit(Duration.ofSeconds(30));
                 runs.add(run.output());

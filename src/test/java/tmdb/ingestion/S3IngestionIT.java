@@ -151,7 +151,7 @@ class S3IngestionIT {
         String bucket = "tmdb-crash";
         s3.createBucket(request -> request.bucket(bucket));
         Path data = dir.resolve("data");
-        new TmdbDataGenerator(43).generate(data, TYPES, 6000, 700);
+        new TmdbDataGenerator(43).generate(data, TYPES, 3600, 400);
         CompressedFiles.compress(data, 1.0);
         Set<String> expected = upload(data, bucket, PREFIX);
         String[] settings = {"--ingestion.delivery.guarantee=exactly-once",

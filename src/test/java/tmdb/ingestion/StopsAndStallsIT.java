@@ -3,6 +3,7 @@ package tmdb.ingestion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.BrokerProcess;
@@ -56,14 +55,24 @@ class StopsAndStallsIT {
     private final String prefix = "stall-" + System.nanoTime();
 
     private List<String> topics() {
+        return topicsOf(prefix);
+    }
+
+    private static List<String> topicsOf(String prefix) {
         return List.of(prefix + ".movie", prefix + ".tv_series", prefix + ".person");
     }
 
     private List<String> args(String bootstrap, String mode, String guarantee, String... extra) {
+        return args(dir.resolve("data"), prefix, bootstrap, mode, guarantee, extra);
+    }
+
+    /** A run on the folder, with topics, transactional id and group named by the prefix. */
+    private static List<String> args(Path data, String prefix, String bootstrap, String mode, String guarantee,
+                                     String... extra) {
         List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + bootstrap,
-                "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=" + mode,
+                "--ingestion.data-dir=" + data, "--ingestion.mode=" + mode,
                 "--ingestion.file.quiet-period-ms=0", "--ingestion.delivery.guarantee=" + guarantee,
-                "--ingestion.exactly-once.transactional-id=" + prefix,
+                "--ingestion.exactly-once.transactional-id=" + prefix, "--ingestion.group.id=" + prefix,
                 "--ingestion.checkpoint.topic=" + prefix + ".checkpoints", "--ingestion.dead-letter.topic=" + prefix + ".dlq",
                 "--ingestion.group.files-topic=" + prefix + ".files", "--ingestion.group.files-partitions=1"));
         for (String type : TmdbDataGenerator.TYPES) {
@@ -172,45 +181,89 @@ class StopsAndStallsIT {
                 .hasSize((int) manifest.totalRecords());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"at-least-once", "exactly-once"})
-    void sigtermWhileKafkaIsAwayEndsWithinTheGracePeriodAndTheNextRunDeliversEverything(String guarantee)
-            throws Exception {
-        TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(43).generate(dir.resolve("data"),
-                TmdbDataGenerator.TYPES, 6000, 1000);
-        Set<String> expected = SourceLines.of(dir.resolve("data"));
+    /**
+     * Both guarantees at once, each with its own folder, topics and transactional id, on one broker of their own: it
+     * is killed under both runs, and restarted for the runs after them.
+     */
+    @Test
+    void sigtermWhileKafkaIsAwayEndsWithinTheGracePeriodAndTheNextRunDeliversEverything() throws Exception {
+        List<String> guarantees = List.of("at-least-once", "exactly-once");
+        Map<String, Set<String>> expected = new HashMap<>();
+        for (String guarantee : guarantees) {
+            new TmdbDataGenerator(43).generate(dataOf(guarantee), TmdbDataGenerator.TYPES, 6000, 1000);
+            expected.put(guarantee, SourceLines.of(dataOf(guarantee)));
+        }
         try (BrokerProcess broker = BrokerProcess.create(dir.resolve("broker")).start()) {
-            try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("first.log"), Map.of(),
-                    args(broker.bootstrapServers(), "watch", guarantee, "--ingestion.pace.records-per-second=1000",
-                            "--ingestion.shutdown.grace-period-ms=" + GRACE_MS,
-                            "--camel.component.kafka.delivery-timeout-ms=4000",
-                            "--camel.component.kafka.request-timeout-ms=1500",
-                            "--camel.component.kafka.max-block-ms=2000").toArray(String[]::new))) {
-                TopicReader.awaitCount(broker.bootstrapServers(), prefix + ".movie", 200, Duration.ofSeconds(60));
+            Map<String, ApplicationProcess> first = new HashMap<>();
+            try {
+                for (String guarantee : guarantees) {
+                    first.put(guarantee, ApplicationProcess.start(dir.resolve(guarantee + "-first.log"), Map.of(),
+                            args(dataOf(guarantee), prefixOf(guarantee), broker.bootstrapServers(), "watch",
+                                    guarantee, "--ingestion.pace.records-per-second=1000",
+                                    "--ingestion.shutdown.grace-period-ms=" + GRACE_MS,
+                                    "--camel.component.kafka.delivery-timeout-ms=4000",
+                                    "--camel.component.kafka.request-timeout-ms=1500",
+                                    "--camel.component.kafka.max-block-ms=2000").toArray(String[]::new)));
+                }
+                for (String guarantee : guarantees) {
+                    TopicReader.awaitCount(broker.bootstrapServers(), prefixOf(guarantee) + ".movie", 200,
+                            Duration.ofSeconds(60));
+                }
                 broker.kill();
-                application.awaitLog(Pattern.compile("Waiting for Kafka at "), Duration.ofSeconds(60));
+                for (String guarantee : guarantees) {
+                    ApplicationProcess application = first.get(guarantee);
+                    application.awaitLog(Pattern.compile("Waiting for Kafka at "), Duration.ofSeconds(60));
 
-                long stopAsked = System.nanoTime();
-                application.terminate();
-                int status = application.awaitExit(Duration.ofSeconds(60));
-                long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopAsked);
+                    long stopAsked = System.nanoTime();
+                    application.terminate();
+                    int status = application.awaitExit(Duration.ofSeconds(60));
+                    long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopAsked);
 
-                assertThat(status).as("stopped by SIGTERM: 128 + 15; " + application.output()).isEqualTo(143);
-                assertThat(stopMs).as("the stop, ms: the grace period and the JVM's exit")
-                        .isLessThan(GRACE_MS + EXIT_MS);
+                    assertThat(status).as(guarantee + ", stopped by SIGTERM: 128 + 15; " + application.output())
+                            .isEqualTo(143);
+                    assertThat(stopMs).as(guarantee + ", the stop, ms: the grace period and the JVM's exit")
+                            .isLessThan(GRACE_MS + EXIT_MS);
+                }
+            } finally {
+                for (ApplicationProcess application : first.values()) {
+                    application.close();
+                }
             }
             broker.start();
-            try (ApplicationProcess second = ApplicationProcess.start(dir.resolve("second.log"), Map.of(),
-                    args(broker.bootstrapServers(), "once", guarantee).toArray(String[]::new))) {
-                assertThat(second.awaitExit(Duration.ofSeconds(120))).as(second.output()).isZero();
+            Map<String, ApplicationProcess> second = new HashMap<>();
+            try {
+                for (String guarantee : guarantees) {
+                    second.put(guarantee, ApplicationProcess.start(dir.resolve(guarantee + "-second.log"), Map.of(),
+                            args(dataOf(guarantee), prefixOf(guarantee), broker.bootstrapServers(), "once",
+                                    guarantee).toArray(String[]::new)));
+                }
+                for (String guarantee : guarantees) {
+                    ApplicationProcess application = second.get(guarantee);
+                    assertThat(application.awaitExit(Duration.ofSeconds(120))).as(application.output()).isZero();
+                }
+            } finally {
+                for (ApplicationProcess application : second.values()) {
+                    application.close();
+                }
             }
-            List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(broker.bootstrapServers(),
-                    topics());
-            assertThat(SourceLines.missing(expected, SourceLines.of(records))).as("lines not on Kafka").isEmpty();
-            if (guarantee.equals("exactly-once")) {
-                assertThat(records).as("read_committed, across the cut-short stop").hasSize(
-                        (int) manifest.totalRecords());
+            for (String guarantee : guarantees) {
+                List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(broker.bootstrapServers(),
+                        topicsOf(prefixOf(guarantee)));
+                assertThat(SourceLines.missing(expected.get(guarantee), SourceLines.of(records)))
+                        .as(guarantee + ", lines not on Kafka").isEmpty();
+                if (guarantee.equals("exactly-once")) {
+                    assertThat(records).as("read_committed, across the cut-short stop")
+                            .hasSize(expected.get(guarantee).size());
+                }
             }
         }
+    }
+
+    private Path dataOf(String guarantee) {
+        return dir.resolve(guarantee).resolve("data");
+    }
+
+    private String prefixOf(String guarantee) {
+        return prefix + "-" + guarantee;
     }
 }
