@@ -1,5 +1,8 @@
 package tmdb.ingestion.producer;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,18 +10,24 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import tmdb.ingestion.config.StopDeadline;
 
 /**
- * Creates the Kafka clients as camel-kafka does, exposes each producer's own metrics as meters, and bounds a
- * producer's close by the stop's deadline: camel-kafka closes it without a timeout, which waits for every record in
- * the client's buffer, for up to the delivery timeout while Kafka is away. Records the close gives up on were not
- * acknowledged, so their files keep their checkpoints and send them again at the next start.
+ * Creates the Kafka clients as camel-kafka does, with three differences. Endpoints of the same producer settings share
+ * one producer: camel-kafka makes a client for every route that sends to a {@code kafka:} endpoint (the nine folder
+ * routes alone made nine, each started, connected and closed at every run), where Kafka's own advice is one producer per
+ * application; it is closed when the last of them stops, and a transactional producer is never shared. Each producer's
+ * own metrics are meters. And a close is bounded by the stop's deadline: camel-kafka closes without a timeout, which
+ * waits for every record in the client's buffer, for up to the delivery timeout while Kafka is away. Records the close
+ * gives up on were not acknowledged, so their files keep their checkpoints and send them again at the next start.
  */
 public final class MeteredKafkaClientFactory extends DefaultKafkaClientFactory {
 
     private final MeterRegistry registry;
     private final StopDeadline stopDeadline;
+    /** The shared producers by their settings; guarded by this factory. */
+    private final Map<Properties, SharedProducer> shared = new HashMap<>();
 
     public MeteredKafkaClientFactory(MeterRegistry registry, StopDeadline stopDeadline) {
         this.registry = registry;
@@ -26,14 +35,45 @@ public final class MeteredKafkaClientFactory extends DefaultKafkaClientFactory {
     }
 
     @Override
-    public Producer getProducer(Properties kafkaProps) {
-        Producer<Object, Object> producer = new KafkaProducer<>(kafkaProps) {
-            @Override
-            public void close() {
-                close(stopDeadline.remaining());
-            }
-        };
-        new KafkaClientMetrics(producer).bindTo(registry);
+    public synchronized Producer getProducer(Properties kafkaProps) {
+        Properties settings = new Properties();
+        settings.putAll(kafkaProps);
+        SharedProducer producer = settings.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)
+                ? new SharedProducer(settings) : shared.computeIfAbsent(settings, SharedProducer::new);
+        producer.users++;
         return producer;
+    }
+
+    /** A producer and the number of endpoints that use it; the last one to close it closes it. */
+    private final class SharedProducer extends KafkaProducer<Object, Object> {
+
+        private final Properties settings;
+        private final KafkaClientMetrics metrics;
+        /** Guarded by the factory. */
+        private int users;
+
+        SharedProducer(Properties settings) {
+            super(settings);
+            this.settings = settings;
+            metrics = new KafkaClientMetrics(this);
+            metrics.bindTo(registry);
+        }
+
+        @Override
+        public void close() {
+            close(stopDeadline.remaining());
+        }
+
+        @Override
+        public void close(Duration timeout) {
+            synchronized (MeteredKafkaClientFactory.this) {
+                if (users == 0 || --users > 0) {
+                    return;
+                }
+                shared.remove(settings, this);
+            }
+            metrics.close();
+            super.close(timeout);
+        }
     }
 }
