@@ -3,6 +3,7 @@ package tmdb.ingestion;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
@@ -26,15 +29,31 @@ import tmdb.ingestion.support.TopicReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The application as its own process: environment variables, arguments, the embedded default, startup errors. */
+/**
+ * The application as its own process: environment variables, arguments, the embedded default, startup errors. On
+ * topics (and, for the embedded default, a broker) of its own, it runs beside the other scenarios; its cases one after
+ * the other.
+ */
+@Execution(ExecutionMode.CONCURRENT)
 class ApplicationProcessIT {
 
     @TempDir
     Path dir;
 
-    private final String topic = "proc-" + System.nanoTime() + ".movies";
+    private final String prefix = "proc-" + System.nanoTime();
+    private final String topic = prefix + ".movies";
+
+    /** The application's own topics, named for this case, so that cases of other classes running beside it share none. */
+    private String[] ownTopics(String... extra) {
+        List<String> args = new ArrayList<>(List.of("--ingestion.checkpoint.topic=" + prefix + ".cp",
+                "--ingestion.group.files-topic=" + prefix + ".files", "--ingestion.status.topic=" + prefix + ".status",
+                "--ingestion.dead-letter.topic=" + prefix + ".dlq"));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void environmentVariablesChooseTheClusterTheFolderTheModeAndAnyProperty() throws Exception {
         TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(1).generate(dir.resolve("data"), List.of("movie"), 30, 100);
         Map<String, String> environment = Map.of(
@@ -44,7 +63,8 @@ class ApplicationProcessIT {
                 "INGESTION_FILE_QUIET_PERIOD_MS", "0",
                 "INGESTION_TYPE_MOVIE_TOPIC", topic);
 
-        try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), environment)) {
+        try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), environment,
+                ownTopics())) {
             assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isZero();
             assertThat(application.output()).contains("Ingestion summary").doesNotContain("Embedded Kafka broker");
         }
@@ -53,20 +73,22 @@ class ApplicationProcessIT {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void argumentsOverrideEnvironmentVariables() throws Exception {
         new TmdbDataGenerator(1).generate(dir.resolve("data"), List.of("movie"), 6, 100);
         Map<String, String> environment = Map.of("KAFKA_BOOTSTRAP_SERVERS", TestBroker.bootstrapServers(),
                 "INGESTION_MODE", "watch", "INGESTION_DATA_DIR", dir.resolve("elsewhere").toString());
 
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), environment,
-                "--ingestion.mode=once", "--ingestion.data-dir=" + dir.resolve("data"),
-                "--ingestion.file.quiet-period-ms=0", "--ingestion.type.movie.topic=" + topic)) {
+                ownTopics("--ingestion.mode=once", "--ingestion.data-dir=" + dir.resolve("data"),
+                        "--ingestion.file.quiet-period-ms=0", "--ingestion.type.movie.topic=" + topic))) {
             assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isZero();
             assertThat(application.output()).contains("mode once").contains("published         6 records");
         }
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void withoutAClusterTheApplicationStartsTheEmbeddedBrokerAndPublishesToIt() throws Exception {
         TmdbDataGenerator.Manifest manifest = new TmdbDataGenerator(2).generate(dir.resolve("data"), TmdbDataGenerator.TYPES, 27, 100);
 
@@ -87,6 +109,7 @@ class ApplicationProcessIT {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aRecordRefusedByItsTopicAndByTheDeadLetterTopicIsReportedTheFileFailsAndTheRunExitsWithOne()
             throws Exception {
         new TmdbDataGenerator(1).generate(dir.resolve("data"), List.of("movie"), 6, 100);
@@ -99,9 +122,9 @@ class ApplicationProcessIT {
         }
 
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
-                "--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(), "--ingestion.mode=once",
-                "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.type.movie.topic=" + topic,
-                "--ingestion.file.quiet-period-ms=0", "--ingestion.dead-letter.topic=" + deadLetters)) {
+                ownTopics("--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(), "--ingestion.mode=once",
+                        "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.type.movie.topic=" + topic,
+                        "--ingestion.file.quiet-period-ms=0", "--ingestion.dead-letter.topic=" + deadLetters))) {
             assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isEqualTo(1);
             assertThat(application.output())
                     .contains("Could not deliver movie/old/part-00001.jsonl:1 to topic " + deadLetters
@@ -115,6 +138,7 @@ class ApplicationProcessIT {
     }
 
     @ParameterizedTest(name = "{0}")
+    @Execution(ExecutionMode.SAME_THREAD)
     @CsvSource(delimiter = '|', value = {
         "--profile=staging                 | Profile 'staging' has no file config/staging.properties",
         "--ingestion.max-line-bytes=lots   | Property ingestion.max-line-bytes must be a whole number, not 'lots'",
@@ -138,6 +162,7 @@ class ApplicationProcessIT {
      * waits for, and readiness is down saying it too, past the connect timeout; a stop ends it as usual.
      */
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aWatchModeInstanceStartedWithoutKafkaWaitsForItAndSaysSo() throws Exception {
         ManagementEndpoint management = new ManagementEndpoint();
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"),
@@ -160,6 +185,7 @@ class ApplicationProcessIT {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aManagementPortInUseExitsWithStatusTwoAndSaysWhichSetting() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0);
              ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"),
