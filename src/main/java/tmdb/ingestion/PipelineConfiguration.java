@@ -254,6 +254,11 @@ public class PipelineConfiguration implements CamelConfiguration {
                 stats, member::ownsAllAndReadTheirAnnouncements));
         metrics.watch(member);
         kafka.setKafkaClientFactory(new MeteredKafkaClientFactory(metrics.registry(), stopDeadline));
+        // the endpoints share their producer, so a send's completion may come after its endpoint stopped: one worker
+        // pool for all, shut down with the context, instead of one per endpoint shut down with it
+        kafka.getConfiguration().setWorkerPool(context.getExecutorServiceManager().newThreadPool(kafka,
+                "KafkaProducer", kafka.getConfiguration().getWorkerPoolCoreSize(),
+                kafka.getConfiguration().getWorkerPoolMaxSize()));
         if (settings.bool("ingestion.management.enabled")) {
             KafkaHealthCheck kafkaCheck = new KafkaHealthCheck(() -> KafkaReachability.adminConfig(
                     kafka.getConfiguration(), bootstrap, probeTimeoutMs), availability, waits, probeTimeoutMs);

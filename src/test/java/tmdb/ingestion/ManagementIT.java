@@ -101,6 +101,9 @@ class ManagementIT {
             assertThat(value(metrics, "ingestion_in_flight_bytes")).isZero();
             assertThat(value(metrics, "kafka_producer_record_send_total"))
                     .as("the Kafka producer's own metrics").isGreaterThanOrEqualTo(PACED_RECORDS + 3 + 2 + 1);
+            assertThat(metrics.lines().filter(line -> line.startsWith("kafka_producer_record_send_total{")))
+                    .as("one producer for every kafka: endpoint (the records, announcements, checkpoints, file events)")
+                    .hasSize(1);
 
             HttpResponse<String> ready = management.get("health/ready");
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);

@@ -17,16 +17,20 @@ import tmdb.ingestion.config.StopDeadline;
  * Creates the Kafka clients as camel-kafka does, with three differences. Endpoints of the same producer settings share
  * one producer: camel-kafka makes a client for every route that sends to a {@code kafka:} endpoint (the nine folder
  * routes alone made nine, each started, connected and closed at every run), where Kafka's own advice is one producer per
- * application; it is closed when the last of them stops, and a transactional producer is never shared. Each producer's
- * own metrics are meters. And a close is bounded by the stop's deadline: camel-kafka closes without a timeout, which
- * waits for every record in the client's buffer, for up to the delivery timeout while Kafka is away. Records the close
- * gives up on were not acknowledged, so their files keep their checkpoints and send them again at the next start.
+ * application; it is closed when the last of them stops, and a transactional producer is never shared. The records,
+ * checkpoints, announcements and file events so share the client's buffer ({@code buffer.memory}, 32 MiB by default)
+ * and {@code max.block.ms}: the in-flight budget keeps the records' share below it (16 MiB at most by default). An
+ * endpoint stopped before the others may leave sends in the shared client: their completions run on the component's
+ * worker pool, which outlives the endpoints (see {@code PipelineConfiguration}). Each producer's own metrics are meters.
+ * And a close is bounded by the stop's deadline: camel-kafka closes without a timeout, which waits for every record in
+ * the client's buffer, for up to the delivery timeout while Kafka is away. Records the close gives up on were not
+ * acknowledged, so their files keep their checkpoints and send them again at the next start.
  */
 public final class MeteredKafkaClientFactory extends DefaultKafkaClientFactory {
 
     private final MeterRegistry registry;
     private final StopDeadline stopDeadline;
-    /** The shared producers by their settings; guarded by this factory. */
+    /** The shared producers by their settings, and each one's number of users; guarded by this factory. */
     private final Map<Properties, SharedProducer> shared = new HashMap<>();
 
     public MeteredKafkaClientFactory(MeterRegistry registry, StopDeadline stopDeadline) {
@@ -42,6 +46,15 @@ public final class MeteredKafkaClientFactory extends DefaultKafkaClientFactory {
                 ? new SharedProducer(settings) : shared.computeIfAbsent(settings, SharedProducer::new);
         producer.users++;
         return producer;
+    }
+
+    /** One user fewer; true when it was the last, and the producer is to be closed. */
+    private synchronized boolean released(SharedProducer producer) {
+        if (--producer.users > 0) {
+            return false;
+        }
+        shared.remove(producer.settings, producer);
+        return true;
     }
 
     /** A producer and the number of endpoints that use it; the last one to close it closes it. */
@@ -66,14 +79,10 @@ public final class MeteredKafkaClientFactory extends DefaultKafkaClientFactory {
 
         @Override
         public void close(Duration timeout) {
-            synchronized (MeteredKafkaClientFactory.this) {
-                if (users == 0 || --users > 0) {
-                    return;
-                }
-                shared.remove(settings, this);
+            if (released(this)) {
+                metrics.close();
+                super.close(timeout);
             }
-            metrics.close();
-            super.close(timeout);
         }
     }
 }

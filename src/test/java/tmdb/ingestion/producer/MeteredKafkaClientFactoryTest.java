@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** One producer for the endpoints of the same settings, closed by the last of them; a transactional one is its own. */
 class MeteredKafkaClientFactoryTest {
 
-    private final MeteredKafkaClientFactory factory =
-            new MeteredKafkaClientFactory(new SimpleMeterRegistry(), new StopDeadline());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final MeteredKafkaClientFactory factory = new MeteredKafkaClientFactory(registry, new StopDeadline());
 
     /** Settings of a broker that is not there; a send gives up on its metadata at once. */
     private static Properties settings(String... extra) {
@@ -55,6 +55,11 @@ class MeteredKafkaClientFactoryTest {
         }
     }
 
+    private int producerMeters() {
+        return (int) registry.getMeters().stream().filter(meter -> meter.getId().getName().startsWith("kafka.producer"))
+                .count();
+    }
+
     @Test
     void endpointsOfTheSameSettingsShareOneProducerWhichTheLastOfThemCloses() {
         Producer<?, ?> folders = factory.getProducer(settings());
@@ -63,10 +68,17 @@ class MeteredKafkaClientFactoryTest {
         assertThat(records).isSameAs(folders);
         assertThat(other).as("other settings, another producer").isNotSameAs(folders);
 
+        assertThat(producerMeters()).as("each producer's own metrics").isPositive();
+        other.close();
+        int sharedMeters = producerMeters();
+
         folders.close();
+        assertThat(producerMeters()).as("one endpoint still uses it, and its metrics").isEqualTo(sharedMeters);
         assertThat(isClosed(records)).as("one endpoint still uses it").isFalse();
         records.close();
         assertThat(isClosed(records)).as("closed with its last endpoint").isTrue();
+        assertThat(producerMeters()).as("and its metrics with it").isZero();
+        other = factory.getProducer(settings(ProducerConfig.LINGER_MS_CONFIG, "50"));
         records.close();
         assertThat(isClosed(other)).as("a close too many closes nothing else").isFalse();
 
