@@ -61,10 +61,13 @@ class ApplicationProcessIT {
                 "INGESTION_DATA_DIR", dir.resolve("data").toString(),
                 "INGESTION_MODE", "once",
                 "INGESTION_FILE_QUIET_PERIOD_MS", "0",
-                "INGESTION_TYPE_MOVIE_TOPIC", topic);
+                "INGESTION_TYPE_MOVIE_TOPIC", topic,
+                "INGESTION_CHECKPOINT_TOPIC", prefix + ".cp",
+                "INGESTION_GROUP_FILES_TOPIC", prefix + ".files",
+                "INGESTION_STATUS_TOPIC", prefix + ".status",
+                "INGESTION_DEAD_LETTER_TOPIC", prefix + ".dlq");
 
-        try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), environment,
-                ownTopics())) {
+        try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), environment)) {
             assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isZero();
             assertThat(application.output()).contains("Ingestion summary").doesNotContain("Embedded Kafka broker");
         }
@@ -113,7 +116,7 @@ class ApplicationProcessIT {
     void aRecordRefusedByItsTopicAndByTheDeadLetterTopicIsReportedTheFileFailsAndTheRunExitsWithOne()
             throws Exception {
         new TmdbDataGenerator(1).generate(dir.resolve("data"), List.of("movie"), 6, 100);
-        String deadLetters = topic + ".dlq";
+        String deadLetters = prefix + ".dlq";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 TestBroker.bootstrapServers()))) {
             Map<String, String> tiny = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100");
@@ -124,7 +127,7 @@ class ApplicationProcessIT {
         try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
                 ownTopics("--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(), "--ingestion.mode=once",
                         "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.type.movie.topic=" + topic,
-                        "--ingestion.file.quiet-period-ms=0", "--ingestion.dead-letter.topic=" + deadLetters))) {
+                        "--ingestion.file.quiet-period-ms=0"))) {
             assertThat(application.awaitExit(Duration.ofSeconds(90))).as(application.output()).isEqualTo(1);
             assertThat(application.output())
                     .contains("Could not deliver movie/old/part-00001.jsonl:1 to topic " + deadLetters

@@ -61,10 +61,14 @@ class CrashRecoveryIT {
         return TYPES.stream().map(type -> prefix + "." + type).toList();
     }
 
+    private String checkpointTopic() {
+        return prefix + ".checkpoints";
+    }
+
     private ApplicationProcess start(String log, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers=" + TestBroker.bootstrapServers(),
                 "--ingestion.data-dir=" + dir.resolve("data"), "--ingestion.mode=once",
-                "--ingestion.file.quiet-period-ms=0", "--ingestion.checkpoint.topic=" + prefix + ".checkpoints",
+                "--ingestion.file.quiet-period-ms=0", "--ingestion.checkpoint.topic=" + checkpointTopic(),
                 "--ingestion.group.files-topic=" + prefix + ".files", "--ingestion.status.topic=" + prefix + ".status",
                 "--ingestion.dead-letter.topic=" + prefix + ".dlq"));
         if (Arrays.stream(extra).noneMatch(arg -> arg.startsWith("--ingestion.group.id="))) {
@@ -163,7 +167,8 @@ class CrashRecoveryIT {
         new TmdbDataGenerator(10).generate(dir.resolve("data"), TYPES, 9_000, 900);
         Set<String> expected = SourceLines.of(dir.resolve("data"));
         ManagementEndpoint management = new ManagementEndpoint();
-        String[] settings = {"--ingestion.pace.records-per-second=1000", "--ingestion.delivery.guarantee=exactly-once",
+        // paced so that the zombie is still sending when its successor, started after 2000 records, has joined: 14 s
+        String[] settings = {"--ingestion.pace.records-per-second=500", "--ingestion.delivery.guarantee=exactly-once",
             "--ingestion.exactly-once.transactional-id=" + prefix, "--ingestion.shutdown.grace-period-ms=3000"};
         try (ApplicationProcess zombie = start("zombie.log", settings[0], settings[1], settings[2], settings[3],
                 "--ingestion.management.port=" + management.port(), "--ingestion.instance-id=zombie")) {
@@ -220,9 +225,15 @@ class CrashRecoveryIT {
         int duplicatesBefore = 0;
         for (int kill = 1; kill <= 3; kill++) {
             ManagementEndpoint management = new ManagementEndpoint();
+            // the checkpoint topic does not exist before the first run creates it
+            int checkpointsBefore = kill == 1 ? 0 : TopicReader.readToEnd(TestBroker.bootstrapServers(),
+                    List.of(checkpointTopic())).size();
             try (ApplicationProcess run = start("run-" + kill + ".log", settings[0], settings[1], settings[2],
                     "--ingestion.management.port=" + management.port())) {
                 management.awaitPublished(1500L + 500L * kill, Duration.ofSeconds(60));
+                // killed once this run saved a checkpoint, so that the next one has something of it to resume after
+                TopicReader.awaitCount(TestBroker.bootstrapServers(), checkpointTopic(), checkpointsBefore + 1,
+                        Duration.ofSeconds(60));
                 run.close();
                 run.awaitExit(Duration.ofSeconds(30));
                 runs.add(run.output());

@@ -26,12 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Kafka away where no record is in flight yet, for longer than any of the clients' own limits, in one exactly-once
- * watch-mode run: the instance starts 15 s before its broker (past {@code kafka.connect-timeout-ms}, 10 s here: it
- * waits, readiness down, instead of ending with status 2), then the broker is killed right after the instance took the
- * transactional id of its first files partition, while the others are still being taken, and stays away 25 s (past
- * the producers' {@code max.block.ms}, 15 s here, 60 s by default: every wait of a Kafka client for metadata or a
- * transaction's coordinator runs out at least once). The instance stays up
+ * Kafka away where no record is in flight yet, past the waits of the producers and of the checkpoint reads, in one
+ * exactly-once watch-mode run: the instance starts 15 s before its broker (past {@code kafka.connect-timeout-ms}, 10 s
+ * here: it waits, readiness down, instead of ending with status 2), then the broker is killed right after the instance
+ * took the transactional id of its first files partition, while the others are still being taken, and stays away 40 s:
+ * past the producers' {@code max.block.ms} (15 s here, 60 s by default) and the 30 s after which a read of the
+ * checkpoints gives up and starts again, so that each of those waits runs out at least once. The instance stays up
  * throughout, and once Kafka is back every line arrives once for a {@code read_committed} consumer. The waits are the
  * scenario: how long Kafka is away is what is under test; since the test mostly waits, on a broker of its own, it runs
  * beside the other integration tests.
@@ -43,7 +43,10 @@ class KafkaAwayIT {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
     private static final Duration BEFORE_THE_BROKER = Duration.ofMillis(CONNECT_TIMEOUT_MS + 5000);
     private static final int MAX_BLOCK_MS = 15_000;
-    private static final Duration KILLED_FOR = Duration.ofMillis(MAX_BLOCK_MS + 10_000);
+    /** How long a read of the checkpoints waits before it starts again (KafkaCheckpointStore's attempt). */
+    private static final int CHECKPOINT_READ_ATTEMPT_MS = 30_000;
+    private static final Duration KILLED_FOR = Duration.ofMillis(Math.max(MAX_BLOCK_MS, CHECKPOINT_READ_ATTEMPT_MS)
+            + 10_000);
 
     @TempDir
     Path dir;

@@ -211,13 +211,17 @@ class StopsAndStallsIT {
                 }
                 broker.kill();
                 for (String guarantee : guarantees) {
+                    first.get(guarantee).awaitLog(Pattern.compile("Waiting for Kafka at "), Duration.ofSeconds(60));
+                }
+                Map<String, Long> stopAsked = new HashMap<>();
+                for (String guarantee : guarantees) {
+                    stopAsked.put(guarantee, System.nanoTime());
+                    first.get(guarantee).terminate();
+                }
+                for (String guarantee : guarantees) {
                     ApplicationProcess application = first.get(guarantee);
-                    application.awaitLog(Pattern.compile("Waiting for Kafka at "), Duration.ofSeconds(60));
-
-                    long stopAsked = System.nanoTime();
-                    application.terminate();
                     int status = application.awaitExit(Duration.ofSeconds(60));
-                    long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopAsked);
+                    long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopAsked.get(guarantee));
 
                     assertThat(status).as(guarantee + ", stopped by SIGTERM: 128 + 15; " + application.output())
                             .isEqualTo(143);
