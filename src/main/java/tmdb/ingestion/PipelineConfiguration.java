@@ -357,7 +357,6 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
     }
 
-    /** {@code ingestion.in-flight.max-bytes}: a positive number of bytes, or sized from the heap. */
     private static Duration doneRetention(Settings settings) {
         String key = "ingestion.checkpoint.done-retention";
         Duration duration = settings.duration(key);
@@ -368,6 +367,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         return duration;
     }
 
+    /** {@code ingestion.in-flight.max-bytes}: a positive number of bytes, or sized from the heap. */
     private static int inFlightCapacity(Settings settings) {
         String key = "ingestion.in-flight.max-bytes";
         String value = settings.string(key);
