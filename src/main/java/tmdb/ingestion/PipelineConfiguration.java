@@ -257,8 +257,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         // the endpoints share their producer, so a send's completion may come after its endpoint stopped: one worker
         // pool for all, shut down with the context, instead of one per endpoint shut down with it
         kafka.getConfiguration().setWorkerPool(context.getExecutorServiceManager().newThreadPool(kafka,
-                "KafkaProducer", kafka.getConfiguration().getWorkerPoolCoreSize(),
-                kafka.getConfiguration().getWorkerPoolMaxSize()));
+                "KafkaProducer", settings.integer("camel.component.kafka.worker-pool-core-size"),
+                settings.integer("camel.component.kafka.worker-pool-max-size")));
         if (settings.bool("ingestion.management.enabled")) {
             KafkaHealthCheck kafkaCheck = new KafkaHealthCheck(() -> KafkaReachability.adminConfig(
                     kafka.getConfiguration(), bootstrap, probeTimeoutMs), availability, waits, probeTimeoutMs);

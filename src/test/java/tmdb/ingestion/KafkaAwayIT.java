@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import tmdb.ingestion.checkpoint.KafkaCheckpointStore;
 import tmdb.ingestion.datagen.TmdbDataGenerator;
 import tmdb.ingestion.support.ApplicationProcess;
 import tmdb.ingestion.support.BrokerProcess;
@@ -43,10 +44,8 @@ class KafkaAwayIT {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
     private static final Duration BEFORE_THE_BROKER = Duration.ofMillis(CONNECT_TIMEOUT_MS + 5000);
     private static final int MAX_BLOCK_MS = 15_000;
-    /** How long a read of the checkpoints waits before it starts again (KafkaCheckpointStore's attempt). */
-    private static final int CHECKPOINT_READ_ATTEMPT_MS = 30_000;
-    private static final Duration KILLED_FOR = Duration.ofMillis(Math.max(MAX_BLOCK_MS, CHECKPOINT_READ_ATTEMPT_MS)
-            + 10_000);
+    private static final Duration KILLED_FOR = Duration.ofMillis(Math.max(MAX_BLOCK_MS,
+            KafkaCheckpointStore.ATTEMPT_SECONDS * 1000) + 10_000);
 
     @TempDir
     Path dir;

@@ -55,7 +55,7 @@ public final class KafkaCheckpointStore implements CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaCheckpointStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long one attempt to read checkpoints waits for Kafka: the caller tries again after it. */
-    private static final int ATTEMPT_SECONDS = 30;
+    public static final int ATTEMPT_SECONDS = 30;
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(ATTEMPT_SECONDS);
     /** Tombstones in flight at most: a first sweep after a long history must not hold them all at once. */
     private static final int TOMBSTONES_AT_ONCE = 1000;

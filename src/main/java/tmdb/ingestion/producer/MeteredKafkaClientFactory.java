@@ -50,7 +50,8 @@ public final class MeteredKafkaClientFactory extends DefaultKafkaClientFactory {
 
     /** One user fewer; true when it was the last, and the producer is to be closed. */
     private synchronized boolean released(SharedProducer producer) {
-        if (--producer.users > 0) {
+        // a close too many would close the client again, and Kafka warns when it unregisters it twice
+        if (producer.users <= 0 || --producer.users > 0) {
             return false;
         }
         shared.remove(producer.settings, producer);

@@ -71,6 +71,7 @@ class MeteredKafkaClientFactoryTest {
         assertThat(producerMeters()).as("each producer's own metrics").isPositive();
         other.close();
         int sharedMeters = producerMeters();
+        assertThat(sharedMeters).as("the shared producer's own metrics").isPositive();
 
         folders.close();
         assertThat(producerMeters()).as("one endpoint still uses it, and its metrics").isEqualTo(sharedMeters);
