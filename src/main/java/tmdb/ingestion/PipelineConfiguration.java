@@ -220,7 +220,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         String bootstrap = connectKafka(context, settings, topics);
         int probeTimeoutMs = settings.integer("ingestion.management.kafka-probe-timeout-ms");
-        KafkaTopics kafkaTopics = neededTopics(settings, types, folders, deadLetterTopic, checkpointTopic,
+        KafkaTopics kafkaTopics = KafkaTopics.needed(settings, types, folders, deadLetterTopic, checkpointTopic,
                 () -> KafkaReachability.adminConfig(kafka.getConfiguration(), bootstrap, probeTimeoutMs));
         registry.bind("kafkaTopics", kafkaTopics);
         context.addService(kafkaTopics, true, true);
@@ -253,12 +253,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, polls, files, budget,
                 stats, member::ownsAllAndReadTheirAnnouncements));
         metrics.watch(member);
-        kafka.setKafkaClientFactory(new MeteredKafkaClientFactory(metrics.registry(), stopDeadline));
-        // the endpoints share their producer, so a send's completion may come after its endpoint stopped: one worker
-        // pool for all, shut down with the context, instead of one per endpoint shut down with it
-        kafka.getConfiguration().setWorkerPool(context.getExecutorServiceManager().newThreadPool(kafka,
-                "KafkaProducer", settings.integer("camel.component.kafka.worker-pool-core-size"),
-                settings.integer("camel.component.kafka.worker-pool-max-size")));
+        new MeteredKafkaClientFactory(metrics.registry(), stopDeadline).installOn(kafka,
+                settings.integer("camel.component.kafka.worker-pool-core-size"),
+                settings.integer("camel.component.kafka.worker-pool-max-size"));
         if (settings.bool("ingestion.management.enabled")) {
             KafkaHealthCheck kafkaCheck = new KafkaHealthCheck(() -> KafkaReachability.adminConfig(
                     kafka.getConfiguration(), bootstrap, probeTimeoutMs), availability, waits, probeTimeoutMs);
@@ -288,42 +285,6 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
         return bootstrap;
-    }
-
-    /** The topics the run writes, for the check at start: those of the watched types, and the pipeline's own. */
-    private static KafkaTopics neededTopics(Settings settings, TypeCatalog types, List<FolderRoute> folders,
-                                            String deadLetterTopic, String checkpointTopic,
-                                            Supplier<Properties> lookupConfig) {
-        List<KafkaTopics.Needed> needed = new ArrayList<>();
-        folders.stream().map(FolderRoute::type).distinct().forEach(type -> needed.add(new KafkaTopics.Needed(
-                types.require(type).topic(), "ingestion.type." + type + ".topic", false)));
-        needed.add(new KafkaTopics.Needed(deadLetterTopic, "ingestion.dead-letter.topic", false));
-        String statusTopic = settings.string("ingestion.status.topic");
-        if (!statusTopic.isEmpty()) {
-            needed.add(new KafkaTopics.Needed(statusTopic, "ingestion.status.topic", false));
-        }
-        needed.add(new KafkaTopics.Needed(checkpointTopic, "ingestion.checkpoint.topic", true));
-        needed.add(new KafkaTopics.Needed(settings.string("ingestion.group.files-topic"), "ingestion.group.files-topic",
-                true));
-        int filesPartitions = settings.integer("ingestion.group.files-partitions");
-        if (filesPartitions < 1) {
-            throw new ConfigurationException("ingestion.group.files-partitions", "must be a positive number of "
-                    + "partitions (the most instances a group can use), not " + filesPartitions);
-        }
-        int partitions = settings.integer("ingestion.topics.partitions");
-        int replicationFactor = settings.integer("ingestion.topics.replication-factor");
-        if (partitions == 0 || partitions < -1) {
-            throw new ConfigurationException("ingestion.topics.partitions", "must be a positive number of "
-                    + "partitions, or -1 for the broker's default, not " + partitions);
-        }
-        if (replicationFactor == 0 || replicationFactor < -1 || replicationFactor > Short.MAX_VALUE) {
-            throw new ConfigurationException("ingestion.topics.replication-factor", "must be a positive number of "
-                    + "replicas, or -1 for the broker's default, not " + replicationFactor);
-        }
-        return new KafkaTopics(needed, new KafkaTopics.Creation(settings.bool("ingestion.topics.create"),
-                partitions == -1 ? Optional.empty() : Optional.of(partitions),
-                replicationFactor == -1 ? Optional.empty() : Optional.of((short) replicationFactor), filesPartitions),
-                lookupConfig);
     }
 
     /**

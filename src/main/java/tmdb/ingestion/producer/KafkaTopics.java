@@ -38,7 +38,10 @@ import org.apache.kafka.common.internals.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.config.ConfigurationException;
+import tmdb.ingestion.config.FolderRoutes.FolderRoute;
 import tmdb.ingestion.config.KafkaNotReachableException;
+import tmdb.ingestion.config.Settings;
+import tmdb.ingestion.config.TypeCatalog;
 
 /**
  * Checks at start that every topic the run writes exists, before a record is read: a missing one is created when
@@ -91,6 +94,42 @@ public final class KafkaTopics extends ServiceSupport implements KafkaAvailabili
         this.needed = List.copyOf(byName.values());
         this.creation = creation;
         this.lookupConfig = lookupConfig;
+    }
+
+    /** The topics the run writes, for the check at start: those of the watched types, and the pipeline's own. */
+    public static KafkaTopics needed(Settings settings, TypeCatalog types, List<FolderRoute> folders,
+                                     String deadLetterTopic, String checkpointTopic,
+                                     Supplier<Properties> lookupConfig) {
+        List<Needed> needed = new ArrayList<>();
+        folders.stream().map(FolderRoute::type).distinct().forEach(type -> needed.add(new Needed(
+                types.require(type).topic(), "ingestion.type." + type + ".topic", false)));
+        needed.add(new Needed(deadLetterTopic, "ingestion.dead-letter.topic", false));
+        String statusTopic = settings.string("ingestion.status.topic");
+        if (!statusTopic.isEmpty()) {
+            needed.add(new Needed(statusTopic, "ingestion.status.topic", false));
+        }
+        needed.add(new Needed(checkpointTopic, "ingestion.checkpoint.topic", true));
+        needed.add(new Needed(settings.string("ingestion.group.files-topic"), "ingestion.group.files-topic",
+                true));
+        int filesPartitions = settings.integer("ingestion.group.files-partitions");
+        if (filesPartitions < 1) {
+            throw new ConfigurationException("ingestion.group.files-partitions", "must be a positive number of "
+                    + "partitions (the most instances a group can use), not " + filesPartitions);
+        }
+        int partitions = settings.integer("ingestion.topics.partitions");
+        int replicationFactor = settings.integer("ingestion.topics.replication-factor");
+        if (partitions == 0 || partitions < -1) {
+            throw new ConfigurationException("ingestion.topics.partitions", "must be a positive number of "
+                    + "partitions, or -1 for the broker's default, not " + partitions);
+        }
+        if (replicationFactor == 0 || replicationFactor < -1 || replicationFactor > Short.MAX_VALUE) {
+            throw new ConfigurationException("ingestion.topics.replication-factor", "must be a positive number of "
+                    + "replicas, or -1 for the broker's default, not " + replicationFactor);
+        }
+        return new KafkaTopics(needed, new Creation(settings.bool("ingestion.topics.create"),
+                partitions == -1 ? Optional.empty() : Optional.of(partitions),
+                replicationFactor == -1 ? Optional.empty() : Optional.of((short) replicationFactor), filesPartitions),
+                lookupConfig);
     }
 
     public List<Needed> needed() {

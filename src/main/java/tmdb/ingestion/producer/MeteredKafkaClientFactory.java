@@ -8,6 +8,7 @@ import java.util.Properties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,8 +21,8 @@ import tmdb.ingestion.config.StopDeadline;
  * application; it is closed when the last of them stops, and a transactional producer is never shared. The records,
  * checkpoints, announcements and file events so share the client's buffer ({@code buffer.memory}, 32 MiB by default)
  * and {@code max.block.ms}: the in-flight budget keeps the records' share below it (16 MiB at most by default). An
- * endpoint stopped before the others may leave sends in the shared client: their completions run on the component's
- * worker pool, which outlives the endpoints (see {@code PipelineConfiguration}). Each producer's own metrics are meters.
+ * endpoint stopped before the others may leave sends in the shared client: their completions run on one worker pool
+ * for the component, which outlives the endpoints ({@link #installOn}). Each producer's own metrics are meters.
  * And a close is bounded by the stop's deadline: camel-kafka closes without a timeout, which waits for every record in
  * the client's buffer, for up to the delivery timeout while Kafka is away. Records the close gives up on were not
  * acknowledged, so their files keep their checkpoints and send them again at the next start.
@@ -36,6 +37,17 @@ public final class MeteredKafkaClientFactory extends DefaultKafkaClientFactory {
     public MeteredKafkaClientFactory(MeterRegistry registry, StopDeadline stopDeadline) {
         this.registry = registry;
         this.stopDeadline = stopDeadline;
+    }
+
+    /**
+     * Makes the component's producers, and gives its endpoints one worker pool, shut down with the context: camel-kafka
+     * gives each endpoint a pool of its own and shuts it down with the endpoint, which would drop the completion of a
+     * send the endpoint left in the shared producer. Before any endpoint is made, which copies the component's settings.
+     */
+    public void installOn(KafkaComponent kafka, int workerPoolCoreSize, int workerPoolMaxSize) {
+        kafka.setKafkaClientFactory(this);
+        kafka.getConfiguration().setWorkerPool(kafka.getCamelContext().getExecutorServiceManager().newThreadPool(kafka,
+                "KafkaProducer", workerPoolCoreSize, workerPoolMaxSize));
     }
 
     @Override
