@@ -15,9 +15,12 @@ RUN useradd --system --uid 10001 --create-home --home-dir /app ingestion
 WORKDIR /app
 COPY --from=build /build/target/tmdb-ingestion.jar /app/tmdb-ingestion.jar
 COPY --from=build /build/src/main/docker/aot-cache.sh /tmp/aot-cache.sh
+# The JVM options the README's quick start runs with; outside /app/config, which a deployment may mount over
+COPY config/jvm.options /app/jvm.options
 # Trained with a fixed heap: the build host's memory must not decide it. A JVM whose heap differs in kind (over about
 # 32 GB, where object pointers are no longer compressed) does not use the cache, and says so
-RUN sh /tmp/aot-cache.sh /app/tmdb-ingestion.jar /app/tmdb-ingestion.aot -Xmx2g --enable-native-access=ALL-UNNAMED \
+RUN sh /tmp/aot-cache.sh /app/tmdb-ingestion.jar /app/tmdb-ingestion.aot @/app/jvm.options -Xmx2g \
+    --enable-native-access=ALL-UNNAMED \
     && rm /tmp/aot-cache.sh
 COPY application.properties /app/application.properties
 COPY config /app/config
@@ -41,5 +44,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
 #   docker run --stop-timeout 35 -e INGESTION_SHUTDOWN_GRACE_PERIOD_MS=30000 ...
 STOPSIGNAL SIGTERM
 # --enable-native-access: the Snappy and Zstandard codecs load native libraries, which Java 25 otherwise warns about
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:AOTCache=/app/tmdb-ingestion.aot", "--enable-native-access=ALL-UNNAMED", \
+ENTRYPOINT ["java", "@/app/jvm.options", "-XX:MaxRAMPercentage=75", "-XX:AOTCache=/app/tmdb-ingestion.aot", "--enable-native-access=ALL-UNNAMED", \
     "-jar", "/app/tmdb-ingestion.jar"]

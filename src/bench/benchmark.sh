@@ -2,8 +2,8 @@
 # Throughput of tmdb-ingestion next to the raw pipe, on one local KRaft broker and the same files.
 #
 #   src/bench/benchmark.sh [--megabytes=1000] [--seed=5] [--work=/tmp/tmdb-bench] [--skip-latency]
-#                          [--only=perf,original,connect,floor,app,app-256m,app-eos,app-aot,app-gzip,app-gzip-256m,
-#                                  app-s3]
+#                          [--only=perf,original,connect,floor,floor-options,app,app-plain,app-256m,app-eos,app-aot,
+#                                  app-gzip,app-gzip-256m,app-s3]
 #                          (kcat always runs: the reference)
 #
 # Generates the data set with the project's generator, then for each contender starts a fresh single-node broker
@@ -13,7 +13,9 @@
 # lines; Kafka's ProducerPerformance with the files as payloads; the original module's logic
 # (../shared/anchors/original_ingest.py, where python3-confluent-kafka is installed); Kafka Connect standalone with
 # Kafka's FileStreamSource connector, one per file (what a user would run instead); this application in once mode
-# with its defaults, again with -Xmx256m, in exactly-once mode, on Java 25 with the AOT cache the container image trains
+# with its defaults and the README's JVM options (config/jvm.options; the floor also runs with them, as its own
+# contender), again without those options, again with -Xmx256m, in exactly-once mode, on Java 25 with the AOT cache
+# the container image trains
 # (src/main/docker/aot-cache.sh; JAVA25 names that java, found under /usr/lib/jvm otherwise), and on the data set's
 # files gzipped (also with -Xmx256m), and reading the same files as objects of a bucket (S3Proxy, Maven Central's,
 # as its own process storing them in a folder, on this machine; its CPU is said under the table, apart from the
@@ -27,7 +29,7 @@ MEGABYTES=1000
 SEED=5
 WORK=/tmp/tmdb-bench
 LATENCY=yes
-ONLY=perf,original,connect,floor,app,app-256m,app-eos,app-aot,app-gzip,app-s3
+ONLY=perf,original,connect,floor,floor-options,app,app-plain,app-256m,app-eos,app-aot,app-gzip,app-s3
 for arg in "$@"; do
     case "$arg" in
         --megabytes=*) MEGABYTES=${arg#*=} ;;
@@ -53,6 +55,9 @@ COMPRESSION=$(sed -n 's/^camel.component.kafka.compression-codec=//p' "$ROOT/app
 LINGER=$(sed -n 's/^camel.component.kafka.linger-ms=//p' "$ROOT/application.properties")
 BATCH=$(sed -n 's/^camel.component.kafka.producer-batch-size=//p' "$ROOT/application.properties")
 MAX_REQUEST=$(sed -n 's/^camel.component.kafka.max-request-size=//p' "$ROOT/application.properties")
+
+# The JVM options the README's quick start and the container image run the application with
+JVM_OPTIONS=@$ROOT/config/jvm.options
 
 # A Java 25 for the AOT cache contender: JAVA25, or the first java under /usr/lib/jvm that says it is 25
 find_java25() {
@@ -266,16 +271,17 @@ run_perf_test() {
 }
 
 # The application's per-record work without Camel's routing (src/bench/Floor.java), compiled against the jar.
+# run_floor [JVM options]
 run_floor() {
     mkdir -p "$WORK/floor"
     javac -cp "$WORK/app.jar" -d "$WORK/floor" "$ROOT/src/bench/Floor.java"
     broker_start
     broker_cpu > /dev/null
-    timed java -cp "$WORK/floor:$WORK/app.jar" Floor "$WORK/data" "$BOOTSTRAP" "$ACKS" "$COMPRESSION" "$LINGER" "$BATCH" \
+    timed java "$@" -cp "$WORK/floor:$WORK/app.jar" Floor "$WORK/data" "$BOOTSTRAP" "$ACKS" "$COMPRESSION" "$LINGER" "$BATCH" \
         "$MAX_REQUEST"
     local broker
     broker=$(broker_cpu)
-    record "floor (same work, no Camel)" "$WALL" "$PEAK_KB" "$CPU" "$broker" "$(check_counts -)"
+    record "floor (same work, no Camel)${1:+, config/jvm.options}" "$WALL" "$PEAK_KB" "$CPU" "$broker" "$(check_counts -)"
     broker_stop
 }
 
@@ -385,7 +391,9 @@ run_application() {
         ) &
         sampler=$!
     fi
-    timed "${APP_JAVA:-java}" "${jvm[@]}" -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
+    local options=("$JVM_OPTIONS")
+    [[ -z ${WITHOUT_JVM_OPTIONS:-} ]] || options=()
+    timed "${APP_JAVA:-java}" "${options[@]}" "${jvm[@]}" -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
         --ingestion.mode=once --ingestion.management.enabled=false "${args[@]}"
     [[ -z $sampler ]] || wait "$sampler" || true
     local broker
@@ -404,7 +412,7 @@ run_application_with_aot_cache() {
         return
     fi
     log "training the AOT cache with $java25"
-    if ! JAVA=$java25 "$ROOT/src/main/docker/aot-cache.sh" "$WORK/app.jar" "$WORK/app.aot" -Xmx2g \
+    if ! JAVA=$java25 "$ROOT/src/main/docker/aot-cache.sh" "$WORK/app.jar" "$WORK/app.aot" "$JVM_OPTIONS" -Xmx2g \
             --enable-native-access=ALL-UNNAMED >&2; then
         log "training the AOT cache failed (above): the AOT cache contender is left out"
         return
@@ -478,7 +486,7 @@ CONF
 run_watch_measures() {
     broker_start
     rm -rf "$WORK/watch" "$WORK/staging" && mkdir -p "$WORK/watch/movie/new" "$WORK/staging"
-    java -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/watch" \
+    java "$JVM_OPTIONS" -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/watch" \
         > "$WORK/watch.log" 2>&1 &
     local app=$!
     for _ in $(seq 1 100); do grep -q "started in" "$WORK/watch.log" && break; sleep 0.2; done
@@ -522,7 +530,9 @@ wanted perf && run_perf_test
 wanted original && run_original
 wanted connect && run_connect
 wanted floor && run_floor
+wanted floor-options && run_floor "$JVM_OPTIONS"
 wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults)"
+wanted app-plain && WITHOUT_JVM_OPTIONS=yes run_application "tmdb-ingestion (once, without config/jvm.options)"
 wanted app-256m && run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
 wanted app-eos && run_application "tmdb-ingestion (once, exactly-once)" -- --ingestion.delivery.guarantee=exactly-once
 wanted app-aot && run_application_with_aot_cache

@@ -33,15 +33,17 @@ public final class ApplicationProcess implements AutoCloseable {
     }
 
     /**
-     * Every application under test compiles with C1 only: the tests' runs are short and paced, and on two cores the
+     * Every application under test starts with the JVM options the README's quick start gives it (a broken options
+     * file fails these tests), then compiles with C1 only: the tests' runs are short and paced, and on two cores the
      * C2 compiler threads of several processes at once take the CPU the broker and the other processes need.
      */
-    private static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1");
+    private static final List<String> JVM_OPTIONS = List.of("@" + Path.of("config", "jvm.options").toAbsolutePath(),
+            "-XX:TieredStopAtLevel=1");
 
     public static ApplicationProcess start(Path log, Map<String, String> environment, List<String> jvmOptions,
                                            String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(QUICK_START);
+        command.addAll(JVM_OPTIONS);
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), IngestionApplication.class.getName()));
         command.add("--ingestion.management.port=0");
