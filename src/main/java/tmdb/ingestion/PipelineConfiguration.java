@@ -194,7 +194,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("folderPolls", polls);
         registry.bind("fileAnnouncements", new FileAnnouncements(files, claimCheck, filePartitions, instanceId,
                 deployment.id()));
-        registry.bind("windowAggregation", new WindowAggregation());
+        registry.bind("windowAggregation",
+                new WindowAggregation(settings.integer("ingestion.mix.window"), budget.capacity()));
         registry.bind("windowLeftMixing", (Processor) exchange ->
                 stats.recordsLeftMixing(RecordProcessor.window(exchange).size()));
         registry.bind("windowWorkers", context.getExecutorServiceManager().newFixedThreadPool(this, "Window worker",

@@ -8,7 +8,7 @@ import tmdb.ingestion.record.Record;
 
 /**
  * Merges the chunks of every folder into windows and shuffles each window, so that types and labels interleave like
- * live traffic. An aggregator collects chunks until a window holds {@code ingestion.mix.window} records, or until no
+ * live traffic. An aggregator collects chunks until a window is full ({@link WindowAggregation}), or until no
  * chunk came for {@code ingestion.mix.timeout-ms}; it hands each window to a pool of {@code ingestion.workers}
  * threads, so that readers never wait for parsing or sending. Then the randomized resequencer orders the window by
  * the random but stable key each record got at admission.
@@ -27,10 +27,11 @@ public class MixingRoute extends RouteBuilder {
     public void configure() {
         Settings settings = new Settings(getContext());
         long timeoutMs = settings.longValue("ingestion.mix.timeout-ms");
-        int windowRecords = settings.integer("ingestion.mix.window");
+        WindowAggregation windows = getContext().getRegistry().lookupByNameAndType("windowAggregation",
+                WindowAggregation.class);
         from("direct:mix").routeId("mixer")
-                .aggregate(constant(true)).aggregationStrategy("windowAggregation")
-                    .completionPredicate(WindowAggregation.holding(windowRecords))
+                .aggregate(constant(true)).aggregationStrategy(windows)
+                    .completionPredicate(windows::isFull)
                     .completionTimeout(timeoutMs)
                     // the checker's default interval (1 s) would hold a window up to 1 s past its timeout
                     .completionTimeoutCheckerInterval(Math.max(10, timeoutMs / 2))

@@ -35,7 +35,7 @@ class MixingRouteTest extends CamelTestSupport {
     private final IngestionStats stats = new IngestionStats();
 
     @BindToRegistry("windowAggregation")
-    private final WindowAggregation aggregation = new WindowAggregation();
+    private final WindowAggregation aggregation = new WindowAggregation(WINDOW, Long.MAX_VALUE);
 
     @BindToRegistry("windowLeftMixing")
     private final Processor windowLeftMixing = exchange ->
