@@ -531,7 +531,7 @@ wanted original && run_original
 wanted connect && run_connect
 wanted floor && run_floor
 wanted floor-options && run_floor "$JVM_OPTIONS"
-wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults)"
+wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults, config/jvm.options)"
 wanted app-plain && WITHOUT_JVM_OPTIONS=yes run_application "tmdb-ingestion (once, without config/jvm.options)"
 wanted app-256m && run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
 wanted app-eos && run_application "tmdb-ingestion (once, exactly-once)" -- --ingestion.delivery.guarantee=exactly-once

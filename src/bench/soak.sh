@@ -43,7 +43,8 @@ source "$(dirname "$0")/broker.sh"
 
 APP_PID=
 app_start() {
-    java -Xmx256m -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/data" \
+    java "@$ROOT/config/jvm.options" -Xmx256m -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" \
+        --ingestion.data-dir="$WORK/data" \
         --ingestion.mode=watch --ingestion.management.enabled=false --ingestion.file.quiet-period-ms=1000 \
         "${APP_ARGS[@]}" >> "$WORK/app.log" 2>&1 &
     APP_PID=$!

@@ -23,9 +23,9 @@ import tmdb.ingestion.producer.KafkaSendRoute;
 import tmdb.ingestion.producer.PublishRoute;
 
 /**
- * Runs the ingestion: {@code java -jar tmdb-ingestion.jar [--name=value ...]}. Exit status 0 when every record was
- * published or dead-lettered with a reason, 1 when some record could not be delivered or a file failed, 2 when the
- * configuration is wrong.
+ * Runs the ingestion: {@code java @config/jvm.options -jar tmdb-ingestion.jar [--name=value ...]}. Exit status 0
+ * when every record was published or dead-lettered with a reason, 1 when some record could not be delivered or a file
+ * failed, 2 when the configuration is wrong.
  */
 public final class IngestionApplication {
 

@@ -195,7 +195,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("fileAnnouncements", new FileAnnouncements(files, claimCheck, filePartitions, instanceId,
                 deployment.id()));
         registry.bind("windowAggregation",
-                new WindowAggregation(settings.integer("ingestion.mix.window"), budget.capacity()));
+                new WindowAggregation(settings.integer("ingestion.mix.window"), budget.capacity(),
+                        settings.integer("ingestion.read.chunk-bytes")));
         registry.bind("windowLeftMixing", (Processor) exchange ->
                 stats.recordsLeftMixing(RecordProcessor.window(exchange).size()));
         registry.bind("windowWorkers", context.getExecutorServiceManager().newFixedThreadPool(this, "Window worker",

@@ -96,8 +96,12 @@ class CrashRecoveryIT {
         String[] settings = {"--ingestion.delivery.guarantee=" + guarantee,
             "--ingestion.exactly-once.transactional-id=" + prefix, "--ingestion.deployment-id=" + prefix};
 
-        try (ApplicationProcess first = start("first.log", settings)) {
-            first.awaitLog(Pattern.compile("Done \\S+"), Duration.ofSeconds(60));
+        // stopped by progress, a quarter of the lines published: the readers take turns, so the files, all of one
+        // size, end together, and a stop at the first file done came after the last line was read on a fast machine
+        ManagementEndpoint management = new ManagementEndpoint();
+        try (ApplicationProcess first = start("first.log", settings[0], settings[1], settings[2],
+                "--ingestion.pace.records-per-second=" + PACE, "--ingestion.management.port=" + management.port())) {
+            management.awaitPublished(expected.size() / 4, Duration.ofSeconds(60));
             first.terminate();
             first.awaitExit(Duration.ofSeconds(60));
             assertThat(first.output()).as("stopped mid-run").doesNotContain("files             15 done");

@@ -13,11 +13,12 @@ import tmdb.ingestion.record.RecordProcessor;
  * budget in bytes (it may hold a chunk's worth more). A window that could hold half the budget or more would leave
  * the pipeline one window deep: under {@code -Xmx256m} (an 8 MiB budget) two windows of 1,000 records took all of it,
  * the next one could not fill until the last was acknowledged, and a 1 GB run took a sixth longer than with windows
- * of 500 (src/bench/README.md).
+ * of 500 (src/bench/README.md). Whatever the budget, a window may take two chunks' bytes: fewer would leave a window
+ * the lines of one file, not mixed.
  */
 public final class WindowAggregation implements AggregationStrategy {
 
-    /** Windows that fit in the in-flight budget at once, at least: one filling, the others parsed, sent, acknowledged. */
+    /** Windows in the in-flight budget at once, at least: one filling, the others parsed, sent, acknowledged. */
     static final int WINDOWS_IN_BUDGET = 4;
 
     private static final String BYTES = "tmdb.windowBytes";
@@ -27,11 +28,12 @@ public final class WindowAggregation implements AggregationStrategy {
 
     /**
      * @param windowRecords the records a window holds when full
-     * @param budgetBytes   the in-flight budget's capacity, of which a window holds at most a quarter
+     * @param budgetBytes   the in-flight budget's capacity, of which a window holds a quarter
+     * @param chunkBytes    the bytes of a chunk, at most, unless a line is longer ({@code ingestion.read.chunk-bytes})
      */
-    public WindowAggregation(int windowRecords, long budgetBytes) {
+    public WindowAggregation(int windowRecords, long budgetBytes, long chunkBytes) {
         this.windowRecords = windowRecords;
-        this.windowBytes = Math.max(1, budgetBytes / WINDOWS_IN_BUDGET);
+        this.windowBytes = Math.max(budgetBytes / WINDOWS_IN_BUDGET, 2 * chunkBytes);
     }
 
     @Override

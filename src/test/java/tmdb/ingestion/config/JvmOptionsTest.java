@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 class JvmOptionsTest {
 
     private static final Path OPTIONS = Path.of("config", "jvm.options");
-    private static final Pattern FLAG = Pattern.compile("^\\s*\\S+\\s+(\\w+)\\s+=\\s+(\\S+)\\s+\\{[^}]*}\\s+\\{([^}]*)}",
-            Pattern.MULTILINE);
+    /** A line of {@code -XX:+PrintFlagsFinal}: type, name, value, kind, origin. */
+    private static final Pattern FLAG = Pattern.compile(
+            "^\\s*\\S+\\s+(\\w+)\\s+=\\s+(\\S+)\\s+\\{[^}]*}\\s+\\{([^}]*)}", Pattern.MULTILINE);
 
     @Test
     void everyOptionIsReadRaisesTheCompilersThresholdsAndPicksTheParallelCollector() throws Exception {
@@ -64,7 +65,8 @@ class JvmOptionsTest {
 
     /** Each flag's final value and origin, as this JVM prints them with the given options. */
     private static Map<String, String[]> finalFlags(String... options) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(options));
         command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
         Process java = new ProcessBuilder(command).redirectErrorStream(true).start();

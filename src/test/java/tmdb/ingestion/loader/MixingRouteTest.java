@@ -35,7 +35,7 @@ class MixingRouteTest extends CamelTestSupport {
     private final IngestionStats stats = new IngestionStats();
 
     @BindToRegistry("windowAggregation")
-    private final WindowAggregation aggregation = new WindowAggregation(WINDOW, Long.MAX_VALUE);
+    private final WindowAggregation aggregation = new WindowAggregation(WINDOW, Long.MAX_VALUE, 0);
 
     @BindToRegistry("windowLeftMixing")
     private final Processor windowLeftMixing = exchange ->
@@ -53,7 +53,6 @@ class MixingRouteTest extends CamelTestSupport {
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties properties = new Properties();
         properties.setProperty("ingestion.mix.timeout-ms", "200");
-        properties.setProperty("ingestion.mix.window", String.valueOf(WINDOW));
         return properties;
     }
 

@@ -19,6 +19,7 @@ import tmdb.ingestion.record.RecordProcessor;
 class WindowAggregationTest {
 
     private static final int LINE_BYTES = 4_000;
+    private static final int CHUNK_BYTES = 100 * LINE_BYTES;
     private static final SourceFile FILE = SourceFile.of(1, "movie/new/a.jsonl", "movie", "new", 0);
 
     private final CamelContext context = new DefaultCamelContext();
@@ -48,13 +49,13 @@ class WindowAggregationTest {
 
     @Test
     void aWindowIsFullAtItsRecordCountWhenTheBudgetIsLarge() {
-        assertThat(fill(new WindowAggregation(1_000, 16L << 20))).isEqualTo(1_000);
+        assertThat(fill(new WindowAggregation(1_000, 16L << 20, CHUNK_BYTES))).isEqualTo(1_000);
     }
 
     @Test
     void aWindowHoldsAtMostAQuarterOfTheBudgetWhenThatComesFirst() {
         long budget = 8L << 20;
-        int records = fill(new WindowAggregation(1_000, budget));
+        int records = fill(new WindowAggregation(1_000, budget, CHUNK_BYTES));
 
         long quarter = budget / WindowAggregation.WINDOWS_IN_BUDGET;
         assertThat((long) records * LINE_BYTES).as("bytes of a full window")
@@ -63,8 +64,16 @@ class WindowAggregationTest {
     }
 
     @Test
+    void aWindowTakesTwoChunksWhateverTheBudgetSoThatItMixesTwoFiles() {
+        int records = fill(new WindowAggregation(1_000, 1L << 20, CHUNK_BYTES));
+
+        assertThat((long) records * LINE_BYTES).as("a quarter of a 1 MiB budget is less than two chunks")
+                .isEqualTo(2L * CHUNK_BYTES);
+    }
+
+    @Test
     void everyRecordOfEveryChunkIsInTheWindowOnce() {
-        WindowAggregation aggregation = new WindowAggregation(250, Long.MAX_VALUE);
+        WindowAggregation aggregation = new WindowAggregation(250, Long.MAX_VALUE, CHUNK_BYTES);
         Exchange first = chunk(100);
         List<Record> expected = new ArrayList<>(RecordProcessor.window(first));
         Exchange window = aggregation.aggregate(null, first);
