@@ -76,6 +76,7 @@ import tmdb.ingestion.preprocessor.IngestionMetadata;
 import tmdb.ingestion.preprocessor.RecordEnricher;
 import tmdb.ingestion.preprocessor.RecordParser;
 import tmdb.ingestion.preprocessor.TimestampPolicy;
+import tmdb.ingestion.producer.CommitBacklog;
 import tmdb.ingestion.producer.KafkaAvailability;
 import tmdb.ingestion.producer.KafkaReachability;
 import tmdb.ingestion.producer.KafkaRecords;
@@ -237,9 +238,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         PartitionWork partitionWork = PartitionWork.NONE;
         if (exactlyOnce) {
             String transactionalId = transactionalId(settings, deployment);
+            CommitBacklog backlog = new CommitBacklog(budget.capacity() * 3L / 4);
             PartitionSenders senders = new PartitionSenders(partition -> new TransactionalSender(
                     () -> producerConfig(kafka), KafkaProducer::new, transactionalId + "-" + partition, partition,
-                    settings.integer("ingestion.exactly-once.commit-interval-ms"), budget.capacity() / 2, checkpoints,
+                    settings.integer("ingestion.exactly-once.commit-interval-ms"), backlog, checkpoints,
                     files, outcomes, availability, pacer, deadLetters, metrics.registry(), stopDeadline));
             registry.bind("transactionalSender", senders);
             checkpoints.commitWith(senders::save);

@@ -107,7 +107,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private Map<String, Checkpoint> committedBefore = new HashMap<>();
     /** Bytes of the records in {@link #batch}: they hold their in-flight budget until their commit. */
     private long batchBytes;
-    private final long commitEarlyBytes;
+    private final CommitBacklog backlog;
     private final AtomicBoolean commitRequested = new AtomicBoolean();
     private volatile Producer<String, byte[]> producer;
     private KafkaClientMetrics producerMetrics;
@@ -143,13 +143,13 @@ public final class TransactionalSender extends ServiceSupport implements Process
     /**
      * @param newProducer      the Kafka producer for a configuration ({@code KafkaProducer}'s constructor; tests give
      *                         Kafka's {@code MockProducer})
-     * @param commitEarlyBytes bytes of records waiting for their commit that make it happen before its interval:
-     *                         records hold their in-flight budget until committed, so waiting for the interval
-     *                         would cap the rate at the budget per interval
+     * @param backlog          the records waiting for their commits in all of this instance's senders, which make a
+     *                         commit happen before its interval: records hold their in-flight budget until
+     *                         committed, so waiting for the interval would cap the rate at the budget per interval
      */
     public TransactionalSender(Supplier<Properties> producerConfig,
                                Function<Properties, Producer<String, byte[]>> newProducer, String transactionalId,
-                               int filesPartition, long commitIntervalMs, long commitEarlyBytes,
+                               int filesPartition, long commitIntervalMs, CommitBacklog backlog,
                                KafkaCheckpointStore checkpoints, FileLifecycle files, WindowOutcomes outcomes, KafkaAvailability availability, Pacer pacer,
                                DeadLetterRecord deadLetters, MeterRegistry meters, StopDeadline stopDeadline) {
         this.producerConfig = producerConfig;
@@ -157,7 +157,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         this.transactionalId = transactionalId;
         this.filesPartition = filesPartition;
         this.commitIntervalMs = commitIntervalMs;
-        this.commitEarlyBytes = commitEarlyBytes;
+        this.backlog = backlog;
         this.checkpoints = checkpoints;
         this.files = files;
         this.outcomes = outcomes;
@@ -230,8 +230,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
                         continue;
                     }
                     batch.add(pending);
-                    batchBytes += record.value().length;
-                    if (batchBytes >= commitEarlyBytes && commitRequested.compareAndSet(false, true)) {
+                    batchBytes(batchBytes + record.value().length);
+                    if (backlog.full() && commitRequested.compareAndSet(false, true)) {
                         committer.execute(() -> {
                             commitRequested.set(false);
                             commit();
@@ -291,9 +291,16 @@ public final class TransactionalSender extends ServiceSupport implements Process
             abandoned = true;
             abandon(batch);
             batch = new ArrayList<>();
+            batchBytes(0);
             failed(checkpointsToSave, "this instance stopped before they were committed");
             checkpointsToSave = new ArrayList<>();
         }
+    }
+
+    /** The batch's bytes are now these; under the batch's lock. */
+    private void batchBytes(long bytes) {
+        backlog.changed(bytes - batchBytes);
+        batchBytes = bytes;
     }
 
     private static void failed(List<Saving> saving, String why) {
@@ -332,7 +339,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             synchronized (batchLock) {
                 sent = batch;
                 batch = new ArrayList<>();
-                batchBytes = 0;
+                batchBytes(0);
                 saving = checkpointsToSave;
                 checkpointsToSave = new ArrayList<>();
             }
@@ -596,7 +603,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             }
             again.addAll(batch);
             batch = again;
-            batchBytes = again.stream().mapToLong(pending -> pending.record().value().length).sum();
+            batchBytes(again.stream().mapToLong(pending -> pending.record().value().length).sum());
         }
     }
 

@@ -102,6 +102,12 @@ class TransactionalSenderTest {
     }
 
     private TransactionalSender sender(long transactionTimeoutMs) throws IOException {
+        return sender(transactionTimeoutMs, 0, new CommitBacklog(1L << 30));
+    }
+
+    /** A started sender of this files partition, sharing this backlog; it commits every hour but for the backlog. */
+    private TransactionalSender sender(long transactionTimeoutMs, int partition, CommitBacklog backlog)
+            throws IOException {
         DeadLetterRecord deadLetters = new DeadLetterRecord("dlq", 100);
         KafkaCheckpointStore checkpoints = new KafkaCheckpointStore("checkpoints", Properties::new, null, "run", true,
                 new Deployment("test", "the test", Map.of("movie", "movies")), new FilePartitions(),
@@ -117,7 +123,8 @@ class TransactionalSenderTest {
             Broker producer = new Broker();
             producers.add(producer);
             return producer;
-        }, "tx-0", 0, Duration.ofHours(1).toMillis(), 1L << 30, checkpoints, files.lifecycle(), outcomes,
+        }, "tx-" + partition, partition, Duration.ofHours(1).toMillis(), backlog, checkpoints, files.lifecycle(),
+                outcomes,
                 availability, new Pacer(0),
                 deadLetters, new SimpleMeterRegistry(), new StopDeadline());
         created.onFenced(stopsAsked::incrementAndGet);
@@ -173,6 +180,32 @@ class TransactionalSenderTest {
         assertThat(stats.published()).isEqualTo(3);
         await().atMost(Duration.ofSeconds(10)).until(() -> files.progress(window.get(0).file()).line() == 3);
         assertThat(budget.bytesInFlight()).as("committed records give their budget back").isZero();
+    }
+
+    @Test
+    void recordsWaitingInSeveralSendersCommitEarlyTogetherThoughNoneHoldsTheThresholdAlone() throws Exception {
+        long bytesOfThree = 3L * "{\"movie_id\": 1}".length();
+        CommitBacklog backlog = new CommitBacklog(bytesOfThree + 1);
+        sender = sender(Duration.ofMinutes(1).toMillis(), 0, backlog);
+        TransactionalSender other = sender(Duration.ofMinutes(1).toMillis(), 1, backlog);
+        try {
+            List<Record> first = window("a.jsonl", 1, 2, 3);
+            List<Record> second = window("b.jsonl", 4, 5, 6);
+            send(first);
+            assertThat(backlog.bytes()).isEqualTo(bytesOfThree);
+            assertThat(producer(0).commitCount()).as("below the threshold: no early commit").isZero();
+
+            Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+            exchange.getIn().setBody(new ArrayList<>(second));
+            other.process(exchange);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> producer(1).commitCount() == 1);
+            assertThat(producer(1).committedKeys("movies")).containsExactly("4", "5", "6");
+            await().atMost(Duration.ofSeconds(10)).until(() -> backlog.bytes() == bytesOfThree);
+            assertThat(producer(0).commitCount()).as("the first sender's records wait for its next send").isZero();
+        } finally {
+            other.stop();
+        }
     }
 
     @Test
