@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -105,9 +106,10 @@ public final class TransactionalSender extends ServiceSupport implements Process
      */
     private Map<String, Checkpoint> committedLast = new HashMap<>();
     private Map<String, Checkpoint> committedBefore = new HashMap<>();
-    /** Bytes of the records in {@link #batch}: they hold their in-flight budget until their commit. */
+    /** The in-flight budget the records in {@link #batch} hold until their commit. */
     private long batchBytes;
     private final CommitBacklog backlog;
+    private final Runnable commitSoon = this::commitSoon;
     private final AtomicBoolean commitRequested = new AtomicBoolean();
     private volatile Producer<String, byte[]> producer;
     private KafkaClientMetrics producerMetrics;
@@ -230,13 +232,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                         continue;
                     }
                     batch.add(pending);
-                    batchBytes(batchBytes + record.value().length);
-                    if (backlog.full() && commitRequested.compareAndSet(false, true)) {
-                        committer.execute(() -> {
-                            commitRequested.set(false);
-                            commit();
-                        });
-                    }
+                    batchBytes(batchBytes + record.line().permits());
                 }
             } finally {
                 transaction.readLock().unlock();
@@ -257,7 +253,34 @@ public final class TransactionalSender extends ServiceSupport implements Process
             thread.setDaemon(true);
             return thread;
         });
-        committer.scheduleWithFixedDelay(this::commit, commitIntervalMs, commitIntervalMs, TimeUnit.MILLISECONDS);
+        committer.scheduleWithFixedDelay(this::commitOrLog, commitIntervalMs, commitIntervalMs, TimeUnit.MILLISECONDS);
+        backlog.join(commitSoon);
+    }
+
+    /** Commits on the committer's thread before the interval is over; once, however often it is asked meanwhile. */
+    private void commitSoon() {
+        if (stopping || !commitRequested.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            committer.execute(() -> {
+                commitRequested.set(false);
+                commitOrLog();
+            });
+        } catch (RejectedExecutionException e) {
+            // the stop shut the committer down meanwhile: its last commit takes the batch
+            commitRequested.set(false);
+        }
+    }
+
+    /** A commit on the committer's thread: an unexpected failure would silently end the scheduled commits. */
+    private void commitOrLog() {
+        try {
+            commit();
+        } catch (RuntimeException e) {
+            LOG.error("A commit of files partition {} failed unexpectedly; the next one takes its records",
+                    filesPartition, e);
+        }
     }
 
     /**
@@ -268,10 +291,26 @@ public final class TransactionalSender extends ServiceSupport implements Process
     @Override
     protected void doStop() throws InterruptedException {
         stopping = true;
+        backlog.leave(commitSoon);
         if (committer == null) {
             closeProducer();
             return;
         }
+        try {
+            commitLastAndClose();
+        } finally {
+            synchronized (batchLock) {
+                abandoned = true;
+                abandon(batch);
+                batch = new ArrayList<>();
+                batchBytes(0);
+                failed(checkpointsToSave, "this instance stopped before they were committed");
+                checkpointsToSave = new ArrayList<>();
+            }
+        }
+    }
+
+    private void commitLastAndClose() throws InterruptedException {
         committer.shutdown();
         committer.awaitTermination(Math.min(stopDeadline.remaining().toMillis(), 30_000), TimeUnit.MILLISECONDS);
         Thread lastCommit = new Thread(this::commit, "Last commit");
@@ -286,14 +325,6 @@ public final class TransactionalSender extends ServiceSupport implements Process
         if (last != null) {
             producerMetrics.close();
             last.close(stopDeadline.remainingAtMost(CLOSE_TIMEOUT));
-        }
-        synchronized (batchLock) {
-            abandoned = true;
-            abandon(batch);
-            batch = new ArrayList<>();
-            batchBytes(0);
-            failed(checkpointsToSave, "this instance stopped before they were committed");
-            checkpointsToSave = new ArrayList<>();
         }
     }
 
@@ -603,7 +634,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             }
             again.addAll(batch);
             batch = again;
-            batchBytes(again.stream().mapToLong(pending -> pending.record().value().length).sum());
+            batchBytes(again.stream().mapToLong(pending -> pending.record().line().permits()).sum());
         }
     }
 

@@ -184,28 +184,53 @@ class TransactionalSenderTest {
 
     @Test
     void recordsWaitingInSeveralSendersCommitEarlyTogetherThoughNoneHoldsTheThresholdAlone() throws Exception {
-        long bytesOfThree = 3L * "{\"movie_id\": 1}".length();
-        CommitBacklog backlog = new CommitBacklog(bytesOfThree + 1);
+        long threshold = 3L * "{\"movie_id\": 1}".length() + 1;
+        CommitBacklog backlog = new CommitBacklog(threshold);
         sender = sender(Duration.ofMinutes(1).toMillis(), 0, backlog);
         TransactionalSender other = sender(Duration.ofMinutes(1).toMillis(), 1, backlog);
         try {
-            List<Record> first = window("a.jsonl", 1, 2, 3);
+            List<Record> first = window("a.jsonl", 1, 2);
             List<Record> second = window("b.jsonl", 4, 5, 6);
+            long firstHolds = first.stream().mapToLong(record -> record.line().permits()).sum();
+            long secondHolds = second.stream().mapToLong(record -> record.line().permits()).sum();
+            assertThat(firstHolds).as("each sender alone below the threshold").isLessThan(threshold);
+            assertThat(secondHolds).isLessThan(threshold);
+            assertThat(firstHolds + secondHolds).as("both together at it").isGreaterThanOrEqualTo(threshold);
+
             send(first);
-            assertThat(backlog.bytes()).isEqualTo(bytesOfThree);
+            assertThat(backlog.bytes()).isEqualTo(firstHolds);
             assertThat(producer(0).commitCount()).as("below the threshold: no early commit").isZero();
 
             Exchange exchange = new DefaultExchange(new DefaultCamelContext());
             exchange.getIn().setBody(new ArrayList<>(second));
             other.process(exchange);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> producer(1).commitCount() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> producer(0).commitCount() == 1
+                    && producer(1).commitCount() == 1);
+            assertThat(producer(0).committedKeys("movies")).as("the sender that did not cross it commits too")
+                    .containsExactly("1", "2");
             assertThat(producer(1).committedKeys("movies")).containsExactly("4", "5", "6");
-            await().atMost(Duration.ofSeconds(10)).until(() -> backlog.bytes() == bytesOfThree);
-            assertThat(producer(0).commitCount()).as("the first sender's records wait for its next send").isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> backlog.bytes() == 0);
         } finally {
             other.stop();
         }
+    }
+
+    @Test
+    void aStoppedSendersRecordsLeaveTheBacklog() throws Exception {
+        CommitBacklog backlog = new CommitBacklog(1L << 30);
+        sender = sender(Duration.ofMinutes(1).toMillis(), 0, backlog);
+        List<Record> window = window("a.jsonl", 1, 2);
+        send(window);
+        assertThat(backlog.bytes()).isPositive();
+
+        sender.commit();
+        assertThat(backlog.bytes()).as("committed").isZero();
+
+        send(window("b.jsonl", 3));
+        sender.stop();
+        sender = null;
+        assertThat(backlog.bytes()).as("abandoned by the stop").isZero();
     }
 
     @Test
