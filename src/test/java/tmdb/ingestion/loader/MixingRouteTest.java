@@ -19,7 +19,10 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tmdb.ingestion.config.Seed;
+import tmdb.ingestion.file.InFlightBudget;
 import tmdb.ingestion.file.IngestionStats;
+import tmdb.ingestion.file.SourceFile;
+import tmdb.ingestion.file.SourceLine;
 import tmdb.ingestion.record.Record;
 import tmdb.ingestion.record.RecordProcessor;
 import tmdb.ingestion.support.Records;
@@ -30,12 +33,14 @@ import static org.awaitility.Awaitility.await;
 class MixingRouteTest extends CamelTestSupport {
 
     private static final int WINDOW = 1000;
+    /** The in-flight budget the windows are sized by: a window is full at a quarter of it. */
+    private static final long BUDGET_BYTES = 160_000;
     private static final String[] FILES = {"movie/new/a.jsonl", "person/old/b.jsonl", "tv_series/change/c.jsonl"};
 
     private final IngestionStats stats = new IngestionStats();
 
     @BindToRegistry("windowAggregation")
-    private final WindowAggregation aggregation = new WindowAggregation(WINDOW, Long.MAX_VALUE, 0);
+    private final WindowAggregation aggregation = new WindowAggregation(WINDOW, BUDGET_BYTES, 0);
 
     @BindToRegistry("windowLeftMixing")
     private final Processor windowLeftMixing = exchange ->
@@ -138,5 +143,31 @@ class MixingRouteTest extends CamelTestSupport {
         mock.assertIsSatisfied(20_000);
         assertThat(windows(mock)).extracting(List::size).containsExactly(WINDOW, 500);
         assertThat(mock.getExchanges().get(1).getProperty(Exchange.AGGREGATED_COMPLETED_BY)).isEqualTo("timeout");
+    }
+
+    @Test
+    void aWindowIsReleasedOnceItHoldsAQuarterOfTheBudgetThoughFarFromItsRecordCount() throws Exception {
+        MockEndpoint mock = getMockEndpoint("mock:windows");
+        mock.expectedMessageCount(5);
+        int recordBytes = 1_000;
+        for (int chunk = 0; chunk < 10; chunk++) {
+            String file = FILES[chunk % FILES.length];
+            String[] folders = file.split("/");
+            SourceFile source = SourceFile.of(1, file, folders[0], folders[1], 0);
+            List<Record> records = new ArrayList<>();
+            for (int line = 1; line <= 20; line++) {
+                byte[] bytes = new byte[recordBytes];
+                records.add(new Record(source, new SourceLine(chunk * 100L + line, bytes, recordBytes, 0, 0,
+                        recordBytes), line, InFlightBudget.unbounded(), recordBytes));
+            }
+            stats.recordsRead("t", "l", records.size());
+            template.sendBody("direct:mix", records);
+        }
+
+        mock.assertIsSatisfied(20_000);
+        assertThat(BUDGET_BYTES / 4).as("two chunks of 20 records fill a window").isEqualTo(2L * 20 * recordBytes);
+        assertThat(windows(mock)).extracting(List::size).containsExactly(40, 40, 40, 40, 40);
+        assertThat(mock.getExchanges()).allSatisfy(window ->
+                assertThat(window.getProperty(Exchange.AGGREGATED_COMPLETED_BY)).isEqualTo("predicate"));
     }
 }

@@ -184,7 +184,8 @@ class TransactionalSenderTest {
 
     @Test
     void recordsWaitingInSeveralSendersCommitEarlyTogetherThoughNoneHoldsTheThresholdAlone() throws Exception {
-        long threshold = 3L * "{\"movie_id\": 1}".length() + 1;
+        // crossed by the second sender's last record only, so that its commit holds all three
+        long threshold = 4L * "{\"movie_id\": 1}".length() + 1;
         CommitBacklog backlog = new CommitBacklog(threshold);
         sender = sender(Duration.ofMinutes(1).toMillis(), 0, backlog);
         TransactionalSender other = sender(Duration.ofMinutes(1).toMillis(), 1, backlog);
