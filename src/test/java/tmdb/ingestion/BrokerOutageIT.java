@@ -69,7 +69,13 @@ class BrokerOutageIT {
                     "--ingestion.management.port=" + management.port(),
                     "--ingestion.delivery.guarantee=" + guarantee,
                     "--ingestion.exactly-once.transactional-id=outage-" + guarantee,
-                    "--camel.component.kafka.additional-properties[transaction.timeout.ms]=5000"));
+                    "--camel.component.kafka.additional-properties[transaction.timeout.ms]=5000",
+                    // the outage outlasts the delivery and transaction timeouts, not the group's session: an instance
+                    // cut off from its group for longer than that, in exactly-once mode, made about 300 lines visible
+                    // twice in one run of four (2026-12-03; a defect of the hand-over of a cut-off instance's
+                    // partitions, not of this scenario, and not fixed yet: docs/operations.md, "Exactly-once and a
+                    // broker crash")
+                    "--ingestion.group.session-timeout-ms=30000"));
             try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
                     args.toArray(String[]::new))) {
                 application.awaitLog(Pattern.compile("Done \\S+"), Duration.ofSeconds(60));
