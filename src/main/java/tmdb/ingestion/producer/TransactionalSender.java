@@ -14,11 +14,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -110,7 +106,6 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private long batchBytes;
     private final CommitBacklog backlog;
     private final Runnable commitSoon = this::commitSoon;
-    private final AtomicBoolean commitRequested = new AtomicBoolean();
     private volatile Producer<String, byte[]> producer;
     private KafkaClientMetrics producerMetrics;
     private boolean initialized;
@@ -129,7 +124,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private volatile boolean stopping;
     /** Set, under the batch's lock, once the stop abandoned the batch. */
     private boolean abandoned;
-    private ScheduledExecutorService committer;
+    private CommitSchedule schedule;
 
     /** A checkpoint to commit, and the answer that says it was. */
     private record Saving(Checkpoint checkpoint, CompletableFuture<Void> saved) {
@@ -248,32 +243,17 @@ public final class TransactionalSender extends ServiceSupport implements Process
     @Override
     protected void doStart() {
         initializeIfNeeded();
-        committer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "Transactions");
-            thread.setDaemon(true);
-            return thread;
-        });
-        committer.scheduleWithFixedDelay(this::commitOrLog, commitIntervalMs, commitIntervalMs, TimeUnit.MILLISECONDS);
+        schedule = new CommitSchedule(this::commitOrLog, commitIntervalMs);
         backlog.join(commitSoon);
     }
 
-    /** Commits on the committer's thread before the interval is over; once, however often it is asked meanwhile. */
     private void commitSoon() {
-        if (stopping || !commitRequested.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            committer.execute(() -> {
-                commitRequested.set(false);
-                commitOrLog();
-            });
-        } catch (RejectedExecutionException e) {
-            // the stop shut the committer down meanwhile: its last commit takes the batch
-            commitRequested.set(false);
+        if (!stopping) {
+            schedule.soon();
         }
     }
 
-    /** A commit on the committer's thread: an unexpected failure would silently end the scheduled commits. */
+    /** A commit on the schedule's thread: an unexpected failure would silently end the scheduled commits. */
     private void commitOrLog() {
         try {
             commit();
@@ -292,7 +272,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     protected void doStop() throws InterruptedException {
         stopping = true;
         backlog.leave(commitSoon);
-        if (committer == null) {
+        if (schedule == null) {
             closeProducer();
             return;
         }
@@ -311,8 +291,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     private void commitLastAndClose() throws InterruptedException {
-        committer.shutdown();
-        committer.awaitTermination(Math.min(stopDeadline.remaining().toMillis(), 30_000), TimeUnit.MILLISECONDS);
+        schedule.stop(Math.min(stopDeadline.remaining().toMillis(), 30_000));
         Thread lastCommit = new Thread(this::commit, "Last commit");
         lastCommit.setDaemon(true);
         lastCommit.start();
