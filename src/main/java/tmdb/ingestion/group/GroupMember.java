@@ -54,7 +54,8 @@ import tmdb.ingestion.file.FileLifecycle;
  * unfinished ones after their last resolved line. The owner of partition 0 also runs the folder routes, which list
  * the folders and announce new files. For each partition that goes to another member the files are let go: revoked
  * (a member joins, or this one stops), the records already read are resolved and their checkpoints saved first; lost
- * (this instance was cut off for longer than its session), they are let go as they are.
+ * (this instance was cut off for longer than its session), the partition's work ends first, committing nothing more,
+ * and they are let go as they are.
  * <p>
  * The rebalance callbacks only pause, record and hand over; nothing on the group's thread waits for Kafka without a
  * bound, and Kafka being away at any moment (the start, an assignment, a position lookup) is waited out, said in the
@@ -487,6 +488,10 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
             // at the application's stop, Camel stops the folder routes with the others
             discover(false);
         }
+        if (lost) {
+            // before the files are let go: records of theirs still on the way must not be committed without them
+            work.lose(ownedLeaving);
+        }
         Duration drain = Duration.ofMillis(options.handOverMs());
         try {
             files.release(ownedLeaving, lost, drain).get(drain.toMillis() * 2 + 5_000, TimeUnit.MILLISECONDS);
@@ -498,7 +503,9 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        work.hand(ownedLeaving);
+        if (!lost) {
+            work.hand(ownedLeaving);
+        }
         LOG.info("Instance {} {} files partitions {}; it owns {} now", options.instanceId(),
                 lost ? "lost" : "handed over", ownedLeaving, owned);
     }

@@ -17,6 +17,10 @@ public interface PartitionWork {
         @Override
         public void hand(Set<Integer> partitions) {
         }
+
+        @Override
+        public void lose(Set<Integer> partitions) {
+        }
     };
 
     /** These partitions are this instance's now; called before their checkpoints are read. */
@@ -24,4 +28,11 @@ public interface PartitionWork {
 
     /** These partitions go to another instance; called once their files were let go. */
     void hand(Set<Integer> partitions);
+
+    /**
+     * These partitions were given to another instance while this one was cut off from the group: their work ends at
+     * once, committing nothing more; called before their files are let go, so that nothing of them is committed
+     * meanwhile.
+     */
+    void lose(Set<Integer> partitions);
 }

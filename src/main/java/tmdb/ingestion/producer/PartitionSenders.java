@@ -20,9 +20,10 @@ import tmdb.ingestion.record.RecordProcessor;
  * Exactly-once delivery per files partition: each partition this instance owns has its own
  * {@link TransactionalSender}, with the transactional id {@code <id>-<partition>}. Taking a partition takes its id,
  * which fences the previous owner and aborts its open transaction before the partition's checkpoints are read; so an
- * instance cut off from the group for longer than its session can commit nothing of a partition that moved on. A
- * window's records go to the senders of their files' partitions. A record whose partition was handed over already
- * (its file was let go before it was acknowledged) is dropped here: the next owner reads its line again.
+ * instance cut off from the group for longer than its session can commit nothing of a partition that moved on, and
+ * commits nothing more of it once the group says so ({@link #lose}). A window's records go to the senders of their
+ * files' partitions. A record whose partition was handed over already (its file was let go before it was
+ * acknowledged) is dropped here: the next owner reads its line again.
  */
 public final class PartitionSenders implements Processor, PartitionWork {
 
@@ -87,6 +88,23 @@ public final class PartitionSenders implements Processor, PartitionWork {
     public CompletableFuture<Void> save(int filesPartition, Checkpoint checkpoint) {
         TransactionalSender sender = byPartition.get(filesPartition);
         return sender == null ? CompletableFuture.completedFuture(null) : sender.save(checkpoint);
+    }
+
+    /**
+     * Ends the partitions' senders without a last commit: all of them refuse records at once, then each stops (see
+     * {@link TransactionalSender#lose}).
+     */
+    @Override
+    public void lose(Set<Integer> partitions) {
+        List<TransactionalSender> lost = new ArrayList<>();
+        for (int partition : partitions) {
+            TransactionalSender sender = byPartition.remove(partition);
+            if (sender != null) {
+                sender.lose();
+                lost.add(sender);
+            }
+        }
+        lost.forEach(TransactionalSender::stop);
     }
 
     /** Commits what the partitions' senders hold and closes them. */

@@ -122,6 +122,11 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private long transactionTimeoutNanos;
     /** Set when the application stops: waits for Kafka end, leaving undecided work to the next start. */
     private volatile boolean stopping;
+    /**
+     * Set when the partition was given to another instance while this one was cut off from the group: nothing more is
+     * committed, and no producer is started (its start would fence the new owner's).
+     */
+    private volatile boolean lost;
     /** Set, under the batch's lock, once the stop abandoned the batch. */
     private boolean abandoned;
     private CommitSchedule schedule;
@@ -171,6 +176,17 @@ public final class TransactionalSender extends ServiceSupport implements Process
      */
     public void onFenced(Runnable action) {
         onFenced = action;
+    }
+
+    /**
+     * The files partition was given to another instance while this one was cut off from the group: from now on
+     * nothing is sent or committed, and the stop that follows makes no last commit. The open transaction is left as it
+     * is, for the new owner's producer to abort when it takes the transactional id (this one taking it back to abort
+     * it would fence the new owner); the files resume from their committed checkpoints.
+     */
+    public void lose() {
+        lost = true;
+        stopping = true;
     }
 
     /**
@@ -277,7 +293,12 @@ public final class TransactionalSender extends ServiceSupport implements Process
             return;
         }
         try {
-            commitLastAndClose();
+            if (lost) {
+                schedule.stop(Math.min(stopDeadline.remaining().toMillis(), 30_000));
+                closeProducer();
+            } else {
+                commitLastAndClose();
+            }
         } finally {
             synchronized (batchLock) {
                 abandoned = true;
@@ -353,7 +374,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 saving = checkpointsToSave;
                 checkpointsToSave = new ArrayList<>();
             }
-            if (fenced) {
+            if (fenced || lost) {
                 abandon(sent);
                 failed(saving, "another instance took over files partition " + filesPartition);
                 return;
@@ -465,6 +486,10 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     private synchronized void initializeIfNeeded() {
+        if (lost) {
+            // a record that got past the loss, or a recovery: a producer's start would take the id back
+            throw new IllegalStateException("files partition " + filesPartition + " was given to another instance");
+        }
         if (producer == null) {
             Properties config = producerConfig.get();
             config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -550,7 +575,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 return;
             }
             if (stopping) {
-                abandon(sent);
+                giveUp(sent);
                 return;
             }
             if (!replaced) {
@@ -559,7 +584,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 // would fence the new owner
                 sleep();
                 if (stopping) {
-                    abandon(sent);
+                    giveUp(sent);
                     return;
                 }
                 replaceProducer(problem, sent.size());
@@ -567,7 +592,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             }
             waitingForKafka(problem, sent);
             if (stopping) {
-                abandon(sent);
+                giveUp(sent);
                 return;
             }
             try {
@@ -600,7 +625,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         if (stopping) {
             // the stop's last commit may have given up waiting for this one and abandoned the batch: records sent
             // again now would hold their budget for ever
-            abandon(again);
+            giveUp(again);
             return;
         }
         for (Pending pending : again) {
@@ -608,13 +633,23 @@ public final class TransactionalSender extends ServiceSupport implements Process
         }
         synchronized (batchLock) {
             if (abandoned) {
-                abandon(again);
+                giveUp(again);
                 return;
             }
             again.addAll(batch);
             batch = again;
             batchBytes(again.stream().mapToLong(pending -> pending.record().line().permits()).sum());
         }
+    }
+
+    /**
+     * The stop ends this recovery: its records hold no more budget, and the open transaction, which may hold some of
+     * them, is left to the next producer's start to abort (this producer is closed), so that the stop's last commit
+     * cannot commit them without their checkpoints.
+     */
+    private void giveUp(List<Pending> records) {
+        abandon(records);
+        closeProducer();
     }
 
     /** Says once that Kafka is away (see KafkaAvailability), then pauses before the next attempt. */

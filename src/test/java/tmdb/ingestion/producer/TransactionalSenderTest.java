@@ -5,13 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
@@ -381,5 +385,94 @@ class TransactionalSenderTest {
         assertThat(stopsAsked).hasValue(1);
         assertThat(producers).hasSize(1);
         assertThat(stats.published()).isZero();
+    }
+
+    @Test
+    void aRecoveryTheStopEndsLeavesNoTransactionForTheStopsLastCommitToCommit() throws Exception {
+        sender = sender();
+        producer(0).sendException = new KafkaException("the leader went away");
+        List<Record> window = window("a.jsonl", 1, 2, 3);
+        send(window);
+        producer(0).sendException = null;
+        sender.commit();
+        assertThat(producers).as("the records went again, into a new producer's transaction").hasSize(2);
+        files.lifecycle().release(Set.of(0), true, Duration.ZERO).get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> saved = sender.save(new Checkpoint("movie/new/b.jsonl", 10, "fingerprint", 1, 10, 1,
+                List.of(), true));
+
+        // finds a.jsonl let go, drops its records and pauses before replacing the producer; the stop comes then
+        Thread committing = new Thread(sender::commit, "committing");
+        committing.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> inFrame(committing, TransactionalSender.class, "sleep"));
+        sender.stop();
+        sender = null;
+        committing.join(Duration.ofSeconds(10).toMillis());
+
+        assertThat(committing.isAlive()).isFalse();
+        assertThat(producers).as("records committed by any producer")
+                .allSatisfy(producer -> assertThat(producer.committedKeys("movies")).isEmpty());
+        assertThat(producer(1).closed()).as("the transaction holding them is left to the next producer to abort")
+                .isTrue();
+        assertThat(saved).as("the checkpoint saved outside records is still committed by the stop").isCompleted();
+        assertThat(stats.published()).isZero();
+        assertThat(budget.bytesInFlight()).isZero();
+    }
+
+    @Test
+    void aLostPartitionsSenderCommitsNothingMoreAndStartsNoProducerThatWouldFenceTheNewOwner() throws Exception {
+        CommitBacklog backlog = new CommitBacklog(1L << 30);
+        sender = sender(Duration.ofMinutes(1).toMillis(), 0, backlog);
+        send(window("a.jsonl", 1, 2));
+        CompletableFuture<Void> saved = sender.save(new Checkpoint("movie/new/b.jsonl", 10, "fingerprint", 1, 10, 1,
+                List.of(), true));
+
+        sender.lose();
+        send(window("c.jsonl", 3));
+        sender.commit();
+        sender.stop();
+        sender = null;
+
+        assertThat(producers).as("no producer takes the transactional id back").hasSize(1);
+        assertThat(producer(0).commitCount()).as("neither a scheduled commit nor the stop's").isZero();
+        assertThat(producer(0).uncommittedRecords()).as("nothing sent once lost").hasSize(2);
+        assertThat(producer(0).closed()).isTrue();
+        assertThat(saved).isCompletedExceptionally();
+        assertThat(stats.published()).isZero();
+        assertThat(budget.bytesInFlight()).isZero();
+        assertThat(backlog.bytes()).isZero();
+    }
+
+    @Test
+    void aRecordThatGotPastTheLossOfItsPartitionStartsNoProducer() throws Exception {
+        sender = sender();
+        producer(0).sendException = new KafkaException("the leader went away");
+        send(window("a.jsonl", 1, 2, 3));
+        producer(0).sendException = null;
+        List<Record> late = window("b.jsonl", 4);
+
+        // the recovery pauses with the transaction's lock held; a window's record, already past the check for a stop,
+        // waits for the lock; the loss comes; the recovery closes the producer and lets the record through
+        Thread committing = new Thread(sender::commit, "committing");
+        committing.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> inFrame(committing, TransactionalSender.class, "sleep"));
+        Thread sending = new Thread(() -> sender.send(late), "Window worker");
+        sending.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> inFrame(sending, ReentrantReadWriteLock.ReadLock.class,
+                "lock"));
+        sender.lose();
+        committing.join(Duration.ofSeconds(10).toMillis());
+        sending.join(Duration.ofSeconds(10).toMillis());
+        sender.stop();
+        sender = null;
+
+        assertThat(committing.isAlive() || sending.isAlive()).isFalse();
+        assertThat(producers).as("no producer took the transactional id back from the new owner").hasSize(1);
+        assertThat(producers).allSatisfy(producer -> assertThat(producer.commitCount()).isZero());
+        assertThat(budget.bytesInFlight()).isZero();
+    }
+
+    private static boolean inFrame(Thread thread, Class<?> type, String method) {
+        return Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(type.getName())
+                && frame.getMethodName().equals(method));
     }
 }
