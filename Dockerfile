@@ -6,7 +6,8 @@ WORKDIR /build
 COPY pom.xml application.properties ./
 RUN mvn -B -ntp dependency:go-offline
 COPY src src
-RUN mvn -B -ntp package -DskipTests
+# without the class-data-sharing archive of the README's command: the image trains its own ahead-of-time cache below
+RUN mvn -B -ntp package -DskipTests -Dcds.skip=true
 
 FROM eclipse-temurin:25-jre
 # curl for the health check below
@@ -15,8 +16,11 @@ RUN useradd --system --uid 10001 --create-home --home-dir /app ingestion
 WORKDIR /app
 COPY --from=build /build/target/tmdb-ingestion.jar /app/tmdb-ingestion.jar
 COPY --from=build /build/src/main/docker/aot-cache.sh /tmp/aot-cache.sh
-# The JVM options the README's quick start runs with; outside /app/config, which a deployment may mount over
+# The JVM options the README's quick start runs with; outside /app/config, which a deployment may mount over. Less
+# the class-data-sharing archive's two lines: the ahead-of-time cache takes its place, and Java 25 refuses the two
+# together
 COPY config/jvm.options /app/jvm.options
+RUN sed -i -e '/^-XX:SharedArchiveFile=/d' -e '/^-Xlog:cds/d' /app/jvm.options
 # Trained with a fixed heap: the build host's memory must not decide it. A JVM whose heap differs in kind (over about
 # 32 GB, where object pointers are no longer compressed) does not use the cache, and says so
 RUN sh /tmp/aot-cache.sh /app/tmdb-ingestion.jar /app/tmdb-ingestion.aot @/app/jvm.options -Xmx2g \

@@ -13,8 +13,8 @@
 # lines; Kafka's ProducerPerformance with the files as payloads; the original module's logic
 # (../shared/anchors/original_ingest.py, where python3-confluent-kafka is installed); Kafka Connect standalone with
 # Kafka's FileStreamSource connector, one per file (what a user would run instead); this application in once mode
-# with its defaults and the README's JVM options (config/jvm.options; the floor also runs with them, as its own
-# contender), again without those options, again with -Xmx256m, in exactly-once mode, on Java 25 with the AOT cache
+# with its defaults and the README's command (config/jvm.options, the jar in target/ with its class-data-sharing
+# archive; the floor also runs with those options less the archive, as its own contender), again without them, again with -Xmx256m, in exactly-once mode, on Java 25 with the AOT cache
 # the container image trains
 # (src/main/docker/aot-cache.sh; JAVA25 names that java, found under /usr/lib/jvm otherwise), and on the data set's
 # files gzipped (also with -Xmx256m), and reading the same files as objects of a bucket (S3Proxy, Maven Central's,
@@ -56,8 +56,13 @@ LINGER=$(sed -n 's/^camel.component.kafka.linger-ms=//p' "$ROOT/application.prop
 BATCH=$(sed -n 's/^camel.component.kafka.producer-batch-size=//p' "$ROOT/application.properties")
 MAX_REQUEST=$(sed -n 's/^camel.component.kafka.max-request-size=//p' "$ROOT/application.properties")
 
-# The JVM options the README's quick start and the container image run the application with
+# The JVM options the README's quick start runs the application with, and the jar it runs, from the project's folder
+# (the options name the jar's class-data-sharing archive, written by mvn package, by a path relative to it)
 JVM_OPTIONS=@$ROOT/config/jvm.options
+APP_JAR=$ROOT/target/tmdb-ingestion.jar
+# The container image's: the same less the archive's two lines (its ahead-of-time cache takes their place; see the
+# Dockerfile). Written by build.
+IMAGE_JVM_OPTIONS=@$WORK/jvm-image.options
 
 # A Java 25 for the AOT cache contender: JAVA25, or the first java under /usr/lib/jvm that says it is 25
 find_java25() {
@@ -87,12 +92,15 @@ install_tools() {
 
 build() {
     mkdir -p "$WORK"
-    if [[ ! -f $ROOT/target/tmdb-ingestion.jar ]]; then
+    if [[ ! -f $ROOT/target/tmdb-ingestion.jar || ! -f $ROOT/target/tmdb-ingestion.jsa ]]; then
         log "building the application"
         (cd "$ROOT" && mvn -q -B -ntp package -DskipTests)
     fi
-    # A copy: rebuilding the project while the benchmark runs must not pull classes from under the broker.
+    # A copy for the broker, the floor and the AOT cache: rebuilding the project while the benchmark runs must not
+    # pull classes from under the broker. The README's command runs the jar in target/ with its archive: do not
+    # rebuild while the application's contenders run.
     cp "$ROOT/target/tmdb-ingestion.jar" "$WORK/app.jar"
+    sed -e '/^-XX:SharedArchiveFile=/d' -e '/^-Xlog:cds/d' "$ROOT/config/jvm.options" > "$WORK/jvm-image.options"
     local kafka_version
     kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$ROOT/pom.xml")
     mkdir -p "$WORK/tools"
@@ -386,15 +394,17 @@ run_application() {
     if [[ -n ${THREADS_OF:-} ]]; then
         rm -f "$WORK/threads.txt"
         (
-            for _ in $(seq 1 50); do pgrep -f -- "-jar $WORK/app.jar --kafka" > /dev/null && break; sleep 0.1; done
-            thread_cpu "$(pgrep -n -f -- "-jar $WORK/app.jar --kafka")" "$WORK/threads.txt"
+            for _ in $(seq 1 50); do pgrep -f -- "-jar $APP_JAR --kafka" > /dev/null && break; sleep 0.1; done
+            thread_cpu "$(pgrep -n -f -- "-jar $APP_JAR --kafka")" "$WORK/threads.txt"
         ) &
         sampler=$!
     fi
     local options=("$JVM_OPTIONS")
     [[ -z ${WITHOUT_JVM_OPTIONS:-} ]] || options=()
-    timed "${APP_JAVA:-java}" "${options[@]}" "${jvm[@]}" -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
+    pushd "$ROOT" > /dev/null
+    timed "${APP_JAVA:-java}" "${options[@]}" "${jvm[@]}" -jar "$APP_JAR" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
         --ingestion.mode=once --ingestion.management.enabled=false "${args[@]}"
+    popd > /dev/null
     [[ -z $sampler ]] || wait "$sampler" || true
     local broker
     broker=$(broker_cpu)
@@ -412,13 +422,14 @@ run_application_with_aot_cache() {
         return
     fi
     log "training the AOT cache with $java25"
-    if ! JAVA=$java25 "$ROOT/src/main/docker/aot-cache.sh" "$WORK/app.jar" "$WORK/app.aot" "$JVM_OPTIONS" -Xmx2g \
+    if ! JAVA=$java25 "$ROOT/src/main/docker/aot-cache.sh" "$WORK/app.jar" "$WORK/app.aot" "$IMAGE_JVM_OPTIONS" -Xmx2g \
             --enable-native-access=ALL-UNNAMED >&2; then
         log "training the AOT cache failed (above): the AOT cache contender is left out"
         return
     fi
     # AOTMode=on: a cache the JVM refuses ends the run instead of being measured as if it were used
-    APP_JAVA=$java25 run_application "tmdb-ingestion (once, Java 25, AOT cache)" -XX:AOTMode=on \
+    APP_JAVA=$java25 APP_JAR=$WORK/app.jar JVM_OPTIONS=$IMAGE_JVM_OPTIONS run_application \
+        "tmdb-ingestion (once, Java 25, AOT cache)" -XX:AOTMode=on \
         -XX:AOTCache="$WORK/app.aot" --enable-native-access=ALL-UNNAMED
 }
 
@@ -486,8 +497,8 @@ CONF
 run_watch_measures() {
     broker_start
     rm -rf "$WORK/watch" "$WORK/staging" && mkdir -p "$WORK/watch/movie/new" "$WORK/staging"
-    java "$JVM_OPTIONS" -jar "$WORK/app.jar" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/watch" \
-        > "$WORK/watch.log" 2>&1 &
+    (cd "$ROOT" && exec java "$JVM_OPTIONS" -jar "$APP_JAR" --kafka.bootstrap-servers="$BOOTSTRAP" \
+        --ingestion.data-dir="$WORK/watch" > "$WORK/watch.log" 2>&1) &
     local app=$!
     for _ in $(seq 1 100); do grep -q "started in" "$WORK/watch.log" && break; sleep 0.2; done
     sleep 5
@@ -530,7 +541,7 @@ wanted perf && run_perf_test
 wanted original && run_original
 wanted connect && run_connect
 wanted floor && run_floor
-wanted floor-options && run_floor "$JVM_OPTIONS"
+wanted floor-options && run_floor "$IMAGE_JVM_OPTIONS"
 wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults, config/jvm.options)"
 wanted app-plain && WITHOUT_JVM_OPTIONS=yes run_application "tmdb-ingestion (once, without config/jvm.options)"
 wanted app-256m && run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
