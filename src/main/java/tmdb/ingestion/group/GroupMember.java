@@ -193,10 +193,17 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                             ? PREPARING_POLL : POLL)) {
                         announced(record);
                     }
+                } catch (WakeupException woken) {
+                    // partitions were prepared (they start now, not after another poll), or this instance leaves
+                    if (leaving) {
+                        continue;
+                    }
+                }
+                try {
                     startReadingPrepared();
                     followCatchingUp();
                 } catch (WakeupException woken) {
-                    // partitions were prepared, or this instance leaves: the loop looks at once
+                    // partitions were prepared meanwhile, or this instance leaves: the loop looks at once
                 }
             }
         } catch (FencedInstanceIdException e) {
