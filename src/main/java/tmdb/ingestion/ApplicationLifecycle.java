@@ -23,6 +23,7 @@ import tmdb.ingestion.config.StopDeadline;
 import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.group.GroupMember;
 import tmdb.ingestion.group.KafkaWaits;
+import tmdb.ingestion.loader.AnnouncementEndQueue;
 import tmdb.ingestion.monitor.RunCompletion;
 import tmdb.ingestion.producer.KafkaReachability;
 import tmdb.ingestion.producer.KafkaTopics;
@@ -157,7 +158,7 @@ final class ApplicationLifecycle extends MainListenerSupport {
     /**
      * The stop fits {@code ingestion.shutdown.grace-period-ms}: no partition is taken any more; readers stop at their
      * next line; records in flight get two thirds of it to be acknowledged; every file not settled keeps its
-     * checkpoint and stays in place; Camel's shutdown and the Kafka clients' close share what is left (see
+     * checkpoint and stays in place; the ends of the settled files' announcements are written; Camel's shutdown and the Kafka clients' close share what is left (see
      * {@link StopDeadline}).
      */
     @Override
@@ -180,6 +181,12 @@ final class ApplicationLifecycle extends MainListenerSupport {
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("The files were not all let go within the grace period: the next start resumes them from their "
                     + "last checkpoints ({})", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            bean(context, "announcementEndQueue", AnnouncementEndQueue.class)
+                    .awaitWritten(deadline.remainingLess(keptForTheRest.dividedBy(2)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -165,11 +165,12 @@ public class PipelineConfiguration implements CamelConfiguration {
                 throw new ConfigurationException(positive, "must be at least 1, not " + settings.integer(positive));
             }
         }
+        AnnouncementEndQueue announcementEnds = new AnnouncementEndQueue(context.createProducerTemplate());
         FileLifecycle files = new FileLifecycle(new FileLifecycle.Options(maxLineBytes,
                 settings.integer("ingestion.read.chunk-lines"), settings.integer("ingestion.read.chunk-bytes"),
                 settings.longValue("ingestion.file.quiet-period-ms"), filesAtOnce), claimCheck, checkpoints,
                 filePartitions, FileMoves.ON_DISK, new ReadQueue(context.createProducerTemplate()), events,
-                new AnnouncementEndQueue(context.createProducerTemplate()), stats, LifecycleClock.SYSTEM,
+                announcementEnds, stats, LifecycleClock.SYSTEM,
                 LifecycleThread.started());
         context.addService(files, true, true);
         metrics.watch(stats, budget, files, folders);
@@ -193,6 +194,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("recordAdmission", new RecordAdmission(files, budget, seed, stats));
         FolderPolls polls = new FolderPolls();
         registry.bind("folderPolls", polls);
+        registry.bind("announcementEndQueue", announcementEnds);
         registry.bind("fileAnnouncements", new FileAnnouncements(files, claimCheck, filePartitions, instanceId,
                 deployment.id()));
         registry.bind("windowAggregation",
@@ -255,7 +257,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 checkpoints, filePartitions, partitionWork, context, folderRouteIds, waits);
         registry.bind("groupMember", member);
         registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, polls, files, budget,
-                stats, member::ownsAllAndReadTheirAnnouncements));
+                stats, member::ownsAllAndReadTheirAnnouncements, announcementEnds::inFlight));
         metrics.watch(member);
         new MeteredKafkaClientFactory(metrics.registry(), stopDeadline).installOn(kafka,
                 settings.integer("camel.component.kafka.worker-pool-core-size"),

@@ -20,9 +20,15 @@ public class AnnouncementEndsRoute extends RouteBuilder {
     @BeanInject
     FileAnnouncements announcements;
 
+    @BeanInject
+    AnnouncementEndQueue queue;
+
     @Override
     public void configure() {
         from(QUEUE).routeId("announcement-ends")
+                .onCompletion()
+                    .bean(queue, "done")
+                .end()
                 .onException(Exception.class).handled(true)
                     .log(LoggingLevel.WARN, "The announcement of ${header.CamelKafkaKey} stays on "
                             + "{{ingestion.group.files-topic}}: ${exception.message}")

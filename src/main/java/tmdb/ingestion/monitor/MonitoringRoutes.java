@@ -12,8 +12,9 @@ public class MonitoringRoutes extends RouteBuilder {
                 .routeId("progress")
                 .bean("progressReporter", "report");
 
-        // delay: the timer's default first delay (1 s) would add a second to every once run
-        from("timer:run-completion?delay=200&period=200")
+        // a once run ends within 50 ms of its last outcome (the check is a question to the file lifecycle's thread);
+        // the timer's default first delay (1 s) would add a second to every once run
+        from("timer:run-completion?delay=50&period=50")
                 .routeId("run-completion")
                 .autoStartup("{{" + RunMode.ONCE_PROPERTY + "}}")
                 .bean("runCompletion", "check");

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +17,8 @@ import tmdb.ingestion.loader.FolderPolls;
 
 /**
  * Ends a {@code once} run: when every folder has been polled and found nothing new, every file announced has been
- * claimed, no file is unsettled and no record is in flight (the file lifecycle is asked, not a snapshot read),
- * everything that was there has been delivered (or reported).
+ * claimed, no file is unsettled and no record is in flight (the file lifecycle is asked, not a snapshot read), and the
+ * ends of the finished files' announcements are written, everything that was there has been delivered (or reported).
  * A once run is a group of one: it completes when it owns every files partition. Until it completes it says, once
  * a minute, what it still waits for. Does nothing in {@code watch} mode.
  */
@@ -33,6 +34,7 @@ public final class RunCompletion {
     private final InFlightBudget budget;
     private final IngestionStats stats;
     private final BooleanSupplier ownsEverything;
+    private final IntSupplier announcementEndsInFlight;
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile boolean aborted;
     private volatile Runnable onComplete = () -> { };
@@ -41,9 +43,12 @@ public final class RunCompletion {
     /**
      * @param ownsEverything true while this instance owns every files partition and has read their announcements
      *                       ({@code GroupMember#ownsAllAndReadTheirAnnouncements})
+     * @param announcementEndsInFlight the ends of announcements queued and not written yet
+     *                       ({@code AnnouncementEndQueue#inFlight})
      */
     public RunCompletion(boolean once, Set<String> folderRoutes, FolderPolls polls, FileLifecycle files,
-                         InFlightBudget budget, IngestionStats stats, BooleanSupplier ownsEverything) {
+                         InFlightBudget budget, IngestionStats stats, BooleanSupplier ownsEverything,
+                         IntSupplier announcementEndsInFlight) {
         this.once = once;
         this.folderRoutes = Set.copyOf(folderRoutes);
         this.polls = polls;
@@ -51,6 +56,7 @@ public final class RunCompletion {
         this.budget = budget;
         this.stats = stats;
         this.ownsEverything = ownsEverything;
+        this.announcementEndsInFlight = announcementEndsInFlight;
     }
 
     /** What to do when a once run is complete (the application stops). */
@@ -94,6 +100,10 @@ public final class RunCompletion {
             waiting.add(budget.bytesInFlight() + " bytes of records in flight to be resolved");
         }
         waiting.addAll(files.whatIsLeft());
+        int ends = announcementEndsInFlight.getAsInt();
+        if (ends > 0) {
+            waiting.add(ends + " ends of announcements to be written on the files topic");
+        }
         return waiting;
     }
 

@@ -2,6 +2,7 @@ package tmdb.ingestion.loader;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
@@ -34,6 +35,8 @@ class AnnouncementEndsRouteTest extends CamelTestSupport {
     @TempDir
     Path dataDir;
 
+    private AnnouncementEndQueue queue;
+
     @Override
     public boolean isUseAdviceWith() {
         return true;
@@ -53,6 +56,8 @@ class AnnouncementEndsRouteTest extends CamelTestSupport {
         route.announcements = new FileAnnouncements(null, new ClaimCheck(dataDir,
                 Map.of(folder, new ClaimCheck.Folder("movie", "new")), "*.jsonl", SymlinkPolicy.SKIP),
                 new FilePartitions(), "instance-a", "deployment-1");
+        queue = new AnnouncementEndQueue(context.createProducerTemplate());
+        route.queue = queue;
         return route;
     }
 
@@ -70,10 +75,12 @@ class AnnouncementEndsRouteTest extends CamelTestSupport {
         Files.writeString(dataDir.resolve("movie/new/again.jsonl"), "{}\n");
         files.expectedMessageCount(1);
 
-        AnnouncementEndQueue queue = new AnnouncementEndQueue(template);
         queue.ended(SourceFile.of(1, "movie/new/again.jsonl", "movie", "new", 0));
         queue.ended(SourceFile.of(2, "movie/new/gone.jsonl", "movie", "new", 0));
 
+        assertThat(queue.awaitWritten(Duration.ofSeconds(10))).as("both done with, the one not written too: a once "
+                + "run and the stop wait for no more").isTrue();
+        assertThat(queue.inFlight()).isZero();
         files.assertIsSatisfied();
         Exchange tombstone = files.getReceivedExchanges().get(0);
         assertThat(tombstone.getIn().getHeader(KafkaConstants.KEY)).isEqualTo("deployment-1|movie/new/gone.jsonl");
@@ -86,7 +93,7 @@ class AnnouncementEndsRouteTest extends CamelTestSupport {
         Files.writeString(dataDir.resolve("movie/new/held.jsonl"), "{}\n");
         files.expectedMessageCount(1);
 
-        new AnnouncementEndQueue(template).renewed(new Claim("movie/new/held.jsonl", "movie", "new", 0, 7));
+        queue.renewed(new Claim("movie/new/held.jsonl", "movie", "new", 0, 7));
 
         files.assertIsSatisfied();
         Exchange announcement = files.getReceivedExchanges().get(0);
@@ -106,7 +113,7 @@ class AnnouncementEndsRouteTest extends CamelTestSupport {
         MockEndpoint files = filesTopic();
         files.expectedMessageCount(1);
 
-        new AnnouncementEndQueue(template).renewed(new Claim("s3://raw/movie/new/held.jsonl", "movie", "new", 0, 7,
+        queue.renewed(new Claim("s3://raw/movie/new/held.jsonl", "movie", "new", 0, 7,
                 1234, "\"e1\""));
 
         files.assertIsSatisfied();
@@ -114,5 +121,19 @@ class AnnouncementEndsRouteTest extends CamelTestSupport {
         assertThat(value.path("file").asText()).isEqualTo("s3://raw/movie/new/held.jsonl");
         assertThat(value.path("size").asLong()).isEqualTo(1234);
         assertThat(value.path("etag").asText()).isEqualTo("\"e1\"");
+    }
+
+    @Test
+    void anEndNotWrittenYetIsWaitedForNoLongerThanAsked() throws Exception {
+        filesTopic();
+        context.getRouteController().stopRoute("announcement-ends");
+
+        queue.ended(SourceFile.of(3, "movie/new/gone.jsonl", "movie", "new", 0));
+
+        assertThat(queue.inFlight()).isEqualTo(1);
+        long started = System.nanoTime();
+        assertThat(queue.awaitWritten(Duration.ofMillis(200))).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(200),
+                Duration.ofSeconds(5));
     }
 }
