@@ -244,7 +244,8 @@ public class PipelineConfiguration implements CamelConfiguration {
             PartitionSenders senders = new PartitionSenders(partition -> new TransactionalSender(
                     () -> producerConfig(kafka), KafkaProducer::new, transactionalId + "-" + partition, partition,
                     settings.integer("ingestion.exactly-once.commit-interval-ms"), backlog, checkpoints,
-                    files, outcomes, availability, pacer, deadLetters, metrics.registry(), stopDeadline));
+                    files, outcomes, availability, pacer, deadLetters, metrics.registry(), stopDeadline),
+                    files::lastClaimId);
             registry.bind("transactionalSender", senders);
             checkpoints.commitWith(senders::save);
             partitionWork = senders;

@@ -68,11 +68,13 @@ class BrokerOutageIT {
                     "--ingestion.delivery.max-redelivery-delay-ms=1000",
                     "--ingestion.management.port=" + management.port(),
                     "--ingestion.delivery.guarantee=" + guarantee,
-                    "--ingestion.exactly-once.transactional-id=outage-" + guarantee, "--ingestion.instance-id=outage",
+                    "--ingestion.exactly-once.transactional-id=outage-" + guarantee,
                     "--camel.component.kafka.additional-properties[transaction.timeout.ms]=5000",
-                    // exactly-once, the freeze also outlasts the group's session (6 s, the broker's least): the group
-                    // drops the instance, which loses its partitions and takes them back at the thaw (a race there
-                    // made lines visible twice until 2026-12-03); at-least-once, the restarted broker's group keeps it
+                    // exactly-once, the freeze also outlasts the group's session (6 s, the broker's least): in most
+                    // runs the group drops the instance, which loses its partitions and takes them back at the thaw (a
+                    // race there made lines visible twice until 2026-12-03; TransactionalSenderTest replays it). Not
+                    // in all: a heartbeat sent before the freeze can reach the thawed coordinator before it expires
+                    // the session. At-least-once, the restarted broker's group keeps the instance
                     "--ingestion.group.session-timeout-ms=" + (guarantee.equals("exactly-once") ? 6000 : 30000)));
             try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
                     args.toArray(String[]::new))) {
@@ -116,11 +118,7 @@ class BrokerOutageIT {
                 if (!crash) {
                     assertThat(application.output()).as("the failed transaction is left to the broker to abort "
                             + "(a new producer's start), not aborted by this instance")
-                            .contains("a new producer takes over")
-                            .as("cut off for longer than its session, it lost its partitions and took them back")
-                            .contains("Instance outage lost files partitions [0, 1, 2, 3, 4, 5]")
-                            .containsPattern("(?s)lost files partitions.*Instance outage owns files partitions "
-                                    + "\\[0, 1, 2, 3, 4, 5\\]");
+                            .contains("a new producer takes over");
                 }
             }
             List<ConsumerRecord<String, byte[]>> records = TopicReader.read(broker.bootstrapServers(),

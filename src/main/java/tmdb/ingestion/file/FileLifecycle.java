@@ -248,6 +248,14 @@ public final class FileLifecycle extends ServiceSupport {
     }
 
     /**
+     * The id of the last file claimed (see {@link SourceFile#id}): ids only grow, so a file claimed after this was read
+     * has a greater one.
+     */
+    public long lastClaimId() {
+        return context.table.lastId();
+    }
+
+    /**
      * What is left to do here, said for a person: announcements of this instance waiting for their claims, claims
      * waiting to be opened, files not settled (with their states); empty when nothing is. Asked, not read from a
      * snapshot: a once run ends on it.

@@ -23,7 +23,8 @@ final class FileTable {
     private final Map<String, TrackedFile> claims = new LinkedHashMap<>();
     private final ArrayDeque<TrackedFile> readQueue = new ArrayDeque<>();
     private int readers;
-    private long lastId;
+    /** Written on the lifecycle's thread only; read by others through {@link FileLifecycle#lastClaimId}. */
+    private volatile long lastId;
 
     /** A new claim of a file: a new account, waiting to be opened. */
     TrackedFile claim(Claim claim, Path location) {
@@ -33,6 +34,10 @@ final class FileTable {
     /** A new claim of an object: a new account, waiting to be opened. */
     TrackedFile claim(Claim claim, StoredObject object) {
         return waiting(new TrackedFile(source(claim), claim, object));
+    }
+
+    long lastId() {
+        return lastId;
     }
 
     private SourceFile source(Claim claim) {

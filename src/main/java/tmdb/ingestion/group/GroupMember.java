@@ -203,7 +203,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                     startReadingPrepared();
                     followCatchingUp();
                 } catch (WakeupException woken) {
-                    // partitions were prepared meanwhile, or this instance leaves: the loop looks at once
+                    // partitions were prepared meanwhile (the next poll, of at most PREPARING_POLL, starts them), or
+                    // this instance leaves
                 }
             }
         } catch (FencedInstanceIdException e) {
@@ -366,7 +367,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
 
     /** The prepared partitions: owned now, their announcements read from their start. */
     private void startReadingPrepared() {
-        if (stopping) {
+        if (stopping || leaving) {
             return;
         }
         Set<Integer> prepared = phases.takePrepared();

@@ -72,6 +72,12 @@ public final class RunCompletion {
         if (!once || completed.get()) {
             return;
         }
+        long now = System.nanoTime();
+        boolean timeToSay = now - lastSaidNanos >= SAY_EVERY_NANOS;
+        if (!timeToSay && waitingForRecordsOrFolders()) {
+            // the file lifecycle's answer (a line per unsettled file) is asked for only near the end
+            return;
+        }
         List<String> waitingFor = waitingFor();
         if (waitingFor.isEmpty()) {
             if (completed.compareAndSet(false, true)) {
@@ -79,11 +85,15 @@ public final class RunCompletion {
             }
             return;
         }
-        long now = System.nanoTime();
-        if (now - lastSaidNanos >= SAY_EVERY_NANOS) {
+        if (timeToSay) {
             lastSaidNanos = now;
             LOG.info("The once run goes on: it waits for {}", String.join("; ", waitingFor));
         }
+    }
+
+    private boolean waitingForRecordsOrFolders() {
+        return !ownsEverything.getAsBoolean() || !polls.notYetIdle(folderRoutes).isEmpty()
+                || budget.bytesInFlight() > 0 || announcementEndsInFlight.getAsInt() > 0;
     }
 
     /** What a once run still waits for, said for a person; empty when it is complete. */

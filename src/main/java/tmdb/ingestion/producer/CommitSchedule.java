@@ -43,9 +43,9 @@ final class CommitSchedule {
         }
     }
 
-    /** No more commits are started; waits at most this long for the one under way. */
-    void stop(long waitMs) throws InterruptedException {
+    /** No more commits are started; waits at most this long for the one under way. True when none is left running. */
+    boolean stop(long waitMs) throws InterruptedException {
         committer.shutdown();
-        committer.awaitTermination(waitMs, TimeUnit.MILLISECONDS);
+        return committer.awaitTermination(waitMs, TimeUnit.MILLISECONDS);
     }
 }

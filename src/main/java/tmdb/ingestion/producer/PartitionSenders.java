@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -23,23 +24,36 @@ import tmdb.ingestion.record.RecordProcessor;
  * instance cut off from the group for longer than its session can commit nothing of a partition that moved on, and
  * commits nothing more of it once the group says so ({@link #lose}). A window's records go to the senders of their
  * files' partitions. A record whose partition was handed over already (its file was let go before it was
- * acknowledged) is dropped here: the next owner reads its line again.
+ * acknowledged), or whose file was claimed before this instance took the partition last (an earlier ownership, lost
+ * or handed over, and taken again), is dropped here: whoever resumes its file reads its line again.
  */
 public final class PartitionSenders implements Processor, PartitionWork {
 
     private final IntFunction<TransactionalSender> newSender;
-    private final Map<Integer, TransactionalSender> byPartition = new ConcurrentHashMap<>();
+    private final LongSupplier lastClaimId;
+    private final Map<Integer, Taken> byPartition = new ConcurrentHashMap<>();
     private volatile Runnable onFenced = () -> { };
 
-    /** @param newSender the sender of a files partition, not started */
-    public PartitionSenders(IntFunction<TransactionalSender> newSender) {
+    /**
+     * A partition's sender, and the last file claimed when it was taken: records of that file and earlier ones come
+     * from an earlier ownership of the partition (let go, their lines read again by whoever resumes them).
+     */
+    private record Taken(TransactionalSender sender, long filesBefore) {
+    }
+
+    /**
+     * @param newSender   the sender of a files partition, not started
+     * @param lastClaimId the id of the last file claimed ({@code FileLifecycle#lastClaimId})
+     */
+    public PartitionSenders(IntFunction<TransactionalSender> newSender, LongSupplier lastClaimId) {
         this.newSender = newSender;
+        this.lastClaimId = lastClaimId;
     }
 
     /** What to do when a partition's id was taken by another instance while this one owned it (it stops). */
     public void onFenced(Runnable action) {
         onFenced = action;
-        byPartition.values().forEach(sender -> sender.onFenced(action));
+        byPartition.values().forEach(taken -> taken.sender().onFenced(action));
     }
 
     @Override
@@ -49,11 +63,17 @@ public final class PartitionSenders implements Processor, PartitionWork {
             byFilesPartition.computeIfAbsent(record.file().partition(), partition -> new ArrayList<>()).add(record);
         }
         byFilesPartition.forEach((partition, records) -> {
-            TransactionalSender sender = byPartition.get(partition);
-            if (sender != null) {
-                sender.send(records);
-            } else {
-                records.forEach(Record::releaseBudget);
+            Taken taken = byPartition.get(partition);
+            List<Record> current = new ArrayList<>(records.size());
+            for (Record record : records) {
+                if (taken != null && record.file().id() > taken.filesBefore()) {
+                    current.add(record);
+                } else {
+                    record.releaseBudget();
+                }
+            }
+            if (!current.isEmpty()) {
+                taken.sender().send(current);
             }
         });
     }
@@ -69,6 +89,7 @@ public final class PartitionSenders implements Processor, PartitionWork {
             if (byPartition.containsKey(partition)) {
                 continue;
             }
+            long filesBefore = lastClaimId.getAsLong();
             TransactionalSender sender = newSender.apply(partition);
             sender.onFenced(onFenced);
             try {
@@ -77,17 +98,19 @@ public final class PartitionSenders implements Processor, PartitionWork {
                 sender.stop();
                 throw e;
             }
-            byPartition.put(partition, sender);
+            byPartition.put(partition, new Taken(sender, filesBefore));
         }
     }
 
     /**
      * Commits a checkpoint saved without records with the next transaction of its files partition (see
-     * {@link TransactionalSender#save}); nothing to commit for a partition this instance does not own.
+     * {@link TransactionalSender#save}); refused for a partition this instance does not own (any more).
      */
     public CompletableFuture<Void> save(int filesPartition, Checkpoint checkpoint) {
-        TransactionalSender sender = byPartition.get(filesPartition);
-        return sender == null ? CompletableFuture.completedFuture(null) : sender.save(checkpoint);
+        Taken taken = byPartition.get(filesPartition);
+        return taken == null ? CompletableFuture.failedFuture(new IllegalStateException("files partition "
+                + filesPartition + " is not this instance's: the checkpoint of " + checkpoint.file()
+                + " is not committed")) : taken.sender().save(checkpoint);
     }
 
     /**
@@ -98,10 +121,10 @@ public final class PartitionSenders implements Processor, PartitionWork {
     public void lose(Set<Integer> partitions) {
         List<TransactionalSender> lost = new ArrayList<>();
         for (int partition : partitions) {
-            TransactionalSender sender = byPartition.remove(partition);
-            if (sender != null) {
-                sender.lose();
-                lost.add(sender);
+            Taken taken = byPartition.remove(partition);
+            if (taken != null) {
+                taken.sender().lose();
+                lost.add(taken.sender());
             }
         }
         lost.forEach(TransactionalSender::stop);
@@ -111,9 +134,9 @@ public final class PartitionSenders implements Processor, PartitionWork {
     @Override
     public void hand(Set<Integer> partitions) {
         for (int partition : partitions) {
-            TransactionalSender sender = byPartition.remove(partition);
-            if (sender != null) {
-                sender.stop();
+            Taken taken = byPartition.remove(partition);
+            if (taken != null) {
+                taken.sender().stop();
             }
         }
     }

@@ -294,8 +294,17 @@ public final class TransactionalSender extends ServiceSupport implements Process
         }
         try {
             if (lost) {
-                schedule.stop(Math.min(stopDeadline.remaining().toMillis(), 30_000));
-                closeProducer();
+                if (schedule.stop(Math.min(stopDeadline.remaining().toMillis(), 30_000))) {
+                    closeProducer();
+                } else {
+                    // its calls now fail, and the commit gives its records up (which closes the producer again)
+                    LOG.warn("A commit of files partition {}, given to another instance, still waits for Kafka: its "
+                            + "producer is closed under it", filesPartition);
+                    Producer<String, byte[]> running = producer;
+                    if (running != null) {
+                        running.close(Duration.ZERO);
+                    }
+                }
             } else {
                 commitLastAndClose();
             }
@@ -687,11 +696,12 @@ public final class TransactionalSender extends ServiceSupport implements Process
         closeProducer();
     }
 
-    private void closeProducer() {
-        if (producer != null) {
-            producerMetrics.close();
-            producer.close(Duration.ZERO);
+    private synchronized void closeProducer() {
+        Producer<String, byte[]> closing = producer;
+        if (closing != null) {
             producer = null;
+            producerMetrics.close();
+            closing.close(Duration.ZERO);
         }
         inTransaction = false;
     }

@@ -1,6 +1,7 @@
 package tmdb.ingestion.producer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -474,5 +475,40 @@ class TransactionalSenderTest {
     private static boolean inFrame(Thread thread, Class<?> type, String method) {
         return Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(type.getName())
                 && frame.getMethodName().equals(method));
+    }
+
+    @Test
+    void aPartitionTakenAgainSendsNoRecordOfAFileClaimedInItsEarlierOwnershipAndSavesNothingOnceLost()
+            throws Exception {
+        sender = sender(); // the lifecycle's fixture, and partition 0's sender of the earlier ownership
+        List<Record> earlier = window("a.jsonl", 1, 2);
+        sender.stop();
+        PartitionSenders senders = new PartitionSenders(partition -> {
+            try {
+                return sender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, files.lifecycle()::lastClaimId);
+        senders.take(Set.of(0));
+        try {
+            List<Record> now = window("b.jsonl", 3);
+            List<Record> both = new ArrayList<>(earlier);
+            both.addAll(now);
+            Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+            exchange.getIn().setBody(both);
+
+            senders.process(exchange);
+
+            assertThat(budget.bytesInFlight()).as("the earlier ownership's records give their budget back")
+                    .isEqualTo(now.get(0).line().permits());
+            assertThat(producer(1).uncommittedRecords()).extracting(ProducerRecord::key).containsExactly("3");
+        } finally {
+            senders.lose(Set.of(0));
+        }
+        assertThat(senders.save(0, files.progress(earlier.get(0).file()))).as("the partition is not this instance's")
+                .isCompletedExceptionally();
+        assertThat(producer(1).commitCount()).isZero();
+        assertThat(budget.bytesInFlight()).isZero();
     }
 }
