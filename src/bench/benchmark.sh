@@ -289,7 +289,7 @@ run_floor() {
         "$MAX_REQUEST"
     local broker
     broker=$(broker_cpu)
-    record "floor (same work, no Camel)${1:+, config/jvm.options}" "$WALL" "$PEAK_KB" "$CPU" "$broker" "$(check_counts -)"
+    record "floor (same work, no Camel)${1:+, config/jvm.options less its CDS lines}" "$WALL" "$PEAK_KB" "$CPU" "$broker" "$(check_counts -)"
     broker_stop
 }
 

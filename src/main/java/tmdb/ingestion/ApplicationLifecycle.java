@@ -158,8 +158,8 @@ final class ApplicationLifecycle extends MainListenerSupport {
     /**
      * The stop fits {@code ingestion.shutdown.grace-period-ms}: no partition is taken any more; readers stop at their
      * next line; records in flight get two thirds of it to be acknowledged; every file not settled keeps its
-     * checkpoint and stays in place; the ends of the settled files' announcements are written; Camel's shutdown and the Kafka clients' close share what is left (see
-     * {@link StopDeadline}).
+     * checkpoint and stays in place; the ends of the settled files' announcements are written; Camel's shutdown and the
+     * Kafka clients' close share what is left (see {@link StopDeadline}).
      */
     @Override
     public void beforeStop(BaseMainSupport main) {

@@ -27,16 +27,18 @@ class ClassDataSharingIT {
     @TempDir
     Path dir;
 
-    /** What the JVM printed, starting this jar from the project's folder with these options and an argument it refuses. */
+    /** What the JVM printed, starting this jar from the project's folder with these options and a wrong argument. */
     private static String start(Path jar, String... options) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + Path.of("config", "jvm.options")));
         command.addAll(List.of(options));
         command.addAll(List.of("-jar", jar.toString(), "--not-an-option"));
         Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(java.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(output).as("it started and refused the argument").contains("Unrecognised argument '--not-an-option'");
+        assertThat(output).as("it started and refused the argument")
+                .contains("Unrecognised argument '--not-an-option'");
         return output;
     }
 

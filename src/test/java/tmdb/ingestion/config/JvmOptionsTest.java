@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code config/jvm.options}, the JVM options the README's quick start and the container image run the jar with: the
+ * {@code config/jvm.options}, the JVM options the README's quick start runs the jar with (the container image, all but
+ * the class-data-sharing archive's two lines, which its ahead-of-time cache replaces): the
  * JVM reads every option in it (comments included; a typo or an option this JVM dropped fails to start), each of C2's
  * thresholds it sets is above the JVM's own default, the collector is the parallel one, and the class-data-sharing
  * archive is the one {@code mvn package} writes.
