@@ -14,10 +14,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -80,11 +78,9 @@ class TransactionalSenderTest {
     private final KafkaAvailability availability = new KafkaAvailability("in-memory:9092", budget,
             Records.clusterThatDoesNotAnswer());
     private TransactionalSender sender;
-    /** The producers the senders start with. */
-    private volatile Supplier<Broker> newBroker = Broker::new;
 
     /** A producer whose records all go to partition 0 (the mock has no cluster to partition by). */
-    private static class Broker extends MockProducer<String, byte[]> {
+    private static final class Broker extends MockProducer<String, byte[]> {
 
         Broker() {
             super(true, null, new StringSerializer(), new ByteArraySerializer());
@@ -129,7 +125,7 @@ class TransactionalSenderTest {
         Properties config = new Properties();
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMs));
         TransactionalSender created = new TransactionalSender(() -> (Properties) config.clone(), settings -> {
-            Broker producer = newBroker.get();
+            Broker producer = new Broker();
             producers.add(producer);
             return producer;
         }, "tx-" + partition, partition, Duration.ofHours(1).toMillis(), backlog, checkpoints, files.lifecycle(),
@@ -514,40 +510,5 @@ class TransactionalSenderTest {
                 .isCompletedExceptionally();
         assertThat(producer(1).commitCount()).isZero();
         assertThat(budget.bytesInFlight()).isZero();
-    }
-
-    @Test
-    void theTransactionalIdsOfSeveralPartitionsAreTakenAtOnce() throws Exception {
-        sender = sender(); // the lifecycle's fixture
-        CountDownLatch allStarting = new CountDownLatch(3);
-        newBroker = () -> new Broker() {
-            @Override
-            public void initTransactions() {
-                allStarting.countDown();
-                try {
-                    if (!allStarting.await(10, TimeUnit.SECONDS)) {
-                        throw new TimeoutException("the other partitions' ids were not being taken meanwhile");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                super.initTransactions();
-            }
-        };
-        PartitionSenders senders = new PartitionSenders(partition -> {
-            try {
-                return sender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, files.lifecycle()::lastClaimId);
-        try {
-            senders.take(Set.of(1, 2, 3));
-
-            assertThat(allStarting.getCount()).isZero();
-            assertThat(producers).as("the fixture's and one per partition").hasSize(4);
-        } finally {
-            senders.hand(Set.of(1, 2, 3));
-        }
     }
 }
