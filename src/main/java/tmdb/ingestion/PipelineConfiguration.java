@@ -258,7 +258,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 checkpoints, filePartitions, partitionWork, context, folderRouteIds, waits);
         registry.bind("groupMember", member);
         registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, polls, files, budget,
-                stats, member::ownsAllAndReadTheirAnnouncements, announcementEnds::inFlight));
+                stats, member::ownsAllAndReadTheirAnnouncements));
         metrics.watch(member);
         new MeteredKafkaClientFactory(metrics.registry(), stopDeadline).installOn(kafka,
                 settings.integer("camel.component.kafka.worker-pool-core-size"),

@@ -13,8 +13,8 @@ import tmdb.ingestion.file.SourceFile;
 
 /**
  * Queues the end of a file's announcement, or its renewal, on the route that writes it ({@link AnnouncementEndsRoute}),
- * and counts those not written yet: a once run ends only once they are (the stop would wait for them anyway, in steps
- * of a second).
+ * and counts those not written yet: the stop waits for them before Camel's shutdown, which would wait for them in
+ * steps of a second.
  */
 public final class AnnouncementEndQueue implements AnnouncementEnds {
 

@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +16,8 @@ import tmdb.ingestion.loader.FolderPolls;
 
 /**
  * Ends a {@code once} run: when every folder has been polled and found nothing new, every file announced has been
- * claimed, no file is unsettled and no record is in flight (the file lifecycle is asked, not a snapshot read), and the
- * ends of the finished files' announcements are written, everything that was there has been delivered (or reported).
+ * claimed, no file is unsettled and no record is in flight (the file lifecycle is asked, not a snapshot read),
+ * everything that was there has been delivered (or reported).
  * A once run is a group of one: it completes when it owns every files partition. Until it completes it says, once
  * a minute, what it still waits for. Does nothing in {@code watch} mode.
  */
@@ -34,7 +33,6 @@ public final class RunCompletion {
     private final InFlightBudget budget;
     private final IngestionStats stats;
     private final BooleanSupplier ownsEverything;
-    private final IntSupplier announcementEndsInFlight;
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile boolean aborted;
     private volatile Runnable onComplete = () -> { };
@@ -43,12 +41,9 @@ public final class RunCompletion {
     /**
      * @param ownsEverything true while this instance owns every files partition and has read their announcements
      *                       ({@code GroupMember#ownsAllAndReadTheirAnnouncements})
-     * @param announcementEndsInFlight the ends of announcements queued and not written yet
-     *                       ({@code AnnouncementEndQueue#inFlight})
      */
     public RunCompletion(boolean once, Set<String> folderRoutes, FolderPolls polls, FileLifecycle files,
-                         InFlightBudget budget, IngestionStats stats, BooleanSupplier ownsEverything,
-                         IntSupplier announcementEndsInFlight) {
+                         InFlightBudget budget, IngestionStats stats, BooleanSupplier ownsEverything) {
         this.once = once;
         this.folderRoutes = Set.copyOf(folderRoutes);
         this.polls = polls;
@@ -56,7 +51,6 @@ public final class RunCompletion {
         this.budget = budget;
         this.stats = stats;
         this.ownsEverything = ownsEverything;
-        this.announcementEndsInFlight = announcementEndsInFlight;
     }
 
     /** What to do when a once run is complete (the application stops). */
@@ -74,11 +68,11 @@ public final class RunCompletion {
         }
         long now = System.nanoTime();
         boolean timeToSay = now - lastSaidNanos >= SAY_EVERY_NANOS;
-        if (!timeToSay && waitingForRecordsOrFolders()) {
-            // the file lifecycle's answer (a line per unsettled file) is asked for only near the end
-            return;
+        List<String> waitingFor = waitingForAllButTheFiles();
+        if (waitingFor.isEmpty() || timeToSay) {
+            // the file lifecycle's answer (a line per unsettled file) is asked for only near the end, or to be said
+            waitingFor.addAll(files.whatIsLeft());
         }
-        List<String> waitingFor = waitingFor();
         if (waitingFor.isEmpty()) {
             if (completed.compareAndSet(false, true)) {
                 onComplete.run();
@@ -91,13 +85,15 @@ public final class RunCompletion {
         }
     }
 
-    private boolean waitingForRecordsOrFolders() {
-        return !ownsEverything.getAsBoolean() || !polls.notYetIdle(folderRoutes).isEmpty()
-                || budget.bytesInFlight() > 0 || announcementEndsInFlight.getAsInt() > 0;
-    }
-
     /** What a once run still waits for, said for a person; empty when it is complete. */
     public List<String> waitingFor() {
+        List<String> waiting = waitingForAllButTheFiles();
+        waiting.addAll(files.whatIsLeft());
+        return waiting;
+    }
+
+    /** What the run waits for that is known here, without asking the file lifecycle. */
+    private List<String> waitingForAllButTheFiles() {
         List<String> waiting = new ArrayList<>();
         if (!ownsEverything.getAsBoolean()) {
             waiting.add("every files partition to be owned here and its announcements read");
@@ -108,11 +104,6 @@ public final class RunCompletion {
         }
         if (budget.bytesInFlight() > 0) {
             waiting.add(budget.bytesInFlight() + " bytes of records in flight to be resolved");
-        }
-        waiting.addAll(files.whatIsLeft());
-        int ends = announcementEndsInFlight.getAsInt();
-        if (ends > 0) {
-            waiting.add(ends + " ends of announcements to be written on the files topic");
         }
         return waiting;
     }

@@ -64,16 +64,15 @@ public final class PartitionSenders implements Processor, PartitionWork {
         }
         byFilesPartition.forEach((partition, records) -> {
             Taken taken = byPartition.get(partition);
-            List<Record> current = new ArrayList<>(records.size());
-            for (Record record : records) {
-                if (taken != null && record.file().id() > taken.filesBefore()) {
-                    current.add(record);
-                } else {
+            records.removeIf(record -> {
+                boolean stale = taken == null || record.file().id() <= taken.filesBefore();
+                if (stale) {
                     record.releaseBudget();
                 }
-            }
-            if (!current.isEmpty()) {
-                taken.sender().send(current);
+                return stale;
+            });
+            if (!records.isEmpty()) {
+                taken.sender().send(records);
             }
         });
     }

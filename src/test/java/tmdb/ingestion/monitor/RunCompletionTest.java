@@ -32,13 +32,12 @@ class RunCompletionTest {
     private final AtomicInteger completions = new AtomicInteger();
     private final AtomicBoolean ownsEverything = new AtomicBoolean(true);
     private final FolderPolls polls = new FolderPolls();
-    private final AtomicInteger announcementEnds = new AtomicInteger();
     private LifecycleFixture files;
 
     private RunCompletion completion(boolean once) throws Exception {
         files = new LifecycleFixture(dir, new InMemoryCheckpointStore(), stats);
         RunCompletion completion = new RunCompletion(once, FOLDERS, polls, files.lifecycle(), budget, stats,
-                ownsEverything::get, announcementEnds::get);
+                ownsEverything::get);
         completion.onComplete(completions::incrementAndGet);
         return completion;
     }
@@ -69,12 +68,6 @@ class RunCompletionTest {
 
         ownsEverything.set(true);
         budget.release(10);
-        announcementEnds.set(2);
-        completion.check();
-        assertThat(completions).as("the ends of finished files' announcements not written yet").hasValue(0);
-        assertThat(completion.waitingFor()).containsExactly("2 ends of announcements to be written on the files topic");
-
-        announcementEnds.set(0);
         assertThat(completion.waitingFor()).isEmpty();
         completion.check();
         completion.check();
@@ -102,8 +95,7 @@ class RunCompletionTest {
 
         IngestionStats otherStats = new IngestionStats();
         otherStats.fileFailed("movie", "new");
-        assertThat(new RunCompletion(true, FOLDERS, polls, null, budget, otherStats, () -> true, () -> 0)
-                .exitCode()).isEqualTo(1);
+        assertThat(new RunCompletion(true, FOLDERS, polls, null, budget, otherStats, () -> true).exitCode()).isEqualTo(1);
     }
 
     @Test
