@@ -112,24 +112,45 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private boolean inTransaction;
     private final StopDeadline stopDeadline;
     private volatile Runnable onFenced = () -> { };
-    /** Set once this instance must send no more: another instance took over, or Kafka refused the user. */
-    private volatile boolean fenced;
+    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     /**
      * When the open transaction's first record was sent (0 before): the coordinator times a transaction from then;
      * and how long it lets a transaction stay open.
      */
     private final AtomicLong firstSendNanos = new AtomicLong();
     private long transactionTimeoutNanos;
-    /** Set when the application stops: waits for Kafka end, leaving undecided work to the next start. */
-    private volatile boolean stopping;
-    /**
-     * Set when the partition was given to another instance while this one was cut off from the group: nothing more is
-     * committed, and no producer is started (its start would fence the new owner's).
-     */
-    private volatile boolean lost;
     /** Set, under the batch's lock, once the stop abandoned the batch. */
     private boolean abandoned;
     private CommitSchedule schedule;
+
+    /**
+     * Where the sender is. Only a running sender takes records. A stop makes it stopping: its waits for Kafka end,
+     * and a last commit leaves undecided work to the next start; once the stop is over it is retired. A lost sender
+     * (its partition was given to another instance while this one was cut off from the group) and a fenced one
+     * (another instance took its transactional id, or Kafka refused the user) commit nothing more. A retired, lost or
+     * fenced sender starts no producer: a producer's start takes the transactional id, and would fence the
+     * partition's next owner.
+     */
+    private enum State {
+        RUNNING, STOPPING, RETIRED, LOST, FENCED;
+
+        boolean leadsTo(State next) {
+            return switch (next) {
+                case RUNNING -> false;
+                case STOPPING -> this == RUNNING;
+                case RETIRED -> this == STOPPING;
+                case LOST, FENCED -> this == RUNNING || this == STOPPING;
+            };
+        }
+
+        boolean mayStartProducer() {
+            return this == RUNNING || this == STOPPING;
+        }
+
+        boolean commitsNothing() {
+            return this == LOST || this == FENCED;
+        }
+    }
 
     /** A checkpoint to commit, and the answer that says it was. */
     private record Saving(Checkpoint checkpoint, CompletableFuture<Void> saved) {
@@ -185,8 +206,16 @@ public final class TransactionalSender extends ServiceSupport implements Process
      * it would fence the new owner); the files resume from their committed checkpoints.
      */
     public void lose() {
-        lost = true;
-        stopping = true;
+        enter(State.LOST);
+    }
+
+    /** Moves to that state if the current one leads to it; true if it did. */
+    private boolean enter(State next) {
+        return state.getAndUpdate(current -> current.leadsTo(next) ? next : current).leadsTo(next);
+    }
+
+    private boolean running() {
+        return state.get() == State.RUNNING;
     }
 
     /**
@@ -208,7 +237,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     public CompletableFuture<Void> save(Checkpoint checkpoint) {
         CompletableFuture<Void> saved = new CompletableFuture<>();
         synchronized (batchLock) {
-            if (stopping || fenced) {
+            if (!running()) {
                 saved.completeExceptionally(new IllegalStateException("the transactions of files partition "
                         + filesPartition + " have ended"));
             } else {
@@ -222,7 +251,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     public void send(List<Record> records) {
         Exception refused = null;
         for (Record record : pacer.released(records)) {
-            if (stopping) {
+            if (!running()) {
                 record.releaseBudget();
                 continue;
             }
@@ -264,7 +293,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     private void commitSoon() {
-        if (!stopping) {
+        if (running()) {
             schedule.soon();
         }
     }
@@ -286,14 +315,15 @@ public final class TransactionalSender extends ServiceSupport implements Process
      */
     @Override
     protected void doStop() throws InterruptedException {
-        stopping = true;
+        enter(State.STOPPING);
         backlog.leave(commitSoon);
         if (schedule == null) {
+            enter(State.RETIRED);
             closeProducer();
             return;
         }
         try {
-            if (lost) {
+            if (state.get() == State.LOST) {
                 if (schedule.stop(Math.min(stopDeadline.remaining().toMillis(), 30_000))) {
                     closeProducer();
                 } else {
@@ -330,6 +360,9 @@ public final class TransactionalSender extends ServiceSupport implements Process
             LOG.warn("Stopped before Kafka answered the last commit: its records are not visible to read_committed "
                     + "consumers; the next start aborts the transaction and sends them again");
         }
+        // from now on the last commit, if it still runs, starts no producer: one started after the partition's next
+        // owner took the transactional id would take it back; the producer it may have started is closed here
+        enter(State.RETIRED);
         Producer<String, byte[]> last = producer;
         if (last != null) {
             producerMetrics.close();
@@ -349,7 +382,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
 
     private void again(List<Saving> saving) {
         synchronized (batchLock) {
-            if (stopping || fenced) {
+            if (!running()) {
                 failed(saving, "this instance stopped before they were committed");
             } else {
                 saving.addAll(checkpointsToSave);
@@ -383,7 +416,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 saving = checkpointsToSave;
                 checkpointsToSave = new ArrayList<>();
             }
-            if (fenced || lost) {
+            if (state.get().commitsNothing()) {
                 abandon(sent);
                 failed(saving, "another instance took over files partition " + filesPartition);
                 return;
@@ -451,7 +484,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 producer.commitTransaction();
                 return true;
             } catch (TimeoutException e) {
-                if (stopping) {
+                if (!running()) {
                     return false;
                 }
                 waitingForKafka(e, sent);
@@ -468,7 +501,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     private void send(Pending pending) {
-        if (fenced) {
+        if (state.get() == State.FENCED) {
             pending.error().set(new ProducerFencedException("fenced"));
             return;
         }
@@ -495,10 +528,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     private synchronized void initializeIfNeeded() {
-        if (lost) {
-            // a record that got past the loss, or a recovery: a producer's start would take the id back
-            throw new IllegalStateException("files partition " + filesPartition + " was given to another instance");
-        }
+        // a record that got past the loss, a recovery, or a last commit the stop gave up waiting for
+        refuseProducerUnlessAllowed();
         if (producer == null) {
             Properties config = producerConfig.get();
             config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -508,6 +539,11 @@ public final class TransactionalSender extends ServiceSupport implements Process
             producerMetrics = new KafkaClientMetrics(producer);
             producerMetrics.bindTo(meters);
             initialized = false;
+            // the stop may have looked for a producer to close while this one was being made, before it was set
+            if (!state.get().mayStartProducer()) {
+                closeProducer();
+                refuseProducerUnlessAllowed();
+            }
         }
         if (!initialized) {
             producer.initTransactions();
@@ -515,6 +551,18 @@ public final class TransactionalSender extends ServiceSupport implements Process
             inTransaction = false;
             LOG.info("Exactly-once delivery: transactional id {}, a commit every {} ms", transactionalId,
                     commitIntervalMs);
+        }
+    }
+
+    private void refuseProducerUnlessAllowed() {
+        switch (state.get()) {
+            case RUNNING, STOPPING -> { }
+            case RETIRED -> throw new IllegalStateException("the transactions of files partition " + filesPartition
+                    + " have ended: this instance stopped");
+            case LOST -> throw new IllegalStateException("files partition " + filesPartition
+                    + " was given to another instance");
+            case FENCED -> throw new IllegalStateException("another instance took over files partition "
+                    + filesPartition);
         }
     }
 
@@ -577,13 +625,15 @@ public final class TransactionalSender extends ServiceSupport implements Process
         while (true) {
             if (problem != null && isRefusal(problem)) {
                 refused(problem);
+                abandon(sent);
                 return;
             }
             if (problem != null && isFencing(problem) && !outlivedItsTimeout()) {
                 fence(problem);
+                abandon(sent);
                 return;
             }
-            if (stopping) {
+            if (!running()) {
                 giveUp(sent);
                 return;
             }
@@ -592,7 +642,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 // soon as the group says so (the instance's next poll, within this pause): taking its id back
                 // would fence the new owner
                 sleep();
-                if (stopping) {
+                if (!running()) {
                     giveUp(sent);
                     return;
                 }
@@ -600,7 +650,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 replaced = true;
             }
             waitingForKafka(problem, sent);
-            if (stopping) {
+            if (!running()) {
                 giveUp(sent);
                 return;
             }
@@ -620,6 +670,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         if (otherRun.isPresent()) {
             fence(new ProducerFencedException("run " + otherRun.get() + " committed checkpoints of this deployment "
                     + "while this instance could not reach Kafka"));
+            abandon(sent);
             return;
         }
         List<Pending> again = new ArrayList<>();
@@ -631,7 +682,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             }
             again.add(new Pending(record));
         }
-        if (stopping) {
+        if (!running()) {
             // the stop's last commit may have given up waiting for this one and abandoned the batch: records sent
             // again now would hold their budget for ever
             giveUp(again);
@@ -739,10 +790,9 @@ public final class TransactionalSender extends ServiceSupport implements Process
 
     /** Kafka refused the application's user: nothing more can be committed, and retrying would not change that. */
     private void refused(Exception cause) {
-        if (fenced) {
+        if (!enter(State.FENCED)) {
             return;
         }
-        fenced = true;
         LOG.error("Kafka refused the application's user for exactly-once delivery: {}. Grant it WRITE and DESCRIBE "
                 + "on the transactional id {} (ingestion.exactly-once.transactional-id), WRITE on the topics and "
                 + "IDEMPOTENT_WRITE on the cluster. This instance stops; the files it was reading resume from their "
@@ -751,10 +801,9 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     private void fence(Exception cause) {
-        if (fenced) {
+        if (!enter(State.FENCED)) {
             return;
         }
-        fenced = true;
         LOG.error("Another instance took over the transactional id {} (files partition {}): {}. This instance stops "
                 + "without committing more; its open transaction is aborted, and the files it was reading resume from "
                 + "their checkpoints wherever their partitions go", transactionalId, filesPartition,

@@ -13,9 +13,11 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -78,6 +80,9 @@ class TransactionalSenderTest {
     private final KafkaAvailability availability = new KafkaAvailability("in-memory:9092", budget,
             Records.clusterThatDoesNotAnswer());
     private TransactionalSender sender;
+    /** Makes the producers the senders start with; a test may make it wait. */
+    private volatile Supplier<Broker> newBroker = Broker::new;
+    private final StopDeadline stopDeadline = new StopDeadline();
 
     /** A producer whose records all go to partition 0 (the mock has no cluster to partition by). */
     private static final class Broker extends MockProducer<String, byte[]> {
@@ -125,13 +130,13 @@ class TransactionalSenderTest {
         Properties config = new Properties();
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMs));
         TransactionalSender created = new TransactionalSender(() -> (Properties) config.clone(), settings -> {
-            Broker producer = new Broker();
+            Broker producer = newBroker.get();
             producers.add(producer);
             return producer;
         }, "tx-" + partition, partition, Duration.ofHours(1).toMillis(), backlog, checkpoints, files.lifecycle(),
                 outcomes,
                 availability, new Pacer(0),
-                deadLetters, new SimpleMeterRegistry(), new StopDeadline());
+                deadLetters, new SimpleMeterRegistry(), stopDeadline);
         created.onFenced(stopsAsked::incrementAndGet);
         created.start();
         return created;
@@ -468,6 +473,43 @@ class TransactionalSenderTest {
 
         assertThat(committing.isAlive() || sending.isAlive()).isFalse();
         assertThat(producers).as("no producer took the transactional id back from the new owner").hasSize(1);
+        assertThat(producers).allSatisfy(producer -> assertThat(producer.commitCount()).isZero());
+        assertThat(budget.bytesInFlight()).isZero();
+    }
+
+    @Test
+    void aLastCommitTheStopGaveUpWaitingForStartsNoProducerOnceTheStopIsOver() throws Exception {
+        sender = sender();
+        producer(0).sendException = new KafkaException("the leader went away");
+        send(window("a.jsonl", 1, 2));
+        producer(0).sendException = null;
+        CountDownLatch making = new CountDownLatch(1);
+        CountDownLatch made = new CountDownLatch(1);
+        newBroker = () -> {
+            making.countDown();
+            try {
+                assertThat(made.await(30, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Broker();
+        };
+
+        // the recovery closes the failed producer and makes the next one; the stop comes meanwhile, gives up waiting
+        // for the commit, finds no producer to close and is over; then the new producer is made
+        Thread committing = new Thread(sender::commit, "committing");
+        committing.start();
+        assertThat(making.await(30, TimeUnit.SECONDS)).isTrue();
+        stopDeadline.start(Duration.ofMillis(200));
+        sender.stop();
+        sender = null;
+        made.countDown();
+        committing.join(Duration.ofSeconds(10).toMillis());
+
+        assertThat(committing.isAlive()).isFalse();
+        assertThat(producers).hasSize(2);
+        assertThat(producer(1).transactionInitialized()).as("the transactional id taken after the stop").isFalse();
+        assertThat(producer(1).closed()).isTrue();
         assertThat(producers).allSatisfy(producer -> assertThat(producer.commitCount()).isZero());
         assertThat(budget.bytesInFlight()).isZero();
     }
