@@ -16,9 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
@@ -52,6 +53,7 @@ import tmdb.ingestion.support.LifecycleFixture;
 import tmdb.ingestion.support.Records;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -81,11 +83,11 @@ class TransactionalSenderTest {
             Records.clusterThatDoesNotAnswer());
     private TransactionalSender sender;
     /** Makes the producers the senders start with; a test may make it wait. */
-    private volatile Supplier<Broker> newBroker = Broker::new;
+    private volatile Function<Properties, Broker> newBroker = settings -> new Broker();
     private final StopDeadline stopDeadline = new StopDeadline();
 
     /** A producer whose records all go to partition 0 (the mock has no cluster to partition by). */
-    private static final class Broker extends MockProducer<String, byte[]> {
+    private static class Broker extends MockProducer<String, byte[]> {
 
         Broker() {
             super(true, null, new StringSerializer(), new ByteArraySerializer());
@@ -130,7 +132,7 @@ class TransactionalSenderTest {
         Properties config = new Properties();
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMs));
         TransactionalSender created = new TransactionalSender(() -> (Properties) config.clone(), settings -> {
-            Broker producer = newBroker.get();
+            Broker producer = newBroker.apply(settings);
             producers.add(producer);
             return producer;
         }, "tx-" + partition, partition, Duration.ofHours(1).toMillis(), backlog, checkpoints, files.lifecycle(),
@@ -485,7 +487,7 @@ class TransactionalSenderTest {
         producer(0).sendException = null;
         CountDownLatch making = new CountDownLatch(1);
         CountDownLatch made = new CountDownLatch(1);
-        newBroker = () -> {
+        newBroker = settings -> {
             making.countDown();
             try {
                 assertThat(made.await(30, TimeUnit.SECONDS)).isTrue();
@@ -552,5 +554,76 @@ class TransactionalSenderTest {
                 .isCompletedExceptionally();
         assertThat(producer(1).commitCount()).isZero();
         assertThat(budget.bytesInFlight()).isZero();
+    }
+
+    @Test
+    void theTransactionalIdsOfSeveralPartitionsAreTakenAtOnce() throws Exception {
+        sender = sender(); // the lifecycle's fixture
+        CountDownLatch allStarting = new CountDownLatch(3);
+        newBroker = settings -> new Broker() {
+            @Override
+            public void initTransactions() {
+                allStarting.countDown();
+                try {
+                    if (!allStarting.await(10, TimeUnit.SECONDS)) {
+                        throw new TimeoutException("the other partitions' ids were not being taken meanwhile");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.initTransactions();
+            }
+        };
+        PartitionSenders senders = new PartitionSenders(partition -> {
+            try {
+                return sender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, files.lifecycle()::lastClaimId);
+        try {
+            senders.take(Set.of(1, 2, 3));
+
+            assertThat(allStarting.getCount()).isZero();
+            assertThat(producers).as("the fixture's and one per partition").hasSize(4);
+        } finally {
+            senders.hand(Set.of(1, 2, 3));
+        }
+    }
+
+    @Test
+    void aPartitionWhoseIdIsNotTakenInTimeFailsTheTakeTheOthersStayTakenAndTheNextTakeTakesOnlyIt() throws Exception {
+        sender = sender(); // the lifecycle's fixture
+        AtomicBoolean kafkaAway = new AtomicBoolean(true);
+        List<Object> takenIds = new CopyOnWriteArrayList<>();
+        newBroker = settings -> new Broker() {
+            @Override
+            public void initTransactions() {
+                Object id = settings.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+                if (id.equals("tx-2") && kafkaAway.get()) {
+                    throw new TimeoutException("Timeout expired after 15000ms while awaiting InitProducerId");
+                }
+                super.initTransactions();
+                takenIds.add(id);
+            }
+        };
+        PartitionSenders senders = new PartitionSenders(partition -> {
+            try {
+                return sender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, files.lifecycle()::lastClaimId);
+        try {
+            assertThatThrownBy(() -> senders.take(Set.of(1, 2, 3))).isInstanceOf(TimeoutException.class);
+            assertThat(takenIds).containsExactlyInAnyOrder("tx-1", "tx-3");
+
+            kafkaAway.set(false);
+            senders.take(Set.of(1, 2, 3));
+
+            assertThat(takenIds).as("each id taken once").containsExactlyInAnyOrder("tx-1", "tx-3", "tx-2");
+        } finally {
+            senders.hand(Set.of(1, 2, 3));
+        }
     }
 }
