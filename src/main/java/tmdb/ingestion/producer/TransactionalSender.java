@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -23,12 +22,10 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -69,15 +66,12 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalSender.class);
     private static final long RETRY_PAUSE_MS = 1000;
     private static final long ANSWER_TIMEOUT_MS = 30_000;
-    private static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "60000";
     /**
      * Closing the producer after the last commit waits this long at most: a committed producer has nothing left to
      * send, and one whose transaction failed would only wait for an abort the next owner makes anyway.
      */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
-    private final Supplier<Properties> producerConfig;
-    private final Function<Properties, Producer<String, byte[]>> newProducer;
     private final String transactionalId;
     private final int filesPartition;
     private final long commitIntervalMs;
@@ -87,7 +81,6 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private final KafkaAvailability availability;
     private final Pacer pacer;
     private final DeadLetterRecord deadLetters;
-    private final MeterRegistry meters;
     private final ReentrantReadWriteLock transaction = new ReentrantReadWriteLock();
     private final Object batchLock = new Object();
 
@@ -106,51 +99,13 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private long batchBytes;
     private final CommitBacklog backlog;
     private final Runnable commitSoon = this::commitSoon;
-    private volatile Producer<String, byte[]> producer;
-    private KafkaClientMetrics producerMetrics;
-    private boolean initialized;
-    private boolean inTransaction;
     private final StopDeadline stopDeadline;
     private volatile Runnable onFenced = () -> { };
-    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
-    /**
-     * When the open transaction's first record was sent (0 before): the coordinator times a transaction from then;
-     * and how long it lets a transaction stay open.
-     */
-    private final AtomicLong firstSendNanos = new AtomicLong();
-    private long transactionTimeoutNanos;
+    private final SenderState state;
+    private final ProducerSlot slot;
     /** Set, under the batch's lock, once the stop abandoned the batch. */
     private boolean abandoned;
     private CommitSchedule schedule;
-
-    /**
-     * Where the sender is. Only a running sender takes records. A stop makes it stopping: its waits for Kafka end,
-     * and a last commit leaves undecided work to the next start; once the stop is over it is retired. A lost sender
-     * (its partition was given to another instance while this one was cut off from the group) and a fenced one
-     * (another instance took its transactional id, or Kafka refused the user) commit nothing more. A retired, lost or
-     * fenced sender starts no producer: a producer's start takes the transactional id, and would fence the
-     * partition's next owner.
-     */
-    private enum State {
-        RUNNING, STOPPING, RETIRED, LOST, FENCED;
-
-        boolean leadsTo(State next) {
-            return switch (next) {
-                case RUNNING -> false;
-                case STOPPING -> this == RUNNING;
-                case RETIRED -> this == STOPPING;
-                case LOST, FENCED -> this == RUNNING || this == STOPPING;
-            };
-        }
-
-        boolean mayStartProducer() {
-            return this == RUNNING || this == STOPPING;
-        }
-
-        boolean commitsNothing() {
-            return this == LOST || this == FENCED;
-        }
-    }
 
     /** A checkpoint to commit, and the answer that says it was. */
     private record Saving(Checkpoint checkpoint, CompletableFuture<Void> saved) {
@@ -175,8 +130,6 @@ public final class TransactionalSender extends ServiceSupport implements Process
                                int filesPartition, long commitIntervalMs, CommitBacklog backlog,
                                KafkaCheckpointStore checkpoints, FileLifecycle files, WindowOutcomes outcomes, KafkaAvailability availability, Pacer pacer,
                                DeadLetterRecord deadLetters, MeterRegistry meters, StopDeadline stopDeadline) {
-        this.producerConfig = producerConfig;
-        this.newProducer = newProducer;
         this.transactionalId = transactionalId;
         this.filesPartition = filesPartition;
         this.commitIntervalMs = commitIntervalMs;
@@ -187,8 +140,9 @@ public final class TransactionalSender extends ServiceSupport implements Process
         this.availability = availability;
         this.pacer = pacer;
         this.deadLetters = deadLetters;
-        this.meters = meters;
         this.stopDeadline = stopDeadline;
+        this.state = new SenderState(filesPartition);
+        this.slot = new ProducerSlot(producerConfig, newProducer, transactionalId, commitIntervalMs, meters, state);
     }
 
     /**
@@ -206,16 +160,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
      * it would fence the new owner); the files resume from their committed checkpoints.
      */
     public void lose() {
-        enter(State.LOST);
-    }
-
-    /** Moves to that state if the current one leads to it; true if it did. */
-    private boolean enter(State next) {
-        return state.getAndUpdate(current -> current.leadsTo(next) ? next : current).leadsTo(next);
-    }
-
-    private boolean running() {
-        return state.get() == State.RUNNING;
+        state.enter(SenderState.Phase.LOST);
     }
 
     /**
@@ -237,7 +182,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     public CompletableFuture<Void> save(Checkpoint checkpoint) {
         CompletableFuture<Void> saved = new CompletableFuture<>();
         synchronized (batchLock) {
-            if (!running()) {
+            if (!state.running()) {
                 saved.completeExceptionally(new IllegalStateException("the transactions of files partition "
                         + filesPartition + " have ended"));
             } else {
@@ -251,7 +196,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     public void send(List<Record> records) {
         Exception refused = null;
         for (Record record : pacer.released(records)) {
-            if (!running()) {
+            if (!state.running()) {
                 record.releaseBudget();
                 continue;
             }
@@ -287,13 +232,13 @@ public final class TransactionalSender extends ServiceSupport implements Process
      */
     @Override
     protected void doStart() {
-        initializeIfNeeded();
+        slot.start();
         schedule = new CommitSchedule(this::commitOrLog, commitIntervalMs);
         backlog.join(commitSoon);
     }
 
     private void commitSoon() {
-        if (running()) {
+        if (state.running()) {
             schedule.soon();
         }
     }
@@ -315,25 +260,22 @@ public final class TransactionalSender extends ServiceSupport implements Process
      */
     @Override
     protected void doStop() throws InterruptedException {
-        enter(State.STOPPING);
+        state.enter(SenderState.Phase.STOPPING);
         backlog.leave(commitSoon);
         if (schedule == null) {
-            enter(State.RETIRED);
-            closeProducer();
+            state.enter(SenderState.Phase.RETIRED);
+            slot.close();
             return;
         }
         try {
-            if (state.get() == State.LOST) {
+            if (state.phase() == SenderState.Phase.LOST) {
                 if (schedule.stop(Math.min(stopDeadline.remaining().toMillis(), 30_000))) {
-                    closeProducer();
+                    slot.close();
                 } else {
                     // its calls now fail, and the commit gives its records up (which closes the producer again)
                     LOG.warn("A commit of files partition {}, given to another instance, still waits for Kafka: its "
                             + "producer is closed under it", filesPartition);
-                    Producer<String, byte[]> running = producer;
-                    if (running != null) {
-                        running.close(Duration.ZERO);
-                    }
+                    slot.closeUnlocked(Duration.ZERO);
                 }
             } else {
                 commitLastAndClose();
@@ -362,12 +304,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
         }
         // from now on the last commit, if it still runs, starts no producer: one started after the partition's next
         // owner took the transactional id would take it back; the producer it may have started is closed here
-        enter(State.RETIRED);
-        Producer<String, byte[]> last = producer;
-        if (last != null) {
-            producerMetrics.close();
-            last.close(stopDeadline.remainingAtMost(CLOSE_TIMEOUT));
-        }
+        state.enter(SenderState.Phase.RETIRED);
+        slot.closeUnlocked(stopDeadline.remainingAtMost(CLOSE_TIMEOUT));
     }
 
     /** The batch's bytes are now these; under the batch's lock. */
@@ -382,7 +320,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
 
     private void again(List<Saving> saving) {
         synchronized (batchLock) {
-            if (!running()) {
+            if (!state.running()) {
                 failed(saving, "this instance stopped before they were committed");
             } else {
                 saving.addAll(checkpointsToSave);
@@ -416,7 +354,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 saving = checkpointsToSave;
                 checkpointsToSave = new ArrayList<>();
             }
-            if (state.get().commitsNothing()) {
+            if (state.commitsNothing()) {
                 abandon(sent);
                 failed(saving, "another instance took over files partition " + filesPartition);
                 return;
@@ -425,7 +363,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 return;
             }
             Exception failure = firstError(sent);
-            if (failure != null || !inTransaction && !sent.isEmpty()) {
+            if (failure != null || !slot.inTransaction() && !sent.isEmpty()) {
                 again(saving);
                 recover(sent, failure);
                 return;
@@ -448,8 +386,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     }
                 }
                 reached.checkpoints().values().forEach(checkpoint -> byFile.put(checkpoint.file(), checkpoint));
-                beginIfNeeded();
-                firstSendNanos.compareAndSet(0, System.nanoTime());
+                Producer<String, byte[]> producer = slot.sending();
                 for (Checkpoint checkpoint : byFile.values()) {
                     producer.send(checkpoints.message(checkpoint));
                 }
@@ -458,7 +395,6 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     failed(saving, "the application stopped before Kafka answered the commit");
                     return;
                 }
-                inTransaction = false;
                 committedBefore = committedLast;
                 committedLast = byFile;
             } catch (KafkaException | IllegalStateException | IOException e) {
@@ -481,10 +417,10 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private boolean commitUntilDecided(List<Pending> sent) {
         while (true) {
             try {
-                producer.commitTransaction();
+                slot.commitTransaction();
                 return true;
             } catch (TimeoutException e) {
-                if (!running()) {
+                if (!state.running()) {
                     return false;
                 }
                 waitingForKafka(e, sent);
@@ -501,68 +437,18 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     private void send(Pending pending) {
-        if (state.get() == State.FENCED) {
+        if (state.phase() == SenderState.Phase.FENCED) {
             pending.error().set(new ProducerFencedException("fenced"));
             return;
         }
         try {
-            beginIfNeeded();
-            firstSendNanos.compareAndSet(0, System.nanoTime());
-            producer.send(pending.message(), (metadata, error) -> {
+            slot.sending().send(pending.message(), (metadata, error) -> {
                 if (error != null) {
                     pending.error().compareAndSet(null, error);
                 }
             });
         } catch (KafkaException | IllegalStateException e) {
             pending.error().compareAndSet(null, e);
-        }
-    }
-
-    private synchronized void beginIfNeeded() {
-        initializeIfNeeded();
-        if (!inTransaction) {
-            producer.beginTransaction();
-            inTransaction = true;
-            firstSendNanos.set(0);
-        }
-    }
-
-    private synchronized void initializeIfNeeded() {
-        // a record that got past the loss, a recovery, or a last commit the stop gave up waiting for
-        refuseProducerUnlessAllowed();
-        if (producer == null) {
-            Properties config = producerConfig.get();
-            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-            transactionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(config.getOrDefault(
-                    ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS).toString()));
-            producer = newProducer.apply(config);
-            producerMetrics = new KafkaClientMetrics(producer);
-            producerMetrics.bindTo(meters);
-            initialized = false;
-            // the stop may have looked for a producer to close while this one was being made, before it was set
-            if (!state.get().mayStartProducer()) {
-                closeProducer();
-                refuseProducerUnlessAllowed();
-            }
-        }
-        if (!initialized) {
-            producer.initTransactions();
-            initialized = true;
-            inTransaction = false;
-            LOG.info("Exactly-once delivery: transactional id {}, a commit every {} ms", transactionalId,
-                    commitIntervalMs);
-        }
-    }
-
-    private void refuseProducerUnlessAllowed() {
-        switch (state.get()) {
-            case RUNNING, STOPPING -> { }
-            case RETIRED -> throw new IllegalStateException("the transactions of files partition " + filesPartition
-                    + " have ended: this instance stopped");
-            case LOST -> throw new IllegalStateException("files partition " + filesPartition
-                    + " was given to another instance");
-            case FENCED -> throw new IllegalStateException("another instance took over files partition "
-                    + filesPartition);
         }
     }
 
@@ -618,7 +504,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
      * whose records are on Kafka already): this instance stops.
      */
     private void recover(List<Pending> sent, Exception cause) {
-        long openFor = firstSendNanos.get() == 0 ? 0 : System.nanoTime() - firstSendNanos.get();
+        long openFor = slot.openForNanos();
         long transactionStartMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(openFor);
         Exception problem = cause;
         boolean replaced = false;
@@ -628,12 +514,12 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 abandon(sent);
                 return;
             }
-            if (problem != null && isFencing(problem) && !outlivedItsTimeout()) {
+            if (problem != null && isFencing(problem) && !slot.outlivedItsTimeout()) {
                 fence(problem);
                 abandon(sent);
                 return;
             }
-            if (!running()) {
+            if (!state.running()) {
                 giveUp(sent);
                 return;
             }
@@ -642,7 +528,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 // soon as the group says so (the instance's next poll, within this pause): taking its id back
                 // would fence the new owner
                 sleep();
-                if (!running()) {
+                if (!state.running()) {
                     giveUp(sent);
                     return;
                 }
@@ -650,19 +536,19 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 replaced = true;
             }
             waitingForKafka(problem, sent);
-            if (!running()) {
+            if (!state.running()) {
                 giveUp(sent);
                 return;
             }
             try {
-                beginIfNeeded();
+                slot.begin();
                 break;
             } catch (TimeoutException e) {
                 problem = e;
             } catch (KafkaException | IllegalStateException e) {
                 problem = e;
                 if (!isFencing(e) && !isRefusal(e)) {
-                    closeProducer();
+                    slot.close();
                 }
             }
         }
@@ -682,7 +568,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             }
             again.add(new Pending(record));
         }
-        if (!running()) {
+        if (!state.running()) {
             // the stop's last commit may have given up waiting for this one and abandoned the batch: records sent
             // again now would hold their budget for ever
             giveUp(again);
@@ -709,7 +595,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
      */
     private void giveUp(List<Pending> records) {
         abandon(records);
-        closeProducer();
+        slot.close();
     }
 
     /** Says once that Kafka is away (see KafkaAvailability), then pauses before the next attempt. */
@@ -720,41 +606,21 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     /**
-     * True when the open transaction has been open, since its first record, for longer than the coordinator allows:
-     * the coordinator aborted it and bumped the producer's epoch, so a fencing error now is this instance's own
-     * doing. A fencing of a younger transaction, or of one with nothing sent yet, is another instance's.
-     */
-    private boolean outlivedItsTimeout() {
-        long firstSend = firstSendNanos.get();
-        return inTransaction && firstSend != 0 && System.nanoTime() - firstSend > transactionTimeoutNanos;
-    }
-
-    /**
      * Gives the failed transaction up to the coordinator: a new producer takes the transactional id, and its start
      * aborts the transaction on the broker (or waits for the coordinator's own abort of an outlived one).
      */
     private void replaceProducer(Exception cause, int records) {
-        if (outlivedItsTimeout()) {
+        if (slot.outlivedItsTimeout()) {
             LOG.warn("The open transaction has been open longer than transaction.timeout.ms ({} ms; {}), so the "
                     + "coordinator aborts it: a new producer takes over and its {} records are sent again in a new "
-                    + "transaction", TimeUnit.NANOSECONDS.toMillis(transactionTimeoutNanos),
+                    + "transaction", slot.transactionTimeoutMillis(),
                     cause == null ? "no answer" : cause.getMessage(), records);
         } else {
             LOG.info("A transaction of {} records failed ({}): a new producer takes over, the transaction is aborted "
                     + "on the broker and its records are sent again in a new one", records,
                     cause == null ? "its producer was closed" : describe(cause));
         }
-        closeProducer();
-    }
-
-    private synchronized void closeProducer() {
-        Producer<String, byte[]> closing = producer;
-        if (closing != null) {
-            producer = null;
-            producerMetrics.close();
-            closing.close(Duration.ZERO);
-        }
-        inTransaction = false;
+        slot.close();
     }
 
     /** An error and its causes, by class and message, for a log line without a stack trace. */
@@ -769,7 +635,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
 
     /**
      * A sign that the coordinator ended this producer's transaction on its own: another instance's start (or the
-     * transaction's timeout, see {@link #outlivedItsTimeout}) bumped the epoch.
+     * transaction's timeout, see {@link ProducerSlot#outlivedItsTimeout}) bumped the epoch.
      */
     private static boolean isFencing(Throwable error) {
         return causedBy(error, ProducerFencedException.class) || causedBy(error, InvalidProducerEpochException.class);
@@ -790,7 +656,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
 
     /** Kafka refused the application's user: nothing more can be committed, and retrying would not change that. */
     private void refused(Exception cause) {
-        if (!enter(State.FENCED)) {
+        if (!state.enter(SenderState.Phase.FENCED)) {
             return;
         }
         LOG.error("Kafka refused the application's user for exactly-once delivery: {}. Grant it WRITE and DESCRIBE "
@@ -801,7 +667,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     }
 
     private void fence(Exception cause) {
-        if (!enter(State.FENCED)) {
+        if (!state.enter(SenderState.Phase.FENCED)) {
             return;
         }
         LOG.error("Another instance took over the transactional id {} (files partition {}): {}. This instance stops "
