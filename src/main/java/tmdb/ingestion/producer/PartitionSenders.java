@@ -6,13 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RetriableException;
 import tmdb.ingestion.checkpoint.Checkpoint;
 import tmdb.ingestion.group.PartitionWork;
 import tmdb.ingestion.record.Record;
@@ -82,34 +84,64 @@ public final class PartitionSenders implements Processor, PartitionWork {
      * Takes the partitions' transactional ids, all at once (each start asks the coordinator, about a tenth of a second
      * here, and six of them one after the other held up every start): returns once the previous owners' transactions
      * are settled. A partition whose id could not be taken (Kafka did not answer) throws, after the others were
-     * tried; the ids taken stay taken, and taking the partitions again takes only the others.
+     * tried; the ids taken stay taken, and taking the partitions again takes only the others. A refusal (the user may
+     * not take the id) is thrown before a timeout, the others' failures are suppressed in it. An interrupt (the
+     * application stops) interrupts the starts still waiting for Kafka, which then stop their senders: none takes its
+     * id after this returns.
      */
     @Override
     public void take(Set<Integer> partitions) {
         long filesBefore = lastClaimId.getAsLong();
         Map<Integer, CompletableFuture<TransactionalSender>> starting = new LinkedHashMap<>();
+        List<Thread> starts = new ArrayList<>();
         for (int partition : partitions) {
             if (!byPartition.containsKey(partition)) {
                 starting.put(partition, CompletableFuture.supplyAsync(() -> started(partition), task -> {
                     Thread thread = new Thread(task, "Taking files partition " + partition);
                     thread.setDaemon(true);
+                    starts.add(thread);
                     thread.start();
                 }));
             }
         }
-        RuntimeException failure = null;
+        Throwable failure = null;
+        boolean interrupted = false;
         for (Map.Entry<Integer, CompletableFuture<TransactionalSender>> start : starting.entrySet()) {
-            try {
-                byPartition.put(start.getKey(), new Taken(start.getValue().join(), filesBefore));
-            } catch (CompletionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException cause ? cause : e;
+            while (true) {
+                try {
+                    byPartition.put(start.getKey(), new Taken(start.getValue().get(), filesBefore));
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    starts.forEach(Thread::interrupt);
+                } catch (ExecutionException e) {
+                    failure = worse(failure, e.getCause());
+                    break;
                 }
             }
         }
-        if (failure != null) {
-            throw failure;
+        if (interrupted) {
+            throw new InterruptException("interrupted while taking files partitions " + partitions);
         }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+    }
+
+    /** The failure to throw, the other suppressed in it: one that retrying will not change before a retriable one. */
+    private static Throwable worse(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        if (first instanceof RetriableException && !(next instanceof RetriableException)) {
+            next.addSuppressed(first);
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     private TransactionalSender started(int partition) {

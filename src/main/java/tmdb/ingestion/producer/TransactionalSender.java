@@ -303,9 +303,10 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     + "consumers; the next start aborts the transaction and sends them again");
         }
         // from now on the last commit, if it still runs, starts no producer: one started after the partition's next
-        // owner took the transactional id would take it back; the producer it may have started is closed here
+        // owner took the transactional id would take it back; the producer it may be starting is closed here at once,
+        // so that a start waiting for Kafka sends nothing more
         state.enter(SenderState.Phase.RETIRED);
-        slot.closeUnlocked(stopDeadline.remainingAtMost(CLOSE_TIMEOUT));
+        slot.closeUnlocked(lastCommit.isAlive() ? Duration.ZERO : stopDeadline.remainingAtMost(CLOSE_TIMEOUT));
     }
 
     /** The batch's bytes are now these; under the batch's lock. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
@@ -31,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
@@ -120,6 +123,14 @@ class TransactionalSenderTest {
     /** A started sender of this files partition, sharing this backlog; it commits every hour but for the backlog. */
     private TransactionalSender sender(long transactionTimeoutMs, int partition, CommitBacklog backlog)
             throws IOException {
+        TransactionalSender created = newSender(transactionTimeoutMs, partition, backlog);
+        created.start();
+        return created;
+    }
+
+    /** A sender as {@link #sender(long, int, CommitBacklog)} makes it, not started (as PartitionSenders takes it). */
+    private TransactionalSender newSender(long transactionTimeoutMs, int partition, CommitBacklog backlog)
+            throws IOException {
         DeadLetterRecord deadLetters = new DeadLetterRecord("dlq", 100);
         KafkaCheckpointStore checkpoints = new KafkaCheckpointStore("checkpoints", Properties::new, null, "run", true,
                 new Deployment("test", "the test", Map.of("movie", "movies")), new FilePartitions(),
@@ -140,7 +151,6 @@ class TransactionalSenderTest {
                 availability, new Pacer(0),
                 deadLetters, new SimpleMeterRegistry(), stopDeadline);
         created.onFenced(stopsAsked::incrementAndGet);
-        created.start();
         return created;
     }
 
@@ -350,6 +360,7 @@ class TransactionalSenderTest {
         assertThat(producer(0).commitCount()).isZero();
         assertThat(producers).as("no new producer takes over").hasSize(1);
         assertThat(stats.published()).isZero();
+        assertThat(budget.bytesInFlight()).as("the records hold no budget").isZero();
     }
 
     @Test
@@ -393,6 +404,7 @@ class TransactionalSenderTest {
         assertThat(stopsAsked).hasValue(1);
         assertThat(producers).hasSize(1);
         assertThat(stats.published()).isZero();
+        assertThat(budget.bytesInFlight()).as("the records hold no budget").isZero();
     }
 
     @Test
@@ -529,7 +541,7 @@ class TransactionalSenderTest {
         sender.stop();
         PartitionSenders senders = new PartitionSenders(partition -> {
             try {
-                return sender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
+                return newSender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -576,7 +588,7 @@ class TransactionalSenderTest {
         };
         PartitionSenders senders = new PartitionSenders(partition -> {
             try {
-                return sender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
+                return newSender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -596,11 +608,13 @@ class TransactionalSenderTest {
         sender = sender(); // the lifecycle's fixture
         AtomicBoolean kafkaAway = new AtomicBoolean(true);
         List<Object> takenIds = new CopyOnWriteArrayList<>();
+        List<Broker> failedStarts = new CopyOnWriteArrayList<>();
         newBroker = settings -> new Broker() {
             @Override
             public void initTransactions() {
                 Object id = settings.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
                 if (id.equals("tx-2") && kafkaAway.get()) {
+                    failedStarts.add(this);
                     throw new TimeoutException("Timeout expired after 15000ms while awaiting InitProducerId");
                 }
                 super.initTransactions();
@@ -609,19 +623,114 @@ class TransactionalSenderTest {
         };
         PartitionSenders senders = new PartitionSenders(partition -> {
             try {
-                return sender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
+                return newSender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }, files.lifecycle()::lastClaimId);
         try {
-            assertThatThrownBy(() -> senders.take(Set.of(1, 2, 3))).isInstanceOf(TimeoutException.class);
+            // in this order, a take one after the other would not even try the partition after the failed one
+            assertThatThrownBy(() -> senders.take(new TreeSet<>(Set.of(1, 2, 3)))).isInstanceOf(TimeoutException.class);
             assertThat(takenIds).containsExactlyInAnyOrder("tx-1", "tx-3");
+            assertThat(failedStarts).as("the failed start's producer is closed").singleElement()
+                    .satisfies(producer -> assertThat(producer.closed()).isTrue());
 
             kafkaAway.set(false);
             senders.take(Set.of(1, 2, 3));
 
             assertThat(takenIds).as("each id taken once").containsExactlyInAnyOrder("tx-1", "tx-3", "tx-2");
+        } finally {
+            senders.hand(Set.of(1, 2, 3));
+        }
+    }
+
+    @Test
+    void anInterruptedTakeInterruptsTheStartsStillWaitingForKafkaAndNoneTakesItsIdAfterIt() throws Exception {
+        sender = sender(); // the lifecycle's fixture
+        CountDownLatch waiting = new CountDownLatch(1);
+        List<Object> takenIds = new CopyOnWriteArrayList<>();
+        List<Broker> interruptedStarts = new CopyOnWriteArrayList<>();
+        newBroker = settings -> new Broker() {
+            @Override
+            public void initTransactions() {
+                Object id = settings.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+                if (id.equals("tx-2")) {
+                    waiting.countDown();
+                    try {
+                        new CountDownLatch(1).await(30, TimeUnit.SECONDS); // Kafka does not answer
+                    } catch (InterruptedException e) {
+                        interruptedStarts.add(this);
+                        throw new InterruptException(e);
+                    }
+                }
+                super.initTransactions();
+                takenIds.add(id);
+            }
+        };
+        PartitionSenders senders = new PartitionSenders(partition -> {
+            try {
+                return newSender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, files.lifecycle()::lastClaimId);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean interruptKept = new AtomicBoolean();
+        Thread taking = new Thread(() -> {
+            try {
+                senders.take(Set.of(1, 2, 3));
+            } catch (RuntimeException e) {
+                thrown.set(e);
+                interruptKept.set(Thread.currentThread().isInterrupted());
+            }
+        }, "taking");
+        try {
+            taking.start();
+            assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> takenIds.size() == 2);
+            taking.interrupt();
+            taking.join(Duration.ofSeconds(10).toMillis());
+
+            assertThat(taking.isAlive()).isFalse();
+            assertThat(thrown.get()).isInstanceOf(InterruptException.class);
+            assertThat(interruptKept).as("the interrupt is kept for the caller").isTrue();
+            assertThat(interruptedStarts).as("the start waiting for Kafka was interrupted and its producer closed")
+                    .singleElement().satisfies(producer -> assertThat(producer.closed()).isTrue());
+            assertThat(takenIds).containsExactlyInAnyOrder("tx-1", "tx-3");
+        } finally {
+            senders.hand(Set.of(1, 2, 3));
+        }
+    }
+
+    @Test
+    void aTakeThatKafkaRefusesForOnePartitionAndTimesOutForAnotherThrowsTheRefusalWhichRetryingWouldNotChange()
+            throws Exception {
+        sender = sender(); // the lifecycle's fixture
+        newBroker = settings -> new Broker() {
+            @Override
+            public void initTransactions() {
+                Object id = settings.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+                if (id.equals("tx-1")) {
+                    throw new TimeoutException("Timeout expired after 15000ms while awaiting InitProducerId");
+                }
+                if (id.equals("tx-2")) {
+                    throw new TransactionalIdAuthorizationException("Transactional Id authorization failed.");
+                }
+                super.initTransactions();
+            }
+        };
+        PartitionSenders senders = new PartitionSenders(partition -> {
+            try {
+                return newSender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, files.lifecycle()::lastClaimId);
+        try {
+            assertThatThrownBy(() -> senders.take(new TreeSet<>(Set.of(1, 2, 3))))
+                    .isInstanceOf(TransactionalIdAuthorizationException.class)
+                    .satisfies(refusal -> assertThat(refusal.getSuppressed()).singleElement()
+                            .isInstanceOf(TimeoutException.class));
         } finally {
             senders.hand(Set.of(1, 2, 3));
         }
