@@ -128,6 +128,17 @@ class TransactionalSenderTest {
         return created;
     }
 
+    /** The senders of the partitions an instance takes, each made as {@link #newSender} makes it. */
+    private PartitionSenders partitionSenders() {
+        return new PartitionSenders(partition -> {
+            try {
+                return newSender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, files.lifecycle()::lastClaimId);
+    }
+
     /** A sender as {@link #sender(long, int, CommitBacklog)} makes it, not started (as PartitionSenders takes it). */
     private TransactionalSender newSender(long transactionTimeoutMs, int partition, CommitBacklog backlog)
             throws IOException {
@@ -539,13 +550,7 @@ class TransactionalSenderTest {
         sender = sender(); // the lifecycle's fixture, and partition 0's sender of the earlier ownership
         List<Record> earlier = window("a.jsonl", 1, 2);
         sender.stop();
-        PartitionSenders senders = new PartitionSenders(partition -> {
-            try {
-                return newSender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, files.lifecycle()::lastClaimId);
+        PartitionSenders senders = partitionSenders();
         senders.take(Set.of(0));
         try {
             List<Record> now = window("b.jsonl", 3);
@@ -586,13 +591,7 @@ class TransactionalSenderTest {
                 super.initTransactions();
             }
         };
-        PartitionSenders senders = new PartitionSenders(partition -> {
-            try {
-                return newSender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, files.lifecycle()::lastClaimId);
+        PartitionSenders senders = partitionSenders();
         try {
             senders.take(Set.of(1, 2, 3));
 
@@ -621,13 +620,7 @@ class TransactionalSenderTest {
                 takenIds.add(id);
             }
         };
-        PartitionSenders senders = new PartitionSenders(partition -> {
-            try {
-                return newSender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, files.lifecycle()::lastClaimId);
+        PartitionSenders senders = partitionSenders();
         try {
             // in this order, a take one after the other would not even try the partition after the failed one
             assertThatThrownBy(() -> senders.take(new TreeSet<>(Set.of(1, 2, 3)))).isInstanceOf(TimeoutException.class);
@@ -667,13 +660,7 @@ class TransactionalSenderTest {
                 takenIds.add(id);
             }
         };
-        PartitionSenders senders = new PartitionSenders(partition -> {
-            try {
-                return newSender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, files.lifecycle()::lastClaimId);
+        PartitionSenders senders = partitionSenders();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicBoolean interruptKept = new AtomicBoolean();
         Thread taking = new Thread(() -> {
@@ -719,13 +706,7 @@ class TransactionalSenderTest {
                 super.initTransactions();
             }
         };
-        PartitionSenders senders = new PartitionSenders(partition -> {
-            try {
-                return newSender(Duration.ofMinutes(1).toMillis(), partition, new CommitBacklog(1L << 30));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, files.lifecycle()::lastClaimId);
+        PartitionSenders senders = partitionSenders();
         try {
             assertThatThrownBy(() -> senders.take(new TreeSet<>(Set.of(1, 2, 3))))
                     .isInstanceOf(TransactionalIdAuthorizationException.class)
