@@ -394,8 +394,11 @@ run_application() {
     if [[ -n ${THREADS_OF:-} ]]; then
         rm -f "$WORK/threads.txt"
         (
-            for _ in $(seq 1 50); do pgrep -f -- "-jar $APP_JAR --kafka" > /dev/null && break; sleep 0.1; done
-            thread_cpu "$(pgrep -n -f -- "-jar $APP_JAR --kafka")" "$WORK/threads.txt"
+            # the java process itself: /usr/bin/time's command line holds the same arguments, and a sampler that
+            # found it before it started java measured nothing (13:14 on 2026-12-03)
+            local java_process="^[^ ]*java .*-jar $APP_JAR --kafka"
+            for _ in $(seq 1 50); do pgrep -f -- "$java_process" > /dev/null && break; sleep 0.1; done
+            thread_cpu "$(pgrep -n -f -- "$java_process")" "$WORK/threads.txt"
         ) &
         sampler=$!
     fi
