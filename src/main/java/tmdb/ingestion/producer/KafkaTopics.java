@@ -3,6 +3,7 @@ package tmdb.ingestion.producer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,10 +148,12 @@ public final class KafkaTopics extends ServiceSupport implements KafkaAvailabili
                             + "ingestion.topics.create is false. Create " + (missing.size() == 1 ? "it" : "them")
                             + " (kafka-topics.sh --create), correct the name, or set ingestion.topics.create=true.");
                 }
-                create(admin, missing, where, timeoutMs);
             }
+            Set<String> created = missing.isEmpty() ? Set.of() : create(admin, missing, where, timeoutMs);
             for (Needed topic : needed) {
-                if (topic.compacted() && !missing.contains(topic)) {
+                // a topic this run did not create itself is checked, also one that looked missing and was created
+                // meanwhile by someone else (or that a lagging broker did not describe yet)
+                if (topic.compacted() && !created.contains(topic.name())) {
                     requireCompacted(admin, topic, where, timeoutMs);
                 }
             }
@@ -242,12 +245,15 @@ public final class KafkaTopics extends ServiceSupport implements KafkaAvailabili
         return missing;
     }
 
-    private void create(Admin admin, List<Needed> missing, String where, int timeoutMs) {
+    /** Creates the missing topics; returns the names of those this run created (not someone else meanwhile). */
+    private Set<String> create(Admin admin, List<Needed> missing, String where, int timeoutMs) {
         List<NewTopic> topics = missing.stream().map(this::newTopic).toList();
         CreateTopicsResult result = admin.createTopics(topics);
+        Set<String> created = new HashSet<>();
         for (Needed topic : missing) {
             try {
                 result.values().get(topic.name()).get(timeoutMs, TimeUnit.MILLISECONDS);
+                created.add(topic.name());
                 LOG.info("Created {}: {} partitions, replication factor {}{}", describe(topic),
                         result.numPartitions(topic.name()).get(timeoutMs, TimeUnit.MILLISECONDS),
                         result.replicationFactor(topic.name()).get(timeoutMs, TimeUnit.MILLISECONDS),
@@ -272,6 +278,7 @@ public final class KafkaTopics extends ServiceSupport implements KafkaAvailabili
                 throw new ConfigurationException("Interrupted while creating the topics at " + where);
             }
         }
+        return created;
     }
 
     private NewTopic newTopic(Needed topic) {
