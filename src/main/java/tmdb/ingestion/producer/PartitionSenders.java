@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
@@ -92,21 +93,21 @@ public final class PartitionSenders implements Processor, PartitionWork {
     @Override
     public void take(Set<Integer> partitions) {
         long filesBefore = lastClaimId.getAsLong();
-        Map<Integer, CompletableFuture<TransactionalSender>> starting = new LinkedHashMap<>();
+        Map<Integer, FutureTask<TransactionalSender>> starting = new LinkedHashMap<>();
         List<Thread> starts = new ArrayList<>();
         for (int partition : partitions) {
             if (!byPartition.containsKey(partition)) {
-                starting.put(partition, CompletableFuture.supplyAsync(() -> started(partition), task -> {
-                    Thread thread = new Thread(task, "Taking files partition " + partition);
-                    thread.setDaemon(true);
-                    starts.add(thread);
-                    thread.start();
-                }));
+                FutureTask<TransactionalSender> start = new FutureTask<>(() -> started(partition));
+                Thread thread = new Thread(start, "Taking files partition " + partition);
+                thread.setDaemon(true);
+                thread.start();
+                starting.put(partition, start);
+                starts.add(thread);
             }
         }
         Throwable failure = null;
         boolean interrupted = false;
-        for (Map.Entry<Integer, CompletableFuture<TransactionalSender>> start : starting.entrySet()) {
+        for (Map.Entry<Integer, FutureTask<TransactionalSender>> start : starting.entrySet()) {
             while (true) {
                 try {
                     byPartition.put(start.getKey(), new Taken(start.getValue().get(), filesBefore));

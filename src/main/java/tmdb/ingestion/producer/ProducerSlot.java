@@ -70,7 +70,7 @@ final class ProducerSlot {
             producerMetrics.bindTo(meters);
             initialized = false;
             // the stop may have looked for a producer to close while this one was being made, before it was set
-            if (!mayStart()) {
+            if (!state.mayStartProducer()) {
                 close();
                 state.refuseProducerUnlessAllowed();
             }
@@ -84,15 +84,6 @@ final class ProducerSlot {
         }
     }
 
-    private boolean mayStart() {
-        try {
-            state.refuseProducerUnlessAllowed();
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
-        }
-    }
-
     /** Starts the producer if needed and begins a transaction unless one is open. */
     synchronized void begin() {
         start();
@@ -103,15 +94,14 @@ final class ProducerSlot {
         }
     }
 
-    /** The producer in an open transaction, for a send: the transaction's time runs from its first send. */
-    Producer<String, byte[]> sending() {
-        Producer<String, byte[]> sending;
-        synchronized (this) {
-            begin();
-            sending = producer;
-        }
+    /**
+     * The producer in an open transaction, for a send: the transaction's time runs from its first send. Refused
+     * (IllegalStateException) once the sender's state forbids a producer, like {@link #start}.
+     */
+    synchronized Producer<String, byte[]> sending() {
+        begin();
         firstSendNanos.compareAndSet(0, System.nanoTime());
-        return sending;
+        return producer;
     }
 
     /** Commits the open transaction; a timeout leaves it open, to commit again. */

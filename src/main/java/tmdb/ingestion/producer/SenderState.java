@@ -45,12 +45,17 @@ final class SenderState {
         return phase.get() == Phase.RUNNING;
     }
 
+    boolean mayStartProducer() {
+        Phase current = phase.get();
+        return current == Phase.RUNNING || current == Phase.STOPPING;
+    }
+
     boolean commitsNothing() {
         Phase current = phase.get();
         return current == Phase.LOST || current == Phase.FENCED;
     }
 
-    /** Throws, saying why, unless a producer may start now. */
+    /** Throws, saying why, unless a producer may start now ({@link #mayStartProducer}). */
     void refuseProducerUnlessAllowed() {
         switch (phase.get()) {
             case RUNNING, STOPPING -> { }

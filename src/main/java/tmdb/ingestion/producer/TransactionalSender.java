@@ -437,11 +437,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
         }
     }
 
+    /** Sends into the open transaction; a sender that may start no producer (fenced, lost) marks the record failed. */
     private void send(Pending pending) {
-        if (state.phase() == SenderState.Phase.FENCED) {
-            pending.error().set(new ProducerFencedException("fenced"));
-            return;
-        }
         try {
             slot.sending().send(pending.message(), (metadata, error) -> {
                 if (error != null) {

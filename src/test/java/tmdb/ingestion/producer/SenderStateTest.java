@@ -20,7 +20,10 @@ class SenderStateTest {
         assertThat(state.running()).isFalse();
         assertThatCode(state::refuseProducerUnlessAllowed).as("the last commit may start one")
                 .doesNotThrowAnyException();
+        assertThat(state.mayStartProducer()).isTrue();
         assertThat(state.enter(Phase.RETIRED)).isTrue();
+
+        assertThat(state.mayStartProducer()).isFalse();
 
         assertThatThrownBy(state::refuseProducerUnlessAllowed).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("files partition 4").hasMessageContaining("stopped");
@@ -34,6 +37,7 @@ class SenderStateTest {
         assertThat(state.enter(Phase.LOST)).isTrue();
 
         assertThat(state.commitsNothing()).isTrue();
+        assertThat(state.mayStartProducer()).isFalse();
         assertThatThrownBy(state::refuseProducerUnlessAllowed).hasMessageContaining("given to another instance");
         assertThat(state.enter(Phase.FENCED)).as("the new owner's fencing is expected, not a reason to stop")
                 .isFalse();
