@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,14 +86,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private List<Pending> batch = new ArrayList<>();
     /** Checkpoints the file lifecycle saves outside records (a hand-over, a settled file): in the next commit. */
     private List<Saving> checkpointsToSave = new ArrayList<>();
-    /**
-     * The checkpoints the last commit wrote, and those of the commit before: a checkpoint saved outside records while a
-     * commit was under way may know less than the one that commit wrote, and must not replace it. Such a checkpoint is
-     * committed by the next commit at the latest, so two commits' checkpoints are all it is checked against (keeping
-     * every file's would grow with every file this partition ever had).
-     */
-    private Map<String, Checkpoint> committedLast = new HashMap<>();
-    private Map<String, Checkpoint> committedBefore = new HashMap<>();
+    private final CommittedCheckpoints committed = new CommittedCheckpoints();
     /** The in-flight budget the records in {@link #batch} hold until their commit. */
     private long batchBytes;
     private final CommitBacklog backlog;
@@ -378,15 +370,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
                             + reached.gone() + " were let go before their records were committed"));
                     return;
                 }
-                Map<String, Checkpoint> byFile = new LinkedHashMap<>();
-                for (Saving checkpoint : saving) {
-                    String file = checkpoint.checkpoint().file();
-                    Checkpoint before = committedLast.getOrDefault(file, committedBefore.get(file));
-                    if (before == null || !before.supersedes(checkpoint.checkpoint())) {
-                        byFile.put(checkpoint.checkpoint().file(), checkpoint.checkpoint());
-                    }
-                }
-                reached.checkpoints().values().forEach(checkpoint -> byFile.put(checkpoint.file(), checkpoint));
+                Map<String, Checkpoint> byFile = committed.toWrite(saving.stream().map(Saving::checkpoint).toList(),
+                        reached.checkpoints().values());
                 Producer<String, byte[]> producer = slot.sending();
                 for (Checkpoint checkpoint : byFile.values()) {
                     producer.send(checkpoints.message(checkpoint));
@@ -396,8 +381,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     failed(saving, "the application stopped before Kafka answered the commit");
                     return;
                 }
-                committedBefore = committedLast;
-                committedLast = byFile;
+                committed.committed(byFile);
             } catch (KafkaException | IllegalStateException | IOException e) {
                 again(saving);
                 recover(sent, e);
