@@ -13,7 +13,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +104,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     private final CamelContext context;
     private final Collection<String> folderRoutes;
     private final KafkaWaits waits;
+    private final FilesHandOver filesHandOver;
     private final SortedSet<Integer> owned = new ConcurrentSkipListSet<>();
     private final PartitionPhases phases = new PartitionPhases();
     /** Owned partitions whose announcements are not all read yet, with the offset reading must reach. */
@@ -135,6 +135,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         this.context = context;
         this.folderRoutes = List.copyOf(folderRoutes);
         this.waits = waits;
+        Duration drain = Duration.ofMillis(options.handOverMs());
+        this.filesHandOver = new FilesHandOver(files::release, work, drain, FilesHandOver.patienceFor(drain));
     }
 
     /** What to do when this instance cannot go on (another process took its id, Kafka refused its user). */
@@ -497,22 +499,9 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
             discover(false);
         }
         if (lost) {
-            // before the files are let go: records of theirs still on the way must not be committed without them
-            work.lose(ownedLeaving);
-        }
-        Duration drain = Duration.ofMillis(options.handOverMs());
-        try {
-            files.release(ownedLeaving, lost, drain).get(drain.toMillis() * 2 + 5_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            LOG.debug("The files of partitions {} were let go at the stop already: {}", ownedLeaving, e.getMessage());
-        } catch (java.util.concurrent.TimeoutException e) {
-            LOG.warn("The files of partitions {} were not all let go in time: the next owner resumes them from their "
-                    + "last checkpoints", ownedLeaving);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (!lost) {
-            work.hand(ownedLeaving);
+            filesHandOver.lost(ownedLeaving);
+        } else {
+            filesHandOver.revoked(ownedLeaving);
         }
         LOG.info("Instance {} {} files partitions {}; it owns {} now", options.instanceId(),
                 lost ? "lost" : "handed over", ownedLeaving, owned);
