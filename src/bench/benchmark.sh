@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput of tmdb-ingestion next to the raw pipe, on one local KRaft broker and the same files.
 #
-#   src/bench/benchmark.sh [--megabytes=1000] [--seed=5] [--work=/tmp/tmdb-bench] [--skip-latency]
+#   src/bench/benchmark.sh [--megabytes=1000] [--seed=5] [--work=/tmp/tmdb-bench] [--skip-latency] [--rounds=1]
 #                          [--only=perf,original,connect,floor,floor-options,app,app-plain,app-256m,app-eos,app-aot,
 #                                  app-gzip,app-gzip-256m,app-s3]
 #                          (kcat always runs: the reference)
@@ -22,6 +22,9 @@
 # application's); the floor (src/bench/Floor.java: the
 # application's per-record work without Camel). Then, in watch mode: CPU used while idle, and the time from
 # renaming a file into a watched folder to its first record on Kafka.
+# With --rounds=N, kcat and the contenders run N times, one round after the other (so that a slow minute of the
+# machine falls on all of them), and each row of the table is the contender's run with the median wall time (the
+# lower median for an even N); the wall times of every round are listed under the table.
 set -euo pipefail
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 
@@ -29,6 +32,7 @@ MEGABYTES=1000
 SEED=5
 WORK=/tmp/tmdb-bench
 LATENCY=yes
+ROUNDS=1
 ONLY=perf,original,connect,floor,floor-options,app,app-plain,app-256m,app-eos,app-aot,app-gzip,app-s3
 for arg in "$@"; do
     case "$arg" in
@@ -37,6 +41,7 @@ for arg in "$@"; do
         --work=*) WORK=${arg#*=} ;;
         --skip-latency) LATENCY=no ;;
         --only=*) ONLY=${arg#*=} ;;
+        --rounds=*) ROUNDS=${arg#*=} ;;
         *) echo "Unrecognised argument '$arg'; see the header of $0" >&2; exit 2 ;;
     esac
 done
@@ -76,6 +81,7 @@ find_java25() {
 }
 
 wanted() { [[ ,$ONLY, == *,$1,* ]]; }
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a whole number of at least 1, not '$ROUNDS'" >&2; exit 2; }
 
 # shellcheck source=src/bench/broker.sh
 source "$(dirname "$0")/broker.sh"
@@ -215,23 +221,42 @@ thread_cpu_summary() {
         }' "$1" | sort -t'|' -k3 -rn
 }
 
-RESULTS=()
-KCAT_RATE=
+# Every run of every contender, by name ("seconds peak_kb cpu broker records bytes|check" lines), and the names in
+# the order they first ran
+declare -A RUNS=()
+NAMES=()
+ROUND_KCAT_RATE=
 
-# record NAME SECONDS PEAK_KB CPU BROKER_CPU COUNT_CHECK [RECORDS BYTES]: a row of the table; records and bytes
+# record NAME SECONDS PEAK_KB CPU BROKER_CPU COUNT_CHECK [RECORDS BYTES]: a run of a contender; records and bytes
 # default to the data set's
 record() {
     local name=$1 seconds=$2 peak_kb=$3 cpu=$4 broker=$5 check=$6 records=${7:-$TOTAL} bytes=${8:-$BYTES}
-    local rate mbs ratio per_record
+    local rate
     rate=$(awk -v n="$records" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
-    mbs=$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { printf "%.1f", b / 1e6 / s }')
-    per_record=$(awk -v c="$cpu" -v n="$records" 'BEGIN { printf "%.0f", c * 1e6 / n }')
-    [[ -n $KCAT_RATE ]] || KCAT_RATE=$rate
-    ratio=$(awk -v r="$rate" -v k="$KCAT_RATE" 'BEGIN { printf "%.2f", r / k }')
-    RESULTS+=("$(printf '| %-42s | %9s | %7s | %7s | %6s | %6s | %10s | %12s | %7s | %s |' "$name" "$rate" "$mbs" \
-        "$seconds" "$((peak_kb / 1024))" "$cpu" "$per_record" "$broker" "$ratio" "$check")")
-    log "$name: $rate records/s, $mbs MB/s, $seconds s, peak RSS $((peak_kb / 1024)) MB, CPU $cpu s ($per_record us per" \
-        "record; broker $broker s), $ratio x kcat, $check"
+    [[ $name != kcat* ]] || ROUND_KCAT_RATE=$rate
+    [[ -v RUNS[$name] ]] || NAMES+=("$name")
+    RUNS[$name]+="$seconds $peak_kb $cpu $broker $records $bytes|$check"$'\n'
+    log "$name: $rate records/s, $seconds s, peak RSS $((peak_kb / 1024)) MB, CPU $cpu s (broker $broker s)," \
+        "$(awk -v r="$rate" -v k="$ROUND_KCAT_RATE" 'BEGIN { printf "%.2f", r / k }') x this round's kcat, $check"
+}
+
+# median_run NAME: the contender's run with the median wall time (the lower median of an even count)
+median_run() {
+    local runs
+    runs=$(printf '%s' "${RUNS[$1]}" | sort -n -k1,1)
+    printf '%s\n' "$runs" | sed -n "$(( ($(printf '%s\n' "$runs" | wc -l) + 1) / 2 ))p"
+}
+
+# table_row NAME KCAT_RATE: the table's row of the contender's median run
+table_row() {
+    local seconds peak_kb cpu broker records rest check
+    read -r seconds peak_kb cpu broker records rest <<< "$(median_run "$1")"
+    check=${rest#*|}
+    awk -v name="$1" -v s="$seconds" -v kb="$peak_kb" -v c="$cpu" -v b="$broker" -v n="$records" -v bytes="${rest%%|*}" \
+        -v k="$2" -v check="$check" 'BEGIN {
+            printf "| %-42s | %9.0f | %7.1f | %7s | %6d | %6s | %10.0f | %12s | %7.2f | %s |\n", name, n / s,
+                bytes / 1e6 / s, s, kb / 1024, c, c * 1e6 / n, b, (n / s) / k, check
+        }'
 }
 
 # check_counts TOPIC_PREFIX|- [EXPECTED_TOTAL]: compares the records on the type topics with the lines sent
@@ -408,7 +433,7 @@ run_application() {
     timed "${APP_JAVA:-java}" "${options[@]}" "${jvm[@]}" -jar "$APP_JAR" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
         --ingestion.mode=once --ingestion.management.enabled=false "${args[@]}"
     popd > /dev/null
-    [[ -z $sampler ]] || wait "$sampler" || true
+    [[ -z $sampler ]] || { wait "$sampler" || true; cp "$WORK/threads.txt" "$WORK/threads-$WALL.txt"; }
     local broker
     broker=$(broker_cpu)
     cp "$WORK/contender.log" "$WORK/application.log"
@@ -424,11 +449,15 @@ run_application_with_aot_cache() {
         log "no Java 25 found (set JAVA25 to its java): the AOT cache contender is left out"
         return
     fi
-    log "training the AOT cache with $java25"
-    if ! JAVA=$java25 "$ROOT/src/main/docker/aot-cache.sh" "$WORK/app.jar" "$WORK/app.aot" "$IMAGE_JVM_OPTIONS" -Xmx2g \
-            --enable-native-access=ALL-UNNAMED >&2; then
-        log "training the AOT cache failed (above): the AOT cache contender is left out"
-        return
+    if [[ -z ${AOT_TRAINED:-} ]]; then
+        log "training the AOT cache with $java25"
+        if ! JAVA=$java25 "$ROOT/src/main/docker/aot-cache.sh" "$WORK/app.jar" "$WORK/app.aot" "$IMAGE_JVM_OPTIONS" \
+                -Xmx2g --enable-native-access=ALL-UNNAMED >&2; then
+            log "training the AOT cache failed (above): the AOT cache contender is left out"
+            return
+        fi
+        # once a benchmark: the later rounds run on the same cache
+        AOT_TRAINED=yes
     fi
     # AOTMode=on: a cache the JVM refuses ends the run instead of being measured as if it were used
     APP_JAVA=$java25 APP_JAR=$WORK/app.jar JVM_OPTIONS=$IMAGE_JVM_OPTIONS run_application \
@@ -539,21 +568,26 @@ install_tools
 build
 generate
 log "producer settings for every contender: acks=$ACKS compression=$COMPRESSION linger.ms=$LINGER batch.size=$BATCH"
-run_kcat
-wanted perf && run_perf_test
-wanted original && run_original
-wanted connect && run_connect
-wanted floor && run_floor
-wanted floor-options && run_floor "$IMAGE_JVM_OPTIONS"
-wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults, config/jvm.options)"
-wanted app-plain && WITHOUT_JVM_OPTIONS=yes run_application "tmdb-ingestion (once, without config/jvm.options)"
-wanted app-256m && run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
-wanted app-eos && run_application "tmdb-ingestion (once, exactly-once)" -- --ingestion.delivery.guarantee=exactly-once
-wanted app-aot && run_application_with_aot_cache
-wanted app-gzip && gzip_data && SOURCE=$WORK/data-gz run_application "tmdb-ingestion (once, files gzipped)"
-wanted app-gzip-256m && gzip_data && SOURCE=$WORK/data-gz run_application "tmdb-ingestion (once, gzipped, -Xmx256m)" \
-    -Xmx256m
-wanted app-s3 && run_application_on_s3
+rm -f "$WORK"/threads*.txt
+for round in $(seq 1 "$ROUNDS"); do
+    ((ROUNDS == 1)) || log "round $round of $ROUNDS"
+    run_kcat
+    wanted perf && run_perf_test
+    wanted original && run_original
+    wanted connect && run_connect
+    wanted floor && run_floor
+    wanted floor-options && run_floor "$IMAGE_JVM_OPTIONS"
+    wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults, config/jvm.options)"
+    wanted app-plain && WITHOUT_JVM_OPTIONS=yes run_application "tmdb-ingestion (once, without config/jvm.options)"
+    wanted app-256m && run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
+    wanted app-eos && run_application "tmdb-ingestion (once, exactly-once)" -- \
+        --ingestion.delivery.guarantee=exactly-once
+    wanted app-aot && run_application_with_aot_cache
+    wanted app-gzip && gzip_data && SOURCE=$WORK/data-gz run_application "tmdb-ingestion (once, files gzipped)"
+    wanted app-gzip-256m && gzip_data && SOURCE=$WORK/data-gz run_application \
+        "tmdb-ingestion (once, gzipped, -Xmx256m)" -Xmx256m
+    wanted app-s3 && run_application_on_s3
+done
 [[ $LATENCY == yes ]] && run_watch_measures
 
 echo
@@ -563,15 +597,28 @@ echo "Producer settings: acks=$ACKS compression=$COMPRESSION linger.ms=$LINGER b
 echo
 echo "| contender                                  | records/s |    MB/s |  wall s | RSS MB |  CPU s | CPU us/rec | broker CPU s |  x kcat | check |"
 echo "|--------------------------------------------|----------:|--------:|--------:|-------:|-------:|-----------:|-------------:|--------:|-------|"
-printf '%s\n' "${RESULTS[@]}"
-[[ -z ${S3PROXY_CPU:-} ]] || echo "(S3Proxy, serving the bucket on this machine, used $S3PROXY_CPU CPU s besides.)"
-if [[ -f $WORK/threads.txt ]] && wanted app; then
+KCAT_RATE=$(table_row "${NAMES[0]}" 1 | awk -F'|' '{ print $3 + 0 }')
+for name in "${NAMES[@]}"; do
+    table_row "$name" "$KCAT_RATE"
+done
+if ((ROUNDS > 1)); then
     echo
-    echo "Where the application's CPU went (defaults run; each thread's CPU seconds, sampled every 0.5 s until exit):"
+    echo "Each row is the contender's median of $ROUNDS rounds by wall time; the wall seconds of every round:"
+    echo
+    for name in "${NAMES[@]}"; do
+        echo "- $name: $(printf '%s' "${RUNS[$name]}" | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }')"
+    done
+fi
+[[ -z ${S3PROXY_CPU:-} ]] || echo "(S3Proxy, serving the bucket on this machine, used $S3PROXY_CPU CPU s besides.)"
+APP_NAME="tmdb-ingestion (once, defaults, config/jvm.options)"
+if wanted app && [[ -v RUNS[$APP_NAME] && -f $WORK/threads-$(median_run "$APP_NAME" | cut -d' ' -f1).txt ]]; then
+    echo
+    echo "Where the application's CPU went (defaults run$( ((ROUNDS == 1)) || echo ", the median one"); each thread's" \
+        "CPU seconds, sampled every 0.5 s until exit):"
     echo
     echo "| threads                                                  |  CPU s | share |"
     echo "|----------------------------------------------------------|-------:|------:|"
-    thread_cpu_summary "$WORK/threads.txt"
+    thread_cpu_summary "$WORK/threads-$(median_run "$APP_NAME" | cut -d' ' -f1).txt"
 fi
 if [[ $LATENCY == yes ]]; then
     echo
