@@ -176,7 +176,8 @@ topic_count() {
 timed() {
     /usr/bin/time -o "$WORK/time.txt" -f '%e %M %U %S' "$@" > "$WORK/contender.log" 2>&1 \
         || log "$1 exited with $?; see $WORK/contender.log"
-    read -r WALL PEAK_KB user system < "$WORK/time.txt"
+    # the last line: GNU time writes "Command exited with non-zero status N" before it when the command failed
+    read -r WALL PEAK_KB user system < <(tail -n 1 "$WORK/time.txt")
     CPU=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.1f", u + s }')
 }
 
@@ -221,8 +222,8 @@ thread_cpu_summary() {
         }' "$1" | sort -t'|' -k3 -rn
 }
 
-# Every run of every contender, by name ("seconds peak_kb cpu broker records bytes|check" lines), and the names in
-# the order they first ran
+# Every run of every contender, by name ("seconds peak_kb cpu broker records bytes round|check" lines), and the names
+# in the order they first ran
 declare -A RUNS=()
 NAMES=()
 ROUND_KCAT_RATE=
@@ -235,7 +236,7 @@ record() {
     rate=$(awk -v n="$records" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
     [[ $name != kcat* ]] || ROUND_KCAT_RATE=$rate
     [[ -v RUNS[$name] ]] || NAMES+=("$name")
-    RUNS[$name]+="$seconds $peak_kb $cpu $broker $records $bytes|$check"$'\n'
+    RUNS[$name]+="$seconds $peak_kb $cpu $broker $records $bytes ${round:-1}|$check"$'\n'
     log "$name: $rate records/s, $seconds s, peak RSS $((peak_kb / 1024)) MB, CPU $cpu s (broker $broker s)," \
         "$(awk -v r="$rate" -v k="$ROUND_KCAT_RATE" 'BEGIN { printf "%.2f", r / k }') x this round's kcat, $check"
 }
@@ -243,16 +244,19 @@ record() {
 # median_run NAME: the contender's run with the median wall time (the lower median of an even count)
 median_run() {
     local runs
-    runs=$(printf '%s' "${RUNS[$1]}" | sort -n -k1,1)
+    runs=$(printf '%s' "${RUNS[$1]}" | LC_ALL=C sort -n -k1,1)
     printf '%s\n' "$runs" | sed -n "$(( ($(printf '%s\n' "$runs" | wc -l) + 1) / 2 ))p"
 }
 
+# median_round NAME: the round of the contender's median run
+median_round() { median_run "$1" | cut -d'|' -f1 | awk '{ print $NF }'; }
+
 # table_row NAME KCAT_RATE: the table's row of the contender's median run
 table_row() {
-    local seconds peak_kb cpu broker records rest check
-    read -r seconds peak_kb cpu broker records rest <<< "$(median_run "$1")"
+    local seconds peak_kb cpu broker records bytes rest check
+    read -r seconds peak_kb cpu broker records bytes rest <<< "$(median_run "$1")"
     check=${rest#*|}
-    awk -v name="$1" -v s="$seconds" -v kb="$peak_kb" -v c="$cpu" -v b="$broker" -v n="$records" -v bytes="${rest%%|*}" \
+    awk -v name="$1" -v s="$seconds" -v kb="$peak_kb" -v c="$cpu" -v b="$broker" -v n="$records" -v bytes="$bytes" \
         -v k="$2" -v check="$check" 'BEGIN {
             printf "| %-42s | %9.0f | %7.1f | %7s | %6d | %6s | %10.0f | %12s | %7.2f | %s |\n", name, n / s,
                 bytes / 1e6 / s, s, kb / 1024, c, c * 1e6 / n, b, (n / s) / k, check
@@ -433,7 +437,11 @@ run_application() {
     timed "${APP_JAVA:-java}" "${options[@]}" "${jvm[@]}" -jar "$APP_JAR" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
         --ingestion.mode=once --ingestion.management.enabled=false "${args[@]}"
     popd > /dev/null
-    [[ -z $sampler ]] || { wait "$sampler" || true; cp "$WORK/threads.txt" "$WORK/threads-$WALL.txt"; }
+    if [[ -n $sampler ]]; then
+        wait "$sampler" || true
+        # a sampler that never found the process wrote nothing: the table by thread is left out, not the benchmark
+        [[ ! -f $WORK/threads.txt ]] || cp "$WORK/threads.txt" "$WORK/threads-round${round:-1}.txt"
+    fi
     local broker
     broker=$(broker_cpu)
     cp "$WORK/contender.log" "$WORK/application.log"
@@ -449,15 +457,18 @@ run_application_with_aot_cache() {
         log "no Java 25 found (set JAVA25 to its java): the AOT cache contender is left out"
         return
     fi
-    if [[ -z ${AOT_TRAINED:-} ]]; then
+    # trained once a benchmark: the later rounds run on the same cache, or leave the contender out as the first did
+    if [[ -z ${AOT_CACHE:-} ]]; then
         log "training the AOT cache with $java25"
-        if ! JAVA=$java25 "$ROOT/src/main/docker/aot-cache.sh" "$WORK/app.jar" "$WORK/app.aot" "$IMAGE_JVM_OPTIONS" \
+        AOT_CACHE=failed
+        if JAVA=$java25 "$ROOT/src/main/docker/aot-cache.sh" "$WORK/app.jar" "$WORK/app.aot" "$IMAGE_JVM_OPTIONS" \
                 -Xmx2g --enable-native-access=ALL-UNNAMED >&2; then
-            log "training the AOT cache failed (above): the AOT cache contender is left out"
-            return
+            AOT_CACHE=trained
         fi
-        # once a benchmark: the later rounds run on the same cache
-        AOT_TRAINED=yes
+    fi
+    if [[ $AOT_CACHE == failed ]]; then
+        log "training the AOT cache failed (above): the AOT cache contender is left out"
+        return
     fi
     # AOTMode=on: a cache the JVM refuses ends the run instead of being measured as if it were used
     APP_JAVA=$java25 APP_JAR=$WORK/app.jar JVM_OPTIONS=$IMAGE_JVM_OPTIONS run_application \
@@ -609,16 +620,17 @@ if ((ROUNDS > 1)); then
         echo "- $name: $(printf '%s' "${RUNS[$name]}" | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }')"
     done
 fi
-[[ -z ${S3PROXY_CPU:-} ]] || echo "(S3Proxy, serving the bucket on this machine, used $S3PROXY_CPU CPU s besides.)"
+[[ -z ${S3PROXY_CPU:-} ]] || echo "(S3Proxy, serving the bucket on this machine, used $S3PROXY_CPU CPU s besides$( \
+    ((ROUNDS == 1)) || echo " in the last round").)"
 APP_NAME="tmdb-ingestion (once, defaults, config/jvm.options)"
-if wanted app && [[ -v RUNS[$APP_NAME] && -f $WORK/threads-$(median_run "$APP_NAME" | cut -d' ' -f1).txt ]]; then
+if wanted app && [[ -v RUNS[$APP_NAME] && -f $WORK/threads-round$(median_round "$APP_NAME").txt ]]; then
     echo
     echo "Where the application's CPU went (defaults run$( ((ROUNDS == 1)) || echo ", the median one"); each thread's" \
         "CPU seconds, sampled every 0.5 s until exit):"
     echo
     echo "| threads                                                  |  CPU s | share |"
     echo "|----------------------------------------------------------|-------:|------:|"
-    thread_cpu_summary "$WORK/threads-$(median_run "$APP_NAME" | cut -d' ' -f1).txt"
+    thread_cpu_summary "$WORK/threads-round$(median_round "$APP_NAME").txt"
 fi
 if [[ $LATENCY == yes ]]; then
     echo

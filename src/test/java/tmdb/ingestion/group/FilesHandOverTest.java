@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,23 @@ class FilesHandOverTest {
     }
 
     @Test
+    void aLostPartitionIsGivenUpOnlyOnceItsFilesAreLetGo() throws Exception {
+        CompletableFuture<Void> letGo = new CompletableFuture<>();
+        FilesHandOver handOver = new FilesHandOver(released(letGo), work, DRAIN, Duration.ofSeconds(30));
+        Thread group = new Thread(() -> handOver.lost(Set.of(1)), "Files group");
+        group.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.size() == 2
+                && group.getState() == Thread.State.TIMED_WAITING);
+        assertThat(group.isAlive()).as("the group goes on once the files are let go, not before").isTrue();
+
+        letGo.complete(null);
+        group.join(10_000);
+        assertThat(group.isAlive()).isFalse();
+        assertThat(steps).containsExactly("lose [1]", "release [1] lost=true drain=300");
+    }
+
+    @Test
     void aRevokedPartitionsWorkIsHandedOverOnlyOnceItsFilesAreLetGo() throws Exception {
         CompletableFuture<Void> letGo = new CompletableFuture<>();
         FilesHandOver handOver = new FilesHandOver(released(letGo), work, DRAIN, Duration.ofSeconds(30));
@@ -85,6 +103,27 @@ class FilesHandOverTest {
         handOver.revoked(Set.of(3));
 
         assertThat(steps).containsExactly("release [3] lost=false drain=300", "hand [3]");
+    }
+
+    @Test
+    void anInterruptedWaitStillHandsTheWorkOverAndKeepsTheInterrupt() throws Exception {
+        FilesHandOver handOver = new FilesHandOver(released(new CompletableFuture<>()), work, DRAIN,
+                Duration.ofSeconds(30));
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread group = new Thread(() -> {
+            handOver.revoked(Set.of(2));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        }, "Files group");
+        group.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !steps.isEmpty()
+                && group.getState() == Thread.State.TIMED_WAITING);
+
+        group.interrupt();
+        group.join(10_000);
+
+        assertThat(group.isAlive()).isFalse();
+        assertThat(steps).containsExactly("release [2] lost=false drain=300", "hand [2]");
+        assertThat(stillInterrupted).as("the stop that interrupted the group's thread still sees it").isTrue();
     }
 
     @Test
