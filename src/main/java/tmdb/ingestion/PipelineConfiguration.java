@@ -23,6 +23,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
@@ -254,8 +255,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("kafkaWaits", waits);
         GroupMember member = new GroupMember(new GroupMember.Options(settings.string("ingestion.group.files-topic"),
                 groupId(settings, deployment), instanceId, settings.integer("ingestion.group.session-timeout-ms"),
-                settings.longValue("ingestion.shutdown.grace-period-ms") / 2, deployment.id()), clientConfig, files,
-                checkpoints, filePartitions, partitionWork, context, folderRouteIds, waits);
+                settings.longValue("ingestion.shutdown.grace-period-ms") / 2, deployment.id()), clientConfig,
+                KafkaConsumer::new, files, checkpoints::load, filePartitions, partitionWork, context, folderRouteIds,
+                waits);
         registry.bind("groupMember", member);
         registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, polls, files, budget,
                 stats, member::ownsAllAndReadTheirAnnouncements));

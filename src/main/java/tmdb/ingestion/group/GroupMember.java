@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,11 +24,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -40,7 +41,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.checkpoint.FilePartitions;
-import tmdb.ingestion.checkpoint.KafkaCheckpointStore;
 import tmdb.ingestion.file.Claim;
 import tmdb.ingestion.file.FileLifecycle;
 
@@ -98,7 +98,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     private final Options options;
     private final Supplier<Properties> clientConfig;
     private final FileLifecycle files;
-    private final KafkaCheckpointStore checkpoints;
+    private final Function<Properties, Consumer<String, byte[]>> consumers;
+    private final PartitionCheckpoints checkpoints;
     private final FilePartitions partitions;
     private final PartitionWork work;
     private final CamelContext context;
@@ -117,17 +118,23 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         thread.setDaemon(true);
         return thread;
     });
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile Consumer<String, byte[]> consumer;
     private volatile boolean leaving;
     /** The application stops: partitions given to this instance from now on are not taken (they wait for its leave). */
     private volatile boolean stopping;
     private volatile Runnable onExpelled = () -> { };
 
-    public GroupMember(Options options, Supplier<Properties> clientConfig, FileLifecycle files,
-                       KafkaCheckpointStore checkpoints, FilePartitions partitions, PartitionWork work,
+    /**
+     * @param clientConfig the Kafka client settings the group's consumer starts from
+     * @param consumers    makes the group's consumer from its settings ({@code KafkaConsumer::new})
+     */
+    public GroupMember(Options options, Supplier<Properties> clientConfig,
+                       Function<Properties, Consumer<String, byte[]>> consumers, FileLifecycle files,
+                       PartitionCheckpoints checkpoints, FilePartitions partitions, PartitionWork work,
                        CamelContext context, Collection<String> folderRoutes, KafkaWaits waits) {
         this.options = options;
         this.clientConfig = clientConfig;
+        this.consumers = consumers;
         this.files = files;
         this.checkpoints = checkpoints;
         this.partitions = partitions;
@@ -179,7 +186,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
 
     private void run() {
         try {
-            consumer = new KafkaConsumer<>(consumerConfig());
+            consumer = consumers.apply(consumerConfig());
             int count = partitionCount();
             if (count == 0) {
                 LOG.info("Left group {} before joining it", options.groupId());
@@ -361,7 +368,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         if (!handBack.isEmpty()) {
             work.hand(handBack);
         }
-        KafkaConsumer<String, byte[]> current = consumer;
+        Consumer<String, byte[]> current = consumer;
         if (current != null) {
             current.wakeup();
         }
@@ -432,7 +439,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
      */
     public void leave(Duration timeout) {
         leaving = true;
-        KafkaConsumer<String, byte[]> current = consumer;
+        Consumer<String, byte[]> current = consumer;
         if (current != null) {
             current.wakeup();
         }

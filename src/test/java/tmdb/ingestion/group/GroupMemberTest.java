@@ -1,0 +1,264 @@
+package tmdb.ingestion.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tmdb.ingestion.checkpoint.FilePartitions;
+import tmdb.ingestion.checkpoint.InMemoryCheckpointStore;
+import tmdb.ingestion.file.IngestionStats;
+import tmdb.ingestion.support.LifecycleFixture;
+
+/**
+ * The group member against Kafka's {@link MockConsumer}, its rebalances run on the group's own thread as Kafka runs
+ * them: what happens to a partition between its assignment and its ownership, and when it goes.
+ */
+class GroupMemberTest {
+
+    private static final String TOPIC = "files";
+    private static final int PARTITIONS = 3;
+    private static final long HAND_OVER_MS = 200;
+
+    @TempDir
+    Path dir;
+
+    private final PacedConsumer consumer = new PacedConsumer();
+    private final List<String> steps = new CopyOnWriteArrayList<>();
+    private final KafkaWaits waits = new KafkaWaits();
+    private LifecycleFixture files;
+    private GroupMember member;
+
+    @AfterEach
+    void leave() {
+        if (member != null) {
+            member.leave(Duration.ofSeconds(10));
+            member.stop();
+        }
+        if (files != null) {
+            files.close();
+        }
+    }
+
+    @Test
+    void partitionsGivenAreTakenAndTheirCheckpointsReadBeforeTheyAreOwned() throws Exception {
+        start(new RecordingWork());
+
+        rebalance(0, 1, 2);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().equals(Set.of(0, 1, 2)));
+        assertThat(steps).containsExactly("take [0, 1, 2]", "load [0, 1, 2]");
+        assertThat(member.discovering()).as("the owner of partition 0 lists the folders").isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(member::ownsAllAndReadTheirAnnouncements);
+        assertThat(consumer.paused()).as("the announcements of owned partitions are read").isEmpty();
+    }
+
+    @Test
+    void aRevokedPartitionsWorkIsHandedOverAndTheOthersStay() throws Exception {
+        start(new RecordingWork());
+        rebalance(0, 1, 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().size() == PARTITIONS);
+
+        rebalance(0, 1);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("hand [2]"));
+        assertThat(member.ownedPartitions()).containsExactly(0, 1);
+        assertThat(steps).doesNotContain("lose [2]");
+    }
+
+    @Test
+    void aLostPartitionsWorkEndsAndIsNotHandedOver() throws Exception {
+        start(new RecordingWork());
+        rebalance(0, 1, 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().size() == PARTITIONS);
+
+        consumer.schedulePollTask(() -> member.onPartitionsLost(List.of(new TopicPartition(TOPIC, 0))));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("lose [0]"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().equals(Set.of(1, 2)));
+        assertThat(member.discovering()).as("no longer the owner of partition 0").isFalse();
+        assertThat(steps).doesNotContain("hand [0]");
+    }
+
+    @Test
+    void aPartitionTakenAwayWhileKafkaStillTakesItIsHandedBackOnceTakenAndNeverOwned() throws Exception {
+        CountDownLatch kafkaAnswers = new CountDownLatch(1);
+        start(new RecordingWork() {
+            @Override
+            public void take(Set<Integer> partitions) {
+                super.take(partitions);
+                waitFor(kafkaAnswers);
+            }
+        });
+        rebalance(0, 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("take [0, 1]"));
+
+        rebalance(0);
+        // the revocation waits HAND_OVER_MS for the take, then lets the group go on; the take hands 1 back later
+        consumer.schedulePollTask(() -> steps.add("group goes on"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("group goes on"));
+        assertThat(steps).as("nothing handed back while its id may still be taken").doesNotContain("hand [1]");
+
+        kafkaAnswers.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("hand [1]"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().equals(Set.of(0)));
+        assertThat(steps).containsExactly("take [0, 1]", "group goes on", "load [0, 1]", "hand [1]");
+    }
+
+    @Test
+    void kafkaAwayWhileTakingIsWaitedOutAndSaidInTheWaits() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        CountDownLatch kafkaBack = new CountDownLatch(1);
+        start(new RecordingWork() {
+            @Override
+            public void take(Set<Integer> partitions) {
+                super.take(partitions);
+                attempts.incrementAndGet();
+                if (kafkaBack.getCount() > 0) {
+                    throw new TimeoutException("Timeout expired after 15000ms while awaiting InitProducerId");
+                }
+            }
+        });
+
+        rebalance(0, 1, 2);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> waits.current().containsKey("taking files partitions [0, 1, 2]"));
+        assertThat(waits.current().get("taking files partitions [0, 1, 2]")).contains("awaiting InitProducerId");
+        assertThat(member.ownedPartitions()).isEmpty();
+        kafkaBack.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().equals(Set.of(0, 1, 2)));
+        assertThat(waits.current()).isEmpty();
+        assertThat(attempts).hasValueGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aRefusalWhileTakingStopsTheInstanceAndTakesNothingMore() throws Exception {
+        AtomicBoolean expelled = new AtomicBoolean();
+        start(new RecordingWork() {
+            @Override
+            public void take(Set<Integer> partitions) {
+                super.take(partitions);
+                throw new TransactionalIdAuthorizationException("not authorized to use the transactional id");
+            }
+        });
+        member.onExpelled(() -> expelled.set(true));
+
+        rebalance(0, 1, 2);
+
+        await().atMost(Duration.ofSeconds(10)).until(expelled::get);
+        // taken away now, its id goes back; given again, it is not taken while this instance stops
+        rebalance(0, 1);
+        rebalance(0, 1, 2);
+        consumer.schedulePollTask(() -> steps.add("group goes on"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("group goes on"));
+        assertThat(member.ownedPartitions()).isEmpty();
+        assertThat(steps).containsExactly("take [0, 1, 2]", "hand [2]", "group goes on");
+    }
+
+    @Test
+    void leavingClosesTheConsumer() throws Exception {
+        start(new RecordingWork());
+        rebalance(0, 1, 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().size() == PARTITIONS);
+
+        member.leave(Duration.ofSeconds(10));
+
+        assertThat(consumer.closed()).isTrue();
+    }
+
+    private void start(PartitionWork work) throws Exception {
+        files = new LifecycleFixture(dir, new InMemoryCheckpointStore(), new IngestionStats());
+        List<PartitionInfo> infos = IntStream.range(0, PARTITIONS)
+                .mapToObj(partition -> new PartitionInfo(TOPIC, partition, null, null, null)).toList();
+        consumer.updatePartitions(TOPIC, infos);
+        Map<TopicPartition, Long> zero = new HashMap<>();
+        infos.forEach(info -> zero.put(new TopicPartition(TOPIC, info.partition()), 0L));
+        consumer.updateBeginningOffsets(zero);
+        consumer.updateEndOffsets(zero);
+        member = new GroupMember(new GroupMember.Options(TOPIC, "group", "instance-1", 10_000, HAND_OVER_MS,
+                "deployment"), Properties::new, config -> consumer, files.lifecycle(),
+                partitions -> steps.add("load " + new TreeSet<>(partitions)), new FilePartitions(), work,
+                new DefaultCamelContext(), List.of(), waits);
+        member.start();
+    }
+
+    /** The group gives this instance these partitions, on the group's thread as Kafka does. */
+    private void rebalance(Integer... partitions) {
+        consumer.schedulePollTask(() -> consumer.rebalance(
+                Arrays.stream(partitions).map(partition -> new TopicPartition(TOPIC, partition)).toList()));
+    }
+
+    private static void waitFor(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new TimeoutException("the test did not let Kafka answer");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimeoutException("interrupted");
+        }
+    }
+
+    /** Records what is done with the partitions' work. */
+    private class RecordingWork implements PartitionWork {
+        @Override
+        public void take(Set<Integer> partitions) {
+            steps.add("take " + new TreeSet<>(partitions));
+        }
+
+        @Override
+        public void hand(Set<Integer> partitions) {
+            steps.add("hand " + new TreeSet<>(partitions));
+        }
+
+        @Override
+        public void lose(Set<Integer> partitions) {
+            steps.add("lose " + new TreeSet<>(partitions));
+        }
+    }
+
+    /** A mock consumer whose empty poll waits a little, as Kafka's does, instead of spinning the group's thread. */
+    private static final class PacedConsumer extends MockConsumer<String, byte[]> {
+        PacedConsumer() {
+            super("earliest");
+        }
+
+        @Override
+        public ConsumerRecords<String, byte[]> poll(Duration timeout) {
+            ConsumerRecords<String, byte[]> records = super.poll(timeout);
+            if (records.isEmpty()) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return records;
+        }
+    }
+}
