@@ -341,7 +341,11 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 try {
                     if (!wanted.isEmpty()) {
                         work.take(wanted);
-                        checkpoints.load(wanted);
+                        // one taken away while Kafka made the take wait is its next owner's to read
+                        Set<Integer> toRead = phases.stillWanted(wanted);
+                        if (!toRead.isEmpty()) {
+                            checkpoints.load(toRead);
+                        }
                     }
                     break;
                 } catch (RuntimeException e) {
@@ -366,12 +370,18 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         }
         Set<Integer> handBack = phases.prepared(taken);
         if (!handBack.isEmpty()) {
-            work.hand(handBack);
+            handBackUnread(handBack);
         }
         Consumer<String, byte[]> current = consumer;
         if (current != null) {
             current.wakeup();
         }
+    }
+
+    /** Partitions taken away before this instance read their files: their checkpoints forgotten, their work handed. */
+    private void handBackUnread(Set<Integer> partitionsGoing) {
+        checkpoints.forget(partitionsGoing);
+        work.hand(partitionsGoing);
     }
 
     /** The prepared partitions: owned now, their announcements read from their start. */
@@ -384,7 +394,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         Set<Integer> gone = new TreeSet<>(prepared);
         gone.removeAll(stillAssigned);
         if (!gone.isEmpty()) {
-            work.hand(gone);
+            handBackUnread(gone);
             prepared.removeAll(gone);
         }
         if (prepared.isEmpty()) {
@@ -491,7 +501,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
             if (owned.remove(partition)) {
                 ownedLeaving.add(partition);
             } else if (phases.takenAway(partition)) {
-                work.hand(Set.of(partition));
+                handBackUnread(Set.of(partition));
             } else {
                 awaitPreparation(partition);
             }

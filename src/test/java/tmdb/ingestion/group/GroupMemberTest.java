@@ -127,7 +127,8 @@ class GroupMemberTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("hand [1]"));
         await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().equals(Set.of(0)));
-        assertThat(steps).containsExactly("take [0, 1]", "group goes on", "load [0, 1]", "hand [1]");
+        assertThat(steps).as("its checkpoints neither read nor kept").containsExactly("take [0, 1]", "group goes on",
+                "load [0]", "forget [1]", "hand [1]");
     }
 
     @Test
@@ -177,7 +178,7 @@ class GroupMemberTest {
         consumer.schedulePollTask(() -> steps.add("group goes on"));
         await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("group goes on"));
         assertThat(member.ownedPartitions()).isEmpty();
-        assertThat(steps).containsExactly("take [0, 1, 2]", "hand [2]", "group goes on");
+        assertThat(steps).containsExactly("take [0, 1, 2]", "forget [2]", "hand [2]", "group goes on");
     }
 
     @Test
@@ -202,7 +203,7 @@ class GroupMemberTest {
         consumer.updateEndOffsets(zero);
         member = new GroupMember(new GroupMember.Options(TOPIC, "group", "instance-1", 10_000, HAND_OVER_MS,
                 "deployment"), Properties::new, config -> consumer, files.lifecycle(),
-                partitions -> steps.add("load " + new TreeSet<>(partitions)), new FilePartitions(), work,
+                new RecordingCheckpoints(), new FilePartitions(), work,
                 new DefaultCamelContext(), List.of(), waits);
         member.start();
     }
@@ -221,6 +222,19 @@ class GroupMemberTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TimeoutException("interrupted");
+        }
+    }
+
+    /** Records what is read and forgotten of the partitions' checkpoints. */
+    private class RecordingCheckpoints implements PartitionCheckpoints {
+        @Override
+        public void load(Set<Integer> filesPartitions) {
+            steps.add("load " + new TreeSet<>(filesPartitions));
+        }
+
+        @Override
+        public void forget(Set<Integer> filesPartitions) {
+            steps.add("forget " + new TreeSet<>(filesPartitions));
         }
     }
 
