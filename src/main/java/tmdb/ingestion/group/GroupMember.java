@@ -330,29 +330,36 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
 
     /**
      * Takes the partitions' work and reads their checkpoints, trying again for as long as Kafka does not answer;
-     * the group's thread then starts reading their announcements.
+     * the group's thread then starts reading their announcements. A partition taken away meanwhile is not read (its
+     * next owner reads it) and is handed back; one taken away and given back before the preparation ends is taken and
+     * read like the others: the preparation ends only once every partition still wanted is.
      */
-    private void prepare(Set<Integer> taken) {
-        String what = "taking files partitions " + taken;
+    private void prepare(Set<Integer> given) {
+        String what = "taking files partitions " + given;
         Reminder reminder = new Reminder();
+        Set<Integer> taken = new TreeSet<>();
+        Set<Integer> read = new TreeSet<>();
+        Set<Integer> handBack = null;
         try {
             while (!leaving && !stopping) {
-                Set<Integer> wanted = phases.stillWanted(taken);
+                Set<Integer> wanted = phases.stillWanted(given);
                 try {
-                    if (!wanted.isEmpty()) {
-                        work.take(wanted);
-                        // one taken away while Kafka made the take wait is its next owner's to read
-                        Set<Integer> toRead = phases.stillWanted(wanted);
-                        if (!toRead.isEmpty()) {
-                            checkpoints.load(toRead);
-                        }
+                    Set<Integer> toTake = new TreeSet<>(wanted);
+                    toTake.removeAll(taken);
+                    if (!toTake.isEmpty()) {
+                        work.take(toTake);
+                        taken.addAll(toTake);
                     }
-                    break;
+                    Set<Integer> toRead = phases.stillWanted(taken);
+                    toRead.removeAll(read);
+                    if (!toRead.isEmpty()) {
+                        checkpoints.load(toRead);
+                        read.addAll(toRead);
+                    }
                 } catch (RuntimeException e) {
                     if (isRefusal(e)) {
                         LOG.error("Kafka refused this instance's user while taking files partitions {}: {}. This "
                                 + "instance stops", wanted, e.getMessage());
-                        // prepared but never read: the leave hands back the ids taken so far
                         stopping = true;
                         onExpelled.run();
                         break;
@@ -363,12 +370,21 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                                 + "again", wanted, e.getMessage());
                     }
                     pause();
+                    continue;
+                }
+                PartitionPhases.Ending ending = phases.end(given, read);
+                if (ending.notReady().isEmpty()) {
+                    handBack = ending.handBack();
+                    break;
                 }
             }
         } finally {
             waits.done(what);
         }
-        Set<Integer> handBack = phases.prepared(taken);
+        if (handBack == null) {
+            // this instance leaves or stops: prepared but never read, and the leave hands back the ids taken so far
+            handBack = phases.prepared(given);
+        }
         if (!handBack.isEmpty()) {
             handBackUnread(handBack);
         }

@@ -73,6 +73,30 @@ final class PartitionPhases {
         return handBack;
     }
 
+    /**
+     * How a preparation's check ended: the partitions still wanted that are not ready yet (the preparation goes on
+     * with them), or, when there are none, the partitions taken away meanwhile, to hand back.
+     */
+    record Ending(Set<Integer> notReady, Set<Integer> handBack) {
+    }
+
+    /**
+     * The preparation of these partitions ends if every one still wanted is ready (its work taken, its checkpoints
+     * read): they then wait for the group's thread, as {@link #prepared} says, and those taken away meanwhile are
+     * returned to hand back. Otherwise nothing changes, and the ones not ready are returned: a partition taken away
+     * and given back during the preparation is wanted again. One decision under the lock, so that a partition given
+     * back just after a check cannot be prepared without being ready.
+     */
+    synchronized Ending end(Set<Integer> partitions, Set<Integer> ready) {
+        Set<Integer> notReady = new TreeSet<>();
+        for (int partition : partitions) {
+            if (!cancelled.contains(partition) && !ready.contains(partition)) {
+                notReady.add(partition);
+            }
+        }
+        return notReady.isEmpty() ? new Ending(Set.of(), prepared(partitions)) : new Ending(notReady, Set.of());
+    }
+
     /** The prepared partitions, now taken by the group's thread. */
     synchronized Set<Integer> takePrepared() {
         Set<Integer> taken = new TreeSet<>(prepared);

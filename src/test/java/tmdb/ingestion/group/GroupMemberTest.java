@@ -119,16 +119,50 @@ class GroupMemberTest {
 
         rebalance(0);
         // the revocation waits HAND_OVER_MS for the take, then lets the group go on; the take hands 1 back later
-        consumer.schedulePollTask(() -> steps.add("group goes on"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("group goes on"));
+        groupGoesOn("taken away");
         assertThat(steps).as("nothing handed back while its id may still be taken").doesNotContain("hand [1]");
 
         kafkaAnswers.countDown();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("hand [1]"));
         await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().equals(Set.of(0)));
-        assertThat(steps).as("its checkpoints neither read nor kept").containsExactly("take [0, 1]", "group goes on",
-                "load [0]", "forget [1]", "hand [1]");
+        assertThat(steps).as("its checkpoints neither read nor kept").containsExactly("take [0, 1]",
+                "group: taken away", "load [0]", "forget [1]", "hand [1]");
+    }
+
+    @Test
+    void aPartitionTakenAwayAndGivenBackWhileTheOthersAreReadIsReadBeforeItIsOwned() throws Exception {
+        CountDownLatch takeAnswered = new CountDownLatch(1);
+        CountDownLatch readAnswered = new CountDownLatch(1);
+        start(new RecordingWork() {
+            @Override
+            public void take(Set<Integer> partitions) {
+                super.take(partitions);
+                waitFor(takeAnswered);
+            }
+        }, new RecordingCheckpoints() {
+            @Override
+            public void load(Set<Integer> filesPartitions) {
+                super.load(filesPartitions);
+                if (filesPartitions.equals(Set.of(0))) {
+                    waitFor(readAnswered);
+                }
+            }
+        });
+        rebalance(0, 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("take [0, 1]"));
+        rebalance(0);
+        groupGoesOn("taken away");
+
+        takeAnswered.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("load [0]"));
+        rebalance(0, 1);
+        groupGoesOn("given back");
+        readAnswered.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().equals(Set.of(0, 1)));
+        assertThat(steps).as("owned only once its checkpoints are read").containsExactly("take [0, 1]",
+                "group: taken away", "load [0]", "group: given back", "load [1]");
     }
 
     @Test
@@ -148,7 +182,8 @@ class GroupMemberTest {
 
         rebalance(0, 1, 2);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> waits.current().containsKey("taking files partitions [0, 1, 2]"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> waits.current().containsKey("taking files partitions [0, 1, 2]"));
         assertThat(waits.current().get("taking files partitions [0, 1, 2]")).contains("awaiting InitProducerId");
         assertThat(member.ownedPartitions()).isEmpty();
         kafkaBack.countDown();
@@ -174,11 +209,11 @@ class GroupMemberTest {
         await().atMost(Duration.ofSeconds(10)).until(expelled::get);
         // taken away now, its id goes back; given again, it is not taken while this instance stops
         rebalance(0, 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("hand [2]"));
         rebalance(0, 1, 2);
-        consumer.schedulePollTask(() -> steps.add("group goes on"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("group goes on"));
+        groupGoesOn("given again");
         assertThat(member.ownedPartitions()).isEmpty();
-        assertThat(steps).containsExactly("take [0, 1, 2]", "forget [2]", "hand [2]", "group goes on");
+        assertThat(steps).containsExactly("take [0, 1, 2]", "forget [2]", "hand [2]", "group: given again");
     }
 
     @Test
@@ -193,6 +228,10 @@ class GroupMemberTest {
     }
 
     private void start(PartitionWork work) throws Exception {
+        start(work, new RecordingCheckpoints());
+    }
+
+    private void start(PartitionWork work, PartitionCheckpoints checkpoints) throws Exception {
         files = new LifecycleFixture(dir, new InMemoryCheckpointStore(), new IngestionStats());
         List<PartitionInfo> infos = IntStream.range(0, PARTITIONS)
                 .mapToObj(partition -> new PartitionInfo(TOPIC, partition, null, null, null)).toList();
@@ -203,9 +242,15 @@ class GroupMemberTest {
         consumer.updateEndOffsets(zero);
         member = new GroupMember(new GroupMember.Options(TOPIC, "group", "instance-1", 10_000, HAND_OVER_MS,
                 "deployment"), Properties::new, config -> consumer, files.lifecycle(),
-                new RecordingCheckpoints(), new FilePartitions(), work,
+                checkpoints, new FilePartitions(), work,
                 new DefaultCamelContext(), List.of(), waits);
         member.start();
+    }
+
+    /** Waits until the group's thread has done what was scheduled before (a rebalance), and marks the steps. */
+    private void groupGoesOn(String mark) {
+        consumer.schedulePollTask(() -> steps.add("group: " + mark));
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("group: " + mark));
     }
 
     /** The group gives this instance these partitions, on the group's thread as Kafka does. */
