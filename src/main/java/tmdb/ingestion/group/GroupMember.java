@@ -332,7 +332,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
      * Takes the partitions' work and reads their checkpoints, trying again for as long as Kafka does not answer;
      * the group's thread then starts reading their announcements. A partition taken away meanwhile is not read (its
      * next owner reads it) and is handed back; one taken away and given back before the preparation ends is taken and
-     * read like the others: the preparation ends only once every partition still wanted is.
+     * read again: the preparation ends only once every partition still wanted is, since it was last given.
      */
     private void prepare(Set<Integer> given) {
         String what = "taking files partitions " + given;
@@ -342,6 +342,15 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         Set<Integer> handBack = null;
         try {
             while (!leaving && !stopping) {
+                Set<Integer> again = phases.takeGivenBack(given);
+                if (!again.isEmpty()) {
+                    // another instance may have had them meanwhile: its take fenced the producers taken here, and its
+                    // reading moved their checkpoints on
+                    again.retainAll(taken);
+                    work.hand(again);
+                    taken.removeAll(again);
+                    read.removeAll(again);
+                }
                 Set<Integer> wanted = phases.stillWanted(given);
                 try {
                     Set<Integer> toTake = new TreeSet<>(wanted);

@@ -15,6 +15,11 @@ final class PartitionPhases {
 
     private final Set<Integer> preparing = new HashSet<>();
     private final Set<Integer> cancelled = new HashSet<>();
+    /**
+     * Taken away while being prepared and given back before the preparation ended: another instance may have owned
+     * them meanwhile (the revocation waits only so long for a preparation), so what was taken and read of them is old.
+     */
+    private final Set<Integer> givenBack = new HashSet<>();
     private final Set<Integer> prepared = new TreeSet<>();
 
     /**
@@ -24,7 +29,9 @@ final class PartitionPhases {
     synchronized Set<Integer> preparing(Set<Integer> partitions) {
         Set<Integer> toPrepare = new TreeSet<>();
         for (int partition : partitions) {
-            cancelled.remove(partition);
+            if (cancelled.remove(partition)) {
+                givenBack.add(partition);
+            }
             if (preparing.add(partition)) {
                 toPrepare.add(partition);
             }
@@ -63,6 +70,7 @@ final class PartitionPhases {
         Set<Integer> handBack = new TreeSet<>();
         for (int partition : partitions) {
             preparing.remove(partition);
+            givenBack.remove(partition);
             if (cancelled.remove(partition)) {
                 handBack.add(partition);
             } else {
@@ -84,17 +92,26 @@ final class PartitionPhases {
      * The preparation of these partitions ends if every one still wanted is ready (its work taken, its checkpoints
      * read): they then wait for the group's thread, as {@link #prepared} says, and those taken away meanwhile are
      * returned to hand back. Otherwise nothing changes, and the ones not ready are returned: a partition taken away
-     * and given back during the preparation is wanted again. One decision under the lock, so that a partition given
-     * back just after a check cannot be prepared without being ready.
+     * and given back during the preparation is wanted again, and is not ready until what was done of it is redone
+     * ({@link #takeGivenBack}). One decision under the lock, so that a partition given back just after a check cannot
+     * be prepared without being ready.
      */
     synchronized Ending end(Set<Integer> partitions, Set<Integer> ready) {
         Set<Integer> notReady = new TreeSet<>();
         for (int partition : partitions) {
-            if (!cancelled.contains(partition) && !ready.contains(partition)) {
+            if (!cancelled.contains(partition) && (!ready.contains(partition) || givenBack.contains(partition))) {
                 notReady.add(partition);
             }
         }
         return notReady.isEmpty() ? new Ending(Set.of(), prepared(partitions)) : new Ending(notReady, Set.of());
+    }
+
+    /** Those of these partitions given back since the last call: what was taken and read of them is to be redone. */
+    synchronized Set<Integer> takeGivenBack(Set<Integer> partitions) {
+        Set<Integer> again = new TreeSet<>(partitions);
+        again.retainAll(givenBack);
+        givenBack.removeAll(again);
+        return again;
     }
 
     /** The prepared partitions, now taken by the group's thread. */

@@ -161,8 +161,41 @@ class GroupMemberTest {
         readAnswered.countDown();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().equals(Set.of(0, 1)));
-        assertThat(steps).as("owned only once its checkpoints are read").containsExactly("take [0, 1]",
-                "group: taken away", "load [0]", "group: given back", "load [1]");
+        assertThat(steps).as("owned only once taken again and its checkpoints read").containsExactly("take [0, 1]",
+                "group: taken away", "load [0]", "group: given back", "hand [1]", "take [1]", "load [1]");
+    }
+
+    @Test
+    void aPartitionReadThenTakenAwayAndGivenBackIsTakenAndReadAgainBeforeItIsOwned() throws Exception {
+        CountDownLatch firstReadAnswered = new CountDownLatch(1);
+        CountDownLatch secondReadAnswered = new CountDownLatch(1);
+        start(new RecordingWork(), new RecordingCheckpoints() {
+            @Override
+            public void load(Set<Integer> filesPartitions) {
+                super.load(filesPartitions);
+                waitFor(filesPartitions.contains(0) ? firstReadAnswered : filesPartitions.equals(Set.of(2))
+                        ? secondReadAnswered : new CountDownLatch(0));
+            }
+        });
+        rebalance(0, 1, 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("load [0, 1, 2]"));
+        rebalance(0, 1);
+        groupGoesOn("2 away");
+        rebalance(0, 1, 2);
+        groupGoesOn("2 back");
+        firstReadAnswered.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("load [2]"));
+        // partition 1, read already, goes (the revocation gives up waiting for the preparation) and comes back
+        rebalance(0, 2);
+        groupGoesOn("1 away");
+        rebalance(0, 1, 2);
+        groupGoesOn("1 back");
+        secondReadAnswered.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().equals(Set.of(0, 1, 2)));
+        assertThat(steps).containsExactly("take [0, 1, 2]", "load [0, 1, 2]", "group: 2 away", "group: 2 back",
+                "hand [2]", "take [2]", "load [2]", "group: 1 away", "group: 1 back", "hand [1]", "take [1]",
+                "load [1]");
     }
 
     @Test

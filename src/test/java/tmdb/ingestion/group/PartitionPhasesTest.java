@@ -47,6 +47,10 @@ class PartitionPhasesTest {
         assertThat(ending.handBack()).isEmpty();
         assertThat(phases.takePrepared()).as("nothing prepared while one is not ready").isEmpty();
         assertThat(phases.anyUnderWay()).isTrue();
+        assertThat(phases.end(Set.of(0, 1), Set.of(0, 1)).notReady())
+                .as("read before it went: not ready until it is done again").containsExactly(1);
+        assertThat(phases.takeGivenBack(Set.of(0, 1))).containsExactly(1);
+        assertThat(phases.takeGivenBack(Set.of(0, 1))).as("once").isEmpty();
         assertThat(phases.end(Set.of(0, 1), Set.of(0, 1)).notReady()).isEmpty();
         assertThat(phases.takePrepared()).containsExactly(0, 1);
     }
