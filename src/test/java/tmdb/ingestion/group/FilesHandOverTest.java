@@ -22,22 +22,7 @@ class FilesHandOverTest {
     private static final Duration DRAIN = Duration.ofMillis(300);
 
     private final List<String> steps = new CopyOnWriteArrayList<>();
-    private final PartitionWork work = new PartitionWork() {
-        @Override
-        public void take(Set<Integer> partitions) {
-            steps.add("take " + new TreeSet<>(partitions));
-        }
-
-        @Override
-        public void hand(Set<Integer> partitions) {
-            steps.add("hand " + new TreeSet<>(partitions));
-        }
-
-        @Override
-        public void lose(Set<Integer> partitions) {
-            steps.add("lose " + new TreeSet<>(partitions));
-        }
-    };
+    private final PartitionWork work = new RecordingWork(steps);
 
     @Test
     void aLostPartitionsWorkEndsBeforeItsFilesAreLetGoAsTheyAre() {

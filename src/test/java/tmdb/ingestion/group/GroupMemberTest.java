@@ -66,7 +66,7 @@ class GroupMemberTest {
 
     @Test
     void partitionsGivenAreTakenAndTheirCheckpointsReadBeforeTheyAreOwned() throws Exception {
-        start(new RecordingWork());
+        start(new RecordingWork(steps));
 
         rebalance(0, 1, 2);
 
@@ -79,7 +79,7 @@ class GroupMemberTest {
 
     @Test
     void aRevokedPartitionsWorkIsHandedOverAndTheOthersStay() throws Exception {
-        start(new RecordingWork());
+        start(new RecordingWork(steps));
         rebalance(0, 1, 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().size() == PARTITIONS);
 
@@ -92,7 +92,7 @@ class GroupMemberTest {
 
     @Test
     void aLostPartitionsWorkEndsAndIsNotHandedOver() throws Exception {
-        start(new RecordingWork());
+        start(new RecordingWork(steps));
         rebalance(0, 1, 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().size() == PARTITIONS);
 
@@ -107,13 +107,7 @@ class GroupMemberTest {
     @Test
     void aPartitionTakenAwayWhileKafkaStillTakesItIsHandedBackOnceTakenAndNeverOwned() throws Exception {
         CountDownLatch kafkaAnswers = new CountDownLatch(1);
-        start(new RecordingWork() {
-            @Override
-            public void take(Set<Integer> partitions) {
-                super.take(partitions);
-                waitFor(kafkaAnswers);
-            }
-        });
+        start(takesWaitingFor(kafkaAnswers));
         rebalance(0, 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> steps.contains("take [0, 1]"));
 
@@ -134,13 +128,7 @@ class GroupMemberTest {
     void aPartitionTakenAwayAndGivenBackWhileTheOthersAreReadIsReadBeforeItIsOwned() throws Exception {
         CountDownLatch takeAnswered = new CountDownLatch(1);
         CountDownLatch readAnswered = new CountDownLatch(1);
-        start(new RecordingWork() {
-            @Override
-            public void take(Set<Integer> partitions) {
-                super.take(partitions);
-                waitFor(takeAnswered);
-            }
-        }, new RecordingCheckpoints() {
+        start(takesWaitingFor(takeAnswered), new RecordingCheckpoints() {
             @Override
             public void load(Set<Integer> filesPartitions) {
                 super.load(filesPartitions);
@@ -169,7 +157,7 @@ class GroupMemberTest {
     void aPartitionReadThenTakenAwayAndGivenBackIsTakenAndReadAgainBeforeItIsOwned() throws Exception {
         CountDownLatch firstReadAnswered = new CountDownLatch(1);
         CountDownLatch secondReadAnswered = new CountDownLatch(1);
-        start(new RecordingWork(), new RecordingCheckpoints() {
+        start(new RecordingWork(steps), new RecordingCheckpoints() {
             @Override
             public void load(Set<Integer> filesPartitions) {
                 super.load(filesPartitions);
@@ -202,7 +190,7 @@ class GroupMemberTest {
     void kafkaAwayWhileTakingIsWaitedOutAndSaidInTheWaits() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         CountDownLatch kafkaBack = new CountDownLatch(1);
-        start(new RecordingWork() {
+        start(new RecordingWork(steps) {
             @Override
             public void take(Set<Integer> partitions) {
                 super.take(partitions);
@@ -228,7 +216,7 @@ class GroupMemberTest {
     @Test
     void aRefusalWhileTakingStopsTheInstanceAndTakesNothingMore() throws Exception {
         AtomicBoolean expelled = new AtomicBoolean();
-        start(new RecordingWork() {
+        start(new RecordingWork(steps) {
             @Override
             public void take(Set<Integer> partitions) {
                 super.take(partitions);
@@ -251,7 +239,7 @@ class GroupMemberTest {
 
     @Test
     void leavingClosesTheConsumer() throws Exception {
-        start(new RecordingWork());
+        start(new RecordingWork(steps));
         rebalance(0, 1, 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().size() == PARTITIONS);
 
@@ -292,6 +280,17 @@ class GroupMemberTest {
                 Arrays.stream(partitions).map(partition -> new TopicPartition(TOPIC, partition)).toList()));
     }
 
+    /** Work whose takes record themselves, then wait until the test lets Kafka answer. */
+    private PartitionWork takesWaitingFor(CountDownLatch kafkaAnswers) {
+        return new RecordingWork(steps) {
+            @Override
+            public void take(Set<Integer> partitions) {
+                super.take(partitions);
+                waitFor(kafkaAnswers);
+            }
+        };
+    }
+
     private static void waitFor(CountDownLatch latch) {
         try {
             if (!latch.await(30, TimeUnit.SECONDS)) {
@@ -313,24 +312,6 @@ class GroupMemberTest {
         @Override
         public void forget(Set<Integer> filesPartitions) {
             steps.add("forget " + new TreeSet<>(filesPartitions));
-        }
-    }
-
-    /** Records what is done with the partitions' work. */
-    private class RecordingWork implements PartitionWork {
-        @Override
-        public void take(Set<Integer> partitions) {
-            steps.add("take " + new TreeSet<>(partitions));
-        }
-
-        @Override
-        public void hand(Set<Integer> partitions) {
-            steps.add("hand " + new TreeSet<>(partitions));
-        }
-
-        @Override
-        public void lose(Set<Integer> partitions) {
-            steps.add("lose " + new TreeSet<>(partitions));
         }
     }
 
