@@ -1,8 +1,10 @@
 package tmdb.ingestion.group;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,6 +34,11 @@ final class FilesHandOver {
     private final PartitionWork work;
     private final Duration drain;
     private final Duration patience;
+    /**
+     * The releases that outlived the patience, by partition: such a release forgets the partition's checkpoints when
+     * it ends, which must not come after the partition, given back, had them read again.
+     */
+    private final Map<Integer, CompletableFuture<Void>> stillLettingGo = new ConcurrentHashMap<>();
 
     /**
      * @param drain    how long a revoked partition's records get to be acknowledged
@@ -60,14 +67,43 @@ final class FilesHandOver {
         work.hand(partitions);
     }
 
+    /**
+     * Waits until the files of these partitions are let go, where a release of theirs outlived the patience; throws
+     * when one is still under way after the patience (the caller tries again).
+     */
+    void awaitLetGo(Set<Integer> partitions) {
+        for (int partition : partitions) {
+            CompletableFuture<Void> released = stillLettingGo.get(partition);
+            if (released == null) {
+                continue;
+            }
+            try {
+                released.get(patience.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                LOG.debug("The files of partition {} were let go at the stop already: {}", partition, e.getMessage());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("the files of files partition " + partition + ", given to another "
+                        + "instance before, are still being let go");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the files of files partition " + partition
+                        + " are let go");
+            }
+        }
+    }
+
     private void letGo(Set<Integer> partitions, boolean lost) {
+        CompletableFuture<Void> released = files.release(partitions, lost, drain);
         try {
-            files.release(partitions, lost, drain).get(patience.toMillis(), TimeUnit.MILLISECONDS);
+            released.get(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             LOG.debug("The files of partitions {} were let go at the stop already: {}", partitions, e.getMessage());
         } catch (TimeoutException e) {
             LOG.warn("The files of partitions {} were not all let go in time: the next owner resumes them from their "
                     + "last checkpoints", partitions);
+            partitions.forEach(partition -> stillLettingGo.put(partition, released));
+            released.whenComplete((ignored, error) -> partitions.forEach(
+                    partition -> stillLettingGo.remove(partition, released)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -362,6 +362,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                     Set<Integer> toRead = phases.stillWanted(taken);
                     toRead.removeAll(read);
                     if (!toRead.isEmpty()) {
+                        // a release of theirs that outlived its wait forgets their checkpoints when it ends
+                        filesHandOver.awaitLetGo(toRead);
                         checkpoints.load(toRead);
                         read.addAll(toRead);
                     }

@@ -1,6 +1,7 @@
 package tmdb.ingestion.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -109,6 +110,21 @@ class FilesHandOverTest {
         assertThat(group.isAlive()).isFalse();
         assertThat(steps).containsExactly("release [2] lost=false drain=300", "hand [2]");
         assertThat(stillInterrupted).as("the stop that interrupted the group's thread still sees it").isTrue();
+    }
+
+    @Test
+    void aPartitionWhoseFilesOutlivedThePatienceIsReadAgainOnlyOnceTheyAreLetGo() {
+        CompletableFuture<Void> letGo = new CompletableFuture<>();
+        FilesHandOver handOver = new FilesHandOver(released(letGo), work, DRAIN, Duration.ofMillis(50));
+        handOver.revoked(Set.of(2));
+
+        assertThatThrownBy(() -> handOver.awaitLetGo(Set.of(1, 2)))
+                .hasMessage("the files of files partition 2, given to another instance before, are still being let go");
+        handOver.awaitLetGo(Set.of(1));
+
+        letGo.complete(null);
+        handOver.awaitLetGo(Set.of(1, 2));
+        assertThat(steps).containsExactly("release [2] lost=false drain=300", "hand [2]");
     }
 
     @Test
