@@ -30,6 +30,9 @@ final class FilesHandOver {
         CompletableFuture<Void> release(Set<Integer> partitions, boolean lost, Duration drain);
     }
 
+    /** How long one wait for a release that outlived the patience lasts, at most, before the caller looks again. */
+    private static final long AWAIT_SLICE_MS = 1000;
+
     private final Release files;
     private final PartitionWork work;
     private final Duration drain;
@@ -68,8 +71,8 @@ final class FilesHandOver {
     }
 
     /**
-     * Waits until the files of these partitions are let go, where a release of theirs outlived the patience; throws
-     * when one is still under way after the patience (the caller tries again).
+     * Waits a little for the files of these partitions to be let go, where a release of theirs outlived the patience;
+     * throws when one is still under way (the caller, which checks whether it should go on, tries again).
      */
     void awaitLetGo(Set<Integer> partitions) {
         for (int partition : partitions) {
@@ -78,16 +81,15 @@ final class FilesHandOver {
                 continue;
             }
             try {
-                released.get(patience.toMillis(), TimeUnit.MILLISECONDS);
+                released.get(Math.min(patience.toMillis(), AWAIT_SLICE_MS), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 LOG.debug("The files of partition {} were let go at the stop already: {}", partition, e.getMessage());
             } catch (TimeoutException e) {
-                throw new IllegalStateException("the files of files partition " + partition + ", given to another "
-                        + "instance before, are still being let go");
+                throw new IllegalStateException("files partition " + partition + " is still being let go here (its "
+                        + "hand-over outlived the group's wait)");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while the files of files partition " + partition
-                        + " are let go");
+                throw new IllegalStateException("interrupted while files partition " + partition + " is let go");
             }
         }
     }
@@ -101,11 +103,16 @@ final class FilesHandOver {
         } catch (TimeoutException e) {
             LOG.warn("The files of partitions {} were not all let go in time: the next owner resumes them from their "
                     + "last checkpoints", partitions);
-            partitions.forEach(partition -> stillLettingGo.put(partition, released));
-            released.whenComplete((ignored, error) -> partitions.forEach(
-                    partition -> stillLettingGo.remove(partition, released)));
+            remember(partitions, released);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            remember(partitions, released);
         }
+    }
+
+    private void remember(Set<Integer> partitions, CompletableFuture<Void> released) {
+        partitions.forEach(partition -> stillLettingGo.put(partition, released));
+        released.whenComplete((ignored, error) -> partitions.forEach(
+                partition -> stillLettingGo.remove(partition, released)));
     }
 }

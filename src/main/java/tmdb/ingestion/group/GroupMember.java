@@ -353,6 +353,9 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 }
                 Set<Integer> wanted = phases.stillWanted(given);
                 try {
+                    // a release of theirs that outlived its wait forgets their checkpoints when it ends: nothing is
+                    // taken or read of them before
+                    filesHandOver.awaitLetGo(wanted);
                     Set<Integer> toTake = new TreeSet<>(wanted);
                     toTake.removeAll(taken);
                     if (!toTake.isEmpty()) {
@@ -362,8 +365,6 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                     Set<Integer> toRead = phases.stillWanted(taken);
                     toRead.removeAll(read);
                     if (!toRead.isEmpty()) {
-                        // a release of theirs that outlived its wait forgets their checkpoints when it ends
-                        filesHandOver.awaitLetGo(toRead);
                         checkpoints.load(toRead);
                         read.addAll(toRead);
                     }

@@ -119,7 +119,7 @@ class FilesHandOverTest {
         handOver.revoked(Set.of(2));
 
         assertThatThrownBy(() -> handOver.awaitLetGo(Set.of(1, 2)))
-                .hasMessage("the files of files partition 2, given to another instance before, are still being let go");
+                .hasMessage("files partition 2 is still being let go here (its hand-over outlived the group's wait)");
         handOver.awaitLetGo(Set.of(1));
 
         letGo.complete(null);
