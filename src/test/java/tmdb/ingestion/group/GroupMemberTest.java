@@ -315,8 +315,16 @@ class GroupMemberTest {
         }
     }
 
-    /** A mock consumer whose empty poll waits a little, as Kafka's does, instead of spinning the group's thread. */
+    /**
+     * A mock consumer whose poll, with nothing to return, waits as Kafka's does: until a task scheduled on the group's
+     * thread waits to run (the mock runs one a poll), it is woken up, or its timeout ends (the mock itself returns at
+     * once, which would spin the group's thread).
+     */
     private static final class PacedConsumer extends MockConsumer<String, byte[]> {
+        private final Object signal = new Object();
+        private int tasksWaiting;
+        private boolean wokenUp;
+
         PacedConsumer() {
             super("earliest");
         }
@@ -325,13 +333,47 @@ class GroupMemberTest {
         public ConsumerRecords<String, byte[]> poll(Duration timeout) {
             ConsumerRecords<String, byte[]> records = super.poll(timeout);
             if (records.isEmpty()) {
+                awaitWork(timeout);
+            }
+            return records;
+        }
+
+        @Override
+        public synchronized void schedulePollTask(Runnable task) {
+            synchronized (signal) {
+                tasksWaiting++;
+                signal.notifyAll();
+            }
+            super.schedulePollTask(() -> {
+                synchronized (signal) {
+                    tasksWaiting--;
+                }
+                task.run();
+            });
+        }
+
+        @Override
+        public void wakeup() {
+            super.wakeup();
+            synchronized (signal) {
+                wokenUp = true;
+                signal.notifyAll();
+            }
+        }
+
+        private void awaitWork(Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (signal) {
                 try {
-                    Thread.sleep(5);
+                    for (long left = timeout.toMillis(); tasksWaiting == 0 && !wokenUp && left > 0;
+                         left = (deadline - System.nanoTime()) / 1_000_000) {
+                        signal.wait(left);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                wokenUp = false;
             }
-            return records;
         }
     }
 }
