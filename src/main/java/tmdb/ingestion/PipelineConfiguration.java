@@ -58,7 +58,6 @@ import tmdb.ingestion.file.LifecycleThread;
 import tmdb.ingestion.file.SymlinkPolicy;
 import tmdb.ingestion.group.GroupMember;
 import tmdb.ingestion.group.KafkaWaits;
-import tmdb.ingestion.group.PartitionCheckpoints;
 import tmdb.ingestion.group.PartitionWork;
 import tmdb.ingestion.loader.AnnouncementEndQueue;
 import tmdb.ingestion.loader.BucketListingRoute;
@@ -257,8 +256,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         GroupMember member = new GroupMember(new GroupMember.Options(settings.string("ingestion.group.files-topic"),
                 groupId(settings, deployment), instanceId, settings.integer("ingestion.group.session-timeout-ms"),
                 settings.longValue("ingestion.shutdown.grace-period-ms") / 2, deployment.id()), clientConfig,
-                KafkaConsumer::new, files, partitionCheckpoints(checkpoints), filePartitions, partitionWork, context,
-                folderRouteIds, waits);
+                KafkaConsumer::new, files, checkpoints, filePartitions, partitionWork, context, folderRouteIds, waits);
         registry.bind("groupMember", member);
         registry.bind("runCompletion", new RunCompletion(mode == RunMode.ONCE, folderRouteIds, polls, files, budget,
                 stats, member::ownsAllAndReadTheirAnnouncements));
@@ -304,21 +302,6 @@ public class PipelineConfiguration implements CamelConfiguration {
     private static String transactionalId(Settings settings, Deployment deployment) {
         String configured = settings.string("ingestion.exactly-once.transactional-id");
         return configured.isEmpty() ? "tmdb-ingestion-" + deployment.id() : configured;
-    }
-
-    /** The checkpoint topic as the group member reads and forgets the checkpoints of its partitions. */
-    private static PartitionCheckpoints partitionCheckpoints(KafkaCheckpointStore checkpoints) {
-        return new PartitionCheckpoints() {
-            @Override
-            public void load(Set<Integer> filesPartitions) {
-                checkpoints.load(filesPartitions);
-            }
-
-            @Override
-            public void forget(Set<Integer> filesPartitions) {
-                checkpoints.forget(filesPartitions);
-            }
-        };
     }
 
     /** {@code ingestion.group.id}, or one group per deployment. */

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * Nothing here waits for Kafka without a bound, and nothing gives up for good: a load that gets no answer in time
  * throws, and its caller (the group, preparing a partition) tries again for as long as Kafka is away.
  */
-public final class KafkaCheckpointStore implements CheckpointStore {
+public final class KafkaCheckpointStore implements CheckpointStore, PartitionCheckpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaCheckpointStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -238,6 +238,7 @@ public final class KafkaCheckpointStore implements CheckpointStore {
      * previous owner's open transaction). One attempt: it throws when Kafka does not answer within
      * {@value #ATTEMPT_SECONDS} s, and the caller tries again.
      */
+    @Override
     public void load(Set<Integer> filesPartitions) {
         Properties config = readCommittedConfig();
         long deadline = System.nanoTime() + ATTEMPT_TIMEOUT.toNanos();

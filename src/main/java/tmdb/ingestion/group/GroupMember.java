@@ -41,6 +41,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.checkpoint.FilePartitions;
+import tmdb.ingestion.checkpoint.PartitionCheckpoints;
 import tmdb.ingestion.file.Claim;
 import tmdb.ingestion.file.FileLifecycle;
 

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tmdb.ingestion.checkpoint.FilePartitions;
 import tmdb.ingestion.checkpoint.InMemoryCheckpointStore;
+import tmdb.ingestion.checkpoint.PartitionCheckpoints;
 import tmdb.ingestion.file.IngestionStats;
 import tmdb.ingestion.support.LifecycleFixture;
 

@@ -1,4 +1,4 @@
-package tmdb.ingestion.group;
+package tmdb.ingestion.checkpoint;
 
 import java.util.Set;
 
