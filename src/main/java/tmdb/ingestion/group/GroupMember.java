@@ -13,8 +13,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -31,8 +29,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -77,8 +73,6 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     /** How long one look-up waits for Kafka before it is tried again (the instance never gives up). */
     private static final Duration LOOKUP = Duration.ofSeconds(10);
     private static final long EMPTY_METADATA_PAUSE_MS = 200;
-    private static final long RETRY_PAUSE_MS = 1000;
-    private static final long REMINDER_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /**
      * The group's settings.
@@ -100,25 +94,18 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     private final Supplier<Properties> clientConfig;
     private final FileLifecycle files;
     private final Function<Properties, Consumer<String, byte[]>> consumers;
-    private final PartitionCheckpoints checkpoints;
     private final FilePartitions partitions;
-    private final PartitionWork work;
     private final CamelContext context;
     private final Collection<String> folderRoutes;
     private final KafkaWaits waits;
     private final FilesHandOver filesHandOver;
+    private final PartitionPreparation preparation;
     private final SortedSet<Integer> owned = new ConcurrentSkipListSet<>();
-    private final PartitionPhases phases = new PartitionPhases();
     /** Owned partitions whose announcements are not all read yet, with the offset reading must reach. */
     private final Map<TopicPartition, Long> catchingUp = new ConcurrentHashMap<>();
     /** Owned partitions whose end offset (what catching up must reach) is not known yet. */
     private final Set<TopicPartition> endUnknown = ConcurrentHashMap.newKeySet();
     private final CountDownLatch left = new CountDownLatch(1);
-    private final ExecutorService preparing = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "Files partitions");
-        thread.setDaemon(true);
-        return thread;
-    });
     private volatile Consumer<String, byte[]> consumer;
     private volatile boolean leaving;
     /** The application stops: partitions given to this instance from now on are not taken (they wait for its leave). */
@@ -137,14 +124,14 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         this.clientConfig = clientConfig;
         this.consumers = consumers;
         this.files = files;
-        this.checkpoints = checkpoints;
         this.partitions = partitions;
-        this.work = work;
         this.context = context;
         this.folderRoutes = List.copyOf(folderRoutes);
         this.waits = waits;
         Duration drain = Duration.ofMillis(options.handOverMs());
         this.filesHandOver = new FilesHandOver(files::release, work, drain, FilesHandOver.patienceFor(drain));
+        this.preparation = new PartitionPreparation(work, checkpoints, filesHandOver, waits, options.handOverMs(),
+                () -> !leaving && !stopping, this::refused, this::wakeUp);
     }
 
     /** What to do when this instance cannot go on (another process took its id, Kafka refused its user). */
@@ -199,7 +186,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                     + "the work)", options.groupId(), options.instanceId(), options.topic(), count, count);
             while (!leaving) {
                 try {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(phases.anyUnderWay() && !stopping
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(preparation.anyUnderWay() && !stopping
                             ? PREPARING_POLL : POLL)) {
                         announced(record);
                     }
@@ -323,94 +310,21 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                     + "the others when it leaves", taken, options.instanceId());
             return;
         }
-        Set<Integer> toPrepare = phases.preparing(taken);
-        if (!toPrepare.isEmpty()) {
-            preparing.execute(() -> prepare(toPrepare));
-        }
+        preparation.given(taken);
     }
 
-    /**
-     * Takes the partitions' work and reads their checkpoints, trying again for as long as Kafka does not answer;
-     * the group's thread then starts reading their announcements. A partition taken away meanwhile is not read (its
-     * next owner reads it) and is handed back; one taken away and given back before the preparation ends is taken and
-     * read again: the preparation ends only once every partition still wanted is, since it was last given.
-     */
-    private void prepare(Set<Integer> given) {
-        String what = "taking files partitions " + given;
-        Reminder reminder = new Reminder();
-        Set<Integer> taken = new TreeSet<>();
-        Set<Integer> read = new TreeSet<>();
-        Set<Integer> handBack = null;
-        try {
-            while (!leaving && !stopping) {
-                Set<Integer> again = phases.takeGivenBack(given);
-                if (!again.isEmpty()) {
-                    // another instance may have had them meanwhile: its take fenced the producers taken here, and its
-                    // reading moved their checkpoints on
-                    again.retainAll(taken);
-                    work.hand(again);
-                    taken.removeAll(again);
-                    read.removeAll(again);
-                }
-                Set<Integer> wanted = phases.stillWanted(given);
-                try {
-                    // a release of theirs that outlived its wait forgets their checkpoints when it ends: nothing is
-                    // taken or read of them before
-                    filesHandOver.awaitLetGo(wanted);
-                    Set<Integer> toTake = new TreeSet<>(wanted);
-                    toTake.removeAll(taken);
-                    if (!toTake.isEmpty()) {
-                        work.take(toTake);
-                        taken.addAll(toTake);
-                    }
-                    Set<Integer> toRead = phases.stillWanted(taken);
-                    toRead.removeAll(read);
-                    if (!toRead.isEmpty()) {
-                        checkpoints.load(toRead);
-                        read.addAll(toRead);
-                    }
-                } catch (RuntimeException e) {
-                    if (isRefusal(e)) {
-                        LOG.error("Kafka refused this instance's user while taking files partitions {}: {}. This "
-                                + "instance stops", wanted, e.getMessage());
-                        stopping = true;
-                        onExpelled.run();
-                        break;
-                    }
-                    waits.waiting(what, e.getMessage());
-                    if (reminder.due()) {
-                        LOG.warn("Waiting for Kafka to take files partitions {}: {}. This instance stays up and tries "
-                                + "again", wanted, e.getMessage());
-                    }
-                    pause();
-                    continue;
-                }
-                PartitionPhases.Ending ending = phases.end(given, read);
-                if (ending.notReady().isEmpty()) {
-                    handBack = ending.handBack();
-                    break;
-                }
-            }
-        } finally {
-            waits.done(what);
-        }
-        if (handBack == null) {
-            // this instance leaves or stops: prepared but never read, and the leave hands back the ids taken so far
-            handBack = phases.prepared(given);
-        }
-        if (!handBack.isEmpty()) {
-            handBackUnread(handBack);
-        }
+    /** Kafka refused this instance's user while taking partitions: it takes no more, and stops. */
+    private void refused() {
+        stopping = true;
+        onExpelled.run();
+    }
+
+    /** A preparation ended: the group's thread starts reading the prepared partitions at once, not after its poll. */
+    private void wakeUp() {
         Consumer<String, byte[]> current = consumer;
         if (current != null) {
             current.wakeup();
         }
-    }
-
-    /** Partitions taken away before this instance read their files: their checkpoints forgotten, their work handed. */
-    private void handBackUnread(Set<Integer> partitionsGoing) {
-        checkpoints.forget(partitionsGoing);
-        work.hand(partitionsGoing);
     }
 
     /** The prepared partitions: owned now, their announcements read from their start. */
@@ -418,12 +332,12 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         if (stopping || leaving) {
             return;
         }
-        Set<Integer> prepared = phases.takePrepared();
+        Set<Integer> prepared = preparation.takePrepared();
         Set<Integer> stillAssigned = numbers(consumer.assignment());
         Set<Integer> gone = new TreeSet<>(prepared);
         gone.removeAll(stillAssigned);
         if (!gone.isEmpty()) {
-            handBackUnread(gone);
+            preparation.handBackUnread(gone);
             prepared.removeAll(gone);
         }
         if (prepared.isEmpty()) {
@@ -496,7 +410,7 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
     protected void doStop() {
         // the application's stop left the group already, within its grace period: this only makes sure
         leave(Duration.ZERO);
-        preparing.shutdownNow();
+        preparation.stop();
     }
 
     private void closeConsumer() {
@@ -529,10 +443,8 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
         for (int partition : leavingPartitions) {
             if (owned.remove(partition)) {
                 ownedLeaving.add(partition);
-            } else if (phases.takenAway(partition)) {
-                handBackUnread(Set.of(partition));
             } else {
-                awaitPreparation(partition);
+                preparation.takenAway(partition);
             }
         }
         catchingUp.keySet().removeIf(partition -> leavingPartitions.contains(partition.partition()));
@@ -553,21 +465,6 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 lost ? "lost" : "handed over", ownedLeaving, owned);
     }
 
-    /**
-     * A partition taken away while it is being prepared: its preparation is given a while to end (it then hands the
-     * work back itself), so that it does not take the partition's transactional id after the next owner took it.
-     */
-    private void awaitPreparation(int partition) {
-        try {
-            if (!phases.awaitPrepared(partition, options.handOverMs())) {
-                LOG.warn("Files partition {} goes to another instance while this one still waits for Kafka to take it; "
-                        + "it is handed back as soon as Kafka answers", partition);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Starts or stops the folder routes: the owner of files partition 0 lists the folders. */
     private void discover(boolean on) {
         for (String route : folderRoutes) {
@@ -585,40 +482,9 @@ public final class GroupMember extends ServiceSupport implements ConsumerRebalan
                 : "No longer listing the folders: files partition 0 goes to another instance");
     }
 
-    private static boolean isRefusal(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof AuthorizationException || cause instanceof AuthenticationException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(RETRY_PAUSE_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static Set<Integer> numbers(Collection<TopicPartition> topicPartitions) {
         Set<Integer> numbers = new TreeSet<>();
         topicPartitions.forEach(partition -> numbers.add(partition.partition()));
         return numbers;
-    }
-
-    /** Says a lasting wait once at first, then once a minute. */
-    private static final class Reminder {
-        private long last = Long.MIN_VALUE;
-
-        boolean due() {
-            long now = System.nanoTime();
-            if (last != Long.MIN_VALUE && now - last < REMINDER_NANOS) {
-                return false;
-            }
-            last = now;
-            return true;
-        }
     }
 }
