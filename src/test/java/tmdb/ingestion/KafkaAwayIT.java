@@ -32,8 +32,9 @@ import static org.awaitility.Awaitility.await;
  * here: it waits, readiness down, instead of ending with status 2), then the broker is killed right after the instance
  * took the transactional ids of its files partitions (all at once, within a few tens of milliseconds: the kill lands
  * during the takes, the checkpoint reads or the first announcements, as the timing falls; a take Kafka does not answer
- * is {@code TransactionalSenderTest}'s), and stays away 40 s: past the producers' {@code max.block.ms} (15 s here,
- * 60 s by default) and the 30 s after which a read of the checkpoints gives up and starts again. The instance stays up
+ * is {@code TransactionalSenderTest}'s), and stays away at least 40 s: past the producers' {@code max.block.ms} (15 s
+ * here, 60 s by default) and the 30 s after which a read of the checkpoints gives up and starts again; when the kill
+ * lands after the first announcements were sent, until they expire (the delivery timeout, 2 min). The instance stays up
  * throughout, and once Kafka is back every line arrives once for a {@code read_committed} consumer. The waits are the
  * scenario: how long Kafka is away is what is under test; since the test mostly waits, on a broker of its own, it runs
  * beside the other integration tests.
@@ -45,6 +46,8 @@ class KafkaAwayIT {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
     private static final Duration BEFORE_THE_BROKER = Duration.ofMillis(CONNECT_TIMEOUT_MS + 5000);
     private static final int MAX_BLOCK_MS = 15_000;
+    /** The producers' delivery timeout, {@code camel.component.kafka.delivery-timeout-ms}: set here as by default. */
+    private static final int DELIVERY_TIMEOUT_MS = 120_000;
     private static final Duration KILLED_FOR = Duration.ofMillis(Math.max(MAX_BLOCK_MS,
             KafkaCheckpointStore.ATTEMPT_SECONDS * 1000) + 10_000);
 
@@ -66,7 +69,8 @@ class KafkaAwayIT {
                     "--ingestion.management.port=" + management.port(),
                     "--ingestion.management.kafka-probe-timeout-ms=1000",
                     "--kafka.connect-timeout-ms=" + CONNECT_TIMEOUT_MS,
-                    "--camel.component.kafka.max-block-ms=" + MAX_BLOCK_MS));
+                    "--camel.component.kafka.max-block-ms=" + MAX_BLOCK_MS,
+                    "--camel.component.kafka.delivery-timeout-ms=" + DELIVERY_TIMEOUT_MS));
             try (ApplicationProcess application = ApplicationProcess.start(dir.resolve("app.log"), Map.of(),
                     args.toArray(String[]::new))) {
                 long started = System.nanoTime();
@@ -81,8 +85,10 @@ class KafkaAwayIT {
                         Duration.ofSeconds(90));
                 broker.kill();
                 long killed = System.nanoTime();
+                // a kill after the takes and the checkpoint reads is noticed when the first announcements expire: at
+                // the producer's delivery timeout (application.properties), which a fixed two minutes missed by 10 ms
                 application.awaitLog(Pattern.compile("Waiting for Kafka to take files partitions|Could not announce"),
-                        Duration.ofSeconds(120));
+                        Duration.ofMillis(DELIVERY_TIMEOUT_MS).plusSeconds(60));
                 assertNotReady(management);
                 sleepUntil(killed + KILLED_FOR.toNanos());
                 assertThat(application.exitedWithin(Duration.ZERO)).as("up while Kafka was away past max.block.ms").isFalse();
