@@ -112,7 +112,7 @@ final class PartitionPreparation {
      * read again: the preparation ends only once every partition still wanted is, since it was last given.
      */
     private void prepare(Set<Integer> given) {
-        String what = "taking files partitions " + given;
+        String what = "preparing files partitions " + given;
         Reminder reminder = new Reminder();
         Set<Integer> taken = new TreeSet<>();
         Set<Integer> read = new TreeSet<>();
@@ -129,16 +129,19 @@ final class PartitionPreparation {
                     read.removeAll(again);
                 }
                 Set<Integer> wanted = phases.stillWanted(given);
+                Step step = Step.LET_GO;
                 try {
                     // a release of theirs that outlived its wait forgets their checkpoints when it ends: nothing is
                     // taken or read of them before
                     filesHandOver.awaitLetGo(wanted);
+                    step = Step.TAKE;
                     Set<Integer> toTake = new TreeSet<>(wanted);
                     toTake.removeAll(taken);
                     if (!toTake.isEmpty()) {
                         work.take(toTake);
                         taken.addAll(toTake);
                     }
+                    step = Step.READ_CHECKPOINTS;
                     Set<Integer> toRead = phases.stillWanted(taken);
                     toRead.removeAll(read);
                     if (!toRead.isEmpty()) {
@@ -147,15 +150,15 @@ final class PartitionPreparation {
                     }
                 } catch (RuntimeException e) {
                     if (isRefusal(e)) {
-                        LOG.error("Kafka refused this instance's user while taking files partitions {}: {}. This "
-                                + "instance stops", wanted, e.getMessage());
+                        LOG.error("Kafka refused this instance's user while {} of files partitions {}: {}. This "
+                                + "instance stops", step.doing, wanted, e.getMessage());
                         refused.run();
                         break;
                     }
-                    waits.waiting(what, e.getMessage());
+                    waits.waiting(what, step.doing + ": " + e.getMessage());
                     if (reminder.due()) {
-                        LOG.warn("Waiting for Kafka to take files partitions {}: {}. This instance stays up and tries "
-                                + "again", wanted, e.getMessage());
+                        LOG.warn("Waiting for {} of files partitions {}: {}. This instance stays up and tries again; "
+                                + "it reads no file of them before", step.waitingFor, wanted, e.getMessage());
                     }
                     pause();
                     continue;
@@ -177,6 +180,21 @@ final class PartitionPreparation {
             handBackUnread(handBack);
         }
         prepared.run();
+    }
+
+    /** What a preparation waits for, in the order it goes through them, as its logs and readiness name it. */
+    private enum Step {
+        LET_GO("letting go of the files", "this instance to let go of the files (a hand-over outlived the group's wait)"),
+        TAKE("taking the work", "Kafka to take the work (in exactly-once mode the transactional ids)"),
+        READ_CHECKPOINTS("reading the checkpoints", "Kafka to read the checkpoints");
+
+        private final String doing;
+        private final String waitingFor;
+
+        Step(String doing, String waitingFor) {
+            this.doing = doing;
+            this.waitingFor = waitingFor;
+        }
     }
 
     private static boolean isRefusal(Throwable error) {

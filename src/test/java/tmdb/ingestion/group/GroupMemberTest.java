@@ -205,13 +205,43 @@ class GroupMemberTest {
         rebalance(0, 1, 2);
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> waits.current().containsKey("taking files partitions [0, 1, 2]"));
-        assertThat(waits.current().get("taking files partitions [0, 1, 2]")).contains("awaiting InitProducerId");
+                .until(() -> waits.current().containsKey("preparing files partitions [0, 1, 2]"));
+        assertThat(waits.current().get("preparing files partitions [0, 1, 2]"))
+                .startsWith("taking the work: ").contains("awaiting InitProducerId");
         assertThat(member.ownedPartitions()).isEmpty();
         kafkaBack.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().equals(Set.of(0, 1, 2)));
         assertThat(waits.current()).isEmpty();
         assertThat(attempts).hasValueGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void kafkaAwayWhileReadingCheckpointsIsWaitedOutWithoutTakingAgain() throws Exception {
+        CountDownLatch kafkaBack = new CountDownLatch(1);
+        start(new RecordingWork(steps), new RecordingCheckpoints() {
+            @Override
+            public void load(Set<Integer> filesPartitions) {
+                super.load(filesPartitions);
+                if (kafkaBack.getCount() > 0) {
+                    throw new TimeoutException("the checkpoints in topic checkpoints were not read within 15000 ms");
+                }
+            }
+        });
+
+        rebalance(0, 1, 2);
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> waits.current().containsKey("preparing files partitions [0, 1, 2]"));
+        assertThat(waits.current().get("preparing files partitions [0, 1, 2]"))
+                .startsWith("reading the checkpoints: ").contains("were not read");
+        kafkaBack.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> member.ownedPartitions().equals(Set.of(0, 1, 2)));
+        assertThat(waits.current()).isEmpty();
+        // the ids taken stay taken: a retry reads the checkpoints again, and only them
+        assertThat(steps).first().isEqualTo("take [0, 1, 2]");
+        assertThat(steps).filteredOn(step -> step.startsWith("take")).hasSize(1);
+        assertThat(steps).filteredOn(step -> step.startsWith("load")).hasSizeGreaterThanOrEqualTo(2)
+                .allMatch("load [0, 1, 2]"::equals);
     }
 
     @Test
