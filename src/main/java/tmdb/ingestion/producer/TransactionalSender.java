@@ -1,7 +1,6 @@
 package tmdb.ingestion.producer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -25,7 +23,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -33,7 +30,6 @@ import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tmdb.ingestion.checkpoint.Checkpoint;
@@ -43,6 +39,8 @@ import tmdb.ingestion.deadletter.DeadLetterRecord;
 import tmdb.ingestion.file.CommitCheckpoints;
 import tmdb.ingestion.file.FileLifecycle;
 import tmdb.ingestion.file.SourceFile;
+import tmdb.ingestion.producer.TransactionBatch.Pending;
+import tmdb.ingestion.producer.TransactionBatch.Saving;
 import tmdb.ingestion.record.Record;
 import tmdb.ingestion.record.RecordProcessor;
 import tmdb.ingestion.record.Rejection;
@@ -70,6 +68,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
      * send, and one whose transaction failed would only wait for an abort the next owner makes anyway.
      */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+    private static final String STOPPED_FIRST = "this instance stopped before they were committed";
 
     private final String transactionalId;
     private final int filesPartition;
@@ -81,34 +80,16 @@ public final class TransactionalSender extends ServiceSupport implements Process
     private final Pacer pacer;
     private final DeadLetterRecord deadLetters;
     private final ReentrantReadWriteLock transaction = new ReentrantReadWriteLock();
-    private final Object batchLock = new Object();
 
-    private List<Pending> batch = new ArrayList<>();
-    /** Checkpoints the file lifecycle saves outside records (a hand-over, a settled file): in the next commit. */
-    private List<Saving> checkpointsToSave = new ArrayList<>();
     private final CommittedCheckpoints committed = new CommittedCheckpoints();
-    /** The in-flight budget the records in {@link #batch} hold until their commit. */
-    private long batchBytes;
     private final CommitBacklog backlog;
+    private final TransactionBatch batch;
     private final Runnable commitSoon = this::commitSoon;
     private final StopDeadline stopDeadline;
     private volatile Runnable onFenced = () -> { };
     private final SenderState state;
     private final ProducerSlot slot;
-    /** Set, under the batch's lock, once the stop abandoned the batch. */
-    private boolean abandoned;
     private CommitSchedule schedule;
-
-    /** A checkpoint to commit, and the answer that says it was. */
-    private record Saving(Checkpoint checkpoint, CompletableFuture<Void> saved) {
-    }
-
-    /** A record sent in the open transaction, and what the client said about it. */
-    private record Pending(Record record, ProducerRecord<String, byte[]> message, AtomicReference<Exception> error) {
-        Pending(Record record) {
-            this(record, toMessage(record), new AtomicReference<>());
-        }
-    }
 
     /**
      * @param newProducer      the Kafka producer for a configuration ({@code KafkaProducer}'s constructor; tests give
@@ -134,6 +115,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         this.deadLetters = deadLetters;
         this.stopDeadline = stopDeadline;
         this.state = new SenderState(filesPartition);
+        this.batch = new TransactionBatch(backlog, state::running);
         this.slot = new ProducerSlot(producerConfig, newProducer, transactionalId, commitIntervalMs, meters, state);
     }
 
@@ -173,14 +155,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
      */
     public CompletableFuture<Void> save(Checkpoint checkpoint) {
         CompletableFuture<Void> saved = new CompletableFuture<>();
-        synchronized (batchLock) {
-            if (!state.running()) {
-                saved.completeExceptionally(new IllegalStateException("the transactions of files partition "
-                        + filesPartition + " have ended"));
-            } else {
-                checkpointsToSave.add(new Saving(checkpoint, saved));
-            }
-        }
+        batch.save(new Saving(checkpoint, saved), "the transactions of files partition " + filesPartition
+                + " have ended");
         return saved;
     }
 
@@ -202,15 +178,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 } else {
                     pending.error().set(refused);
                 }
-                synchronized (batchLock) {
-                    if (abandoned) {
-                        // the stop gave up its last commit while this record was sent: nobody commits it now
-                        abandon(List.of(pending));
-                        continue;
-                    }
-                    batch.add(pending);
-                    batchBytes(batchBytes + record.line().permits());
-                }
+                batch.add(pending);
             } finally {
                 transaction.readLock().unlock();
             }
@@ -273,14 +241,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 commitLastAndClose();
             }
         } finally {
-            synchronized (batchLock) {
-                abandoned = true;
-                abandon(batch);
-                batch = new ArrayList<>();
-                batchBytes(0);
-                failed(checkpointsToSave, "this instance stopped before they were committed");
-                checkpointsToSave = new ArrayList<>();
-            }
+            batch.abandon(STOPPED_FIRST);
         }
     }
 
@@ -301,35 +262,6 @@ public final class TransactionalSender extends ServiceSupport implements Process
         slot.closeUnlocked(lastCommit.isAlive() ? Duration.ZERO : stopDeadline.remainingAtMost(CLOSE_TIMEOUT));
     }
 
-    /** The batch's bytes are now these; under the batch's lock. */
-    private void batchBytes(long bytes) {
-        backlog.changed(bytes - batchBytes);
-        batchBytes = bytes;
-    }
-
-    private static void failed(List<Saving> saving, String why) {
-        saving.forEach(checkpoint -> checkpoint.saved().completeExceptionally(new IllegalStateException(why)));
-    }
-
-    private void again(List<Saving> saving) {
-        synchronized (batchLock) {
-            if (!state.running()) {
-                failed(saving, "this instance stopped before they were committed");
-            } else {
-                saving.addAll(checkpointsToSave);
-                checkpointsToSave = saving;
-            }
-        }
-    }
-
-    /**
-     * Records this sender stops without a decided transaction: they hold no more budget. Their files resume from
-     * the checkpoints committed before, here at the next start or wherever their partition goes.
-     */
-    private static void abandon(List<Pending> records) {
-        records.forEach(pending -> pending.record().releaseBudget());
-    }
-
     /**
      * Commits the open transaction with the checkpoints of its files. A commit that times out (the broker is
      * away) is retried as it is, never aborted: it may already be decided on the broker's side. Any other failure
@@ -340,16 +272,12 @@ public final class TransactionalSender extends ServiceSupport implements Process
         List<Saving> saving;
         transaction.writeLock().lock();
         try {
-            synchronized (batchLock) {
-                sent = batch;
-                batch = new ArrayList<>();
-                batchBytes(0);
-                saving = checkpointsToSave;
-                checkpointsToSave = new ArrayList<>();
-            }
+            TransactionBatch.Taken taken = batch.take();
+            sent = taken.records();
+            saving = taken.checkpoints();
             if (state.commitsNothing()) {
-                abandon(sent);
-                failed(saving, "another instance took over files partition " + filesPartition);
+                TransactionBatch.abandon(sent);
+                TransactionBatch.failed(saving, "another instance took over files partition " + filesPartition);
                 return;
             }
             if (sent.isEmpty() && saving.isEmpty()) {
@@ -357,7 +285,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             }
             Exception failure = firstError(sent);
             if (failure != null || !slot.inTransaction() && !sent.isEmpty()) {
-                again(saving);
+                batch.saveAgain(saving, STOPPED_FIRST);
                 recover(sent, failure);
                 return;
             }
@@ -365,7 +293,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 CommitCheckpoints reached = sent.isEmpty() ? new CommitCheckpoints(Map.of(), Set.of())
                         : checkpointsOf(sent);
                 if (!reached.gone().isEmpty()) {
-                    again(saving);
+                    batch.saveAgain(saving, STOPPED_FIRST);
                     recover(withoutRecordsOf(reached.gone(), sent), new IllegalStateException("the files "
                             + reached.gone() + " were let go before their records were committed"));
                     return;
@@ -377,13 +305,13 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     producer.send(checkpoints.message(checkpoint));
                 }
                 if (!commitUntilDecided(sent)) {
-                    abandon(sent);
-                    failed(saving, "the application stopped before Kafka answered the commit");
+                    TransactionBatch.abandon(sent);
+                    TransactionBatch.failed(saving, "the application stopped before Kafka answered the commit");
                     return;
                 }
                 committed.committed(byFile);
             } catch (KafkaException | IllegalStateException | IOException e) {
-                again(saving);
+                batch.saveAgain(saving, STOPPED_FIRST);
                 recover(sent, e);
                 return;
             }
@@ -493,12 +421,12 @@ public final class TransactionalSender extends ServiceSupport implements Process
         while (true) {
             if (problem != null && isRefusal(problem)) {
                 refused(problem);
-                abandon(sent);
+                TransactionBatch.abandon(sent);
                 return;
             }
             if (problem != null && isFencing(problem) && !slot.outlivedItsTimeout()) {
                 fence(problem);
-                abandon(sent);
+                TransactionBatch.abandon(sent);
                 return;
             }
             if (!state.running()) {
@@ -538,7 +466,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         if (otherRun.isPresent()) {
             fence(new ProducerFencedException("run " + otherRun.get() + " committed checkpoints of this deployment "
                     + "while this instance could not reach Kafka"));
-            abandon(sent);
+            TransactionBatch.abandon(sent);
             return;
         }
         List<Pending> again = new ArrayList<>();
@@ -559,14 +487,8 @@ public final class TransactionalSender extends ServiceSupport implements Process
         for (Pending pending : again) {
             send(pending);
         }
-        synchronized (batchLock) {
-            if (abandoned) {
-                giveUp(again);
-                return;
-            }
-            again.addAll(batch);
-            batch = again;
-            batchBytes(again.stream().mapToLong(pending -> pending.record().line().permits()).sum());
+        if (!batch.sentAgain(again)) {
+            slot.close();
         }
     }
 
@@ -576,7 +498,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
      * cannot commit them without their checkpoints.
      */
     private void giveUp(List<Pending> records) {
-        abandon(records);
+        TransactionBatch.abandon(records);
         slot.close();
     }
 
@@ -657,12 +579,6 @@ public final class TransactionalSender extends ServiceSupport implements Process
                 + "their checkpoints wherever their partitions go", transactionalId, filesPartition,
                 cause.getMessage());
         onFenced.run();
-    }
-
-    private static ProducerRecord<String, byte[]> toMessage(Record record) {
-        RecordHeaders headers = new RecordHeaders();
-        record.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-        return new ProducerRecord<>(record.topic(), null, record.key(), record.value(), headers);
     }
 
     private static void sleep() {
