@@ -88,7 +88,7 @@ class KafkaAwayIT {
                 // a kill after the takes and the checkpoint reads is noticed when the first announcements expire: at
                 // the producer's delivery timeout (application.properties), which a fixed two minutes missed by 10 ms
                 application.awaitLog(
-                        Pattern.compile("Waiting for Kafka to [a-z ()-]+ of files partitions|Could not announce"),
+                        Pattern.compile("Files partitions \\[[0-9, ]+] wait for Kafka to |Could not announce"),
                         Duration.ofMillis(DELIVERY_TIMEOUT_MS).plusSeconds(60));
                 assertNotReady(management);
                 sleepUntil(killed + KILLED_FOR.toNanos());

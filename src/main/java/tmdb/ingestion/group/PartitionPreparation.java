@@ -157,8 +157,8 @@ final class PartitionPreparation {
                     }
                     waits.waiting(what, step.doing + ": " + e.getMessage());
                     if (reminder.due()) {
-                        LOG.warn("Waiting for {} of files partitions {}: {}. This instance stays up and tries again; "
-                                + "it reads no file of them before", step.waitingFor, wanted, e.getMessage());
+                        LOG.warn("Files partitions {} wait for {}: {}. This instance stays up and tries again; it "
+                                + "reads none of their files until then", wanted, step.waitingFor, e.getMessage());
                     }
                     pause();
                     continue;
@@ -184,9 +184,9 @@ final class PartitionPreparation {
 
     /** What a preparation waits for, in the order it goes through them, as its logs and readiness name it. */
     private enum Step {
-        LET_GO("letting go of the files", "this instance to let go of the files (a hand-over outlived the group's wait)"),
-        TAKE("taking the work", "Kafka to take the work (in exactly-once mode the transactional ids)"),
-        READ_CHECKPOINTS("reading the checkpoints", "Kafka to read the checkpoints");
+        LET_GO("letting go of the files", "this instance to let go of their files"),
+        TAKE("taking the work", "Kafka to take their work (in exactly-once mode their transactional ids)"),
+        READ_CHECKPOINTS("reading the checkpoints", "Kafka to read their checkpoints");
 
         private final String doing;
         private final String waitingFor;

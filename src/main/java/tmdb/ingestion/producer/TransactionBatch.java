@@ -65,7 +65,7 @@ final class TransactionBatch {
      */
     synchronized void add(Pending pending) {
         if (abandoned) {
-            abandon(List.of(pending));
+            releaseBudget(List.of(pending));
             return;
         }
         records.add(pending);
@@ -107,7 +107,7 @@ final class TransactionBatch {
      */
     synchronized boolean sentAgain(List<Pending> again) {
         if (abandoned) {
-            abandon(again);
+            releaseBudget(again);
             return false;
         }
         List<Pending> all = new ArrayList<>(again);
@@ -120,7 +120,7 @@ final class TransactionBatch {
     /** The stop ends the batch: its records give their budget up, its checkpoints fail, and nothing enters after. */
     synchronized void abandon(String why) {
         abandoned = true;
-        abandon(records);
+        releaseBudget(records);
         records = new ArrayList<>();
         bytes(0);
         failed(checkpoints, why);
@@ -131,7 +131,7 @@ final class TransactionBatch {
      * Records whose sender stops without a decided transaction: they hold no more budget. Their files resume from the
      * checkpoints committed before, here at the next start or wherever their partition goes.
      */
-    static void abandon(List<Pending> records) {
+    static void releaseBudget(List<Pending> records) {
         records.forEach(pending -> pending.record().releaseBudget());
     }
 

@@ -276,7 +276,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
             sent = taken.records();
             saving = taken.checkpoints();
             if (state.commitsNothing()) {
-                TransactionBatch.abandon(sent);
+                TransactionBatch.releaseBudget(sent);
                 TransactionBatch.failed(saving, "another instance took over files partition " + filesPartition);
                 return;
             }
@@ -305,7 +305,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
                     producer.send(checkpoints.message(checkpoint));
                 }
                 if (!commitUntilDecided(sent)) {
-                    TransactionBatch.abandon(sent);
+                    TransactionBatch.releaseBudget(sent);
                     TransactionBatch.failed(saving, "the application stopped before Kafka answered the commit");
                     return;
                 }
@@ -421,12 +421,12 @@ public final class TransactionalSender extends ServiceSupport implements Process
         while (true) {
             if (problem != null && isRefusal(problem)) {
                 refused(problem);
-                TransactionBatch.abandon(sent);
+                TransactionBatch.releaseBudget(sent);
                 return;
             }
             if (problem != null && isFencing(problem) && !slot.outlivedItsTimeout()) {
                 fence(problem);
-                TransactionBatch.abandon(sent);
+                TransactionBatch.releaseBudget(sent);
                 return;
             }
             if (!state.running()) {
@@ -466,7 +466,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
         if (otherRun.isPresent()) {
             fence(new ProducerFencedException("run " + otherRun.get() + " committed checkpoints of this deployment "
                     + "while this instance could not reach Kafka"));
-            TransactionBatch.abandon(sent);
+            TransactionBatch.releaseBudget(sent);
             return;
         }
         List<Pending> again = new ArrayList<>();
@@ -498,7 +498,7 @@ public final class TransactionalSender extends ServiceSupport implements Process
      * cannot commit them without their checkpoints.
      */
     private void giveUp(List<Pending> records) {
-        TransactionBatch.abandon(records);
+        TransactionBatch.releaseBudget(records);
         slot.close();
     }
 
