@@ -86,8 +86,9 @@ final class PartitionPreparation {
         }
         try {
             if (!phases.awaitPrepared(partition, handOverMs)) {
-                LOG.warn("Files partition {} goes to another instance while this one still waits for Kafka to take it; "
-                        + "it is handed back as soon as Kafka answers", partition);
+                LOG.warn("Files partition {} goes to another instance while this one is still preparing it "
+                        + "(letting go of its files, or Kafka taking its work or reading its checkpoints); it is "
+                        + "handed back once that ends, and none of its files is read here", partition);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
