@@ -113,7 +113,7 @@ final class TransactionBatch {
         List<Pending> all = new ArrayList<>(again);
         all.addAll(records);
         records = all;
-        bytes(all.stream().mapToLong(pending -> pending.record().line().permits()).sum());
+        bytes(bytes + again.stream().mapToLong(pending -> pending.record().line().permits()).sum());
         return true;
     }
 
