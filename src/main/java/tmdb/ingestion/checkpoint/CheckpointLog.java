@@ -1,12 +1,8 @@
 package tmdb.ingestion.checkpoint;
 
-import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,7 +10,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +23,6 @@ import org.slf4j.LoggerFactory;
 final class CheckpointLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointLog.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Deployment deployment;
     private final Map<String, Checkpoint> own = new LinkedHashMap<>();
@@ -54,14 +48,14 @@ final class CheckpointLog {
             removed(key);
             return;
         }
-        JsonNode node = json(value);
+        JsonNode node = CheckpointRecord.read(value);
         if (node == null) {
             return;
         }
-        Checkpoint checkpoint = parse(node);
-        String owner = node.path("deployment").asText("");
+        Checkpoint checkpoint = CheckpointRecord.checkpoint(node);
+        String owner = CheckpointRecord.deployment(node);
         Optional<String> wrong = checkpoint.inconsistency();
-        String keyFile = key.substring(key.indexOf('|') + 1);
+        String keyFile = CheckpointRecord.fileOf(key);
         if (wrong.isEmpty() && !keyFile.equals(checkpoint.file())) {
             wrong = Optional.of("its key names " + keyFile + " and its value " + checkpoint.file());
         }
@@ -78,9 +72,9 @@ final class CheckpointLog {
         if (owner.isEmpty()) {
             legacy.put(checkpoint.file(), checkpoint);
         } else if (owner.equals(deployment.id())) {
-            writtenAt(node).ifPresentOrElse(time -> written.put(checkpoint.file(), time),
+            CheckpointRecord.writtenAt(node).ifPresentOrElse(time -> written.put(checkpoint.file(), time),
                     () -> written.remove(checkpoint.file()));
-            String topic = node.path("topic").asText("");
+            String topic = CheckpointRecord.topic(node);
             if (topic.isEmpty() || topic.equals(deployment.topicOf(checkpoint.file()))) {
                 own.put(checkpoint.file(), checkpoint);
                 otherTopicByFile.remove(checkpoint.file());
@@ -89,23 +83,22 @@ final class CheckpointLog {
                 otherTopicByFile.put(checkpoint.file(), topic);
             }
         } else {
-            othersDescriptions.put(owner, node.path("deployment_description").asText(owner));
+            othersDescriptions.put(owner, CheckpointRecord.deploymentDescription(node));
             othersFiles.computeIfAbsent(owner, id -> new TreeSet<>()).add(checkpoint.file());
         }
     }
 
     private void removed(String key) {
-        String ownPrefix = deployment.id() + "|";
+        String ownPrefix = CheckpointRecord.key(deployment, "");
         if (key.startsWith(ownPrefix)) {
-            own.remove(key.substring(ownPrefix.length()));
-            written.remove(key.substring(ownPrefix.length()));
-            inconsistentByFile.remove(key.substring(ownPrefix.length()));
-            otherTopicByFile.remove(key.substring(ownPrefix.length()));
-        } else if (legacy.remove(key) == null && key.contains("|")) {
-            Set<String> files = othersFiles.get(key.substring(0, key.indexOf('|')));
-            if (files != null) {
-                files.remove(key.substring(key.indexOf('|') + 1));
-            }
+            String file = key.substring(ownPrefix.length());
+            own.remove(file);
+            written.remove(file);
+            inconsistentByFile.remove(file);
+            otherTopicByFile.remove(file);
+        } else if (legacy.remove(key) == null) {
+            CheckpointRecord.deploymentOf(key).map(othersFiles::get)
+                    .ifPresent(files -> files.remove(CheckpointRecord.fileOf(key)));
         }
     }
 
@@ -115,14 +108,6 @@ final class CheckpointLog {
      */
     Optional<Instant> writtenAt(String file) {
         return Optional.ofNullable(written.get(file));
-    }
-
-    private static Optional<Instant> writtenAt(JsonNode node) {
-        try {
-            return Optional.of(Instant.parse(node.path("time").asText("")));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
     }
 
     /** This deployment's checkpoints by file, over those that name no deployment while no other deployment has any. */
@@ -171,28 +156,10 @@ final class CheckpointLog {
         if (value == null) {
             return Optional.empty();
         }
-        JsonNode node = json(value);
-        if (node == null || !node.path("deployment").asText("").equals(deployment.id())) {
+        JsonNode node = CheckpointRecord.read(value);
+        if (node == null || !CheckpointRecord.deployment(node).equals(deployment.id())) {
             return Optional.empty();
         }
-        return Optional.of(node.path("run_id").asText(""));
-    }
-
-    private static JsonNode json(byte[] value) {
-        try {
-            return JSON.readTree(value);
-        } catch (IOException e) {
-            LOG.warn("Ignored a checkpoint that is not JSON: {}", e.getMessage());
-            return null;
-        }
-    }
-
-    private static Checkpoint parse(JsonNode node) {
-        List<Long> pending = new ArrayList<>();
-        node.path("pending").forEach(line -> pending.add(line.asLong()));
-        return new Checkpoint(node.path("file").asText(), node.path("size").asLong(),
-                node.path("fingerprint").asText(), node.path("line").asLong(), node.path("offset").asLong(),
-                node.path("read_up_to").asLong(), pending, node.path("done").asBoolean(),
-                node.path("format").asText(Checkpoint.PLAIN));
+        return Optional.of(CheckpointRecord.runId(node));
     }
 }

@@ -1,9 +1,7 @@
 package tmdb.ingestion.checkpoint;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -53,7 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class KafkaCheckpointStore implements CheckpointStore, PartitionCheckpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaCheckpointStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** How long one attempt to read checkpoints waits for Kafka: the caller tries again after it. */
     public static final int ATTEMPT_SECONDS = 30;
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(ATTEMPT_SECONDS);
@@ -120,13 +116,8 @@ public final class KafkaCheckpointStore implements CheckpointStore, PartitionChe
         return Optional.ofNullable(notUsedByFile.get(file));
     }
 
-    /** A checkpoint's record key: compaction keeps one per deployment and file. */
-    public String key(Checkpoint checkpoint) {
-        return key(checkpoint.file());
-    }
-
     private String key(String file) {
-        return deployment.id() + "|" + file;
+        return CheckpointRecord.key(deployment, file);
     }
 
     /** The checkpoint topic's partition of a file: its files partition, modulo the checkpoint topic's partitions. */
@@ -136,7 +127,8 @@ public final class KafkaCheckpointStore implements CheckpointStore, PartitionChe
 
     /** A checkpoint as the record a transaction writes. */
     public ProducerRecord<String, byte[]> message(Checkpoint checkpoint) {
-        return new ProducerRecord<>(topic, partitionOf(checkpoint.file()), key(checkpoint), serialize(checkpoint));
+        return new ProducerRecord<>(topic, partitionOf(checkpoint.file()), key(checkpoint.file()),
+                CheckpointRecord.value(checkpoint, deployment, runId));
     }
 
     private Map<String, Object> headers(String file) {
@@ -178,7 +170,8 @@ public final class KafkaCheckpointStore implements CheckpointStore, PartitionChe
             return committer == null ? CompletableFuture.completedFuture(null)
                     : committer.apply(filePartitions.of(checkpoint.file()), checkpoint);
         }
-        return sends.send(checkpoint.file(), headers(checkpoint.file()), serialize(checkpoint)).thenAccept(answer -> {
+        return sends.send(checkpoint.file(), headers(checkpoint.file()),
+                CheckpointRecord.value(checkpoint, deployment, runId)).thenAccept(answer -> {
             if (answer.getException() != null) {
                 throw new CompletionException(answer.getException());
             }
@@ -381,8 +374,7 @@ public final class KafkaCheckpointStore implements CheckpointStore, PartitionChe
 
     /** True when the record's key names a file of one of these files partitions (any deployment's). */
     private boolean ofFilesPartition(String key, Set<Integer> filesPartitions) {
-        String file = key == null ? "" : key.substring(key.indexOf('|') + 1);
-        return filesPartitions.contains(filePartitions.of(file));
+        return filesPartitions.contains(filePartitions.of(key == null ? "" : CheckpointRecord.fileOf(key)));
     }
 
     private static boolean caughtUp(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> ends) {
@@ -392,29 +384,5 @@ public final class KafkaCheckpointStore implements CheckpointStore, PartitionChe
             }
         }
         return true;
-    }
-
-    /** The checkpoint as the JSON value of its record. */
-    public byte[] serialize(Checkpoint checkpoint) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("file", checkpoint.file());
-        fields.put("size", checkpoint.size());
-        fields.put("fingerprint", checkpoint.fingerprint());
-        fields.put("line", checkpoint.line());
-        fields.put("offset", checkpoint.offset());
-        fields.put("read_up_to", checkpoint.readUpTo());
-        fields.put("pending", checkpoint.pending());
-        fields.put("done", checkpoint.done());
-        fields.put("format", checkpoint.format());
-        fields.put("deployment", deployment.id());
-        fields.put("deployment_description", deployment.description());
-        fields.put("topic", deployment.topicOf(checkpoint.file()));
-        fields.put("run_id", runId);
-        fields.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
-        try {
-            return JSON.writeValueAsBytes(fields);
-        } catch (IOException e) {
-            throw new IllegalStateException("a map of strings and numbers is always JSON", e);
-        }
     }
 }

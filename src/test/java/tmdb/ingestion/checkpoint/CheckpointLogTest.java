@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import tmdb.ingestion.config.ConfigurationException;
@@ -29,9 +28,9 @@ class CheckpointLogTest {
 
     private static final String FINGERPRINT = "0123456789abcdef0123456789abcdef";
 
-    private static KafkaCheckpointStore store(Deployment deployment) {
-        return new KafkaCheckpointStore("checkpoints", Properties::new, null, "run", true, deployment,
-                new FilePartitions(), new DoneRetention(Duration.ofDays(7)));
+    /** The checkpoint's record value, as a run named "run" of the deployment writes it. */
+    private static byte[] value(Deployment deployment, Checkpoint checkpoint) {
+        return CheckpointRecord.value(checkpoint, deployment, "run");
     }
 
     private static Checkpoint checkpoint(String file, long line, List<Long> pending, boolean done) {
@@ -39,7 +38,7 @@ class CheckpointLogTest {
     }
 
     private static void write(CheckpointLog log, Deployment deployment, Checkpoint checkpoint) {
-        log.add(store(deployment).key(checkpoint), store(deployment).serialize(checkpoint));
+        log.add(CheckpointRecord.key(deployment, checkpoint.file()), value(deployment, checkpoint));
     }
 
     @Test
@@ -50,8 +49,8 @@ class CheckpointLogTest {
         write(log, MINE, written);
 
         assertThat(log.usable()).containsExactly(entry("movie/new/a.jsonl", written));
-        assertThat(CheckpointLog.runOf(store(MINE).serialize(written), MINE)).contains("run");
-        assertThat(CheckpointLog.runOf(store(THEIRS).serialize(written), MINE)).isEmpty();
+        assertThat(CheckpointLog.runOf(value(MINE, written), MINE)).contains("run");
+        assertThat(CheckpointLog.runOf(value(THEIRS, written), MINE)).isEmpty();
     }
 
     @Test
@@ -67,7 +66,7 @@ class CheckpointLogTest {
 
         assertThat(log.writtenAt("movie/new/a.jsonl")).as("another deployment's or a legacy record's time is not "
                 + "this deployment's").hasValueSatisfying(time -> assertThat(time).isAfter(before));
-        log.add(store(MINE).key(mine), null);
+        log.add(CheckpointRecord.key(MINE, mine.file()), null);
         assertThat(log.writtenAt("movie/new/a.jsonl")).isEmpty();
     }
 
@@ -101,11 +100,11 @@ class CheckpointLogTest {
     void checkpointsThatNameNoDeploymentAreUsedOnlyWhileNoOtherDeploymentSharesTheTopic() {
         Checkpoint legacy = checkpoint("movie/old/b.jsonl", 7, List.of(), true);
         CheckpointLog alone = new CheckpointLog(MINE);
-        alone.add("movie/old/b.jsonl", withoutDeployment(store(MINE).serialize(legacy)));
+        alone.add("movie/old/b.jsonl", withoutDeployment(value(MINE, legacy)));
         write(alone, MINE, checkpoint("movie/new/a.jsonl", 20, List.of(), false));
 
         CheckpointLog shared = new CheckpointLog(MINE);
-        shared.add("movie/old/b.jsonl", withoutDeployment(store(MINE).serialize(legacy)));
+        shared.add("movie/old/b.jsonl", withoutDeployment(value(MINE, legacy)));
         write(shared, THEIRS, checkpoint("movie/new/z.jsonl", 1, List.of(), false));
 
         assertThat(alone.usable()).containsOnlyKeys("movie/old/b.jsonl", "movie/new/a.jsonl");
@@ -140,10 +139,10 @@ class CheckpointLogTest {
         write(log, MINE, checkpoint("movie/new/a.jsonl", 5, List.of(7L), false));
         write(log, MINE, later);
         write(log, MINE, removed);
-        log.add(store(MINE).key(removed), null);
+        log.add(CheckpointRecord.key(MINE, removed.file()), null);
         write(log, THEIRS, theirsRemoved);
-        log.add(store(THEIRS).key(theirsRemoved), null);
-        log.add("movie/new/a|b.jsonl", withoutDeployment(store(MINE).serialize(
+        log.add(CheckpointRecord.key(THEIRS, theirsRemoved.file()), null);
+        log.add("movie/new/a|b.jsonl", withoutDeployment(value(MINE, 
                 checkpoint("movie/new/a|b.jsonl", 1, List.of(), false))));
         log.add("movie/new/a|b.jsonl", null);
 
