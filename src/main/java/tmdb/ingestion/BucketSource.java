@@ -34,7 +34,7 @@ import tmdb.ingestion.monitor.BucketHealthCheck;
  */
 final class BucketSource {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PipelineConfiguration.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BucketSource.class);
     /** Claimed objects whose first bytes are read at once: a GET each, a few KiB. */
     private static final int PROBE_THREADS = 4;
 
