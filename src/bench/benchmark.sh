@@ -81,6 +81,15 @@ find_java25() {
 }
 
 wanted() { [[ ,$ONLY, == *,$1,* ]]; }
+
+# The contenders the targets are computed from, by their names in the table
+FLOOR_NAME="floor (same work, no Camel)"
+FLOOR_OPTIONS_NAME="$FLOOR_NAME, config/jvm.options less its CDS lines"
+CONNECT_NAME="Kafka Connect FileStreamSource (standalone)"
+APP_NAME="tmdb-ingestion (once, defaults, config/jvm.options)"
+SMALL_HEAP_NAME="tmdb-ingestion (once, -Xmx256m)"
+EOS_NAME="tmdb-ingestion (once, exactly-once)"
+IMAGE_NAME="tmdb-ingestion (once, Java 25, AOT cache)"
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a whole number of at least 1, not '$ROUNDS'" >&2; exit 2; }
 
 # shellcheck source=src/bench/broker.sh
@@ -222,6 +231,34 @@ thread_cpu_summary() {
         }' "$1" | sort -t'|' -k3 -rn
 }
 
+# jit_share FILE: the JIT compiler threads' share of the CPU in thread_cpu's lines, in percent
+jit_share() {
+    awk -F'|' '{ name[$1] = $2; ticks[$1] = $3 }
+        END {
+            for (id in ticks) { total += ticks[id]; if (name[id] ~ /^C[12] CompilerThre/) jit += ticks[id] }
+            if (total > 0) printf "%.1f", 100 * jit / total
+        }' "$1"
+}
+
+# start_sampler KEY PATTERN: in the background, samples the threads of the process whose command line matches PATTERN
+# (once it appears) until it exits; stop_sampler then keeps them as threads-KEY-roundN.txt
+start_sampler() {
+    local pattern=$2
+    SAMPLED=$1
+    rm -f "$WORK/threads.txt"
+    (
+        for _ in $(seq 1 50); do pgrep -f -- "$pattern" > /dev/null && break; sleep 0.1; done
+        thread_cpu "$(pgrep -n -f -- "$pattern")" "$WORK/threads.txt"
+    ) &
+    SAMPLER=$!
+}
+
+stop_sampler() {
+    wait "$SAMPLER" || true
+    # a sampler that never found the process wrote nothing: the share is left out, not the benchmark
+    [[ ! -f $WORK/threads.txt ]] || cp "$WORK/threads.txt" "$WORK/threads-$SAMPLED-round${round:-1}.txt"
+}
+
 # Every run of every contender, by name ("seconds peak_kb cpu broker records bytes round|check" lines), and the names
 # in the order they first ran
 declare -A RUNS=()
@@ -314,11 +351,16 @@ run_floor() {
     javac -cp "$WORK/app.jar" -d "$WORK/floor" "$ROOT/src/bench/Floor.java"
     broker_start
     broker_cpu > /dev/null
+    # /usr/bin/time's command line holds the same arguments: the pattern asks for java's own
+    start_sampler "floor${1:+-options}" "^[^ ]*java .*Floor $WORK/data "
     timed java "$@" -cp "$WORK/floor:$WORK/app.jar" Floor "$WORK/data" "$BOOTSTRAP" "$ACKS" "$COMPRESSION" "$LINGER" "$BATCH" \
         "$MAX_REQUEST"
+    stop_sampler
     local broker
     broker=$(broker_cpu)
-    record "floor (same work, no Camel)${1:+, config/jvm.options less its CDS lines}" "$WALL" "$PEAK_KB" "$CPU" "$broker" "$(check_counts -)"
+    local name=$FLOOR_NAME
+    [[ $# -eq 0 ]] || name=$FLOOR_OPTIONS_NAME
+    record "$name" "$WALL" "$PEAK_KB" "$CPU" "$broker" "$(check_counts -)"
     broker_stop
 }
 
@@ -405,7 +447,7 @@ PROPS
     cpu=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')
     broker=$(broker_cpu)
     kill "$pid"; wait "$pid" 2>/dev/null || true
-    record "Kafka Connect FileStreamSource (standalone)" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')" \
+    record "$CONNECT_NAME" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')" \
         "$peak_kb" "$cpu" "$broker" "$(check_counts connect)"
     broker_stop
 }
@@ -419,29 +461,16 @@ run_application() {
     broker_start
     rm -rf "$WORK/run" && cp -al "${SOURCE:-$WORK/data}" "$WORK/run"
     broker_cpu > /dev/null
-    local sampler=
-    if [[ -n ${THREADS_OF:-} ]]; then
-        rm -f "$WORK/threads.txt"
-        (
-            # the java process itself: /usr/bin/time's command line holds the same arguments, and a sampler that
-            # found it before it started java measured nothing (13:14 on 2026-12-03)
-            local java_process="^[^ ]*java .*-jar $APP_JAR --kafka"
-            for _ in $(seq 1 50); do pgrep -f -- "$java_process" > /dev/null && break; sleep 0.1; done
-            thread_cpu "$(pgrep -n -f -- "$java_process")" "$WORK/threads.txt"
-        ) &
-        sampler=$!
-    fi
+    # the java process itself: /usr/bin/time's command line holds the same arguments, and a sampler that found it
+    # before it started java measured nothing (13:14 on 2026-12-03)
+    [[ -z ${THREADS_OF:-} ]] || start_sampler "$THREADS_OF" "^[^ ]*java .*-jar $APP_JAR --kafka"
     local options=("$JVM_OPTIONS")
     [[ -z ${WITHOUT_JVM_OPTIONS:-} ]] || options=()
     pushd "$ROOT" > /dev/null
     timed "${APP_JAVA:-java}" "${options[@]}" "${jvm[@]}" -jar "$APP_JAR" --kafka.bootstrap-servers="$BOOTSTRAP" --ingestion.data-dir="$WORK/run" \
         --ingestion.mode=once --ingestion.management.enabled=false "${args[@]}"
     popd > /dev/null
-    if [[ -n $sampler ]]; then
-        wait "$sampler" || true
-        # a sampler that never found the process wrote nothing: the table by thread is left out, not the benchmark
-        [[ ! -f $WORK/threads.txt ]] || cp "$WORK/threads.txt" "$WORK/threads-round${round:-1}.txt"
-    fi
+    [[ -z ${THREADS_OF:-} ]] || stop_sampler
     local broker
     broker=$(broker_cpu)
     cp "$WORK/contender.log" "$WORK/application.log"
@@ -471,8 +500,8 @@ run_application_with_aot_cache() {
         return
     fi
     # AOTMode=on: a cache the JVM refuses ends the run instead of being measured as if it were used
-    APP_JAVA=$java25 APP_JAR=$WORK/app.jar JVM_OPTIONS=$IMAGE_JVM_OPTIONS run_application \
-        "tmdb-ingestion (once, Java 25, AOT cache)" -XX:AOTMode=on \
+    APP_JAVA=$java25 APP_JAR=$WORK/app.jar JVM_OPTIONS=$IMAGE_JVM_OPTIONS THREADS_OF=image run_application \
+        "$IMAGE_NAME" -XX:AOTMode=on \
         -XX:AOTCache="$WORK/app.aot" --enable-native-access=ALL-UNNAMED
 }
 
@@ -575,6 +604,80 @@ run_watch_measures() {
     broker_stop
 }
 
+# median_rate NAME / median_cpu_per_record NAME: of the contender's median run; empty when it did not run
+median_rate() {
+    [[ -v RUNS[$1] ]] || return 0
+    median_run "$1" | awk '{ printf "%.1f", $5 / $1 }'
+}
+median_cpu_per_record() {
+    [[ -v RUNS[$1] ]] || return 0
+    median_run "$1" | awk '{ printf "%.9f", $3 / $5 }'
+}
+
+# target TEXT VALUE BOUND at-least|under|at-most [UNIT]: one line of print_targets, left out when VALUE is empty
+target() {
+    [[ -n $2 ]] || return 0
+    awk -v text="$1" -v v="$2" -v bound="$3" -v kind="$4" -v unit="${5:-x}" 'BEGIN {
+        met = (kind == "at-least") ? v >= bound : (kind == "under") ? v < bound : v <= bound
+        printf "- %s: %s%s (%s)\n", text, (unit == "%") ? sprintf("%.1f", v) : sprintf("%.3f", v),
+            (unit == "%") ? "%" : " x", met ? "met" : "NOT met"
+    }'
+}
+
+two_places() { awk -v v="$1" 'BEGIN { printf "%.2f", v }'; }
+
+# ratio A B: A / B to four places, or empty when either is
+ratio() { [[ -n $1 && -n $2 ]] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a / b }' || true; }
+
+# The CPU-per-record issue's six targets (docs: src/bench/README.md), from each contender's median run; a target whose
+# contenders did not run is left out. The JIT's share is the application's median run's; the floor's, with and
+# without the application's JVM options, stand beside it for what a cold JVM doing the same work spends there.
+print_targets() {
+    local kcat app floor connect eos small share floor_share= floor_options_share= image_share=
+    kcat=$(median_rate "${NAMES[0]}")
+    app=$(median_rate "$APP_NAME")
+    [[ -n $app ]] || return 0
+    floor=$(median_rate "$FLOOR_NAME")
+    connect=$(median_rate "$CONNECT_NAME")
+    eos=$(median_rate "$EOS_NAME")
+    small=$(median_rate "$SMALL_HEAP_NAME")
+    echo
+    echo "Against the targets of CPU per record (each contender's median run):"
+    echo
+    target "CPU per record, JIT included, at most 1.3 x the floor's" \
+        "$(ratio "$(median_cpu_per_record "$APP_NAME")" "$(median_cpu_per_record "$FLOOR_NAME")")" 1.3 at-most
+    if [[ -n $floor ]]; then
+        if awk -v f="$floor" -v k="$kcat" 'BEGIN { exit !(f >= 0.85 * k) }'; then
+            target "records/s at least 0.8 x kcat's (the floor at $(two_places "$(ratio "$floor" "$kcat")") x kcat)" \
+                "$(ratio "$app" "$kcat")" 0.8 at-least
+        else
+            target "records/s at least 0.9 x the floor's (the floor at $(two_places "$(ratio "$floor" "$kcat")") x kcat, under 0.85)" \
+                "$(ratio "$app" "$floor")" 0.9 at-least
+        fi
+    fi
+    target "records/s at least 1.5 x Kafka Connect's" "$(ratio "$app" "$connect")" 1.5 at-least
+    if [[ -f $WORK/threads-app-round$(median_round "$APP_NAME").txt ]]; then
+        share=$(jit_share "$WORK/threads-app-round$(median_round "$APP_NAME").txt")
+        [[ ! -v RUNS[$FLOOR_NAME] ]] || floor_share=$(jit_share "$WORK/threads-floor-round$(median_round "$FLOOR_NAME").txt" 2>/dev/null)
+        [[ ! -v RUNS[$FLOOR_OPTIONS_NAME] ]] || floor_options_share=$(jit_share \
+            "$WORK/threads-floor-options-round$(median_round "$FLOOR_OPTIONS_NAME").txt" 2>/dev/null)
+        target "JIT compiler threads under 20% of the application's CPU" "$share" 20 under %
+        [[ ! -v RUNS[$IMAGE_NAME] ]] || image_share=$(jit_share \
+            "$WORK/threads-image-round$(median_round "$IMAGE_NAME").txt" 2>/dev/null)
+        if [[ -n $floor_share ]]; then
+            echo "  (the floor's own share: $floor_share%)"
+        fi
+        if [[ -n $floor_options_share ]]; then
+            echo "  (the floor's own share with the application's JVM options: $floor_options_share%)"
+        fi
+        if [[ -n $image_share ]]; then
+            echo "  (the application's share as the container image runs it, Java 25 with its AOT cache: $image_share%)"
+        fi
+    fi
+    target "exactly-once at least 0.85 x at-least-once's records/s" "$(ratio "$eos" "$app")" 0.85 at-least
+    target "-Xmx256m at least 0.95 x the default heap's records/s" "$(ratio "$small" "$app")" 0.95 at-least
+}
+
 install_tools
 build
 generate
@@ -588,10 +691,10 @@ for round in $(seq 1 "$ROUNDS"); do
     wanted connect && run_connect
     wanted floor && run_floor
     wanted floor-options && run_floor "$IMAGE_JVM_OPTIONS"
-    wanted app && THREADS_OF=yes run_application "tmdb-ingestion (once, defaults, config/jvm.options)"
+    wanted app && THREADS_OF=app run_application "$APP_NAME"
     wanted app-plain && WITHOUT_JVM_OPTIONS=yes run_application "tmdb-ingestion (once, without config/jvm.options)"
-    wanted app-256m && run_application "tmdb-ingestion (once, -Xmx256m)" -Xmx256m
-    wanted app-eos && run_application "tmdb-ingestion (once, exactly-once)" -- \
+    wanted app-256m && run_application "$SMALL_HEAP_NAME" -Xmx256m
+    wanted app-eos && run_application "$EOS_NAME" -- \
         --ingestion.delivery.guarantee=exactly-once
     wanted app-aot && run_application_with_aot_cache
     wanted app-gzip && gzip_data && SOURCE=$WORK/data-gz run_application "tmdb-ingestion (once, files gzipped)"
@@ -622,16 +725,16 @@ if ((ROUNDS > 1)); then
 fi
 [[ -z ${S3PROXY_CPU:-} ]] || echo "(S3Proxy, serving the bucket on this machine, used $S3PROXY_CPU CPU s besides$( \
     ((ROUNDS == 1)) || echo " in the last round").)"
-APP_NAME="tmdb-ingestion (once, defaults, config/jvm.options)"
-if wanted app && [[ -v RUNS[$APP_NAME] && -f $WORK/threads-round$(median_round "$APP_NAME").txt ]]; then
+if wanted app && [[ -v RUNS[$APP_NAME] && -f $WORK/threads-app-round$(median_round "$APP_NAME").txt ]]; then
     echo
     echo "Where the application's CPU went (defaults run$( ((ROUNDS == 1)) || echo ", the median one"); each thread's" \
         "CPU seconds, sampled every 0.5 s until exit):"
     echo
     echo "| threads                                                  |  CPU s | share |"
     echo "|----------------------------------------------------------|-------:|------:|"
-    thread_cpu_summary "$WORK/threads-round$(median_round "$APP_NAME").txt"
+    thread_cpu_summary "$WORK/threads-app-round$(median_round "$APP_NAME").txt"
 fi
+print_targets
 if [[ $LATENCY == yes ]]; then
     echo
     echo "Watch mode: idle CPU $IDLE_CPU% of one core over 30 s; rename to first record on Kafka, median" \
