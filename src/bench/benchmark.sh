@@ -231,8 +231,10 @@ thread_cpu_summary() {
         }' "$1" | sort -t'|' -k3 -rn
 }
 
-# jit_share FILE: the JIT compiler threads' share of the CPU in thread_cpu's lines, in percent
+# jit_share FILE: the JIT compiler threads' share of the CPU in thread_cpu's lines, in percent; nothing when the file
+# is missing (its sampler never found the process)
 jit_share() {
+    [[ -f $1 ]] || return 0
     awk -F'|' '{ name[$1] = $2; ticks[$1] = $3 }
         END {
             for (id in ticks) { total += ticks[id]; if (name[id] ~ /^C[12] CompilerThre/) jit += ticks[id] }
@@ -630,8 +632,9 @@ two_places() { awk -v v="$1" 'BEGIN { printf "%.2f", v }'; }
 ratio() { [[ -n $1 && -n $2 ]] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a / b }' || true; }
 
 # The CPU-per-record issue's six targets (docs: src/bench/README.md), from each contender's median run; a target whose
-# contenders did not run is left out. The JIT's share is the application's median run's; the floor's, with and
-# without the application's JVM options, stand beside it for what a cold JVM doing the same work spends there.
+# contenders did not run is left out. The JIT's share is the application's median run's; beside it stand the floor's,
+# with and without the application's JVM options (what a cold JVM doing the same work spends there), and the
+# container image's.
 print_targets() {
     local kcat app floor connect eos small share floor_share= floor_options_share= image_share=
     kcat=$(median_rate "${NAMES[0]}")
@@ -658,12 +661,12 @@ print_targets() {
     target "records/s at least 1.5 x Kafka Connect's" "$(ratio "$app" "$connect")" 1.5 at-least
     if [[ -f $WORK/threads-app-round$(median_round "$APP_NAME").txt ]]; then
         share=$(jit_share "$WORK/threads-app-round$(median_round "$APP_NAME").txt")
-        [[ ! -v RUNS[$FLOOR_NAME] ]] || floor_share=$(jit_share "$WORK/threads-floor-round$(median_round "$FLOOR_NAME").txt" 2>/dev/null)
+        [[ ! -v RUNS[$FLOOR_NAME] ]] || floor_share=$(jit_share "$WORK/threads-floor-round$(median_round "$FLOOR_NAME").txt")
         [[ ! -v RUNS[$FLOOR_OPTIONS_NAME] ]] || floor_options_share=$(jit_share \
-            "$WORK/threads-floor-options-round$(median_round "$FLOOR_OPTIONS_NAME").txt" 2>/dev/null)
+            "$WORK/threads-floor-options-round$(median_round "$FLOOR_OPTIONS_NAME").txt")
         target "JIT compiler threads under 20% of the application's CPU" "$share" 20 under %
         [[ ! -v RUNS[$IMAGE_NAME] ]] || image_share=$(jit_share \
-            "$WORK/threads-image-round$(median_round "$IMAGE_NAME").txt" 2>/dev/null)
+            "$WORK/threads-image-round$(median_round "$IMAGE_NAME").txt")
         if [[ -n $floor_share ]]; then
             echo "  (the floor's own share: $floor_share%)"
         fi
