@@ -290,6 +290,15 @@ median_run() {
 # median_round NAME: the round of the contender's median run
 median_round() { median_run "$1" | cut -d'|' -f1 | awk '{ print $NF }'; }
 
+# median_threads KEY NAME: the thread samples (start_sampler's KEY) of the contender's median run
+median_threads() { echo "$WORK/threads-$1-round$(median_round "$2").txt"; }
+
+# median_jit_share KEY NAME: jit_share of the contender's median run; nothing when it did not run or was not sampled
+median_jit_share() {
+    [[ -v RUNS[$2] ]] || return 0
+    jit_share "$(median_threads "$1" "$2")"
+}
+
 # table_row NAME KCAT_RATE: the table's row of the contender's median run
 table_row() {
     local seconds peak_kb cpu broker records bytes rest check
@@ -616,19 +625,27 @@ median_cpu_per_record() {
     median_run "$1" | awk '{ printf "%.9f", $3 / $5 }'
 }
 
-# target TEXT VALUE BOUND at-least|under|at-most [UNIT]: one line of print_targets, left out when VALUE is empty. The
-# verdict compares VALUE itself; the figure shown is cut towards failing (down for at-least and under, up for at-most),
-# so that a value just short of its bar never shows as on it
-target() {
-    [[ -n $2 ]] || return 0
-    awk -v text="$1" -v v="$2" -v bound="$3" -v kind="$4" -v unit="${5:-x}" 'BEGIN {
-        met = (kind == "at-least") ? v >= bound : (kind == "under") ? v < bound : v <= bound
+# shown VALUE at-least|under|at-most [%]: VALUE to three places (a share to one, with %), cut towards failing the bar
+# it is compared with (down for at-least and under, up for at-most), so that a value just short of its bar never
+# shows as on it
+shown() {
+    awk -v v="$1" -v kind="$2" -v unit="${3:-x}" 'BEGIN {
         scale = (unit == "%") ? 10 : 1000
         cut = int(v * scale)
-        shown = (kind == "at-most" && cut < v * scale ? cut + 1 : cut) / scale
-        printf "- %s: %s%s (%s)\n", text, sprintf(unit == "%" ? "%.1f" : "%.3f", shown),
-            (unit == "%") ? "%" : " x", met ? "met" : "NOT met"
+        printf (unit == "%") ? "%.1f%%" : "%.3f x", (kind == "at-most" && cut < v * scale ? cut + 1 : cut) / scale
     }'
+}
+
+# target TEXT VALUE BOUND at-least|under|at-most [%]: one line of print_targets, left out when VALUE is empty; the
+# verdict compares VALUE itself, not the figure shown
+target() {
+    [[ -n $2 ]] || return 0
+    local verdict
+    verdict=$(awk -v v="$2" -v bound="$3" -v kind="$4" 'BEGIN {
+        met = (kind == "at-least") ? v >= bound : (kind == "under") ? v < bound : v <= bound
+        print met ? "met" : "NOT met"
+    }')
+    echo "- $1: $(shown "$2" "$4" "${5:-}") ($verdict)"
 }
 
 # two_places_down V: V cut down to two places (a ratio shown beside a bar it is compared with)
@@ -642,7 +659,7 @@ ratio() { [[ -n $1 && -n $2 ]] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.9f"
 # with and without the application's JVM options (what a cold JVM doing the same work spends there), and the
 # container image's.
 print_targets() {
-    local kcat app floor connect eos small share floor_share= floor_options_share= image_share=
+    local kcat app floor connect eos small share floor_share floor_options_share image_share
     kcat=$(median_rate "${NAMES[0]}")
     app=$(median_rate "$APP_NAME")
     [[ -n $app ]] || return 0
@@ -656,9 +673,8 @@ print_targets() {
     target "CPU per record, JIT included, at most 1.3 x the floor's" \
         "$(ratio "$(median_cpu_per_record "$APP_NAME")" "$(median_cpu_per_record "$FLOOR_NAME")")" 1.3 at-most
     if [[ -v RUNS[$FLOOR_OPTIONS_NAME] ]]; then
-        echo "  (against the floor run with the application's JVM options: $(awk -v r="$(ratio \
-            "$(median_cpu_per_record "$APP_NAME")" "$(median_cpu_per_record "$FLOOR_OPTIONS_NAME")")" \
-            'BEGIN { cut = int(r * 1000); printf "%.3f", (cut < r * 1000 ? cut + 1 : cut) / 1000 }') x)"
+        echo "  (against the floor run with the application's JVM options: $(shown "$(ratio \
+            "$(median_cpu_per_record "$APP_NAME")" "$(median_cpu_per_record "$FLOOR_OPTIONS_NAME")")" at-most))"
     fi
     if [[ -n $floor ]]; then
         if awk -v f="$floor" -v k="$kcat" 'BEGIN { exit !(f >= 0.85 * k) }'; then
@@ -670,23 +686,15 @@ print_targets() {
         fi
     fi
     target "records/s at least 1.5 x Kafka Connect's" "$(ratio "$app" "$connect")" 1.5 at-least
-    if [[ -f $WORK/threads-app-round$(median_round "$APP_NAME").txt ]]; then
-        share=$(jit_share "$WORK/threads-app-round$(median_round "$APP_NAME").txt")
-        [[ ! -v RUNS[$FLOOR_NAME] ]] || floor_share=$(jit_share "$WORK/threads-floor-round$(median_round "$FLOOR_NAME").txt")
-        [[ ! -v RUNS[$FLOOR_OPTIONS_NAME] ]] || floor_options_share=$(jit_share \
-            "$WORK/threads-floor-options-round$(median_round "$FLOOR_OPTIONS_NAME").txt")
+    share=$(median_jit_share app "$APP_NAME")
+    if [[ -n $share ]]; then
         target "JIT compiler threads under 20% of the application's CPU" "$share" 20 under %
-        [[ ! -v RUNS[$IMAGE_NAME] ]] || image_share=$(jit_share \
-            "$WORK/threads-image-round$(median_round "$IMAGE_NAME").txt")
-        if [[ -n $floor_share ]]; then
-            echo "  (the floor's own share: $floor_share%)"
-        fi
-        if [[ -n $floor_options_share ]]; then
-            echo "  (the floor's own share with the application's JVM options: $floor_options_share%)"
-        fi
-        if [[ -n $image_share ]]; then
-            echo "  (the application's share as the container image runs it, Java 25 with its AOT cache: $image_share%)"
-        fi
+        floor_share=$(median_jit_share floor "$FLOOR_NAME")
+        floor_options_share=$(median_jit_share floor-options "$FLOOR_OPTIONS_NAME")
+        image_share=$(median_jit_share image "$IMAGE_NAME")
+        [[ -z $floor_share ]] || echo "  (the floor's own share: $floor_share%)"
+        [[ -z $floor_options_share ]] || echo "  (the floor's own share with the application's JVM options: $floor_options_share%)"
+        [[ -z $image_share ]] || echo "  (the application's share as the container image runs it, Java 25 with its AOT cache: $image_share%)"
     fi
     target "exactly-once at least 0.85 x at-least-once's records/s" "$(ratio "$eos" "$app")" 0.85 at-least
     target "-Xmx256m at least 0.95 x the default heap's records/s" "$(ratio "$small" "$app")" 0.95 at-least
@@ -739,14 +747,14 @@ if ((ROUNDS > 1)); then
 fi
 [[ -z ${S3PROXY_CPU:-} ]] || echo "(S3Proxy, serving the bucket on this machine, used $S3PROXY_CPU CPU s besides$( \
     ((ROUNDS == 1)) || echo " in the last round").)"
-if wanted app && [[ -v RUNS[$APP_NAME] && -f $WORK/threads-app-round$(median_round "$APP_NAME").txt ]]; then
+if wanted app && [[ -v RUNS[$APP_NAME] && -f $(median_threads app "$APP_NAME") ]]; then
     echo
     echo "Where the application's CPU went (defaults run$( ((ROUNDS == 1)) || echo ", the median one"); each thread's" \
         "CPU seconds, sampled every 0.5 s until exit):"
     echo
     echo "| threads                                                  |  CPU s | share |"
     echo "|----------------------------------------------------------|-------:|------:|"
-    thread_cpu_summary "$WORK/threads-app-round$(median_round "$APP_NAME").txt"
+    thread_cpu_summary "$(median_threads app "$APP_NAME")"
 fi
 print_targets
 if [[ $LATENCY == yes ]]; then
